@@ -1,0 +1,18 @@
+/* cli.h: the `opsin` subcommands; each returns the process exit status
+ * (0 success, 1 run-time failure, 2 bad usage or bad input). */
+#ifndef OPSIN_CLI_H
+#define OPSIN_CLI_H
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+int opsin_cmd_run(int argc, char **argv);
+int opsin_cmd_check(int argc, char **argv);
+int opsin_cmd_models(int argc, char **argv);
+
+/* Prints "opsin: msg" and the "Try" line to stderr; returns EXIT_USAGE. */
+int opsin_cli_usage_error(const char *cmd, const char *msg);
+
+/* Exit status for a library status code. */
+int opsin_cli_exit_status(int status);
+
+#endif

@@ -1,0 +1,60 @@
+/* main.c: `opsin`, a thin client of libopsin: set up, dispatch a subcommand, exit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "opsin.h"
+
+static const char usage[] =
+    "Usage: opsin COMMAND [OPTION]... [FILE]...\n"
+    "Discrete-event circuit simulator for neuromorphic devices.\n\n"
+    "Commands:\n"
+    "  run CIRCUIT [STIMULUS]   transient simulation; waveform CSV, spikes, summary\n"
+    "  check FILE...            validate circuit and stimulus files, print the resolved model\n"
+    "  models [NAME]            list component models, or describe one with its parameters\n\n"
+    "Options:\n"
+    "  -h, --help               show this help and exit\n"
+    "  -V, --version            show the version and exit\n\n"
+    "'opsin COMMAND --help' describes a command; 'man opsin' describes them all.\n";
+
+int opsin_cli_usage_error(const char *cmd, const char *msg)
+{
+    fprintf(stderr, "opsin%s%s: %s\nTry 'opsin%s%s --help' for more information.\n",
+            cmd ? " " : "", cmd ? cmd : "", msg, cmd ? " " : "", cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+int opsin_cli_exit_status(int status)
+{
+    switch (status) {
+    case OPSIN_OK: return EXIT_OK;
+    case OPSIN_EPARSE:
+    case OPSIN_EINVAL:
+    case OPSIN_EIO: return EXIT_USAGE;
+    default: return EXIT_RUNTIME;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return opsin_cli_usage_error(NULL, "missing command");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        fputs(usage, stdout);
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_RUNTIME;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("opsin %s\n", opsin_version());
+        return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_RUNTIME;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return opsin_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return opsin_cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "models") == 0)
+        return opsin_cmd_models(argc - 1, argv + 1);
+    char msg[128];
+    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check or models)", cmd);
+    return opsin_cli_usage_error(NULL, msg);
+}

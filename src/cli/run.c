@@ -1,0 +1,326 @@
+/* run.c: `opsin run CIRCUIT [STIMULUS]`: transient simulation to CSV, spikes and summary.
+ *
+ * Output files are written under temporary names and renamed only when the run succeeded,
+ * so a failed run leaves nothing half-written; without -o the CSV goes to standard output,
+ * also only once the run has succeeded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/plot.h"
+#include "opsin.h"
+
+static const char help[] =
+    "Usage: opsin run CIRCUIT [STIMULUS] [OPTION]...\n"
+    "Simulate CIRCUIT (driven by the sources of STIMULUS) from t = 0 to t_end and write the\n"
+    "probes as CSV: a header of names and units, the output grid plus both sides of every\n"
+    "event, values with 17 significant digits.  With -o OUT.csv, spikes go to OUT.spikes.csv\n"
+    "and the summary (events, solver statistics, energy per source) to OUT.summary.txt and\n"
+    "standard error.\n\n"
+    "  -o, --output=FILE    write the CSV to FILE (default: standard output)\n"
+    "  -t, --t-end=T        end time, e.g. 100ms or 2.5 (s); overrides the files' t_end\n"
+    "  -d, --dt-out=DT      output grid step (default t_end/1000)\n"
+    "  -p, --probe=P,...    probes ID.OUTPUT to write (default: the circuit's probes)\n"
+    "  -s, --seed=N         seed of the random streams (default 1)\n"
+    "      --plot=FILE.png  plot the probes with gnuplot\n"
+    "  -q, --quiet          do not print the summary on standard error\n"
+    "  -h, --help           show this help and exit\n\n"
+    "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
+
+typedef struct run_args {
+    const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out;
+    unsigned long seed;
+    int quiet;
+} run_args;
+
+typedef struct csv_ctx {
+    FILE *csv, *spikes;
+} csv_ctx;
+
+static int csv_header(void *ctx, size_t n, const char *const *names, const char *const *units)
+{
+    FILE *fp = ((csv_ctx *)ctx)->csv;
+    fprintf(fp, "t (s)");
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, ",%s (%s)", names[i], units[i]);
+    return fputc('\n', fp) == EOF;
+}
+
+/* %.17g: a re-read gives back the same doubles. */
+static int csv_row(void *ctx, double t, const double *v, size_t n)
+{
+    FILE *fp = ((csv_ctx *)ctx)->csv;
+    fprintf(fp, "%.17g", t);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, ",%.17g", v[i]);
+    return fputc('\n', fp) == EOF;
+}
+
+static int csv_spike(void *ctx, double t, const char *neuron)
+{
+    FILE *fp = ((csv_ctx *)ctx)->spikes;
+    return fp && fprintf(fp, "%.17g,%s\n", t, neuron) < 0;
+}
+
+/* Parses a time option ("100ms", "2.5") into seconds. */
+static int parse_time(const char *opt, const char *text, double *out)
+{
+    opsin_diag d;
+    if (opsin_units_parse(text, "s", out, &d) != OPSIN_OK) {
+        fprintf(stderr, "opsin run: %s: %s\n", opt, d.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'}, {"t-end", required_argument, NULL, 't'},
+        {"dt-out", required_argument, NULL, 'd'}, {"probe", required_argument, NULL, 'p'},
+        {"seed", required_argument, NULL, 's'},   {"plot", required_argument, NULL, 'P'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int ch;
+    char *end;
+    memset(a, 0, sizeof *a);
+    a->seed = 1;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:t:d:p:s:qh", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': a->output = optarg; break;
+        case 't': a->t_end = optarg; break;
+        case 'd': a->dt_out = optarg; break;
+        case 'p': a->probes = optarg; break;
+        case 'P': a->plot = optarg; break;
+        case 'q': a->quiet = 1; break;
+        case 's':
+            errno = 0;
+            a->seed = strtoul(optarg, &end, 10);
+            if (errno || *end || !*optarg || optarg[0] == '-')
+                return opsin_cli_usage_error("run", "--seed needs a non-negative integer");
+            break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return opsin_cli_usage_error("run", "unknown option or missing argument");
+        }
+    }
+    if (optind == argc)
+        return opsin_cli_usage_error("run", "missing CIRCUIT file");
+    if (argc - optind > 2)
+        return opsin_cli_usage_error("run", "too many files (expected CIRCUIT [STIMULUS])");
+    a->circuit = argv[optind];
+    a->stimulus = optind + 1 < argc ? argv[optind + 1] : NULL;
+    return 0;
+}
+
+/* Opens a temporary file beside `final` (so that rename() is atomic). */
+static FILE *open_temp(const char *final, char **tmp_name)
+{
+    size_t n = strlen(final) + 16;
+    char *name = malloc(n);
+    if (!name)
+        return NULL;
+    snprintf(name, n, "%s.tmpXXXXXX", final);
+    int fd = mkstemp(name);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(name);
+        }
+        free(name);
+        return NULL;
+    }
+    *tmp_name = name;
+    return fp;
+}
+
+/* The stem of OUT.csv (OUT) for the files beside it. */
+static char *sibling(const char *out, const char *suffix)
+{
+    size_t n = strlen(out);
+    if (n > 4 && strcmp(out + n - 4, ".csv") == 0)
+        n -= 4;
+    char *s = malloc(n + strlen(suffix) + 1);
+    if (s) {
+        memcpy(s, out, n);
+        strcpy(s + n, suffix);
+    }
+    return s;
+}
+
+typedef struct outputs {
+    FILE *csv, *spikes, *summary;
+    char *csv_tmp, *spikes_tmp, *summary_tmp;
+    char *spikes_name, *summary_name;
+} outputs;
+
+static void outputs_discard(outputs *o)
+{
+    FILE *fps[] = {o->csv, o->spikes, o->summary};
+    char *tmps[] = {o->csv_tmp, o->spikes_tmp, o->summary_tmp};
+    for (int i = 0; i < 3; i++) {
+        if (fps[i])
+            fclose(fps[i]);
+        if (tmps[i]) {
+            unlink(tmps[i]);
+            free(tmps[i]);
+        }
+    }
+    free(o->spikes_name);
+    free(o->summary_name);
+    memset(o, 0, sizeof *o);
+}
+
+static int outputs_open(outputs *o, const char *out)
+{
+    memset(o, 0, sizeof *o);
+    if (!out) {
+        o->csv = tmpfile();
+        return o->csv ? 0 : -1;
+    }
+    o->spikes_name = sibling(out, ".spikes.csv");
+    o->summary_name = sibling(out, ".summary.txt");
+    if (!o->spikes_name || !o->summary_name || !(o->csv = open_temp(out, &o->csv_tmp)) ||
+        !(o->spikes = open_temp(o->spikes_name, &o->spikes_tmp)) ||
+        !(o->summary = open_temp(o->summary_name, &o->summary_tmp)))
+        return -1;
+    fprintf(o->spikes, "t (s),neuron\n");
+    return 0;
+}
+
+/* Copies a finished temporary CSV to standard output. */
+static int copy_to_stdout(FILE *fp)
+{
+    char buf[65536];
+    size_t n;
+    rewind(fp);
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        if (fwrite(buf, 1, n, stdout) != n)
+            return -1;
+    return ferror(fp) || fflush(stdout) ? -1 : 0;
+}
+
+/* Closes and renames every output into place; -1 if any write failed. */
+static int outputs_commit(outputs *o, const char *out)
+{
+    if (!out) {
+        int rc = copy_to_stdout(o->csv);
+        fclose(o->csv);
+        o->csv = NULL;
+        return rc;
+    }
+    FILE **fps[] = {&o->csv, &o->spikes, &o->summary};
+    char **tmps[] = {&o->csv_tmp, &o->spikes_tmp, &o->summary_tmp};
+    const char *finals[] = {out, o->spikes_name, o->summary_name};
+    for (int i = 0; i < 3; i++) {
+        int bad = ferror(*fps[i]) | fclose(*fps[i]);
+        *fps[i] = NULL;
+        if (bad || rename(*tmps[i], finals[i]) != 0)
+            return -1;
+        free(*tmps[i]);
+        *tmps[i] = NULL;
+    }
+    return 0;
+}
+
+/* Loads the files and resolves the run options (command line over files over default). */
+static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_run_opts *o)
+{
+    opsin_diag d = {""};
+    int rc = opsin_circuit_load(a->circuit, c, &d);
+    if (!rc && a->stimulus)
+        rc = opsin_stimulus_load(a->stimulus, *c, s, &d);
+    if (rc) {
+        fprintf(stderr, "%s\n", d.msg);
+        return opsin_cli_exit_status(rc);
+    }
+    *o = opsin_run_opts_default(*c, *s);
+    o->seed = a->seed;
+    o->probes = a->probes;
+    if ((a->t_end && parse_time("--t-end", a->t_end, &o->t_end)) ||
+        (a->dt_out && parse_time("--dt-out", a->dt_out, &o->dt_out)))
+        return EXIT_USAGE;
+    if (!(o->t_end > 0)) {
+        fprintf(stderr, "opsin run: no end time: %s (expected --t-end T > 0, or t_end = \"...\"; "
+                "in the circuit or stimulus file)\n", a->t_end ? "t_end <= 0" : "none given");
+        return EXIT_USAGE;
+    }
+    if (a->dt_out && !(o->dt_out > 0)) {
+        fprintf(stderr, "opsin run: --dt-out: %s is not a positive step (expected e.g. 1ms)\n",
+                a->dt_out);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimulus *s,
+                    const opsin_run_opts *o)
+{
+    opsin_diag d = {""};
+    opsin_sim *sim = NULL;
+    int rc = opsin_sim_new(c, s, o, &sim, &d);
+    if (rc) {
+        fprintf(stderr, "opsin run: %s\n", d.msg);
+        return opsin_cli_exit_status(rc);
+    }
+    outputs out;
+    if (outputs_open(&out, a->output)) {
+        fprintf(stderr, "opsin run: cannot create %s: %s\n", a->output ? a->output : "a "
+                "temporary file", strerror(errno));
+        outputs_discard(&out);
+        opsin_sim_free(sim);
+        return EXIT_RUNTIME;
+    }
+    csv_ctx ctx = {out.csv, out.spikes};
+    opsin_sink sink = {csv_header, csv_row, csv_spike, &ctx};
+    rc = opsin_sim_run(sim, &sink, &d);
+    if (rc) {
+        fprintf(stderr, "opsin run: %s\n", d.msg);
+        outputs_discard(&out);
+        opsin_sim_free(sim);
+        return EXIT_RUNTIME;
+    }
+    if (out.summary)
+        opsin_sim_print_summary(sim, out.summary);
+    if (outputs_commit(&out, a->output)) {
+        fprintf(stderr, "opsin run: writing the output failed: %s\n", strerror(errno));
+        outputs_discard(&out);
+        opsin_sim_free(sim);
+        return EXIT_RUNTIME;
+    }
+    outputs_discard(&out);
+    if (!a->quiet)
+        opsin_sim_print_summary(sim, stderr);
+    opsin_sim_free(sim);
+    return EXIT_OK;
+}
+
+int opsin_cmd_run(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    opsin_circuit *c = NULL;
+    opsin_stimulus *s = NULL;
+    opsin_run_opts o;
+    rc = load(&a, &c, &s, &o);
+    if (!rc && a.plot && !a.output) {
+        fprintf(stderr, "opsin run: --plot needs -o OUT.csv (the plot reads the CSV)\n");
+        rc = EXIT_USAGE;
+    }
+    if (!rc)
+        rc = simulate(&a, c, s, &o);
+    if (!rc && a.plot)
+        rc = opsin_plot_csv(a.output, a.plot, stderr) ? EXIT_RUNTIME : EXIT_OK;
+    opsin_stimulus_free(s);
+    opsin_circuit_free(c);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* core.h: internal types shared by the io, engine and model layers (not installed). */
+#ifndef OPSIN_CORE_H
+#define OPSIN_CORE_H
+
+#include "opsin.h"
+#include "models/model.h"
+
+#define OPSIN_ID_MAX 64
+
+/* Fills diag with "file:line: fmt..." (line <= 0 omits the line). */
+void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Duplicates a string; NULL on allocation failure. */
+char *opsin_strdup(const char *s);
+
+/* ---- circuit -------------------------------------------------------------------------- */
+
+typedef struct opsin_compdef {
+    char id[OPSIN_ID_MAX];
+    const opsin_model *model;
+    double *p;       /* nparams values, SI (+INFINITY for "open") */
+    int *p_line;     /* source line of each parameter (0 = default) */
+    int input;       /* index of the component named by `input`, or -1 */
+    int line;
+} opsin_compdef;
+
+/* Spike-driven connection: a neuron's spikes become pulses on a device terminal. */
+typedef struct opsin_conndef {
+    int from, to;      /* component indices */
+    double amplitude;  /* A */
+    double width;      /* s */
+    double delay;      /* s */
+    int line;
+} opsin_conndef;
+
+typedef struct opsin_probe {
+    int comp;
+    int output;
+} opsin_probe;
+
+struct opsin_circuit {
+    char *path;
+    opsin_compdef *comps;
+    size_t ncomps;
+    opsin_conndef *conns;
+    size_t nconns;
+    opsin_probe *probes;
+    size_t nprobes;
+    double rtol;
+    double atol_scale;
+    int band;          /* 0 dense, else banded direct solver */
+    long max_steps;    /* per advance */
+    double t_end;      /* 0 = not set */
+};
+
+/* Index of a component by id, or -1. */
+int opsin_circuit_find(const opsin_circuit *c, const char *id);
+
+/* Parses "ID.OUTPUT[,ID.OUTPUT...]" into probes (allocated); diag names `where`. */
+int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
+                       const char *where, int line, opsin_diag *d);
+
+/* ---- stimulus ------------------------------------------------------------------------- */
+
+enum opsin_source_kind { OPSIN_SRC_CURRENT, OPSIN_SRC_VOLTAGE, OPSIN_SRC_OPTICAL };
+
+typedef struct opsin_pulse {
+    double start, width, amplitude; /* s, s, A | V | W/m2 */
+} opsin_pulse;
+
+typedef struct opsin_source {
+    char id[OPSIN_ID_MAX];
+    int kind;
+    double wavelength; /* m, optical only */
+    int *targets;
+    size_t ntargets;
+    opsin_pulse *pulses; /* sorted by start, non-overlapping */
+    size_t npulses;
+    int line;
+} opsin_source;
+
+struct opsin_stimulus {
+    char *path;
+    opsin_source *sources;
+    size_t nsources;
+    double t_end; /* 0 = not set */
+};
+
+/* ---- runtime component ---------------------------------------------------------------- */
+
+/* One additive current drive acting on a component: a source or a spike connection. */
+typedef struct opsin_drive {
+    const double *level; /* A, owned by the sim, changed only at events */
+    size_t energy_y;     /* index of this drive's energy state in the island vector */
+} opsin_drive;
+
+typedef struct opsin_comp {
+    const opsin_compdef *def;
+    const double *p;
+    const struct opsin_comp *in; /* input component (same island) or NULL */
+    size_t island;
+    size_t y_off;
+    size_t root_off;
+    int mode;         /* model-private discrete state (e.g. refractory) */
+    opsin_drive *drives;
+    size_t ndrives;
+} opsin_comp;
+
+/* ---- units ---------------------------------------------------------------------------- */
+
+/* Parses a value string for a quantity of SI unit si_unit; returns 0, or -1 with an
+ * explanation (without file:line) in msg. */
+int opsin_units_convert(const char *text, const char *si_unit, double *out, char *msg,
+                        size_t len);
+
+#endif

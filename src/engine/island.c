@@ -1,0 +1,260 @@
+/* island.c: CVODE (BDF, Newton, dense or banded direct solver) for one island.
+ *
+ * Every event that changes an island's state or drive ends its integration segment: the
+ * integrator is stopped exactly there (stop time) and restarted (CVodeReInit) from the new
+ * state.  Output samples between events use the integrator's interpolant (CVodeGetDky) or a
+ * normal-mode advance, so they never restart it.  CVODE's counters restart at every
+ * re-initialisation; they are accumulated here.
+ */
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cvode/cvode.h>
+#include <sunlinsol/sunlinsol_band.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_band.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include "engine/cvcompat.h"
+#include "engine/island.h"
+
+/* Absolute tolerance of the energy states: so large that they take no part in the error
+ * test.  They are quadratures (dE/dt depends on the other states only), so the steps chosen
+ * for the physical states integrate them with the same method. */
+#define ENERGY_ATOL 1e30
+
+/* The island's right-hand side: each component fills its own slice; energy states integrate
+ * the power delivered by each current drive.  Non-finite derivatives ask CVODE to retry with
+ * a smaller step (return > 0). */
+static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
+{
+    const opsin_island *isl = ud;
+    const double *y = N_VGetArrayPointer(yv);
+    double *ydot = N_VGetArrayPointer(ydotv);
+    for (size_t i = 0; i < isl->ncomps; i++) {
+        const opsin_comp *c = isl->comps[i];
+        c->def->model->rhs(c, t, y, ydot);
+        if (c->ndrives == 0)
+            continue;
+        double v = c->def->model->terminal_v ? c->def->model->terminal_v(c, t, y) : 0.0;
+        for (size_t k = 0; k < c->ndrives; k++)
+            ydot[c->drives[k].energy_y] = *c->drives[k].level * v;
+    }
+    for (size_t i = 0; i < isl->n; i++)
+        if (!isfinite(ydot[i]))
+            return 1;
+    return 0;
+}
+
+static int island_roots(sunrealtype t, N_Vector yv, sunrealtype *g, void *ud)
+{
+    const opsin_island *isl = ud;
+    const double *y = N_VGetArrayPointer(yv);
+    for (size_t i = 0; i < isl->ncomps; i++) {
+        const opsin_comp *c = isl->comps[i];
+        if (c->def->model->nroots)
+            c->def->model->roots(c, t, y, g + c->root_off);
+    }
+    return 0;
+}
+
+#if SUNDIALS_VERSION_MAJOR < 7
+/* Keeps CVODE's message for our diagnostic instead of letting it print to stderr. */
+static void island_err(int code, const char *module, const char *function, char *msg, void *ud)
+{
+    opsin_island *isl = ud;
+    (void)code;
+    (void)module;
+    snprintf(isl->err, sizeof isl->err, "%s: %s", function, msg);
+}
+#endif
+
+static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_diag *d)
+{
+    opsin_diag_set(d, NULL, 0, "integrator failure in %s at t = %.9g s (flag %d%s%s): try "
+                   "tighter solver.rtol, larger solver.max_steps, or check the parameters", what,
+                   t, flag, isl->err[0] ? ", " : "", isl->err);
+    return OPSIN_ESOLVER;
+}
+
+int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg *cfg,
+                      opsin_diag *d)
+{
+    sunindextype n = (sunindextype)isl->n;
+    isl->y = N_VNew_Serial(n, ctx);
+    isl->atol = N_VNew_Serial(n, ctx);
+    isl->rootsfound = calloc(isl->nroots ? isl->nroots : 1, sizeof *isl->rootsfound);
+    if (!isl->y || !isl->atol || !isl->rootsfound)
+        return OPSIN_ENOMEM;
+    double *y = N_VGetArrayPointer(isl->y), *atol = N_VGetArrayPointer(isl->atol);
+    for (size_t i = 0; i < isl->n; i++) {
+        y[i] = 0.0;
+        atol[i] = ENERGY_ATOL;
+    }
+    for (size_t i = 0; i < isl->ncomps; i++) {
+        const opsin_comp *c = isl->comps[i];
+        c->def->model->init(c, y);
+        for (size_t k = 0; k < c->def->model->nstates; k++)
+            atol[c->y_off + k] = cfg->rtol * cfg->atol_scale * c->def->model->states[k].atol;
+    }
+    isl->t = isl->tn = isl->t0 = 0.0;
+    isl->tstop = NAN;
+    opsin_queue_init(&isl->stops);
+    isl->cvode = CVodeCreate(CV_BDF, ctx);
+    if (!isl->cvode)
+        return OPSIN_ENOMEM;
+#if SUNDIALS_VERSION_MAJOR < 7
+    CVodeSetErrHandlerFn(isl->cvode, island_err, isl);
+#endif
+    if (cfg->band) {
+        sunindextype bw = n > 1 ? n - 1 : 0;
+        isl->A = SUNBandMatrix(n, bw, bw, ctx);
+        isl->LS = isl->A ? SUNLinSol_Band(isl->y, isl->A, ctx) : NULL;
+    } else {
+        isl->A = SUNDenseMatrix(n, n, ctx);
+        isl->LS = isl->A ? SUNLinSol_Dense(isl->y, isl->A, ctx) : NULL;
+    }
+    if (!isl->A || !isl->LS)
+        return OPSIN_ENOMEM;
+    int flag;
+    if ((flag = CVodeInit(isl->cvode, island_rhs, 0.0, isl->y)) != CV_SUCCESS ||
+        (flag = CVodeSVtolerances(isl->cvode, cfg->rtol, isl->atol)) != CV_SUCCESS ||
+        (flag = CVodeSetUserData(isl->cvode, isl)) != CV_SUCCESS ||
+        (flag = CVodeSetLinearSolver(isl->cvode, isl->LS, isl->A)) != CV_SUCCESS ||
+        (flag = CVodeSetMaxNumSteps(isl->cvode, cfg->max_steps)) != CV_SUCCESS)
+        return fail(isl, "setup", flag, 0.0, d);
+    if (isl->nroots) {
+        int *dir = malloc(isl->nroots * sizeof *dir);
+        if (!dir)
+            return OPSIN_ENOMEM;
+        for (size_t i = 0; i < isl->nroots; i++)
+            dir[i] = 1; /* upward crossings only */
+        flag = CVodeRootInit(isl->cvode, (int)isl->nroots, island_roots);
+        if (flag == CV_SUCCESS)
+            flag = CVodeSetRootDirection(isl->cvode, dir);
+        free(dir);
+        if (flag == CV_SUCCESS)
+            flag = CVodeSetNoInactiveRootWarn(isl->cvode);
+        if (flag != CV_SUCCESS)
+            return fail(isl, "root setup", flag, 0.0, d);
+    }
+    return OPSIN_OK;
+}
+
+void opsin_island_free(opsin_island *isl)
+{
+    if (isl->cvode)
+        CVodeFree(&isl->cvode);
+    if (isl->LS)
+        SUNLinSolFree(isl->LS);
+    if (isl->A)
+        SUNMatDestroy(isl->A);
+    if (isl->y)
+        N_VDestroy(isl->y);
+    if (isl->atol)
+        N_VDestroy(isl->atol);
+    free(isl->rootsfound);
+    opsin_queue_free(&isl->stops);
+    free(isl->comps);
+    memset(isl, 0, sizeof *isl);
+}
+
+/* Two times closer than round-off are the same instant (CVODE would refuse to start). */
+static int same_time(double a, double b)
+{
+    return fabs(a - b) <= 8.0 * DBL_EPSILON * fmax(fabs(a), fabs(b));
+}
+
+/* Sets the stop time to the island's next discontinuity (or t_end) when it moved. */
+static int set_stop(opsin_island *isl, double stop, opsin_diag *d)
+{
+    if (stop == isl->tstop || !(stop > isl->tn))
+        return OPSIN_OK;
+    int flag = CVodeSetStopTime(isl->cvode, stop);
+    if (flag != CV_SUCCESS)
+        return fail(isl, "CVodeSetStopTime", flag, isl->tn, d);
+    isl->tstop = stop;
+    return OPSIN_OK;
+}
+
+int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
+{
+    if (t == isl->t)
+        return OPSIN_OK;
+    if (same_time(t, isl->t0) && isl->tn == isl->t0) {
+        isl->t = t; /* no step since the restart: y still holds the state */
+        return OPSIN_OK;
+    }
+    int flag;
+    if (t <= isl->tn) {
+        flag = CVodeGetDky(isl->cvode, t, 0, isl->y);
+        if (flag != CV_SUCCESS)
+            return fail(isl, "CVodeGetDky", flag, t, d);
+        isl->t = t;
+        return OPSIN_OK;
+    }
+    const opsin_event *next = opsin_queue_top(&isl->stops);
+    double stop = next && next->t < t_end ? next->t : t_end;
+    int rc = set_stop(isl, stop, d);
+    if (rc)
+        return rc;
+    sunrealtype tret;
+    flag = CVode(isl->cvode, t, isl->y, &tret, CV_NORMAL);
+    if (flag < 0)
+        return fail(isl, "CVode", flag, isl->tn, d);
+    if (flag == CV_TSTOP_RETURN)
+        isl->tstop = NAN; /* CVODE forgets a stop time once reached */
+    CVodeGetCurrentTime(isl->cvode, &tret);
+    isl->tn = fmax(tret, t);
+    isl->t = t;
+    return OPSIN_OK;
+}
+
+int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d)
+{
+    *root = NAN;
+    int rc = set_stop(isl, T, d);
+    if (rc)
+        return rc;
+    sunrealtype tret, tcur;
+    int flag = CVode(isl->cvode, T, isl->y, &tret, CV_ONE_STEP);
+    if (flag < 0)
+        return fail(isl, "CVode", flag, isl->tn, d);
+    CVodeGetCurrentTime(isl->cvode, &tcur);
+    isl->tn = tcur;
+    isl->t = tret;
+    if (flag == CV_TSTOP_RETURN) {
+        isl->tstop = NAN;
+        isl->tn = fmax(tcur, T);
+    } else if (flag == CV_ROOT_RETURN) {
+        CVodeGetRootInfo(isl->cvode, isl->rootsfound);
+        *root = tret;
+    }
+    return OPSIN_OK;
+}
+
+void opsin_island_collect(opsin_island *isl)
+{
+    long nst = 0, nfe = 0, nfels = 0;
+    CVodeGetNumSteps(isl->cvode, &nst);
+    CVodeGetNumRhsEvals(isl->cvode, &nfe);
+    CVodeGetNumLinRhsEvals(isl->cvode, &nfels);
+    isl->steps += (unsigned long)nst;
+    isl->rhs_evals += (unsigned long)(nfe + nfels);
+}
+
+int opsin_island_reinit(opsin_island *isl, double t_end, opsin_diag *d)
+{
+    (void)t_end;
+    opsin_island_collect(isl);
+    int flag = CVodeReInit(isl->cvode, isl->t, isl->y);
+    if (flag != CV_SUCCESS)
+        return fail(isl, "CVodeReInit", flag, isl->t, d);
+    isl->t0 = isl->tn = isl->t;
+    isl->tstop = NAN;
+    isl->gen++;
+    isl->reinits++;
+    isl->dirty = 0;
+    return OPSIN_OK;
+}

@@ -1,0 +1,61 @@
+/* island.h: one independent part of a circuit (no shared state with others) and its CVODE
+ * integrator.  An island is advanced only when one of its own events, a probe or the end of
+ * the run needs its state; sample times are served by interpolation, never by restarts. */
+#ifndef OPSIN_ISLAND_H
+#define OPSIN_ISLAND_H
+
+#include <nvector/nvector_serial.h>
+#include <sundials/sundials_linearsolver.h>
+#include <sundials/sundials_matrix.h>
+
+#include "core.h"
+#include "engine/queue.h"
+
+typedef struct opsin_island {
+    opsin_comp **comps;
+    size_t ncomps;
+    size_t n;          /* states, including one energy state per drive */
+    size_t nroots;
+    void *cvode;
+    N_Vector y;        /* state at time t (the cache handed out by opsin_island_at) */
+    N_Vector atol;
+    SUNMatrix A;
+    SUNLinearSolver LS;
+    int *rootsfound;
+    double t;          /* time of y */
+    double tn;         /* how far the integrator has gone (>= t) */
+    double t0;         /* time of the last (re)initialisation */
+    double tstop;      /* stop time currently set, or NAN */
+    opsin_queue stops; /* this island's pending discontinuities */
+    unsigned long gen; /* bumped at every re-initialisation */
+    int dirty;         /* y was changed by an event and needs a re-initialisation */
+    unsigned long steps, rhs_evals, reinits; /* accumulated over re-initialisations */
+    char err[320];     /* last CVODE message */
+} opsin_island;
+
+typedef struct opsin_island_cfg {
+    double rtol, atol_scale, t_end;
+    long max_steps;
+    int band;
+} opsin_island_cfg;
+
+/* Allocates the integrator and sets the initial state at t = 0. */
+int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg *cfg,
+                      opsin_diag *d);
+void opsin_island_free(opsin_island *isl);
+
+/* Makes isl->y the state at time t >= the start of the integrator's last step (advancing
+ * without a stop time beyond the island's next discontinuity). */
+int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d);
+
+/* One integrator step towards T (stop time T) with root finding; *root gets the root time
+ * when a root was found (isl->rootsfound tells which), else NAN. */
+int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d);
+
+/* Restarts the integrator from isl->y at isl->t (after an event changed y or the drive). */
+int opsin_island_reinit(opsin_island *isl, double t_end, opsin_diag *d);
+
+/* Adds the integrator's counters of the current segment to the accumulated ones. */
+void opsin_island_collect(opsin_island *isl);
+
+#endif

@@ -1,0 +1,556 @@
+/* sim.c: the discrete-event loop: one event queue, one integrator per island.
+ *
+ * Time advances from event to event.  Before the events at time T are applied, islands that
+ * can spike are stepped, always the one furthest behind first, so that a spike found at
+ * t_r < T enters the queue before anything later is processed; every other island stays
+ * where it is until one of its own events, a probe or the end of the run needs it.  At an
+ * event time the probes are written before and after the events (both sides of the edge),
+ * the events are applied, and only the islands they touched are re-initialised.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/cvcompat.h"
+#include "engine/island.h"
+
+/* Where a drive's level comes from: a stimulus source or a spike connection. */
+typedef struct drive_info {
+    int is_conn;
+    size_t owner; /* source or connection index */
+    size_t comp;
+} drive_info;
+
+struct opsin_sim {
+    const opsin_circuit *c;
+    const opsin_stimulus *st;
+    opsin_run_opts o;
+    SUNContext ctx;
+    opsin_comp *comps;
+    opsin_island *isl;
+    size_t nisl;
+    double *levels;     /* one per drive */
+    drive_info *dinfo;  /* one per drive */
+    size_t ndrives;
+    opsin_probe *probes;
+    size_t nprobes;
+    double *row;
+    opsin_queue q;
+    opsin_stats stats;
+    double *energy;     /* per source, then per connection */
+    char **energy_name;
+    size_t nenergy;
+    int ran;
+};
+
+opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
+{
+    opsin_run_opts o = {0.0, 0.0, 1, NULL};
+    o.t_end = s && s->t_end > 0 ? s->t_end : c->t_end;
+    return o;
+}
+
+/* Union-find root with path halving: components joined by `input` share an island. */
+static size_t uf_find(size_t *parent, size_t i)
+{
+    while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/* Counts and wires the drives (source targets and connection targets) onto components. */
+static int build_drives(opsin_sim *s)
+{
+    const opsin_circuit *c = s->c;
+    size_t n = c->nconns, *count = calloc(c->ncomps, sizeof *count);
+    if (!count)
+        return OPSIN_ENOMEM;
+    if (s->st)
+        for (size_t i = 0; i < s->st->nsources; i++)
+            n += s->st->sources[i].ntargets;
+    s->ndrives = n;
+    s->levels = calloc(n ? n : 1, sizeof *s->levels);
+    s->dinfo = calloc(n ? n : 1, sizeof *s->dinfo);
+    if (!s->levels || !s->dinfo) {
+        free(count);
+        return OPSIN_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; s->st && i < s->st->nsources; i++)
+        for (size_t j = 0; j < s->st->sources[i].ntargets; j++)
+            s->dinfo[k++] = (drive_info){0, i, (size_t)s->st->sources[i].targets[j]};
+    for (size_t i = 0; i < c->nconns; i++)
+        s->dinfo[k++] = (drive_info){1, i, (size_t)c->conns[i].to};
+    for (size_t d = 0; d < n; d++)
+        count[s->dinfo[d].comp]++;
+    for (size_t i = 0; i < c->ncomps; i++) {
+        s->comps[i].drives = calloc(count[i] ? count[i] : 1, sizeof *s->comps[i].drives);
+        if (!s->comps[i].drives) {
+            free(count);
+            return OPSIN_ENOMEM;
+        }
+    }
+    free(count);
+    for (size_t d = 0; d < n; d++) {
+        opsin_comp *cp = &s->comps[s->dinfo[d].comp];
+        cp->drives[cp->ndrives++].level = &s->levels[d];
+    }
+    return OPSIN_OK;
+}
+
+/* Partitions components into islands and lays out each island's state vector: component
+ * states first, then one energy state per drive. */
+static int build_islands(opsin_sim *s)
+{
+    const opsin_circuit *c = s->c;
+    size_t n = c->ncomps, *parent = malloc(n * sizeof *parent), *root_isl = NULL;
+    if (!parent)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        parent[i] = i;
+    for (size_t i = 0; i < n; i++)
+        if (c->comps[i].input >= 0)
+            parent[uf_find(parent, i)] = uf_find(parent, (size_t)c->comps[i].input);
+    root_isl = malloc(n * sizeof *root_isl);
+    s->isl = calloc(n, sizeof *s->isl);
+    if (!root_isl || !s->isl) {
+        free(parent);
+        free(root_isl);
+        return OPSIN_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        root_isl[i] = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t r = uf_find(parent, i);
+        if (root_isl[r] == (size_t)-1)
+            root_isl[r] = s->nisl++;
+        s->comps[i].island = root_isl[r];
+    }
+    free(parent);
+    free(root_isl);
+    for (size_t i = 0; i < n; i++) {
+        opsin_island *isl = &s->isl[s->comps[i].island];
+        opsin_comp **cc = realloc(isl->comps, (isl->ncomps + 1) * sizeof *cc);
+        if (!cc)
+            return OPSIN_ENOMEM;
+        isl->comps = cc;
+        cc[isl->ncomps++] = &s->comps[i];
+        s->comps[i].y_off = isl->n;
+        s->comps[i].root_off = isl->nroots;
+        isl->n += c->comps[i].model->nstates;
+        isl->nroots += c->comps[i].model->nroots;
+    }
+    for (size_t i = 0; i < n; i++) {
+        opsin_island *isl = &s->isl[s->comps[i].island];
+        for (size_t k = 0; k < s->comps[i].ndrives; k++)
+            s->comps[i].drives[k].energy_y = isl->n++;
+    }
+    return OPSIN_OK;
+}
+
+static int build_energy_names(opsin_sim *s)
+{
+    size_t ns = s->st ? s->st->nsources : 0;
+    s->nenergy = ns + s->c->nconns;
+    s->energy = calloc(s->nenergy ? s->nenergy : 1, sizeof *s->energy);
+    s->energy_name = calloc(s->nenergy ? s->nenergy : 1, sizeof *s->energy_name);
+    if (!s->energy || !s->energy_name)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < s->nenergy; i++) {
+        char buf[3 * OPSIN_ID_MAX];
+        if (i < ns)
+            snprintf(buf, sizeof buf, "%s", s->st->sources[i].id);
+        else
+            snprintf(buf, sizeof buf, "%s->%s", s->c->comps[s->c->conns[i - ns].from].id,
+                     s->c->comps[s->c->conns[i - ns].to].id);
+        if (!(s->energy_name[i] = opsin_strdup(buf)))
+            return OPSIN_ENOMEM;
+    }
+    return OPSIN_OK;
+}
+
+/* Pushes an event into the global queue and its island's list of stops. */
+static int push(opsin_sim *s, opsin_event ev)
+{
+    if (opsin_queue_push(&s->q, ev) || opsin_queue_push(&s->isl[ev.island].stops, ev))
+        return OPSIN_ENOMEM;
+    return OPSIN_OK;
+}
+
+/* Queues the edges of every stimulus pulse on every target (one drive per target). */
+static int queue_stimulus(opsin_sim *s)
+{
+    for (size_t d = 0; d < s->ndrives; d++) {
+        if (s->dinfo[d].is_conn)
+            continue;
+        const opsin_source *src = &s->st->sources[s->dinfo[d].owner];
+        size_t isl = s->comps[s->dinfo[d].comp].island;
+        for (size_t k = 0; k < src->npulses; k++) {
+            const opsin_pulse *p = &src->pulses[k];
+            if (p->start > s->o.t_end)
+                break;
+            opsin_event on = {p->start, OPSIN_EV_ON, 0, isl, d, p->amplitude, 0};
+            opsin_event off = {p->start + p->width, OPSIN_EV_OFF, 0, isl, d, -p->amplitude, 0};
+            if (push(s, on) || push(s, off))
+                return OPSIN_ENOMEM;
+        }
+    }
+    return OPSIN_OK;
+}
+
+int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_run_opts *opts,
+                  opsin_sim **out, opsin_diag *d)
+{
+    if (!(opts->t_end > 0) || !isfinite(opts->t_end)) {
+        opsin_diag_set(d, NULL, 0, "t_end = %g s is not a positive duration (expected t_end > 0, "
+                       "e.g. --t-end 100ms)", opts->t_end);
+        return OPSIN_EINVAL;
+    }
+    if (opts->dt_out < 0 || !isfinite(opts->dt_out) ||
+        (opts->dt_out > 0 && opts->t_end / opts->dt_out > 1e8)) {
+        opsin_diag_set(d, NULL, 0, "dt_out = %g s is not usable with t_end = %g s (expected 0 < "
+                       "dt_out and at most 1e8 rows)", opts->dt_out, opts->t_end);
+        return OPSIN_EINVAL;
+    }
+    opsin_sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return OPSIN_ENOMEM;
+    s->c = c;
+    s->st = st;
+    s->o = *opts;
+    if (s->o.dt_out == 0)
+        s->o.dt_out = s->o.t_end / 1000.0;
+    opsin_queue_init(&s->q);
+    int rc = OPSIN_OK;
+    if (opts->probes)
+        rc = opsin_probes_parse(c, opts->probes, &s->probes, &s->nprobes, "--probe", 0, d);
+    else if (!(s->probes = malloc(c->nprobes * sizeof *s->probes)))
+        rc = OPSIN_ENOMEM;
+    else {
+        memcpy(s->probes, c->probes, c->nprobes * sizeof *s->probes);
+        s->nprobes = c->nprobes;
+    }
+    if (!rc && !(s->comps = calloc(c->ncomps, sizeof *s->comps)))
+        rc = OPSIN_ENOMEM;
+    if (!rc && !(s->row = calloc(s->nprobes + 1, sizeof *s->row)))
+        rc = OPSIN_ENOMEM;
+    for (size_t i = 0; !rc && i < c->ncomps; i++) {
+        s->comps[i].def = &c->comps[i];
+        s->comps[i].p = c->comps[i].p;
+        s->comps[i].in = c->comps[i].input >= 0 ? &s->comps[c->comps[i].input] : NULL;
+    }
+    if (!rc && OPSIN_SUNCTX_CREATE(&s->ctx) != 0)
+        rc = OPSIN_ENOMEM;
+    if (!rc)
+        rc = build_drives(s);
+    if (!rc)
+        rc = build_islands(s);
+    if (!rc)
+        rc = build_energy_names(s);
+    opsin_island_cfg icfg = {c->rtol, c->atol_scale, s->o.t_end, c->max_steps, c->band};
+    for (size_t i = 0; !rc && i < s->nisl; i++)
+        rc = opsin_island_init(&s->isl[i], s->ctx, &icfg, d);
+    if (!rc && st)
+        rc = queue_stimulus(s);
+    if (rc) {
+        if (rc == OPSIN_ENOMEM)
+            opsin_diag_set(d, NULL, 0, "out of memory while setting up the simulation");
+        opsin_sim_free(s);
+        return rc;
+    }
+    s->stats.islands = s->nisl;
+    *out = s;
+    return OPSIN_OK;
+}
+
+void opsin_sim_free(opsin_sim *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nisl; i++)
+        opsin_island_free(&s->isl[i]);
+    free(s->isl);
+    for (size_t i = 0; s->comps && i < s->c->ncomps; i++)
+        free(s->comps[i].drives);
+    free(s->comps);
+    free(s->levels);
+    free(s->dinfo);
+    free(s->probes);
+    free(s->row);
+    for (size_t i = 0; s->energy_name && i < s->nenergy; i++)
+        free(s->energy_name[i]);
+    free(s->energy_name);
+    free(s->energy);
+    opsin_queue_free(&s->q);
+    if (s->ctx)
+        SUNContext_Free(&s->ctx);
+    free(s);
+}
+
+/* Steps the spiking islands, furthest behind first, until all have reached *T or a spike
+ * moved *T earlier.  Because the laggard always steps, a spike found at t_r lies inside or
+ * after the last step of every other island, so any island can still be stopped at t_r. */
+static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
+{
+    for (;;) {
+        opsin_island *lag = NULL;
+        for (size_t i = 0; i < s->nisl; i++) {
+            opsin_island *isl = &s->isl[i];
+            if (isl->nroots && isl->tn < *T && (!lag || isl->tn < lag->tn))
+                lag = isl;
+        }
+        if (!lag)
+            return OPSIN_OK;
+        double root;
+        int rc = opsin_island_step(lag, *T, &root, d);
+        if (rc)
+            return rc;
+        if (isnan(root))
+            continue;
+        size_t il = (size_t)(lag - s->isl);
+        for (size_t k = 0; k < lag->ncomps; k++) {
+            const opsin_comp *c = lag->comps[k];
+            for (size_t r = 0; r < c->def->model->nroots; r++) {
+                if (lag->rootsfound[c->root_off + r] <= 0)
+                    continue;
+                opsin_event ev = {root, OPSIN_EV_SPIKE, 0, il, (size_t)(c - s->comps), 0,
+                                  lag->gen};
+                if (push(s, ev))
+                    return OPSIN_ENOMEM;
+            }
+        }
+        lag->tn = fmax(lag->tn, root); /* held at the root until its event is processed */
+        if (root < *T)
+            *T = root;
+    }
+}
+
+/* Writes one output row of every probe at time T. */
+static int write_row(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag *d)
+{
+    for (size_t i = 0; i < s->nprobes; i++) {
+        const opsin_comp *c = &s->comps[s->probes[i].comp];
+        opsin_island *isl = &s->isl[c->island];
+        int rc = opsin_island_at(isl, T, s->o.t_end, d);
+        if (rc)
+            return rc;
+        s->row[i] = c->def->model->output(c, (size_t)s->probes[i].output, T,
+                                          N_VGetArrayPointer(isl->y));
+    }
+    s->stats.rows++;
+    if (sink->row && sink->row(sink->ctx, T, s->row, s->nprobes)) {
+        opsin_diag_set(d, NULL, 0, "the output could not be written");
+        return OPSIN_ECALLBACK;
+    }
+    return OPSIN_OK;
+}
+
+/* A spike of component ci at T: pulses on every connected device, then the spike record. */
+static int deliver_spike(opsin_sim *s, size_t ci, double T, const opsin_sink *sink,
+                         opsin_diag *d)
+{
+    s->stats.spikes++;
+    for (size_t dr = 0; dr < s->ndrives; dr++) {
+        if (!s->dinfo[dr].is_conn)
+            continue;
+        const opsin_conndef *cn = &s->c->conns[s->dinfo[dr].owner];
+        if ((size_t)cn->from != ci)
+            continue;
+        size_t isl = s->comps[cn->to].island;
+        double t_on = T + cn->delay;
+        opsin_event on = {t_on, OPSIN_EV_ON, 0, isl, dr, cn->amplitude, 0};
+        opsin_event off = {t_on + cn->width, OPSIN_EV_OFF, 0, isl, dr, -cn->amplitude, 0};
+        if (push(s, on) || push(s, off))
+            return OPSIN_ENOMEM;
+    }
+    if (sink->spike && sink->spike(sink->ctx, T, s->comps[ci].def->id)) {
+        opsin_diag_set(d, NULL, 0, "the spike output could not be written");
+        return OPSIN_ECALLBACK;
+    }
+    return OPSIN_OK;
+}
+
+/* Applies one event at time T to its island (brought to T first). */
+static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *sink,
+                       opsin_diag *d)
+{
+    opsin_island *isl = &s->isl[ev->island];
+    opsin_event own;
+    opsin_queue_pop(&isl->stops, &own);
+    if (ev->kind == OPSIN_EV_SPIKE && ev->gen != isl->gen)
+        return OPSIN_OK; /* found before an earlier event changed this island: void */
+    int rc = opsin_island_at(isl, ev->t, s->o.t_end, d);
+    if (rc)
+        return rc;
+    double *y = N_VGetArrayPointer(isl->y);
+    s->stats.events++;
+    isl->dirty = 1;
+    switch (ev->kind) {
+    case OPSIN_EV_ON:
+    case OPSIN_EV_OFF:
+        s->levels[ev->index] += ev->value;
+        return OPSIN_OK;
+    case OPSIN_EV_WAKE:
+        s->comps[ev->index].def->model->on_wake(&s->comps[ev->index], ev->t, y);
+        return OPSIN_OK;
+    default: {
+        opsin_comp *c = &s->comps[ev->index];
+        opsin_root_action a = c->def->model->on_root(c, ev->t, y);
+        if (a.wake_at > ev->t) {
+            opsin_event w = {a.wake_at, OPSIN_EV_WAKE, 0, ev->island, ev->index, 0, 0};
+            if (push(s, w))
+                return OPSIN_ENOMEM;
+        }
+        return a.spike ? deliver_spike(s, ev->index, ev->t, sink, d) : OPSIN_OK;
+    }
+    }
+}
+
+/* Applies every event at time T, then restarts the islands they touched. */
+static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag *d)
+{
+    const opsin_event *top;
+    while ((top = opsin_queue_top(&s->q)) && top->t == T) {
+        opsin_event ev;
+        opsin_queue_pop(&s->q, &ev);
+        int rc = apply_event(s, &ev, sink, d);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < s->nisl; i++) {
+        if (!s->isl[i].dirty)
+            continue;
+        int rc = opsin_island_reinit(&s->isl[i], s->o.t_end, d);
+        if (rc)
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+/* Time of output sample k: an exact product, never an accumulated sum. */
+static double sample_time(const opsin_sim *s, unsigned long k)
+{
+    double t = (double)k * s->o.dt_out;
+    return t < s->o.t_end ? t : s->o.t_end;
+}
+
+static int header(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
+{
+    if (!sink->header)
+        return OPSIN_OK;
+    const char **names = calloc(s->nprobes, sizeof *names);
+    const char **units = calloc(s->nprobes, sizeof *units);
+    char (*buf)[2 * OPSIN_ID_MAX + 2] = calloc(s->nprobes, sizeof *buf);
+    int rc = OPSIN_OK;
+    if (!names || !units || !buf)
+        rc = OPSIN_ENOMEM;
+    for (size_t i = 0; !rc && i < s->nprobes; i++) {
+        const opsin_compdef *cd = &s->c->comps[s->probes[i].comp];
+        const opsin_var_def *o = &cd->model->outputs[s->probes[i].output];
+        snprintf(buf[i], sizeof buf[i], "%s.%s", cd->id, o->name);
+        names[i] = buf[i];
+        units[i] = o->unit;
+    }
+    if (!rc && sink->header(sink->ctx, s->nprobes, names, units)) {
+        opsin_diag_set(d, NULL, 0, "the output could not be written");
+        rc = OPSIN_ECALLBACK;
+    }
+    free(names);
+    free(units);
+    free(buf);
+    return rc;
+}
+
+/* Brings every island to t_end, reads the energy states and the solver counters. */
+static int finish(opsin_sim *s, opsin_diag *d)
+{
+    for (size_t i = 0; i < s->nisl; i++) {
+        opsin_island *isl = &s->isl[i];
+        int rc = opsin_island_at(isl, s->o.t_end, s->o.t_end, d);
+        if (rc)
+            return rc;
+        opsin_island_collect(isl);
+        s->stats.steps += isl->steps;
+        s->stats.rhs_evals += isl->rhs_evals;
+        s->stats.reinits += isl->reinits;
+    }
+    size_t ns = s->st ? s->st->nsources : 0;
+    for (size_t dr = 0; dr < s->ndrives; dr++) {
+        const opsin_comp *c = &s->comps[s->dinfo[dr].comp];
+        const double *y = N_VGetArrayPointer(s->isl[c->island].y);
+        size_t e = s->dinfo[dr].is_conn ? ns + s->dinfo[dr].owner : s->dinfo[dr].owner;
+        for (size_t k = 0; k < c->ndrives; k++)
+            if (c->drives[k].level == &s->levels[dr])
+                s->energy[e] += y[c->drives[k].energy_y];
+    }
+    return OPSIN_OK;
+}
+
+int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
+{
+    if (s->ran) {
+        opsin_diag_set(d, NULL, 0, "this simulation has already run (expected a new one)");
+        return OPSIN_EINVAL;
+    }
+    s->ran = 1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = header(s, sink, d);
+    unsigned long k = 0;
+    double t_end = s->o.t_end;
+    while (!rc) {
+        const opsin_event *top = opsin_queue_top(&s->q);
+        double ts = sample_time(s, k);
+        double T = fmin(top ? top->t : INFINITY, fmin(ts, t_end));
+        if ((rc = advance_spiking(s, &T, d)))
+            break;
+        top = opsin_queue_top(&s->q);
+        if (top && top->t == T) {
+            if ((rc = write_row(s, T, sink, d)) || (rc = apply_events(s, T, sink, d)) ||
+                (rc = write_row(s, T, sink, d)))
+                break;
+        } else if ((rc = write_row(s, T, sink, d))) {
+            break;
+        }
+        while (sample_time(s, k) <= T && (double)k * s->o.dt_out <= t_end)
+            k++;
+        if (T >= t_end)
+            break;
+    }
+    if (!rc)
+        rc = finish(s, d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->stats.wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    return rc;
+}
+
+int opsin_sim_stats(const opsin_sim *s, opsin_stats *out)
+{
+    *out = s->stats;
+    return OPSIN_OK;
+}
+
+size_t opsin_sim_nsources(const opsin_sim *s)
+{
+    return s->nenergy;
+}
+
+int opsin_sim_energy(const opsin_sim *s, size_t i, const char **name, double *joules)
+{
+    if (i >= s->nenergy)
+        return OPSIN_EINVAL;
+    *name = s->energy_name[i];
+    *joules = s->energy[i];
+    return OPSIN_OK;
+}
+
+void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
+{
+    const opsin_stats *st = &s->stats;
+    fprintf(fp, "# events %lu, spikes %lu, rows %lu\n", st->events, st->spikes, st->rows);
+    fprintf(fp, "# islands %zu, integrator steps %lu, rhs evaluations %lu, restarts %lu\n",
+            st->islands, st->steps, st->rhs_evals, st->reinits);
+    fprintf(fp, "# wall time %.6f s\n", st->wall_s);
+    for (size_t i = 0; i < s->nenergy; i++)
+        fprintf(fp, "# energy %s %.9g J\n", s->energy_name[i], s->energy[i]);
+}

@@ -1,0 +1,36 @@
+/* cfg.h: typed, line-aware reading of libconfig settings shared by the circuit and stimulus
+ * readers.  Every failing call fills diag with "FILE:LINE: message (expected ...)". */
+#ifndef OPSIN_CFG_H
+#define OPSIN_CFG_H
+
+#include <libconfig.h>
+
+#include "core.h"
+
+/* Reads and parses a libconfig file; on failure fills diag (unreadable file or syntax). */
+int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d);
+
+/* Number (int, float or a string with a unit of SI unit `unit`); "open" -> +inf when
+ * allow_open. */
+int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open, double *out,
+                     const char *file, opsin_diag *d);
+
+/* A parameter: a number as above, then checked against the definition's bounds. */
+int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double *out,
+                    const char *file, opsin_diag *d);
+
+/* Required or optional string member of a group (*out = NULL when optional and absent). */
+int opsin_cfg_string(const config_setting_t *group, const char *name, int required,
+                     const char **out, const char *file, opsin_diag *d);
+
+/* Fails on a member whose name is not in the NULL-terminated list `allowed`. */
+int opsin_cfg_known_keys(const config_setting_t *group, const char *const *allowed,
+                         const char *what, const char *file, opsin_diag *d);
+
+/* Reads the optional top-level t_end (s) of a circuit or stimulus file; 0 when absent. */
+int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin_diag *d);
+
+/* Line of a setting, or of its parent when libconfig has none. */
+int opsin_cfg_line(const config_setting_t *s);
+
+#endif

@@ -1,0 +1,499 @@
+/* circuit.c: reads, validates, overrides and prints circuit files (libconfig). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/cfg.h"
+
+static const char *const top_keys[] = {"components", "connections", "probes", "solver", "t_end",
+                                       NULL};
+static const char *const solver_keys[] = {"rtol", "atol_scale", "linear_solver", "max_steps",
+                                          NULL};
+static const char *const conn_keys[] = {"from", "to", "kind", "shape", "amplitude", "width",
+                                        "delay", NULL};
+
+void opsin_circuit_free(opsin_circuit *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ncomps; i++) {
+        free(c->comps[i].p);
+        free(c->comps[i].p_line);
+    }
+    free(c->comps);
+    free(c->conns);
+    free(c->probes);
+    free(c->path);
+    free(c);
+}
+
+int opsin_circuit_find(const opsin_circuit *c, const char *id)
+{
+    for (size_t i = 0; i < c->ncomps; i++)
+        if (strcmp(c->comps[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Checks an id: non-empty, short, and free of the characters that separate probes. */
+static int check_id(const char *id, const config_setting_t *s, const char *file, opsin_diag *d)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n >= OPSIN_ID_MAX || strpbrk(id, "., \t=")) {
+        opsin_diag_set(d, file, opsin_cfg_line(s),
+                       "bad id '%s' (expected 1 to %d characters without '.', ',', '=' or "
+                       "spaces)", id, OPSIN_ID_MAX - 1);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* Lists a model's parameter names for the "expected" part of a message. */
+static void param_list(const opsin_model *m, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < m->nparams && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+                                 m->params[i].name);
+}
+
+/* Reads one component group: id, model and the model's parameters (others keep defaults). */
+static int read_component(const config_setting_t *g, opsin_circuit *c, opsin_compdef *cd,
+                          const char **input_name, opsin_diag *d)
+{
+    const char *file = c->path, *id, *model;
+    int rc;
+    if (!config_setting_is_group(g)) {
+        opsin_diag_set(d, file, opsin_cfg_line(g),
+                       "a component must be a group (expected { id = \"...\"; model = \"...\"; })");
+        return OPSIN_EINVAL;
+    }
+    if ((rc = opsin_cfg_string(g, "id", 1, &id, file, d)) ||
+        (rc = check_id(id, g, file, d)) || (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
+        return rc;
+    if (opsin_circuit_find(c, id) >= 0) {
+        opsin_diag_set(d, file, opsin_cfg_line(g),
+                       "component '%s' is defined twice (expected unique ids)", id);
+        return OPSIN_EINVAL;
+    }
+    cd->model = opsin_model_find(model);
+    if (!cd->model) {
+        char list[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < opsin_model_count(); i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
+                                     opsin_model_name(i));
+        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "model")),
+                       "unknown model '%s' (expected one of: %s)", model, list);
+        return OPSIN_EINVAL;
+    }
+    snprintf(cd->id, sizeof cd->id, "%s", id);
+    cd->line = opsin_cfg_line(g);
+    cd->input = -1;
+    const opsin_model *m = cd->model;
+    cd->p = calloc(m->nparams, sizeof *cd->p);
+    cd->p_line = calloc(m->nparams, sizeof *cd->p_line);
+    if (!cd->p || !cd->p_line)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < m->nparams; i++)
+        cd->p[i] = m->params[i].def;
+    *input_name = NULL;
+    for (int k = 0; k < config_setting_length(g); k++) {
+        const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
+        const char *name = config_setting_name(s);
+        if (strcmp(name, "id") == 0 || strcmp(name, "model") == 0)
+            continue;
+        int pi = opsin_model_param_index(m, name);
+        if (pi < 0) {
+            char list[400];
+            param_list(m, list, sizeof list);
+            opsin_diag_set(d, file, opsin_cfg_line(s),
+                           "unknown parameter '%s' for model %s (expected one of: %s)", name,
+                           m->name, list);
+            return OPSIN_EINVAL;
+        }
+        const opsin_param_def *pd = &m->params[pi];
+        if (pd->flags & OPSIN_P_REF) {
+            if ((rc = opsin_cfg_string(g, name, 1, input_name, file, d)))
+                return rc;
+        } else if ((rc = opsin_cfg_param(s, pd, &cd->p[pi], file, d))) {
+            return rc;
+        }
+        cd->p_line[pi] = opsin_cfg_line(s);
+    }
+    for (size_t i = 0; i < m->nparams; i++)
+        if ((m->params[i].flags & OPSIN_P_REQUIRED) && cd->p_line[i] == 0) {
+            opsin_diag_set(d, file, cd->line, "component '%s' (%s) needs parameter '%s' (%s)",
+                           id, m->name, m->params[i].name, m->params[i].doc);
+            return OPSIN_EINVAL;
+        }
+    char msg[400];
+    if (m->validate && m->validate(cd->p, msg, sizeof msg)) {
+        opsin_diag_set(d, file, cd->line, "component '%s': %s", id, msg);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* Resolves a component's `input` reference: an existing device that offers a port. */
+static int resolve_input(opsin_circuit *c, size_t i, const char *name, opsin_diag *d)
+{
+    opsin_compdef *cd = &c->comps[i];
+    int line = cd->p_line[opsin_model_param_index(cd->model, "input")];
+    int j = opsin_circuit_find(c, name);
+    if (j < 0) {
+        opsin_diag_set(d, c->path, line, "input '%s' of '%s' is not a component (expected the id "
+                       "of a device defined in this file)", name, cd->id);
+        return OPSIN_EINVAL;
+    }
+    if ((size_t)j == i || c->comps[j].model->port == OPSIN_PORT_NONE) {
+        opsin_diag_set(d, c->path, line, "input '%s' of '%s' offers no conductance or voltage "
+                       "(expected a device such as a supercap)", name, cd->id);
+        return OPSIN_EINVAL;
+    }
+    cd->input = j;
+    return OPSIN_OK;
+}
+
+static int read_components(const config_setting_t *list, opsin_circuit *c, opsin_diag *d)
+{
+    if (!list || !config_setting_is_list(list) || config_setting_length(list) == 0) {
+        opsin_diag_set(d, c->path, list ? opsin_cfg_line(list) : 0,
+                       "no components (expected components = ( { id = ...; model = ...; } );)");
+        return OPSIN_EINVAL;
+    }
+    size_t n = (size_t)config_setting_length(list);
+    const char **inputs = calloc(n, sizeof *inputs);
+    c->comps = calloc(n, sizeof *c->comps);
+    if (!inputs || !c->comps) {
+        free(inputs);
+        return OPSIN_ENOMEM;
+    }
+    int rc = OPSIN_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = read_component(config_setting_get_elem(list, (unsigned)i), c, &c->comps[i],
+                            &inputs[i], d);
+        c->ncomps = i + 1; /* owned from here on, even when partly read */
+    }
+    for (size_t i = 0; i < n && !rc; i++)
+        if (inputs[i])
+            rc = resolve_input(c, i, inputs[i], d);
+    free(inputs);
+    return rc;
+}
+
+/* Reads a connection: spikes of `from` become rectangular current pulses on `to`. */
+static int read_connection(const config_setting_t *g, opsin_circuit *c, opsin_conndef *cn,
+                           opsin_diag *d)
+{
+    const char *file = c->path, *from, *to, *kind, *shape;
+    int rc;
+    cn->line = opsin_cfg_line(g);
+    if (!config_setting_is_group(g)) {
+        opsin_diag_set(d, file, cn->line, "a connection must be a group (expected { from = ...; "
+                       "to = ...; amplitude = ...; width = ...; })");
+        return OPSIN_EINVAL;
+    }
+    if ((rc = opsin_cfg_known_keys(g, conn_keys, "connection key", file, d)) ||
+        (rc = opsin_cfg_string(g, "from", 1, &from, file, d)) ||
+        (rc = opsin_cfg_string(g, "to", 1, &to, file, d)) ||
+        (rc = opsin_cfg_string(g, "kind", 0, &kind, file, d)) ||
+        (rc = opsin_cfg_string(g, "shape", 0, &shape, file, d)))
+        return rc;
+    cn->from = opsin_circuit_find(c, from);
+    cn->to = opsin_circuit_find(c, to);
+    if (cn->from < 0 || c->comps[cn->from].model->nroots == 0) {
+        opsin_diag_set(d, file, cn->line, "connection source '%s' is not a spiking component "
+                       "(expected the id of a lif)", from);
+        return OPSIN_EINVAL;
+    }
+    if (cn->to < 0 || !(c->comps[cn->to].model->accepts & OPSIN_IN_CURRENT)) {
+        opsin_diag_set(d, file, cn->line, "connection target '%s' is not a component that takes "
+                       "a current (expected the id of a device defined in this file)", to);
+        return OPSIN_EINVAL;
+    }
+    if (kind && strcmp(kind, "current") != 0) {
+        opsin_diag_set(d, file, cn->line, "connection kind '%s' is not supported (expected "
+                       "\"current\")", kind);
+        return OPSIN_EINVAL;
+    }
+    if (shape && strcmp(shape, "rect") != 0) {
+        opsin_diag_set(d, file, cn->line, "spike shape '%s' is not supported (expected \"rect\")",
+                       shape);
+        return OPSIN_EINVAL;
+    }
+    static const opsin_param_def amp = {"amplitude", "A", 0, -INFINITY, INFINITY, 0, ""};
+    static const opsin_param_def width = {"width", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
+    static const opsin_param_def delay = {"delay", "s", 0, 0, INFINITY, 0, ""};
+    const opsin_param_def *defs[] = {&amp, &width, &delay};
+    double *dst[] = {&cn->amplitude, &cn->width, &cn->delay};
+    for (size_t k = 0; k < 3; k++) {
+        const config_setting_t *s = config_setting_get_member(g, defs[k]->name);
+        if (!s && k < 2) {
+            opsin_diag_set(d, file, cn->line, "connection needs '%s' (expected %s = \"...\";)",
+                           defs[k]->name, defs[k]->name);
+            return OPSIN_EINVAL;
+        }
+        *dst[k] = 0.0;
+        if (s && (rc = opsin_cfg_param(s, defs[k], dst[k], file, d)))
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+static int read_connections(const config_setting_t *list, opsin_circuit *c, opsin_diag *d)
+{
+    if (!list)
+        return OPSIN_OK;
+    if (!config_setting_is_list(list)) {
+        opsin_diag_set(d, c->path, opsin_cfg_line(list),
+                       "connections must be a list (expected connections = ( {...}, ... );)");
+        return OPSIN_EINVAL;
+    }
+    size_t n = (size_t)config_setting_length(list);
+    c->conns = calloc(n ? n : 1, sizeof *c->conns);
+    if (!c->conns)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        int rc = read_connection(config_setting_get_elem(list, (unsigned)i), c, &c->conns[i], d);
+        if (rc)
+            return rc;
+        c->nconns = i + 1;
+    }
+    return OPSIN_OK;
+}
+
+int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
+                       const char *where, int line, opsin_diag *d)
+{
+    size_t cap = 1;
+    for (const char *s = list; *s; s++)
+        cap += *s == ',';
+    opsin_probe *p = calloc(cap, sizeof *p);
+    if (!p)
+        return OPSIN_ENOMEM;
+    size_t k = 0;
+    for (const char *s = list; *s;) {
+        size_t len = strcspn(s, ",");
+        char item[2 * OPSIN_ID_MAX];
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
+        char *dot = strchr(item, '.');
+        int ci = -1, oi = -1;
+        if (dot) {
+            *dot = '\0';
+            ci = opsin_circuit_find(c, item);
+            if (ci >= 0)
+                oi = opsin_model_output_index(c->comps[ci].model, dot + 1);
+            *dot = '.';
+        }
+        if (oi < 0) {
+            opsin_diag_set(d, where, line, "unknown probe '%s' (expected ID.OUTPUT with an output "
+                           "listed by 'opsin models MODEL', e.g. %s.%s)", item, c->comps[0].id,
+                           c->comps[0].model->outputs[0].name);
+            free(p);
+            return OPSIN_EINVAL;
+        }
+        p[k].comp = ci;
+        p[k].output = oi;
+        k++;
+        s += len + (s[len] == ',');
+    }
+    *out = p;
+    *n = k;
+    return OPSIN_OK;
+}
+
+/* Probes: an array of "ID.OUTPUT" strings; absent means every component's first output. */
+static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag *d)
+{
+    if (!arr) {
+        c->probes = calloc(c->ncomps, sizeof *c->probes);
+        if (!c->probes)
+            return OPSIN_ENOMEM;
+        for (size_t i = 0; i < c->ncomps; i++)
+            c->probes[i] = (opsin_probe){(int)i, 0};
+        c->nprobes = c->ncomps;
+        return OPSIN_OK;
+    }
+    int line = opsin_cfg_line(arr);
+    if (config_setting_type(arr) != CONFIG_TYPE_ARRAY && !config_setting_is_list(arr)) {
+        opsin_diag_set(d, c->path, line, "probes must be an array (expected probes = "
+                       "[\"ID.OUTPUT\", ...];)");
+        return OPSIN_EINVAL;
+    }
+    char buf[4096] = "";
+    size_t used = 0;
+    for (int i = 0; i < config_setting_length(arr); i++) {
+        const char *s = config_setting_get_string_elem(arr, i);
+        if (!s || strchr(s, ',')) {
+            opsin_diag_set(d, c->path, line, "probe %d is not a string naming one output "
+                           "(expected \"ID.OUTPUT\")", i + 1);
+            return OPSIN_EINVAL;
+        }
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? "," : "", s);
+        if (used >= sizeof buf) {
+            opsin_diag_set(d, c->path, line, "too many probes (expected at most about 100)");
+            return OPSIN_EINVAL;
+        }
+    }
+    if (used == 0) {
+        opsin_diag_set(d, c->path, line, "probes is empty (expected at least one \"ID.OUTPUT\")");
+        return OPSIN_EINVAL;
+    }
+    return opsin_probes_parse(c, buf, &c->probes, &c->nprobes, c->path, line, d);
+}
+
+static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *d)
+{
+    c->rtol = 1e-6;
+    c->atol_scale = 1.0;
+    c->band = 0;
+    c->max_steps = 100000;
+    if (!g)
+        return OPSIN_OK;
+    int rc;
+    if (!config_setting_is_group(g)) {
+        opsin_diag_set(d, c->path, opsin_cfg_line(g), "solver must be a group (expected solver "
+                       "= { rtol = 1e-6; };)");
+        return OPSIN_EINVAL;
+    }
+    if ((rc = opsin_cfg_known_keys(g, solver_keys, "solver key", c->path, d)))
+        return rc;
+    static const opsin_param_def defs[] = {
+        {"rtol", "", 1e-6, 1e-14, 1e-2, 0, ""},
+        {"atol_scale", "", 1.0, 0, 1e6, OPSIN_P_MIN_OPEN, ""},
+        {"max_steps", "", 1e5, 1, 1e9, 0, ""},
+    };
+    double v[3] = {c->rtol, c->atol_scale, 1e5};
+    for (size_t k = 0; k < 3; k++) {
+        const config_setting_t *s = config_setting_get_member(g, defs[k].name);
+        if (s && (rc = opsin_cfg_param(s, &defs[k], &v[k], c->path, d)))
+            return rc;
+    }
+    c->rtol = v[0];
+    c->atol_scale = v[1];
+    c->max_steps = (long)v[2];
+    const char *ls;
+    if ((rc = opsin_cfg_string(g, "linear_solver", 0, &ls, c->path, d)))
+        return rc;
+    if (ls && strcmp(ls, "dense") != 0 && strcmp(ls, "band") != 0) {
+        opsin_diag_set(d, c->path, opsin_cfg_line(config_setting_get_member(g, "linear_solver")),
+                       "linear_solver '%s' is unknown (expected \"dense\" or \"band\")", ls);
+        return OPSIN_EINVAL;
+    }
+    c->band = ls && strcmp(ls, "band") == 0;
+    return OPSIN_OK;
+}
+
+int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin_diag *d)
+{
+    static const opsin_param_def def = {"t_end", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
+    const config_setting_t *s = config_lookup(cfg, "t_end");
+    *t_end = 0.0;
+    return s ? opsin_cfg_param(s, &def, t_end, file, d) : OPSIN_OK;
+}
+
+int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
+{
+    opsin_circuit *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = opsin_strdup(path))) {
+        free(c);
+        return OPSIN_ENOMEM;
+    }
+    config_t cfg;
+    config_init(&cfg);
+    const config_setting_t *root;
+    int rc = opsin_cfg_read(&cfg, path, diag);
+    if (!rc) {
+        root = config_root_setting(&cfg);
+        if (!(rc = opsin_cfg_known_keys(root, top_keys, "circuit key", path, diag)) &&
+            !(rc = read_components(config_lookup(&cfg, "components"), c, diag)) &&
+            !(rc = read_connections(config_lookup(&cfg, "connections"), c, diag)) &&
+            !(rc = read_probes(config_lookup(&cfg, "probes"), c, diag)) &&
+            !(rc = read_solver(config_lookup(&cfg, "solver"), c, diag)))
+            rc = opsin_read_t_end(&cfg, path, &c->t_end, diag);
+    }
+    config_destroy(&cfg);
+    if (rc) {
+        opsin_circuit_free(c);
+        return rc;
+    }
+    *out = c;
+    return OPSIN_OK;
+}
+
+int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *d)
+{
+    const char *dot = strchr(key, '.');
+    char id[OPSIN_ID_MAX];
+    int ci = -1, pi = -1;
+    if (dot && (size_t)(dot - key) < sizeof id) {
+        snprintf(id, sizeof id, "%.*s", (int)(dot - key), key);
+        ci = opsin_circuit_find(c, id);
+        if (ci >= 0)
+            pi = opsin_model_param_index(c->comps[ci].model, dot + 1);
+    }
+    if (pi < 0 || (c->comps[ci].model->params[pi].flags & OPSIN_P_REF)) {
+        opsin_diag_set(d, NULL, 0, "'%s' is not a numeric parameter of this circuit (expected "
+                       "ID.PARAM, e.g. %s.%s)", key, c->comps[0].id,
+                       c->comps[0].model->params[0].name);
+        return OPSIN_EINVAL;
+    }
+    const opsin_param_def *pd = &c->comps[ci].model->params[pi];
+    double v;
+    char msg[512];
+    if ((pd->flags & OPSIN_P_OPEN) && strcmp(value, "open") == 0)
+        v = INFINITY;
+    else if (opsin_units_convert(value, pd->unit, &v, msg, sizeof msg)) {
+        opsin_diag_set(d, NULL, 0, "%s: %s", key, msg);
+        return OPSIN_EINVAL;
+    }
+    int low = (pd->flags & OPSIN_P_MIN_OPEN) ? !(v > pd->min) : !(v >= pd->min);
+    if (low || v > pd->max) {
+        opsin_diag_set(d, NULL, 0, "%s = %g %s is out of range (expected %s %g %s)", key, v,
+                       pd->unit, (pd->flags & OPSIN_P_MIN_OPEN) ? ">" : ">=", pd->min, pd->unit);
+        return OPSIN_EINVAL;
+    }
+    double old = c->comps[ci].p[pi];
+    c->comps[ci].p[pi] = v;
+    if (c->comps[ci].model->validate &&
+        c->comps[ci].model->validate(c->comps[ci].p, msg, sizeof msg)) {
+        c->comps[ci].p[pi] = old;
+        opsin_diag_set(d, NULL, 0, "%s: %s", key, msg);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
+{
+    fprintf(fp, "circuit %s: %zu component(s), %zu connection(s)\n", c->path, c->ncomps,
+            c->nconns);
+    for (size_t i = 0; i < c->ncomps; i++) {
+        const opsin_compdef *cd = &c->comps[i];
+        fprintf(fp, "  %s: model %s (line %d)\n", cd->id, cd->model->name, cd->line);
+        for (size_t k = 0; k < cd->model->nparams; k++) {
+            const opsin_param_def *pd = &cd->model->params[k];
+            if (pd->flags & OPSIN_P_REF) {
+                if (cd->input >= 0)
+                    fprintf(fp, "    %-10s = %s\n", pd->name, c->comps[cd->input].id);
+                continue;
+            }
+            if (isinf(cd->p[k]))
+                fprintf(fp, "    %-10s = open\n", pd->name);
+            else
+                fprintf(fp, "    %-10s = %.6g %s%s\n", pd->name, cd->p[k], pd->unit,
+                        cd->p_line[k] ? "" : "  (default)");
+        }
+    }
+    for (size_t i = 0; i < c->nconns; i++)
+        fprintf(fp, "  connection %s -> %s: rect %.6g A for %.6g s after %.6g s\n",
+                c->comps[c->conns[i].from].id, c->comps[c->conns[i].to].id,
+                c->conns[i].amplitude, c->conns[i].width, c->conns[i].delay);
+    fprintf(fp, "  probes:");
+    for (size_t i = 0; i < c->nprobes; i++)
+        fprintf(fp, " %s.%s", c->comps[c->probes[i].comp].id,
+                c->comps[c->probes[i].comp].model->outputs[c->probes[i].output].name);
+    fprintf(fp, "\n  solver: rtol %g, atol_scale %g, %s linear solver\n", c->rtol, c->atol_scale,
+            c->band ? "band" : "dense");
+}

@@ -1,0 +1,142 @@
+/* units.c: converts value strings with units ("10 ms", "8 kohm", "5 mW/cm2") to SI. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* A unit symbol accepted for a quantity, with its factor to the quantity's SI unit.  Symbols
+ * take the SI prefixes below unless `bare` is set (min, h: no "kmin"). */
+typedef struct unit_def {
+    const char *si;     /* the SI unit this symbol measures */
+    const char *symbol;
+    double factor;
+    int bare;
+} unit_def;
+
+static const unit_def units[] = {
+    {"s", "s", 1.0, 0},       {"s", "min", 60.0, 1},     {"s", "h", 3600.0, 1},
+    {"F", "F", 1.0, 0},       {"S", "S", 1.0, 0},        {"V", "V", 1.0, 0},
+    {"A", "A", 1.0, 0},       {"ohm", "ohm", 1.0, 0},    {"ohm", "Ohm", 1.0, 0},
+    {"ohm", "\xCE\xA9", 1.0, 0}, /* U+03A9 Greek capital omega */
+    {"ohm", "\xE2\x84\xA6", 1.0, 0}, /* U+2126 ohm sign */
+    {"m", "m", 1.0, 0},       {"m2", "m2", 1.0, 1},      {"m2", "cm2", 1e-4, 1},
+    {"m2", "mm2", 1e-6, 1},   {"m2", "um2", 1e-12, 1},   {"W/m2", "W/m2", 1.0, 0},
+    {"W/m2", "W/cm2", 1e4, 0}, {"W/m2", "W/mm2", 1e6, 0}, {"J", "J", 1.0, 0},
+    {"J", "eV", 1.602176634e-19, 0}, {"W", "W", 1.0, 0}, {"Hz", "Hz", 1.0, 0},
+    {"eV", "eV", 1.0, 0},     {"K", "K", 1.0, 0},        {"C", "C", 1.0, 0},
+    {"m-3", "m-3", 1.0, 1},   {"m-3", "cm-3", 1e6, 1},   {"1/s", "1/s", 1.0, 0},
+    {"1/s", "Hz", 1.0, 0},    {"S/V", "S/V", 1.0, 0},    {"A/V", "A/V", 1.0, 0},
+};
+
+typedef struct prefix_def {
+    const char *text;
+    double factor;
+} prefix_def;
+
+static const prefix_def prefixes[] = {
+    {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"\xC2\xB5", 1e-6}, /* micro sign */
+    {"\xCE\xBC", 1e-6}, /* Greek mu */
+    {"m", 1e-3}, {"c", 1e-2}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12},
+};
+
+/* Factor of a prefix string ("" is 1); 0 if it is not a prefix. */
+static double prefix_factor(const char *p, size_t n)
+{
+    if (n == 0)
+        return 1.0;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strlen(prefixes[i].text) == n && memcmp(prefixes[i].text, p, n) == 0)
+            return prefixes[i].factor;
+    return 0.0;
+}
+
+/* Factor of a unit string for quantity si, trying every symbol as a suffix so that "mS"
+ * (milli-siemens) and "ms" (milliseconds) stay distinct; 0 if none fits. */
+static double unit_factor(const char *u, const char *si)
+{
+    size_t ulen = strlen(u);
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        const unit_def *d = &units[i];
+        size_t slen = strlen(d->symbol);
+        if (strcmp(d->si, si) != 0 || slen > ulen || strcmp(u + ulen - slen, d->symbol) != 0)
+            continue;
+        if (d->bare && slen != ulen)
+            continue;
+        double pf = prefix_factor(u, ulen - slen);
+        if (pf != 0.0)
+            return pf * d->factor;
+    }
+    return 0.0;
+}
+
+/* Lists the accepted symbols for a quantity, for the "expected" part of a message. */
+static void list_symbols(const char *si, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof units / sizeof units[0] && used + 1 < len; i++) {
+        if (strcmp(units[i].si, si) != 0 || (unsigned char)units[i].symbol[0] >= 0x80)
+            continue;
+        int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", units[i].symbol);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+int opsin_units_convert(const char *text, const char *si_unit, double *out, char *msg,
+                        size_t len)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text) {
+        snprintf(msg, len, "'%s' is not a number (expected a number with an optional unit%s%s)",
+                 text, si_unit[0] ? ", e.g. 10 " : "", si_unit);
+        return -1;
+    }
+    if (errno == ERANGE || !isfinite(v)) {
+        snprintf(msg, len, "'%s' is out of range (expected a finite number)", text);
+        return -1;
+    }
+    while (isspace((unsigned char)*end))
+        end++;
+    char u[64];
+    size_t n = strlen(end);
+    while (n > 0 && isspace((unsigned char)end[n - 1]))
+        n--;
+    if (n == 0) {
+        *out = v;
+        return 0;
+    }
+    if (n >= sizeof u || si_unit[0] == '\0') {
+        snprintf(msg, len, "'%s' has a unit, but this value is dimensionless (expected a plain "
+                 "number)", text);
+        return -1;
+    }
+    memcpy(u, end, n);
+    u[n] = '\0';
+    double f = unit_factor(u, si_unit);
+    if (f == 0.0) {
+        char sym[160];
+        list_symbols(si_unit, sym, sizeof sym);
+        snprintf(msg, len, "unknown unit '%s' in '%s' (expected %s with an optional prefix "
+                 "f p n u m k M G)", u, text, sym);
+        return -1;
+    }
+    *out = v * f;
+    return 0;
+}
+
+int opsin_units_parse(const char *text, const char *si_unit, double *out, opsin_diag *diag)
+{
+    char msg[512];
+    if (opsin_units_convert(text, si_unit, out, msg, sizeof msg) != 0) {
+        opsin_diag_set(diag, NULL, 0, "%s", msg);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}

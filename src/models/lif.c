@@ -1,0 +1,140 @@
+/* lif.c: leaky integrate-and-fire neuron circuit with a conductance (or voltage) input.
+ *
+ *   C_m dV/dt = -G_L (V - E_L) + I_syn + I_ext            (not refractory)
+ *   I_syn     = (G_in + G_dev)(V_in - V)                  input device offers a conductance
+ *   I_syn     = G_in (V_in + v_dev - V)                   input device offers a voltage
+ *   V reaches V_th (upward, located by root finding) -> spike, V := V_reset, and V is held
+ *   at V_reset for t_ref.
+ * For constant input the firing rate is f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th)))
+ * with tau = C_m/(G_L + G), V_inf = (G_L E_L + G V_in)/(G_L + G).  Units: F, S, V, s, A.
+ * Source: the I&F neuron circuits of seed 000 (ReS2 photo-excitable neuristor, Fig. 1b), here
+ * in the textbook leaky form.
+ */
+#include "core.h"
+
+enum { P_CM, P_GL, P_EL, P_GIN, P_VIN, P_VTH, P_VRESET, P_TREF, P_INPUT, NP };
+
+static const opsin_param_def params[NP] = {
+    [P_CM] = {"C_m", "F", 100e-12, 0, INFINITY, OPSIN_P_MIN_OPEN, "membrane capacitance"},
+    [P_GL] = {"G_L", "S", 10e-9, 0, INFINITY, 0, "leak conductance"},
+    [P_EL] = {"E_L", "V", 0.0, -INFINITY, INFINITY, 0, "leak (resting) potential"},
+    [P_GIN] = {"G_in", "S", 0.0, 0, INFINITY, 0,
+               "fixed input conductance to V_in (the input device adds to it)"},
+    [P_VIN] = {"V_in", "V", 1.0, -INFINITY, INFINITY, 0, "input reversal potential"},
+    [P_VTH] = {"V_th", "V", 0.5, -INFINITY, INFINITY, 0, "spike threshold"},
+    [P_VRESET] = {"V_reset", "V", 0.0, -INFINITY, INFINITY, 0, "reset potential after a spike"},
+    [P_TREF] = {"t_ref", "s", 2e-3, 0, INFINITY, 0, "refractory period (V held at V_reset)"},
+    [P_INPUT] = {"input", "", NAN, 0, 0, OPSIN_P_REF,
+                 "id of a device whose conductance adds to G_in (or whose voltage adds to V_in)"},
+};
+
+static const opsin_var_def states[] = {{"V", "V", 1.0, "membrane potential"}};
+static const opsin_var_def outputs[] = {
+    {"V", "V", 0, "membrane potential"},
+    {"I_syn", "A", 0, "input current through G_in and the input device"},
+};
+
+/* Current through the input branch: the device either adds conductance or input voltage. */
+static double input_current(const opsin_comp *c, double t, const double *y)
+{
+    const double *p = c->p;
+    double V = y[c->y_off];
+    if (!c->in)
+        return p[P_GIN] * (p[P_VIN] - V);
+    double dev = c->in->def->model->port_value(c->in, t, y);
+    if (c->in->def->model->port == OPSIN_PORT_CONDUCTANCE)
+        return (p[P_GIN] + dev) * (p[P_VIN] - V);
+    return p[P_GIN] * (p[P_VIN] + dev - V);
+}
+
+static int validate(const double *p, char *msg, size_t len)
+{
+    if (p[P_VRESET] >= p[P_VTH]) {
+        snprintf(msg, len, "V_reset = %g V is not below V_th = %g V (expected V_reset < V_th)",
+                 p[P_VRESET], p[P_VTH]);
+        return -1;
+    }
+    return 0;
+}
+
+static void init(const opsin_comp *c, double *y)
+{
+    y[c->y_off] = c->p[P_EL] < c->p[P_VTH] ? c->p[P_EL] : c->p[P_VRESET];
+}
+
+static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
+{
+    const double *p = c->p;
+    double V = y[c->y_off];
+    if (c->mode) { /* refractory: clamped */
+        ydot[c->y_off] = 0.0;
+        return;
+    }
+    double I = -p[P_GL] * (V - p[P_EL]) + input_current(c, t, y) + opsin_comp_current(c, t);
+    ydot[c->y_off] = I / p[P_CM];
+}
+
+static double output(const opsin_comp *c, size_t k, double t, const double *y)
+{
+    return k == 0 ? y[c->y_off] : input_current(c, t, y);
+}
+
+static double terminal_v(const opsin_comp *c, double t, const double *y)
+{
+    (void)t;
+    return y[c->y_off];
+}
+
+/* Only upward crossings count, and none while refractory (V is clamped below V_th). */
+static void roots(const opsin_comp *c, double t, const double *y, double *g)
+{
+    (void)t;
+    g[0] = c->mode ? -1.0 : y[c->y_off] - c->p[P_VTH];
+}
+
+static opsin_root_action on_root(opsin_comp *c, double t, double *y)
+{
+    opsin_root_action a = {1, 0.0};
+    y[c->y_off] = c->p[P_VRESET];
+    if (c->p[P_TREF] > 0) {
+        c->mode = 1;
+        a.wake_at = t + c->p[P_TREF];
+    }
+    return a;
+}
+
+static void on_wake(opsin_comp *c, double t, double *y)
+{
+    (void)t;
+    (void)y;
+    c->mode = 0;
+}
+
+const opsin_model opsin_model_lif = {
+    .name = "lif",
+    .summary = "leaky integrate-and-fire neuron circuit; spikes by root finding",
+    .equations =
+        "C_m dV/dt = -G_L (V - E_L) + I_syn + I_ext\n"
+        "I_syn = (G_in + G_dev)(V_in - V)   (input device offers a conductance G_dev)\n"
+        "I_syn = G_in (V_in + v_dev - V)    (input device offers a voltage v_dev)\n"
+        "V = V_th (upward) -> spike; V := V_reset, held for t_ref\n"
+        "rate f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))), tau = C_m/(G_L+G)\n"
+        "source: I&F neuron circuits of seed 000 (ReS2 neuristor, Fig. 1b)",
+    .params = params,
+    .nparams = NP,
+    .states = states,
+    .nstates = 1,
+    .outputs = outputs,
+    .noutputs = 2,
+    .accepts = OPSIN_IN_CURRENT,
+    .port = OPSIN_PORT_NONE,
+    .nroots = 1,
+    .validate = validate,
+    .init = init,
+    .rhs = rhs,
+    .output = output,
+    .terminal_v = terminal_v,
+    .roots = roots,
+    .on_root = on_root,
+    .on_wake = on_wake,
+};

@@ -1,0 +1,100 @@
+/* model.h: the table of function pointers every component model fills, and its parameter table.
+ *
+ * A model is one .c file defining one `const opsin_model` and one line in registry.c.  The
+ * parameter table (name, unit, default, bounds, doc) is the single source for parsing,
+ * validation, `opsin models` and the man page.  Models see their own slice of the island's
+ * state vector through comp->y_off and read their drive through opsin_comp_drive().
+ */
+#ifndef OPSIN_MODEL_H
+#define OPSIN_MODEL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct opsin_comp;
+
+/* Parameter flags. */
+enum {
+    OPSIN_P_OPEN = 1u << 0,     /* the string "open" is allowed and means +infinity */
+    OPSIN_P_REQUIRED = 1u << 1, /* no default: the file must set it */
+    OPSIN_P_MIN_OPEN = 1u << 2, /* the lower bound itself is excluded (value > min) */
+    OPSIN_P_REF = 1u << 3       /* a string naming another component (e.g. lif `input`) */
+};
+
+typedef struct opsin_param_def {
+    const char *name;
+    const char *unit; /* SI unit symbol understood by the unit parser, "" if dimensionless */
+    double def;
+    double min, max;
+    unsigned flags;
+    const char *doc;
+} opsin_param_def;
+
+typedef struct opsin_var_def {
+    const char *name;
+    const char *unit;
+    double atol; /* state: natural absolute tolerance (SI); output: unused */
+    const char *doc;
+} opsin_var_def;
+
+/* What a model accepts as drive and offers to a neuron's `input`. */
+enum {
+    OPSIN_IN_CURRENT = 1u << 0,
+    OPSIN_IN_VOLTAGE = 1u << 1,
+    OPSIN_IN_OPTICAL = 1u << 2
+};
+enum { OPSIN_PORT_NONE = 0, OPSIN_PORT_CONDUCTANCE, OPSIN_PORT_VOLTAGE };
+
+/* What a root (threshold crossing) did, returned by on_root. */
+typedef struct opsin_root_action {
+    int spike;      /* 1: the component emitted a spike at the root time */
+    double wake_at; /* > t: call on_wake then (end of refractory period); else none */
+} opsin_root_action;
+
+typedef struct opsin_model {
+    const char *name;
+    const char *summary;   /* one line */
+    const char *equations; /* multi-line text: equations, units, source paper */
+    const opsin_param_def *params;
+    size_t nparams;
+    const opsin_var_def *states;
+    size_t nstates;
+    const opsin_var_def *outputs; /* probe-able quantities; outputs[0] is the default probe */
+    size_t noutputs;
+    unsigned accepts;
+    int port;
+    size_t nroots;
+
+    /* Cross-parameter checks; returns 0 or writes a message (without file:line) and -1. */
+    int (*validate)(const double *p, char *msg, size_t len);
+    /* Initial state in y + comp->y_off. */
+    void (*init)(const struct opsin_comp *c, double *y);
+    /* Derivatives of the component's states; y and ydot are the whole island vectors. */
+    void (*rhs)(const struct opsin_comp *c, double t, const double *y, double *ydot);
+    /* Output k at time t (k indexes outputs[]). */
+    double (*output)(const struct opsin_comp *c, size_t k, double t, const double *y);
+    /* Value offered through the port (conductance S or voltage V). */
+    double (*port_value)(const struct opsin_comp *c, double t, const double *y);
+    /* Voltage across the driven terminal (for the energy of current sources), V. */
+    double (*terminal_v)(const struct opsin_comp *c, double t, const double *y);
+    /* Root functions g[0..nroots-1]; upward zero crossings are events. */
+    void (*roots)(const struct opsin_comp *c, double t, const double *y, double *g);
+    /* A root was reached at t: may change y (state jump) and the component's mode. */
+    opsin_root_action (*on_root)(struct opsin_comp *c, double t, double *y);
+    /* The wake time requested by on_root has come. */
+    void (*on_wake)(struct opsin_comp *c, double t, double *y);
+} opsin_model;
+
+/* Looks a model up by name; NULL if unknown. */
+const opsin_model *opsin_model_find(const char *name);
+const opsin_model *opsin_model_at(size_t i);
+
+/* Sum of the current (A) driven into the component at time t by sources and connections. */
+double opsin_comp_current(const struct opsin_comp *c, double t);
+
+/* Index of a parameter or output of a model by name, or -1. */
+int opsin_model_param_index(const opsin_model *m, const char *name);
+int opsin_model_output_index(const opsin_model *m, const char *name);
+
+#endif

@@ -1,0 +1,102 @@
+/* registry.c: the one list of component models; a new model is one line here. */
+#include <string.h>
+
+#include "core.h"
+
+extern const opsin_model opsin_model_lif;
+extern const opsin_model opsin_model_supercap;
+
+static const opsin_model *const registry[] = {
+    &opsin_model_lif,
+    &opsin_model_supercap,
+};
+
+size_t opsin_model_count(void)
+{
+    return sizeof registry / sizeof registry[0];
+}
+
+const opsin_model *opsin_model_at(size_t i)
+{
+    return i < opsin_model_count() ? registry[i] : NULL;
+}
+
+const char *opsin_model_name(size_t i)
+{
+    return i < opsin_model_count() ? registry[i]->name : NULL;
+}
+
+const opsin_model *opsin_model_find(const char *name)
+{
+    for (size_t i = 0; i < opsin_model_count(); i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+int opsin_model_param_index(const opsin_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->nparams; i++)
+        if (strcmp(m->params[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int opsin_model_output_index(const opsin_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->noutputs; i++)
+        if (strcmp(m->outputs[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+double opsin_comp_current(const opsin_comp *c, double t)
+{
+    (void)t; /* rectangular drives: levels change only at events */
+    double I = 0.0;
+    for (size_t i = 0; i < c->ndrives; i++)
+        I += *c->drives[i].level;
+    return I;
+}
+
+/* Formats a parameter's default for the catalogue. */
+static void format_default(const opsin_param_def *d, char *buf, size_t len)
+{
+    if (d->flags & OPSIN_P_REF)
+        snprintf(buf, len, "(none)");
+    else if (d->flags & OPSIN_P_REQUIRED)
+        snprintf(buf, len, "(required)");
+    else if (isinf(d->def))
+        snprintf(buf, len, "open");
+    else
+        snprintf(buf, len, "%g", d->def);
+}
+
+int opsin_model_describe(const char *name, FILE *fp)
+{
+    const opsin_model *m = opsin_model_find(name);
+    if (!m)
+        return OPSIN_EINVAL;
+    fprintf(fp, "%s: %s\n\n", m->name, m->summary);
+    for (const char *s = m->equations; *s;) {
+        const char *e = strchr(s, '\n');
+        int n = e ? (int)(e - s) : (int)strlen(s);
+        fprintf(fp, "    %.*s\n", n, s);
+        s += n + (e != NULL);
+    }
+    fprintf(fp, "\nparameters:\n  %-10s %-6s %-12s %s\n", "name", "unit", "default", "meaning");
+    for (size_t i = 0; i < m->nparams; i++) {
+        char def[32];
+        format_default(&m->params[i], def, sizeof def);
+        fprintf(fp, "  %-10s %-6s %-12s %s\n", m->params[i].name,
+                m->params[i].unit[0] ? m->params[i].unit : "-", def, m->params[i].doc);
+    }
+    fprintf(fp, "\noutputs (probe as ID.NAME):\n");
+    for (size_t i = 0; i < m->noutputs; i++)
+        fprintf(fp, "  %-10s %-6s %s\n", m->outputs[i].name, m->outputs[i].unit,
+                m->outputs[i].doc);
+    fprintf(fp, "\ndrive accepted: %s%s%s\n", m->accepts & OPSIN_IN_CURRENT ? "current " : "",
+            m->accepts & OPSIN_IN_VOLTAGE ? "voltage " : "",
+            m->accepts & OPSIN_IN_OPTICAL ? "optical" : "");
+    return OPSIN_OK;
+}
