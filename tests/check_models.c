@@ -1,0 +1,301 @@
+/* check_models.c: lif and supercap waveforms against closed forms; edges, islands, energy. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "testutil.h"
+
+#define REL 1e-6 /* closed-form agreement required by the core issue */
+
+static int close_rel(double got, double want, double rel)
+{
+    return fabs(got - want) <= rel * fabs(want);
+}
+
+/* ---- supercap as a plain RC: C2 cut off by a huge R_d ---------------------------------- */
+
+static const char rc_circuit[] =
+    "components = ({ id = \"c\"; model = \"supercap\"; C1 = \"10 uF\"; C2 = \"1 mF\";\n"
+    "  R_d = 1e18; R_reg = \"1 kohm\"; });\n"
+    "probes = [\"c.v\"];\nsolver = { rtol = 1e-10; };\n";
+static const char rc_stimulus[] =
+    "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"c\"]; start = \"1 ms\";\n"
+    "  width = \"20 ms\"; amplitude = \"1 mA\"; });\n";
+
+/* Charging v = I R (1 - exp(-t/RC)) during the pulse, discharge exp(-t/RC) after it. */
+START_TEST(test_rc_closed_form)
+{
+    trace tr;
+    const double R = 1e3, C = 10e-6, I = 1e-3, t0 = 1e-3, w = 20e-3, tau = R * C;
+    tu_run(&tr, rc_circuit, rc_stimulus, 60e-3, 0.5e-3, NULL, NULL);
+    double v_end = I * R * (1 - exp(-w / tau));
+    size_t checked = 0;
+    for (size_t i = 0; i < tr.nrows; i++) {
+        double t = tr.t[i], want;
+        if (t <= t0)
+            want = 0.0;
+        else if (t <= t0 + w)
+            want = I * R * (1 - exp(-(t - t0) / tau));
+        else
+            want = v_end * exp(-(t - t0 - w) / tau);
+        if (i + 1 < tr.nrows && tr.t[i + 1] == t && (t == t0 || t == t0 + w))
+            continue; /* left side of an edge: checked below */
+        if (want > 1e-3) {
+            ck_assert_msg(close_rel(tr.v[i], want, REL), "t=%g: %.12g vs %.12g", t, tr.v[i], want);
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 100);
+    ck_assert(close_rel(tu_before(&tr, 0, t0 + w), v_end, REL));
+    tu_free(&tr);
+}
+END_TEST
+
+/* ---- supercap, full two-branch linear circuit: 2x2 matrix exponential ------------------- */
+
+typedef struct lin2 {
+    double a11, a12, a21, a22; /* x' = A x + b */
+} lin2;
+
+/* x(t) = xs + expm(A t)(x0 - xs), xs = -A^-1 b, expm by Sylvester's formula (real distinct
+ * eigenvalues: an RC network). */
+static void lin2_step(const lin2 *A, const double b[2], double t, double x[2])
+{
+    double tr = A->a11 + A->a22, det = A->a11 * A->a22 - A->a12 * A->a21;
+    double disc = sqrt(tr * tr / 4 - det), l1 = tr / 2 + disc, l2 = tr / 2 - disc;
+    double xs0 = -(A->a22 * b[0] - A->a12 * b[1]) / det;
+    double xs1 = -(-A->a21 * b[0] + A->a11 * b[1]) / det;
+    double d0 = x[0] - xs0, d1 = x[1] - xs1, e1 = exp(l1 * t), e2 = exp(l2 * t);
+    /* expm(At) = (e1 (A - l2 I) - e2 (A - l1 I)) / (l1 - l2) */
+    double m11 = (e1 * (A->a11 - l2) - e2 * (A->a11 - l1)) / (l1 - l2);
+    double m12 = (e1 - e2) * A->a12 / (l1 - l2);
+    double m21 = (e1 - e2) * A->a21 / (l1 - l2);
+    double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
+    x[0] = xs0 + m11 * d0 + m12 * d1;
+    x[1] = xs1 + m21 * d0 + m22 * d1;
+}
+
+/* A1 and A2 (end of each 1 ms pulse) of a pulse pair, start-to-start interval dt. */
+static void ppf_closed_form(double C1, double C2, double Rd, double Rsd, double R, double I,
+                            double w, double dt, double *A1, double *A2)
+{
+    lin2 A = {-(1 / R + 1 / Rsd + 1 / Rd) / C1, 1 / (Rd * C1), 1 / (Rd * C2), -1 / (Rd * C2)};
+    double on[2] = {I / C1, 0}, off[2] = {0, 0}, x[2] = {0, 0};
+    lin2_step(&A, on, w, x);
+    *A1 = x[0];
+    lin2_step(&A, off, dt - w, x);
+    lin2_step(&A, on, w, x);
+    *A2 = x[0];
+}
+
+static const char sc_circuit[] =
+    "components = ({ id = \"syn\"; model = \"supercap\"; C1 = \"39.106 uF\";\n"
+    "  C2 = \"7.9109 mF\"; R_d = \"173.73 ohm\"; R_sd = \"245.06 kohm\"; R_reg = \"7 kohm\"; });\n"
+    "probes = [\"syn.v\", \"syn.i\"];\nsolver = { rtol = 1e-10; };\n";
+
+/* Paired-pulse A1, A2 and A2/A1 of the two-branch circuit, at several intervals. */
+START_TEST(test_supercap_ppf_closed_form)
+{
+    static const double intervals[] = {2e-3, 5e-3, 10e-3, 50e-3};
+    const double I = 3.9603e-3, w = 1e-3, t0 = 1e-3;
+    double dt = intervals[_i];
+    char stim[512];
+    snprintf(stim, sizeof stim,
+             "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = %.17g;\n"
+             " width = %.17g; period = %.17g; count = 2; amplitude = %.17g; });\n",
+             t0, w, dt, I);
+    trace tr;
+    tu_run(&tr, sc_circuit, stim, t0 + dt + 5e-3, 1e-4, NULL, NULL);
+    double A1, A2;
+    ppf_closed_form(39.106e-6, 7.9109e-3, 173.73, 245.06e3, 7e3, I, w, dt, &A1, &A2);
+    double a1 = tu_before(&tr, 0, t0 + w), a2 = tu_before(&tr, 0, t0 + dt + w);
+    ck_assert_msg(close_rel(a1, A1, REL), "A1 %.12g vs %.12g", a1, A1);
+    ck_assert_msg(close_rel(a2, A2, REL), "A2 %.12g vs %.12g", a2, A2);
+    ck_assert(close_rel(a2 / a1, A2 / A1, REL));
+    tu_free(&tr);
+}
+END_TEST
+
+/* Both sides of every edge: two rows at each edge time, drive off on the left, on the right. */
+START_TEST(test_both_sides_of_edges)
+{
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = \"1 ms\";\n"
+        " width = \"1 ms\"; period = \"10 ms\"; count = 2; amplitude = \"2 mA\"; });\n";
+    trace tr;
+    tu_run(&tr, sc_circuit, stim, 30e-3, 7e-3, NULL, NULL);
+    static const double edges[] = {1e-3, 2e-3, 11e-3, 12e-3};
+    static const double left_i[] = {0, 2e-3, 0, 2e-3}, right_i[] = {2e-3, 0, 2e-3, 0};
+    for (size_t e = 0; e < 4; e++) {
+        size_t n = 0, first = 0;
+        for (size_t i = 0; i < tr.nrows; i++)
+            if (tr.t[i] == edges[e] && n++ == 0)
+                first = i;
+        ck_assert_uint_eq(n, 2);
+        ck_assert(tr.v[first * 2 + 1] == left_i[e]);
+        ck_assert(tr.v[(first + 1) * 2 + 1] == right_i[e]);
+        ck_assert(tr.v[first * 2] == tr.v[(first + 1) * 2]); /* v is continuous (R_s = 0) */
+    }
+    /* grid rows 0, 7, 14, 21, 28 ms plus t_end 30 ms, plus 4 x 2 edge rows */
+    ck_assert_uint_eq(tr.nrows, 6 + 8);
+    tu_free(&tr);
+}
+END_TEST
+
+/* Electrical energy of a current pulse into an RC: I^2 R (w - RC (1 - exp(-w/RC))). */
+START_TEST(test_energy_closed_form)
+{
+    trace tr;
+    const double R = 1e3, C = 10e-6, I = 1e-3, w = 20e-3, tau = R * C;
+    tu_run(&tr, rc_circuit, rc_stimulus, 60e-3, 1e-3, NULL, NULL);
+    double want = I * I * R * (w - tau * (1 - exp(-w / tau)));
+    ck_assert_uint_eq(tr.nenergy, 1);
+    ck_assert_msg(close_rel(tr.energy[0], want, 1e-5), "E %.12g vs %.12g", tr.energy[0], want);
+    tu_free(&tr);
+}
+END_TEST
+
+/* ---- lif firing rate ------------------------------------------------------------------- */
+
+static const char lif_circuit[] =
+    "components = ({ id = \"n\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\";\n"
+    "  E_L = 0; V_in = \"1 V\"; V_th = \"0.5 V\"; V_reset = \"0.1 V\"; t_ref = \"2 ms\"; });\n"
+    "probes = [\"n.V\"];\nsolver = { rtol = 1e-10; };\n";
+
+/* f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))) from below threshold to 100x. */
+START_TEST(test_lif_rate)
+{
+    static const double factors[] = {0.5, 0.99, 1.01, 1.5, 3, 10, 100};
+    const double GL = 10e-9, Cm = 100e-12, Vth = 0.5, Vr = 0.1, tref = 2e-3;
+    double G = factors[_i] * GL; /* threshold is at G_in = G_L (V_inf = V_th) */
+    char set[64];
+    snprintf(set, sizeof set, "n.G_in=%.17g", G);
+    const char *sets[] = {set, NULL};
+    double tau = Cm / (GL + G), Vinf = G / (GL + G);
+    double T = 1.0, f = 0.0;
+    if (Vinf > Vth) {
+        f = 1 / (tref + tau * log((Vinf - Vr) / (Vinf - Vth)));
+        T = fmin(1.0, 60 / f);
+    }
+    trace tr;
+    tu_run(&tr, lif_circuit, NULL, T, T / 10, NULL, sets);
+    if (f == 0.0) {
+        ck_assert_uint_eq(tr.nspikes, 0);
+    } else {
+        ck_assert_uint_ge(tr.nspikes, 10);
+        /* from the 2nd spike on, every interval starts at V_reset */
+        double rate = (double)(tr.nspikes - 2) / (tr.spike_t[tr.nspikes - 1] - tr.spike_t[1]);
+        ck_assert_msg(close_rel(rate, f, REL), "G=%gx: %.12g Hz vs %.12g Hz", factors[_i], rate,
+                      f);
+    }
+    tu_free(&tr);
+}
+END_TEST
+
+/* ---- lif -> supercap -> lif ------------------------------------------------------------ */
+
+/* The chain: pre fires at its closed-form rate, each spike puts a 1 mA, 1 ms pulse on the
+ * synapse after 0.5 ms, and the postsynaptic neuron fires on the synapse's voltage. */
+START_TEST(test_chain)
+{
+    trace tr;
+    tu_run_files(&tr, SRCDIR "/circuits/lif-supercap-lif.cfg", SRCDIR "/stimuli/lif-chain.cfg",
+                 0.2, 1e-3, "pre.V,syn.v,syn.i,post.V", NULL);
+    /* pre: V_inf = 1 V, tau = 10 ms, reset 0, threshold 0.5, t_ref 2 ms */
+    double isi = 2e-3 + 10e-3 * log(2.0);
+    size_t npre = (size_t)floor(150e-3 / isi) + 0; /* 10 ms .. 160 ms of drive */
+    ck_assert_uint_ge(tr.nspikes, npre + 5);
+    double first = 10e-3 + 10e-3 * log(2.0);
+    /* the chain's solver.rtol is 1e-7: the spike time is good to about that */
+    ck_assert_msg(fabs(tr.spike_t[0] - first) < 1e-6 * first, "%.12g", tr.spike_t[0]);
+    /* the synapse's drive is 1 mA between spike + 0.5 ms and spike + 1.5 ms */
+    double ts = tr.spike_t[0];
+    ck_assert(tu_at(&tr, 2, ts + 0.5e-3) == 1e-3);
+    ck_assert(tu_before(&tr, 2, ts + 0.5e-3) == 0.0);
+    ck_assert(tu_before(&tr, 2, ts + 1.5e-3) == 1e-3);
+    ck_assert(tu_at(&tr, 2, ts + 1.5e-3) == 0.0);
+    /* post fires only after the synapse has been charged */
+    ck_assert_double_gt(tu_max(&tr, 3, 0, 0.2), 0.0);
+    ck_assert_double_lt(tu_max(&tr, 3, 0, first + 0.5e-3), 1e-12);
+    ck_assert_uint_eq(tr.stats.islands, 2);
+    tu_free(&tr);
+}
+END_TEST
+
+/* ---- cost follows events --------------------------------------------------------------- */
+
+/* One pulse, then rest: 100x more rest costs less than 1.5x the steps (the step size grows
+ * geometrically through the slow self-discharge; rtol 1e-10 here). */
+START_TEST(test_cost_rest)
+{
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = 0;\n"
+        " width = \"1 ms\"; amplitude = \"1 mA\"; });\n";
+    trace a, b;
+    tu_run(&a, sc_circuit, stim, 100.0, 100.0, NULL, NULL);
+    tu_run(&b, sc_circuit, stim, 10000.0, 10000.0, NULL, NULL);
+    ck_assert_uint_lt(a.stats.steps, 400);
+    ck_assert_msg(2 * b.stats.steps < 3 * a.stats.steps, "%lu vs %lu", b.stats.steps,
+                  a.stats.steps);
+    tu_free(&a);
+    tu_free(&b);
+}
+END_TEST
+
+/* A second, undriven and unprobed device is its own island and costs next to nothing. */
+START_TEST(test_quiet_island)
+{
+    static const char two[] =
+        "components = ({ id = \"syn\"; model = \"supercap\"; R_reg = \"7 kohm\"; },\n"
+        "              { id = \"idle\"; model = \"supercap\"; R_reg = \"7 kohm\"; });\n"
+        "probes = [\"syn.v\"];\n";
+    static const char one[] =
+        "components = ({ id = \"syn\"; model = \"supercap\"; R_reg = \"7 kohm\"; });\n"
+        "probes = [\"syn.v\"];\n";
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = 0;\n"
+        " width = \"1 ms\"; period = \"2 ms\"; count = 100; amplitude = \"1 mA\"; });\n";
+    trace a, b;
+    tu_run(&a, one, stim, 1.0, 1e-3, NULL, NULL);
+    tu_run(&b, two, stim, 1.0, 1e-3, NULL, NULL);
+    ck_assert_uint_eq(b.stats.islands, 2);
+    ck_assert_msg(b.stats.steps <= a.stats.steps + 10, "%lu vs %lu", b.stats.steps,
+                  a.stats.steps);
+    ck_assert_uint_eq(a.nrows, b.nrows);
+    for (size_t i = 0; i < a.nrows; i++)
+        ck_assert(a.v[i] == b.v[i]); /* the idle device changes nothing */
+    tu_free(&a);
+    tu_free(&b);
+}
+END_TEST
+
+static Suite *models_suite(void)
+{
+    Suite *s = suite_create("models");
+    TCase *sc = tcase_create("supercap");
+    tcase_add_test(sc, test_rc_closed_form);
+    tcase_add_loop_test(sc, test_supercap_ppf_closed_form, 0, 4);
+    tcase_add_test(sc, test_both_sides_of_edges);
+    tcase_add_test(sc, test_energy_closed_form);
+    suite_add_tcase(s, sc);
+    TCase *lif = tcase_create("lif");
+    tcase_add_loop_test(lif, test_lif_rate, 0, 7);
+    tcase_add_test(lif, test_chain);
+    tcase_set_timeout(lif, 60);
+    suite_add_tcase(s, lif);
+    TCase *cost = tcase_create("cost");
+    tcase_add_test(cost, test_cost_rest);
+    tcase_add_test(cost, test_quiet_island);
+    suite_add_tcase(s, cost);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(models_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

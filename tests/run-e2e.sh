@@ -1,0 +1,73 @@
+#!/bin/sh
+# run-e2e.sh: the opsin command as a user meets it: help, models, check, run outputs,
+# determinism (byte-identical reruns), stdout vs -o, --plot with and without gnuplot.
+set -eu
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+OPSIN=${OPSIN:-$SRCDIR/src/opsin}
+VG=${OPSIN_VALGRIND:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+opsin() { $VG "$OPSIN" "$@"; }
+
+# Every command answers --help with status 0 and a usage line.
+for cmd in "" run check models; do
+    if opsin $cmd --help >"$work/help" 2>&1 && grep -q "^Usage: opsin" "$work/help"; then ok
+    else bad "opsin $cmd --help"; fi
+done
+if opsin --version | grep -q '^opsin [0-9]'; then ok; else bad "--version"; fi
+
+# The model catalogue names both models and documents parameters with units.
+if opsin models | grep -qx lif && opsin models | grep -qx supercap; then ok; else bad "models list"; fi
+if opsin models supercap | grep -q 'R_reg *ohm *open'; then ok; else bad "models supercap"; fi
+
+# check resolves a circuit and a stimulus.
+if opsin check "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" >"$work/check" &&
+   grep -q 'R_reg *= 7000 ohm' "$work/check" && grep -q '2 pulse(s)' "$work/check"; then ok
+else bad "check"; fi
+
+# run -o writes the CSV, spikes and summary and nothing else.
+(cd "$work" && opsin run "$SRCDIR/circuits/lif-supercap-lif.cfg" "$SRCDIR/stimuli/lif-chain.cfg" \
+    -o a.csv -q)
+if [ "$(ls "$work" | grep -c '^a\.')" -eq 3 ] && [ -s "$work/a.spikes.csv" ] &&
+   grep -q '^# integrator steps\|^# islands' "$work/a.summary.txt"; then ok
+else bad "run outputs: $(ls "$work")"; fi
+if head -1 "$work/a.csv" | grep -qx 't (s),pre.V (V),syn.v (V),post.V (V)'; then ok
+else bad "CSV header: $(head -1 "$work/a.csv")"; fi
+
+# Same input, same bytes.
+(cd "$work" && opsin run "$SRCDIR/circuits/lif-supercap-lif.cfg" "$SRCDIR/stimuli/lif-chain.cfg" \
+    -o b.csv -q --seed 1)
+if cmp -s "$work/a.csv" "$work/b.csv" && cmp -s "$work/a.spikes.csv" "$work/b.spikes.csv"; then ok
+else bad "rerun not byte-identical"; fi
+
+# Standard output carries the same CSV as -o.
+opsin run "$SRCDIR/circuits/lif-supercap-lif.cfg" "$SRCDIR/stimuli/lif-chain.cfg" -q >"$work/c.csv"
+if cmp -s "$work/a.csv" "$work/c.csv"; then ok; else bad "stdout differs from -o"; fi
+
+# --probe selects columns; --t-end and --dt-out set the grid (0..10 ms by 1 ms: 11 rows).
+opsin run "$SRCDIR/circuits/fmes.cfg" --t-end 10ms --dt-out 1ms --probe syn.v,syn.w -q >"$work/p.csv"
+if head -1 "$work/p.csv" | grep -qx 't (s),syn.v (V),syn.w (V)' && [ "$(wc -l <"$work/p.csv")" -eq 12 ]
+then ok; else bad "probe/t-end/dt-out: $(head -2 "$work/p.csv")"; fi
+
+# --plot without gnuplot on PATH: a clear note, status 0, the CSV still written.
+mkdir "$work/nognuplot"
+if (cd "$work" && PATH="$work/nognuplot" "$OPSIN" run "$SRCDIR/circuits/fmes.cfg" \
+        "$SRCDIR/stimuli/fmes-ppf.cfg" -o n.csv --plot n.png -q 2>"$work/n.err") &&
+   grep -q 'gnuplot is not installed' "$work/n.err" && [ -s "$work/n.csv" ] && [ ! -e "$work/n.png" ]
+then ok; else bad "--plot without gnuplot: $(cat "$work/n.err")"; fi
+
+# --plot with gnuplot (when the machine has it): a PNG.
+if command -v gnuplot >/dev/null 2>&1; then
+    (cd "$work" && opsin run "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" \
+        -o g.csv --plot g.png -q)
+    if [ "$(od -An -tx1 -N4 "$work/g.png" | tr -d ' ')" = 89504e47 ]; then ok
+    else bad "--plot made no PNG"; fi
+fi
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,148 @@
+/* testutil.c: helpers for the model tests (see testutil.h). */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+const char *tu_write_temp(int slot, const char *text)
+{
+    static char names[2][64];
+    snprintf(names[slot], sizeof names[slot], "/tmp/opsin-test-%d-%ld.cfg", slot, (long)getpid());
+    FILE *fp = fopen(names[slot], "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return names[slot];
+}
+
+static int on_header(void *ctx, size_t n, const char *const *names, const char *const *units)
+{
+    (void)names;
+    (void)units;
+    ((trace *)ctx)->ncols = n;
+    return 0;
+}
+
+static int on_row(void *ctx, double t, const double *v, size_t n)
+{
+    trace *tr = ctx;
+    if (tr->nrows == tr->cap) {
+        tr->cap = tr->cap ? 2 * tr->cap : 1024;
+        tr->t = realloc(tr->t, tr->cap * sizeof *tr->t);
+        tr->v = realloc(tr->v, tr->cap * n * sizeof *tr->v);
+        ck_assert(tr->t && tr->v);
+    }
+    tr->t[tr->nrows] = t;
+    memcpy(tr->v + tr->nrows * n, v, n * sizeof *v);
+    tr->nrows++;
+    return 0;
+}
+
+static int on_spike(void *ctx, double t, const char *neuron)
+{
+    trace *tr = ctx;
+    (void)neuron;
+    if (tr->nspikes == tr->spike_cap) {
+        tr->spike_cap = tr->spike_cap ? 2 * tr->spike_cap : 256;
+        tr->spike_t = realloc(tr->spike_t, tr->spike_cap * sizeof *tr->spike_t);
+        ck_assert_ptr_nonnull(tr->spike_t);
+    }
+    tr->spike_t[tr->nspikes++] = t;
+    return 0;
+}
+
+void tu_run_files(trace *tr, const char *cpath, const char *spath, double t_end, double dt_out,
+                  const char *probes, const char *const *sets)
+{
+    opsin_diag d = {""};
+    opsin_circuit *c = NULL;
+    opsin_stimulus *s = NULL;
+    opsin_sim *sim = NULL;
+    memset(tr, 0, sizeof *tr);
+    ck_assert_msg(opsin_circuit_load(cpath, &c, &d) == OPSIN_OK, "%s", d.msg);
+    for (const char *const *kv = sets; kv && *kv; kv++) {
+        char key[128];
+        const char *eq = strchr(*kv, '=');
+        ck_assert_ptr_nonnull(eq);
+        snprintf(key, sizeof key, "%.*s", (int)(eq - *kv), *kv);
+        ck_assert_msg(opsin_circuit_set(c, key, eq + 1, &d) == OPSIN_OK, "%s", d.msg);
+    }
+    if (spath)
+        ck_assert_msg(opsin_stimulus_load(spath, c, &s, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_run_opts o = opsin_run_opts_default(c, s);
+    if (t_end > 0)
+        o.t_end = t_end;
+    o.dt_out = dt_out;
+    o.probes = probes;
+    ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sink sink = {on_header, on_row, on_spike, tr};
+    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sim_stats(sim, &tr->stats);
+    tr->nenergy = opsin_sim_nsources(sim);
+    for (size_t i = 0; i < tr->nenergy && i < 8; i++) {
+        const char *name;
+        opsin_sim_energy(sim, i, &name, &tr->energy[i]);
+    }
+    opsin_sim_free(sim);
+    opsin_stimulus_free(s);
+    opsin_circuit_free(c);
+}
+
+void tu_run(trace *tr, const char *circuit, const char *stimulus, double t_end, double dt_out,
+            const char *probes, const char *const *sets)
+{
+    const char *cpath = tu_write_temp(0, circuit);
+    const char *spath = stimulus ? tu_write_temp(1, stimulus) : NULL;
+    tu_run_files(tr, cpath, spath, t_end, dt_out, probes, sets);
+    unlink(cpath);
+    if (spath)
+        unlink(spath);
+}
+
+void tu_run_stim(trace *tr, const char *cpath, const char *stimulus, double t_end,
+                 double dt_out, const char *probes, const char *const *sets)
+{
+    const char *spath = tu_write_temp(1, stimulus);
+    tu_run_files(tr, cpath, spath, t_end, dt_out, probes, sets);
+    unlink(spath);
+}
+
+void tu_free(trace *tr)
+{
+    free(tr->t);
+    free(tr->v);
+    free(tr->spike_t);
+    memset(tr, 0, sizeof *tr);
+}
+
+double tu_at(const trace *tr, size_t col, double t)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < tr->nrows && tr->t[i] <= t; i++)
+        best = i;
+    return tr->v[best * tr->ncols + col];
+}
+
+double tu_before(const trace *tr, size_t col, double t)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < tr->nrows && tr->t[i] <= t; i++) {
+        best = i;
+        if (tr->t[i] == t)
+            break; /* the first row at t is the left side of the edge */
+    }
+    return tr->v[best * tr->ncols + col];
+}
+
+double tu_max(const trace *tr, size_t col, double t0, double t1)
+{
+    double m = -INFINITY;
+    for (size_t i = 0; i < tr->nrows; i++)
+        if (tr->t[i] >= t0 && tr->t[i] <= t1 && tr->v[i * tr->ncols + col] > m)
+            m = tr->v[i * tr->ncols + col];
+    return m;
+}

@@ -1,0 +1,47 @@
+/* testutil.h: helpers for the model tests: run a circuit held in a string and keep the rows. */
+#ifndef OPSIN_TESTUTIL_H
+#define OPSIN_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "opsin.h"
+
+typedef struct trace {
+    size_t ncols, nrows, cap;
+    double *t;    /* nrows times */
+    double *v;    /* nrows x ncols values */
+    double *spike_t;
+    size_t nspikes, spike_cap;
+    opsin_stats stats;
+    double energy[8];
+    size_t nenergy;
+} trace;
+
+/* Writes text to a fresh temporary file and returns its path (static buffer per slot 0/1). */
+const char *tu_write_temp(int slot, const char *text);
+
+/* Runs circuit text (and stimulus text, or NULL) to t_end with output step dt_out; probes
+ * NULL = the circuit's.  sets: NULL-terminated "ID.PARAM=VALUE" overrides.  Fails the test
+ * on any error. */
+void tu_run(trace *tr, const char *circuit, const char *stimulus, double t_end, double dt_out,
+            const char *probes, const char *const *sets);
+
+/* Same with circuit and stimulus paths (relative to the source tree). */
+void tu_run_files(trace *tr, const char *circuit, const char *stimulus, double t_end,
+                  double dt_out, const char *probes, const char *const *sets);
+
+/* Circuit from a file, stimulus from text. */
+void tu_run_stim(trace *tr, const char *circuit_path, const char *stimulus, double t_end,
+                 double dt_out, const char *probes, const char *const *sets);
+
+void tu_free(trace *tr);
+
+/* Value of column col at time t: the last row with row time <= t (the right side of an edge
+ * at t). */
+double tu_at(const trace *tr, size_t col, double t);
+/* Value just before t: the last row with time < t, or the left side of an edge at t. */
+double tu_before(const trace *tr, size_t col, double t);
+/* Maximum of column col over [t0, t1]. */
+double tu_max(const trace *tr, size_t col, double t0, double t1);
+
+#endif
