@@ -193,6 +193,31 @@ START_TEST(test_lif_rate)
 }
 END_TEST
 
+/* Edges one ulp apart, and apart from grid samples, on a spiking and a plain island: no
+ * "too close" failure, and each edge still gets its own pair of rows. */
+START_TEST(test_ulp_close_events)
+{
+    char stim[1024];
+    double t1 = 0.1 * 3, t2 = nextafter(t1, 1.0), t3 = nextafter(t2, 1.0);
+    snprintf(stim, sizeof stim,
+             "sources = ({ id = \"a\"; kind = \"current\"; targets = [\"n\"]; start = %.17g;\n"
+             " width = 0.2; amplitude = 2e-8; },\n"
+             " { id = \"b\"; kind = \"current\"; targets = [\"n\"]; start = %.17g;\n"
+             " width = 0.2; amplitude = 1e-9; },\n"
+             " { id = \"c\"; kind = \"current\"; targets = [\"n\"]; start = %.17g;\n"
+             " width = 0.1; amplitude = 1e-9; });\n", t1, t2, t3);
+    const char *sets[] = {"n.G_in=0", "n.t_ref=0", NULL};
+    trace tr;
+    tu_run(&tr, lif_circuit, stim, 0.6, 0.1, NULL, sets); /* grid sample 0.30000000000000004 */
+    size_t at_edges = 0;
+    for (size_t i = 0; i < tr.nrows; i++)
+        at_edges += tr.t[i] == t1 || tr.t[i] == t2 || tr.t[i] == t3;
+    ck_assert_uint_ge(at_edges, 6);
+    ck_assert_uint_gt(tr.nspikes, 5); /* 22 nA into 10 nS: V_inf = 2.2 V, above threshold */
+    tu_free(&tr);
+}
+END_TEST
+
 /* ---- lif -> supercap -> lif ------------------------------------------------------------ */
 
 /* The chain: pre fires at its closed-form rate, each spike puts a 1 mA, 1 ms pulse on the
@@ -282,6 +307,7 @@ static Suite *models_suite(void)
     TCase *lif = tcase_create("lif");
     tcase_add_loop_test(lif, test_lif_rate, 0, 7);
     tcase_add_test(lif, test_chain);
+    tcase_add_test(lif, test_ulp_close_events);
     tcase_set_timeout(lif, 60);
     suite_add_tcase(s, lif);
     TCase *cost = tcase_create("cost");

@@ -69,5 +69,10 @@ if command -v gnuplot >/dev/null 2>&1; then
     else bad "--plot made no PNG"; fi
 fi
 
+# The example reproduces its paper number.
+if (cd "$work" && OPSIN="$OPSIN" sh "$SRCDIR/examples/fmes-ppf/run.sh" >ex.out) &&
+   grep -q 'A2/A1 = 1.2234' "$work/ex.out"; then ok
+else bad "examples/fmes-ppf: $(cat "$work/ex.out")"; fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

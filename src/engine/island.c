@@ -187,7 +187,7 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
         return OPSIN_OK;
     }
     int flag;
-    if (t <= isl->tn) {
+    if (t <= isl->tn || same_time(t, isl->tn)) { /* the interpolant allows round-off beyond tn */
         flag = CVodeGetDky(isl->cvode, t, 0, isl->y);
         if (flag != CV_SUCCESS)
             return fail(isl, "CVodeGetDky", flag, t, d);
@@ -214,6 +214,10 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
 int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d)
 {
     *root = NAN;
+    if (same_time(T, isl->tn)) { /* CVODE cannot start a step that short: T is reached */
+        isl->tn = T;
+        return OPSIN_OK;
+    }
     int rc = set_stop(isl, T, d);
     if (rc)
         return rc;

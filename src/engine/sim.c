@@ -551,6 +551,7 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
     fprintf(fp, "# islands %zu, integrator steps %lu, rhs evaluations %lu, restarts %lu\n",
             st->islands, st->steps, st->rhs_evals, st->reinits);
     fprintf(fp, "# wall time %.6f s\n", st->wall_s);
+    fprintf(fp, "# seed %lu (no model of this circuit draws random numbers)\n", s->o.seed);
     for (size_t i = 0; i < s->nenergy; i++)
         fprintf(fp, "# energy %s %.9g J\n", s->energy_name[i], s->energy[i]);
 }
