@@ -89,9 +89,11 @@ struct opsin_stimulus {
 
 /* ---- runtime component ---------------------------------------------------------------- */
 
-/* One additive current drive acting on a component: a source or a spike connection. */
+/* One additive drive acting on a component: a stimulus source or a spike connection. */
 typedef struct opsin_drive {
-    const double *level; /* A, owned by the sim, changed only at events */
+    int kind;            /* enum opsin_source_kind: what `level` measures */
+    double wavelength;   /* m, optical drives */
+    const double *level; /* A | V | W/m2, owned by the sim, changed only at events */
     size_t energy_y;     /* index of this drive's energy state in the island vector */
 } opsin_drive;
 

@@ -25,7 +25,7 @@
 #define ENERGY_ATOL 1e30
 
 /* The island's right-hand side: each component fills its own slice; energy states integrate
- * the power delivered by each current drive.  Non-finite derivatives ask CVODE to retry with
+ * the power I v delivered by each current drive (other drives' energy comes from events).  Non-finite derivatives ask CVODE to retry with
  * a smaller step (return > 0). */
 static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
 {
@@ -39,7 +39,8 @@ static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
             continue;
         double v = c->def->model->terminal_v ? c->def->model->terminal_v(c, t, y) : 0.0;
         for (size_t k = 0; k < c->ndrives; k++)
-            ydot[c->drives[k].energy_y] = *c->drives[k].level * v;
+            ydot[c->drives[k].energy_y] =
+                c->drives[k].kind == OPSIN_SRC_CURRENT ? *c->drives[k].level * v : 0.0;
     }
     for (size_t i = 0; i < isl->n; i++)
         if (!isfinite(ydot[i]))

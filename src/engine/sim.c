@@ -19,6 +19,7 @@ typedef struct drive_info {
     int is_conn;
     size_t owner; /* source or connection index */
     size_t comp;
+    size_t slot;  /* index in the component's drives[] */
 } drive_info;
 
 struct opsin_sim {
@@ -35,6 +36,11 @@ struct opsin_sim {
     opsin_probe *probes;
     size_t nprobes;
     double *row;
+    size_t nsrc_drives;  /* drives [0, nsrc_drives) come from sources, the rest from connections */
+    size_t *spiking;    /* islands with root functions */
+    size_t nspiking;
+    size_t *dirty;      /* islands changed by the events of the current time */
+    size_t ndirty;
     opsin_queue q;
     opsin_stats stats;
     double *energy;     /* per source, then per connection */
@@ -78,9 +84,10 @@ static int build_drives(opsin_sim *s)
     size_t k = 0;
     for (size_t i = 0; s->st && i < s->st->nsources; i++)
         for (size_t j = 0; j < s->st->sources[i].ntargets; j++)
-            s->dinfo[k++] = (drive_info){0, i, (size_t)s->st->sources[i].targets[j]};
+            s->dinfo[k++] = (drive_info){0, i, (size_t)s->st->sources[i].targets[j], 0};
+    s->nsrc_drives = k;
     for (size_t i = 0; i < c->nconns; i++)
-        s->dinfo[k++] = (drive_info){1, i, (size_t)c->conns[i].to};
+        s->dinfo[k++] = (drive_info){1, i, (size_t)c->conns[i].to, 0};
     for (size_t d = 0; d < n; d++)
         count[s->dinfo[d].comp]++;
     for (size_t i = 0; i < c->ncomps; i++) {
@@ -93,7 +100,15 @@ static int build_drives(opsin_sim *s)
     free(count);
     for (size_t d = 0; d < n; d++) {
         opsin_comp *cp = &s->comps[s->dinfo[d].comp];
-        cp->drives[cp->ndrives++].level = &s->levels[d];
+        opsin_drive *dv = &cp->drives[cp->ndrives];
+        s->dinfo[d].slot = cp->ndrives++;
+        dv->level = &s->levels[d];
+        dv->kind = OPSIN_SRC_CURRENT; /* spike connections drive currents */
+        if (!s->dinfo[d].is_conn) {
+            const opsin_source *src = &s->st->sources[s->dinfo[d].owner];
+            dv->kind = src->kind;
+            dv->wavelength = src->wavelength;
+        }
     }
     return OPSIN_OK;
 }
@@ -145,6 +160,13 @@ static int build_islands(opsin_sim *s)
         for (size_t k = 0; k < s->comps[i].ndrives; k++)
             s->comps[i].drives[k].energy_y = isl->n++;
     }
+    s->spiking = malloc(s->nisl * sizeof *s->spiking);
+    s->dirty = malloc(s->nisl * sizeof *s->dirty);
+    if (!s->spiking || !s->dirty)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < s->nisl; i++)
+        if (s->isl[i].nroots)
+            s->spiking[s->nspiking++] = i;
     return OPSIN_OK;
 }
 
@@ -275,6 +297,8 @@ void opsin_sim_free(opsin_sim *s)
     free(s->comps);
     free(s->levels);
     free(s->dinfo);
+    free(s->spiking);
+    free(s->dirty);
     free(s->probes);
     free(s->row);
     for (size_t i = 0; s->energy_name && i < s->nenergy; i++)
@@ -294,9 +318,9 @@ static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
 {
     for (;;) {
         opsin_island *lag = NULL;
-        for (size_t i = 0; i < s->nisl; i++) {
-            opsin_island *isl = &s->isl[i];
-            if (isl->nroots && isl->tn < *T && (!lag || isl->tn < lag->tn))
+        for (size_t i = 0; i < s->nspiking; i++) {
+            opsin_island *isl = &s->isl[s->spiking[i]];
+            if (isl->tn < *T && (!lag || isl->tn < lag->tn))
                 lag = isl;
         }
         if (!lag)
@@ -350,9 +374,7 @@ static int deliver_spike(opsin_sim *s, size_t ci, double T, const opsin_sink *si
                          opsin_diag *d)
 {
     s->stats.spikes++;
-    for (size_t dr = 0; dr < s->ndrives; dr++) {
-        if (!s->dinfo[dr].is_conn)
-            continue;
+    for (size_t dr = s->nsrc_drives; dr < s->ndrives; dr++) {
         const opsin_conndef *cn = &s->c->conns[s->dinfo[dr].owner];
         if ((size_t)cn->from != ci)
             continue;
@@ -384,6 +406,8 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
         return rc;
     double *y = N_VGetArrayPointer(isl->y);
     s->stats.events++;
+    if (!isl->dirty)
+        s->dirty[s->ndirty++] = ev->island;
     isl->dirty = 1;
     switch (ev->kind) {
     case OPSIN_EV_ON:
@@ -417,13 +441,12 @@ static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_di
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < s->nisl; i++) {
-        if (!s->isl[i].dirty)
-            continue;
-        int rc = opsin_island_reinit(&s->isl[i], s->o.t_end, d);
+    for (size_t i = 0; i < s->ndirty; i++) {
+        int rc = opsin_island_reinit(&s->isl[s->dirty[i]], s->o.t_end, d);
         if (rc)
             return rc;
     }
+    s->ndirty = 0;
     return OPSIN_OK;
 }
 
@@ -479,9 +502,7 @@ static int finish(opsin_sim *s, opsin_diag *d)
         const opsin_comp *c = &s->comps[s->dinfo[dr].comp];
         const double *y = N_VGetArrayPointer(s->isl[c->island].y);
         size_t e = s->dinfo[dr].is_conn ? ns + s->dinfo[dr].owner : s->dinfo[dr].owner;
-        for (size_t k = 0; k < c->ndrives; k++)
-            if (c->drives[k].level == &s->levels[dr])
-                s->energy[e] += y[c->drives[k].energy_y];
+        s->energy[e] += y[c->drives[s->dinfo[dr].slot].energy_y];
     }
     return OPSIN_OK;
 }

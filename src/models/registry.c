@@ -55,7 +55,8 @@ double opsin_comp_current(const opsin_comp *c, double t)
     (void)t; /* rectangular drives: levels change only at events */
     double I = 0.0;
     for (size_t i = 0; i < c->ndrives; i++)
-        I += *c->drives[i].level;
+        if (c->drives[i].kind == OPSIN_SRC_CURRENT)
+            I += *c->drives[i].level;
     return I;
 }
 
