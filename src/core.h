@@ -50,6 +50,7 @@ struct opsin_circuit {
     double rtol;
     double atol_scale;
     int band;          /* 0 dense, else banded direct solver */
+    long bandwidth;    /* half-bandwidth for the banded solver, -1: whole island */
     long max_steps;    /* per advance */
     double t_end;      /* 0 = not set */
 };

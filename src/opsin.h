@@ -52,7 +52,8 @@ void opsin_circuit_free(opsin_circuit *c);
  * "open", "1e-6").  The circuit is unchanged on failure. */
 int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *diag);
 
-/* Prints the resolved circuit (every component with every parameter in SI, islands, probes). */
+/* Prints the resolved circuit: every component with every parameter in SI (defaults marked),
+ * inputs, connections, probes, solver settings and t_end. */
 void opsin_circuit_print(const opsin_circuit *c, FILE *fp);
 
 /* Parses a stimulus file against a circuit (targets must name its components).  The stimulus

@@ -20,7 +20,7 @@ static const unit_case good[] = {
     {"180 nS", "S", 180e-9},      {"5 mS", "S", 5e-3},         {"1 mA", "A", 1e-3},
     {"-1 mA", "A", -1e-3},        {"100 pF", "F", 100e-12},    {"7.9 mF", "F", 7.9e-3},
     {"-65 mV", "V", -65e-3},      {"1e-3 V", "V", 1e-3},       {"  3 V  ", "V", 3.0},
-    {"8.9 fJ", "J", 8.9e-15},     {"2 cm2", "m2", 2e-4},       {"1 mm2", "m2", 1e-6},
+    {"8.9 fJ", "J", 8.9e-15},     {"1e-400 s", "s", 0.0},     {"2 cm2", "m2", 2e-4},       {"1 mm2", "m2", 1e-6},
     {"1.5 eV", "eV", 1.5},        {"10 kHz", "Hz", 1e4},       {"1e17 cm-3", "m-3", 1e23},
 };
 
@@ -42,8 +42,10 @@ typedef struct bad_case {
 
 static const bad_case bad[] = {
     {"10 parsecs", "s", "unknown unit 'parsecs'"},
-    {"5 ms", "F", "unknown unit 'ms'"},       /* right symbol, wrong quantity */
-    {"5 mS", "s", "unknown unit 'mS'"},       /* S is siemens, not seconds */
+    {"5 ms", "F", "'ms' is a unit of time, not of capacitance"}, /* wrong quantity */
+    {"5 mS", "s", "'mS' is a unit of conductance, not of time"}, /* S is siemens */
+    {"0x10", "s", "is not a number"},         /* no hexadecimal */
+    {"nan", "s", "out of range"},
     {"fast", "s", "is not a number"},
     {"", "s", "is not a number"},
     {"1e999 s", "s", "out of range"},

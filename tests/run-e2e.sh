@@ -69,6 +69,20 @@ if command -v gnuplot >/dev/null 2>&1; then
     else bad "--plot made no PNG"; fi
 fi
 
+# --set overrides a parameter (a smaller R_reg lowers the first peak); a bad value is
+# refused with status 2 and writes nothing; output files get the usual mode (umask 022).
+(cd "$work" && umask 022 && opsin run "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" \
+    --set syn.R_reg=500ohm -o s.csv -q)
+a1_500=$(awk -F, '$1 == 0.002 { print $2; exit }' "$work/s.csv")
+a1_7k=$(awk -F, '$1 == 0.002 { print $2; exit }' "$work/g.csv" 2>/dev/null || echo 0.094)
+if awk -v a="$a1_500" 'BEGIN { exit !(a > 0.05 && a < 0.0935) }' &&
+   [ "$(stat -c %a "$work/s.csv")" = 644 ]; then ok
+else bad "--set syn.R_reg=500ohm: A1 = $a1_500 (7 kohm: $a1_7k), mode $(stat -c %a "$work/s.csv")"; fi
+st=0
+(cd "$work" && opsin run "$SRCDIR/circuits/fmes.cfg" --set syn.C1=-1 -o bad.csv 2>"$work/set.err") || st=$?
+if [ "$st" -eq 2 ] && [ ! -e "$work/bad.csv" ] && grep -q 'syn.C1 = -1 F is out of range' "$work/set.err"
+then ok; else bad "--set syn.C1=-1: status $st, $(cat "$work/set.err")"; fi
+
 # The example reproduces its paper number.
 if (cd "$work" && OPSIN="$OPSIN" sh "$SRCDIR/examples/fmes-ppf/run.sh" >ex.out) &&
    grep -q 'A2/A1 = 1.2234' "$work/ex.out"; then ok

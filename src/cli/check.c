@@ -1,6 +1,7 @@
 /* check.c: `opsin check FILE...`: validates circuit and stimulus files and prints them. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
 #include "opsin.h"
@@ -34,16 +35,22 @@ int opsin_cmd_check(int argc, char **argv)
         fprintf(stderr, "%s\n", d.msg);
         return opsin_cli_exit_status(rc);
     }
-    opsin_circuit_print(c, stdout);
-    for (int i = optind + 1; i < argc && !rc; i++) {
-        opsin_stimulus *s = NULL;
-        rc = opsin_stimulus_load(argv[i], c, &s, &d);
-        if (rc)
+    /* Validate everything before printing anything: a bad file prints only its error. */
+    int ns = argc - optind - 1;
+    opsin_stimulus **s = calloc(ns > 0 ? (size_t)ns : 1, sizeof *s);
+    if (!s)
+        rc = OPSIN_ENOMEM;
+    for (int i = 0; i < ns && !rc; i++)
+        if ((rc = opsin_stimulus_load(argv[optind + 1 + i], c, &s[i], &d)))
             fprintf(stderr, "%s\n", d.msg);
-        else
-            opsin_stimulus_print(s, stdout);
-        opsin_stimulus_free(s);
+    if (!rc) {
+        opsin_circuit_print(c, stdout);
+        for (int i = 0; i < ns; i++)
+            opsin_stimulus_print(s[i], stdout);
     }
+    for (int i = 0; s && i < ns; i++)
+        opsin_stimulus_free(s[i]);
+    free(s);
     opsin_circuit_free(c);
     if (rc)
         return opsin_cli_exit_status(rc);

@@ -10,7 +10,7 @@ static const char usage[] =
     "Discrete-event circuit simulator for neuromorphic devices.\n\n"
     "Commands:\n"
     "  run CIRCUIT [STIMULUS]   transient simulation; waveform CSV, spikes, summary\n"
-    "  check FILE...            validate circuit and stimulus files, print the resolved model\n"
+    "  check CIRCUIT [STIM]...  validate circuit and stimulus files, print the resolved model\n"
     "  models [NAME]            list component models, or describe one with its parameters\n\n"
     "Options:\n"
     "  -h, --help               show this help and exit\n"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -27,13 +28,20 @@ static const char help[] =
     "  -d, --dt-out=DT      output grid step (default t_end/1000)\n"
     "  -p, --probe=P,...    probes ID.OUTPUT to write (default: the circuit's probes)\n"
     "  -s, --seed=N         seed of the random streams (default 1)\n"
+    "  -S, --set=ID.PARAM=VALUE\n"
+    "                       override a circuit parameter, e.g. --set syn.R_reg=500ohm\n"
+    "                       or --set syn.R_reg=open (repeatable)\n"
     "      --plot=FILE.png  plot the probes with gnuplot\n"
     "  -q, --quiet          do not print the summary on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
+#define MAX_SETS 64
+
 typedef struct run_args {
     const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out;
+    const char *sets[MAX_SETS];
+    int nsets;
     unsigned long seed;
     int quiet;
 } run_args;
@@ -84,6 +92,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"output", required_argument, NULL, 'o'}, {"t-end", required_argument, NULL, 't'},
         {"dt-out", required_argument, NULL, 'd'}, {"probe", required_argument, NULL, 'p'},
         {"seed", required_argument, NULL, 's'},   {"plot", required_argument, NULL, 'P'},
+        {"set", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
@@ -92,7 +101,7 @@ static int parse_args(int argc, char **argv, run_args *a)
     a->seed = 1;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:t:d:p:s:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:t:d:p:s:S:qh", opts, NULL)) != -1) {
         switch (ch) {
         case 'o': a->output = optarg; break;
         case 't': a->t_end = optarg; break;
@@ -100,6 +109,11 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'p': a->probes = optarg; break;
         case 'P': a->plot = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'S':
+            if (a->nsets == MAX_SETS)
+                return opsin_cli_usage_error("run", "too many --set options (at most 64)");
+            a->sets[a->nsets++] = optarg;
+            break;
         case 's':
             errno = 0;
             a->seed = strtoul(optarg, &end, 10);
@@ -128,6 +142,10 @@ static FILE *open_temp(const char *final, char **tmp_name)
         return NULL;
     snprintf(name, n, "%s.tmpXXXXXX", final);
     int fd = mkstemp(name);
+    mode_t mask = umask(0); /* mkstemp makes 0600: give the final file the usual mode */
+    umask(mask);
+    if (fd >= 0)
+        fchmod(fd, 0666 & ~mask);
     FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!fp) {
         if (fd >= 0) {
@@ -235,6 +253,19 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
+    for (int i = 0; !rc && i < a->nsets; i++) {
+        char key[160];
+        const char *eq = strchr(a->sets[i], '=');
+        if (!eq || (size_t)(eq - a->sets[i]) >= sizeof key) {
+            fprintf(stderr, "opsin run: --set %s: expected ID.PARAM=VALUE\n", a->sets[i]);
+            return EXIT_USAGE;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - a->sets[i]), a->sets[i]);
+        if ((rc = opsin_circuit_set(*c, key, eq + 1, &d)) != OPSIN_OK) {
+            fprintf(stderr, "opsin run: --set: %s\n", d.msg);
+            return opsin_cli_exit_status(rc);
+        }
+    }
     if (!rc && a->stimulus)
         rc = opsin_stimulus_load(a->stimulus, *c, s, &d);
     if (rc) {
@@ -247,9 +278,14 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
     if ((a->t_end && parse_time("--t-end", a->t_end, &o->t_end)) ||
         (a->dt_out && parse_time("--dt-out", a->dt_out, &o->dt_out)))
         return EXIT_USAGE;
+    if (a->t_end && !(o->t_end > 0)) {
+        fprintf(stderr, "opsin run: --t-end: %s is not a positive duration (expected e.g. "
+                "100ms)\n", a->t_end);
+        return EXIT_USAGE;
+    }
     if (!(o->t_end > 0)) {
-        fprintf(stderr, "opsin run: no end time: %s (expected --t-end T > 0, or t_end = \"...\"; "
-                "in the circuit or stimulus file)\n", a->t_end ? "t_end <= 0" : "none given");
+        fprintf(stderr, "opsin run: no end time (expected --t-end T, or t_end = \"...\"; in the "
+                "circuit or stimulus file)\n");
         return EXIT_USAGE;
     }
     if (a->dt_out && !(o->dt_out > 0)) {

@@ -71,11 +71,26 @@ static void island_err(int code, const char *module, const char *function, char 
 }
 #endif
 
+/* What a user can do about a failure, by CVODE's flag. */
+static const char *advice(int flag)
+{
+    switch (flag) {
+    case CV_TOO_MUCH_WORK: return "raise solver.max_steps, or shorten the time without events";
+    case CV_TOO_MUCH_ACC: return "loosen solver.rtol";
+    case CV_ERR_FAILURE:
+    case CV_CONV_FAILURE:
+    case CV_RHSFUNC_FAIL:
+    case CV_REPTD_RHSFUNC_ERR:
+        return "check the parameters for values that make the circuit blow up, or tighten "
+               "solver.rtol";
+    default: return "check the parameters and the solver settings";
+    }
+}
+
 static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_diag *d)
 {
-    opsin_diag_set(d, NULL, 0, "integrator failure in %s at t = %.9g s (flag %d%s%s): try "
-                   "tighter solver.rtol, larger solver.max_steps, or check the parameters", what,
-                   t, flag, isl->err[0] ? ", " : "", isl->err);
+    opsin_diag_set(d, NULL, 0, "integrator failure in %s at t = %.9g s (flag %d%s%s): %s", what,
+                   t, flag, isl->err[0] ? ", " : "", isl->err, advice(flag));
     return OPSIN_ESOLVER;
 }
 
@@ -110,6 +125,8 @@ int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg 
 #endif
     if (cfg->band) {
         sunindextype bw = n > 1 ? n - 1 : 0;
+        if (cfg->bandwidth >= 0 && (sunindextype)cfg->bandwidth < bw)
+            bw = (sunindextype)cfg->bandwidth;
         isl->A = SUNBandMatrix(n, bw, bw, ctx);
         isl->LS = isl->A ? SUNLinSol_Band(isl->y, isl->A, ctx) : NULL;
     } else {

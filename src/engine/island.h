@@ -37,6 +37,7 @@ typedef struct opsin_island_cfg {
     double rtol, atol_scale, t_end;
     long max_steps;
     int band;
+    long bandwidth; /* half-bandwidth of the banded solver, < 0: the whole island */
 } opsin_island_cfg;
 
 /* Allocates the integrator and sets the initial state at t = 0. */

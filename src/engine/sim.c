@@ -269,7 +269,8 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         rc = build_islands(s);
     if (!rc)
         rc = build_energy_names(s);
-    opsin_island_cfg icfg = {c->rtol, c->atol_scale, s->o.t_end, c->max_steps, c->band};
+    opsin_island_cfg icfg = {c->rtol, c->atol_scale, s->o.t_end, c->max_steps, c->band,
+                             c->bandwidth};
     for (size_t i = 0; !rc && i < s->nisl; i++)
         rc = opsin_island_init(&s->isl[i], s->ctx, &icfg, d);
     if (!rc && st)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/cfg.h"
 
@@ -18,6 +19,12 @@ int opsin_cfg_line(const config_setting_t *s)
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
 {
     FILE *fp = fopen(path, "r");
+    struct stat st;
+    if (fp && (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))) {
+        fclose(fp); /* libconfig's scanner exits the process on a directory */
+        fp = NULL;
+        errno = EISDIR;
+    }
     if (!fp) {
         opsin_diag_set(d, path, 0, "cannot read the file: %s (expected a readable libconfig file)",
                        strerror(errno));
@@ -27,9 +34,16 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
     int ok = config_read(cfg, fp);
     fclose(fp);
     if (ok != CONFIG_TRUE) {
-        opsin_diag_set(d, path, config_error_line(cfg),
-                       "syntax error: %s (expected libconfig syntax: name = value;)",
-                       config_error_text(cfg));
+        const char *text = config_error_text(cfg);
+        if (strstr(text, "duplicate setting"))
+            opsin_diag_set(d, path, config_error_line(cfg),
+                           "a setting is given twice in this group (expected each name once)");
+        else if (strcmp(text, "syntax error") == 0)
+            opsin_diag_set(d, path, config_error_line(cfg),
+                           "syntax error (expected libconfig syntax: name = value;)");
+        else
+            opsin_diag_set(d, path, config_error_line(cfg),
+                           "syntax error: %s (expected libconfig syntax: name = value;)", text);
         return OPSIN_EPARSE;
     }
     return OPSIN_OK;
@@ -66,18 +80,46 @@ int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open
             return OPSIN_OK;
         }
         char msg[512];
+        if (strcmp(text, "open") == 0) {
+            opsin_diag_set(d, file, opsin_cfg_line(s), "%s cannot be \"open\" (expected a number "
+                           "with an optional unit, e.g. \"10 %s\")", name, unit);
+            return OPSIN_EINVAL;
+        }
         if (opsin_units_convert(text, unit, out, msg, sizeof msg) == 0)
             return OPSIN_OK;
         opsin_diag_set(d, file, opsin_cfg_line(s), "%s: %s", name, msg);
         return OPSIN_EINVAL;
     }
     default:
-        opsin_diag_set(d, file, opsin_cfg_line(s),
-                       "%s is %s (expected a number or a string such as \"10 %s\"%s)", name,
-                       type_name(config_setting_type(s)), unit[0] ? unit : "",
-                       allow_open ? " or \"open\"" : "");
+        if (!unit[0])
+            opsin_diag_set(d, file, opsin_cfg_line(s), "%s is %s (expected a number)", name,
+                           type_name(config_setting_type(s)));
+        else
+            opsin_diag_set(d, file, opsin_cfg_line(s),
+                           "%s is %s (expected a number or a string such as \"10 %s\"%s)", name,
+                           type_name(config_setting_type(s)), unit,
+                           allow_open ? " or \"open\"" : "");
         return OPSIN_EINVAL;
     }
+}
+
+int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len)
+{
+    int low = (pd->flags & OPSIN_P_MIN_OPEN) ? !(v > pd->min) : !(v >= pd->min);
+    int whole = (pd->flags & OPSIN_P_INTEGER) && v != floor(v);
+    if (!low && !(v > pd->max) && !whole)
+        return 0;
+    const char *sp = pd->unit[0] ? " " : "";
+    char range[128];
+    if (isinf(pd->max))
+        snprintf(range, sizeof range, "%s%s %g%s%s", whole ? "a whole number " : "",
+                 (pd->flags & OPSIN_P_MIN_OPEN) ? ">" : ">=", pd->min, sp, pd->unit);
+    else
+        snprintf(range, sizeof range, "%sbetween %g and %g%s%s", whole ? "a whole number " : "",
+                 pd->min, pd->max, sp, pd->unit);
+    snprintf(msg, len, "%s = %g%s%s is %s (expected %s)", pd->name, v, sp, pd->unit,
+             whole && !low && !(v > pd->max) ? "not a whole number" : "out of range", range);
+    return -1;
 }
 
 int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double *out,
@@ -87,16 +129,9 @@ int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double
     int rc = opsin_cfg_number(s, pd->unit, (pd->flags & OPSIN_P_OPEN) != 0, &v, file, d);
     if (rc)
         return rc;
-    int low = (pd->flags & OPSIN_P_MIN_OPEN) ? !(v > pd->min) : !(v >= pd->min);
-    if (low || v > pd->max) {
-        char range[128];
-        if (isinf(pd->max))
-            snprintf(range, sizeof range, "%s %g %s", (pd->flags & OPSIN_P_MIN_OPEN) ? ">" : ">=",
-                     pd->min, pd->unit);
-        else
-            snprintf(range, sizeof range, "between %g and %g %s", pd->min, pd->max, pd->unit);
-        opsin_diag_set(d, file, opsin_cfg_line(s), "%s = %g %s is out of range (expected %s)",
-                       pd->name, v, pd->unit, range);
+    char msg[256];
+    if (opsin_param_check(pd, v, msg, sizeof msg)) {
+        opsin_diag_set(d, file, opsin_cfg_line(s), "%s", msg);
         return OPSIN_EINVAL;
     }
     *out = v;

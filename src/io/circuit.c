@@ -7,7 +7,7 @@
 static const char *const top_keys[] = {"components", "connections", "probes", "solver", "t_end",
                                        NULL};
 static const char *const solver_keys[] = {"rtol", "atol_scale", "linear_solver", "max_steps",
-                                          NULL};
+                                          "bandwidth", NULL};
 static const char *const conn_keys[] = {"from", "to", "kind", "shape", "amplitude", "width",
                                         "delay", NULL};
 
@@ -69,7 +69,8 @@ static int read_component(const config_setting_t *g, opsin_circuit *c, opsin_com
         return OPSIN_EINVAL;
     }
     if ((rc = opsin_cfg_string(g, "id", 1, &id, file, d)) ||
-        (rc = check_id(id, g, file, d)) || (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
+        (rc = check_id(id, config_setting_get_member(g, "id"), file, d)) ||
+        (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
         return rc;
     if (opsin_circuit_find(c, id) >= 0) {
         opsin_diag_set(d, file, opsin_cfg_line(g),
@@ -157,7 +158,12 @@ static int resolve_input(opsin_circuit *c, size_t i, const char *name, opsin_dia
 
 static int read_components(const config_setting_t *list, opsin_circuit *c, opsin_diag *d)
 {
-    if (!list || !config_setting_is_list(list) || config_setting_length(list) == 0) {
+    if (list && !config_setting_is_list(list)) {
+        opsin_diag_set(d, c->path, opsin_cfg_line(list), "components must be a list (expected "
+                       "components = ( { id = ...; model = ...; } );)");
+        return OPSIN_EINVAL;
+    }
+    if (!list || config_setting_length(list) == 0) {
         opsin_diag_set(d, c->path, list ? opsin_cfg_line(list) : 0,
                        "no components (expected components = ( { id = ...; model = ...; } );)");
         return OPSIN_EINVAL;
@@ -202,24 +208,37 @@ static int read_connection(const config_setting_t *g, opsin_circuit *c, opsin_co
         return rc;
     cn->from = opsin_circuit_find(c, from);
     cn->to = opsin_circuit_find(c, to);
-    if (cn->from < 0 || c->comps[cn->from].model->nroots == 0) {
-        opsin_diag_set(d, file, cn->line, "connection source '%s' is not a spiking component "
-                       "(expected the id of a lif)", from);
+    int from_line = opsin_cfg_line(config_setting_get_member(g, "from"));
+    int to_line = opsin_cfg_line(config_setting_get_member(g, "to"));
+    if (cn->from < 0) {
+        opsin_diag_set(d, file, from_line, "connection source '%s' is not a component (expected "
+                       "the id of a lif defined in this file)", from);
         return OPSIN_EINVAL;
     }
-    if (cn->to < 0 || !(c->comps[cn->to].model->accepts & OPSIN_IN_CURRENT)) {
-        opsin_diag_set(d, file, cn->line, "connection target '%s' is not a component that takes "
-                       "a current (expected the id of a device defined in this file)", to);
+    if (c->comps[cn->from].model->nroots == 0) {
+        opsin_diag_set(d, file, from_line, "connection source '%s' (model %s) does not spike "
+                       "(expected the id of a lif)", from, c->comps[cn->from].model->name);
+        return OPSIN_EINVAL;
+    }
+    if (cn->to < 0) {
+        opsin_diag_set(d, file, to_line, "connection target '%s' is not a component (expected "
+                       "the id of a component defined in this file)", to);
+        return OPSIN_EINVAL;
+    }
+    if (!(c->comps[cn->to].model->accepts & OPSIN_IN_CURRENT)) {
+        opsin_diag_set(d, file, to_line, "connection target '%s' (model %s) takes no current "
+                       "(expected a component that accepts current input)", to,
+                       c->comps[cn->to].model->name);
         return OPSIN_EINVAL;
     }
     if (kind && strcmp(kind, "current") != 0) {
-        opsin_diag_set(d, file, cn->line, "connection kind '%s' is not supported (expected "
-                       "\"current\")", kind);
+        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "kind")),
+                       "connection kind '%s' is not supported (expected \"current\")", kind);
         return OPSIN_EINVAL;
     }
     if (shape && strcmp(shape, "rect") != 0) {
-        opsin_diag_set(d, file, cn->line, "spike shape '%s' is not supported (expected \"rect\")",
-                       shape);
+        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "shape")),
+                       "spike shape '%s' is not supported (expected \"rect\")", shape);
         return OPSIN_EINVAL;
     }
     static const opsin_param_def amp = {"amplitude", "A", 0, -INFINITY, INFINITY, 0, ""};
@@ -348,6 +367,7 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
     c->rtol = 1e-6;
     c->atol_scale = 1.0;
     c->band = 0;
+    c->bandwidth = -1;
     c->max_steps = 100000;
     if (!g)
         return OPSIN_OK;
@@ -362,10 +382,11 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
     static const opsin_param_def defs[] = {
         {"rtol", "", 1e-6, 1e-14, 1e-2, 0, ""},
         {"atol_scale", "", 1.0, 0, 1e6, OPSIN_P_MIN_OPEN, ""},
-        {"max_steps", "", 1e5, 1, 1e9, 0, ""},
+        {"max_steps", "", 1e5, 1, 1e9, OPSIN_P_INTEGER, ""},
+        {"bandwidth", "", -1, 0, 1e6, OPSIN_P_INTEGER, ""},
     };
-    double v[3] = {c->rtol, c->atol_scale, 1e5};
-    for (size_t k = 0; k < 3; k++) {
+    double v[4] = {c->rtol, c->atol_scale, 1e5, -1};
+    for (size_t k = 0; k < 4; k++) {
         const config_setting_t *s = config_setting_get_member(g, defs[k].name);
         if (s && (rc = opsin_cfg_param(s, &defs[k], &v[k], c->path, d)))
             return rc;
@@ -373,6 +394,7 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
     c->rtol = v[0];
     c->atol_scale = v[1];
     c->max_steps = (long)v[2];
+    c->bandwidth = (long)v[3];
     const char *ls;
     if ((rc = opsin_cfg_string(g, "linear_solver", 0, &ls, c->path, d)))
         return rc;
@@ -382,6 +404,12 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
         return OPSIN_EINVAL;
     }
     c->band = ls && strcmp(ls, "band") == 0;
+    if (c->bandwidth >= 0 && !c->band) {
+        opsin_diag_set(d, c->path, opsin_cfg_line(config_setting_get_member(g, "bandwidth")),
+                       "bandwidth applies to the banded solver only (expected linear_solver = "
+                       "\"band\")");
+        return OPSIN_EINVAL;
+    }
     return OPSIN_OK;
 }
 
@@ -448,10 +476,8 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
         opsin_diag_set(d, NULL, 0, "%s: %s", key, msg);
         return OPSIN_EINVAL;
     }
-    int low = (pd->flags & OPSIN_P_MIN_OPEN) ? !(v > pd->min) : !(v >= pd->min);
-    if (low || v > pd->max) {
-        opsin_diag_set(d, NULL, 0, "%s = %g %s is out of range (expected %s %g %s)", key, v,
-                       pd->unit, (pd->flags & OPSIN_P_MIN_OPEN) ? ">" : ">=", pd->min, pd->unit);
+    if (opsin_param_check(pd, v, msg, sizeof msg)) {
+        opsin_diag_set(d, NULL, 0, "%s.%s", id, msg);
         return OPSIN_EINVAL;
     }
     double old = c->comps[ci].p[pi];
@@ -480,7 +506,7 @@ void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
                 continue;
             }
             if (isinf(cd->p[k]))
-                fprintf(fp, "    %-10s = open\n", pd->name);
+                fprintf(fp, "    %-10s = open%s\n", pd->name, cd->p_line[k] ? "" : "  (default)");
             else
                 fprintf(fp, "    %-10s = %.6g %s%s\n", pd->name, cd->p[k], pd->unit,
                         cd->p_line[k] ? "" : "  (default)");
@@ -494,6 +520,11 @@ void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
     for (size_t i = 0; i < c->nprobes; i++)
         fprintf(fp, " %s.%s", c->comps[c->probes[i].comp].id,
                 c->comps[c->probes[i].comp].model->outputs[c->probes[i].output].name);
-    fprintf(fp, "\n  solver: rtol %g, atol_scale %g, %s linear solver\n", c->rtol, c->atol_scale,
-            c->band ? "band" : "dense");
+    fprintf(fp, "\n  solver: rtol %g, atol_scale %g, max_steps %ld, %s linear solver", c->rtol,
+            c->atol_scale, c->max_steps, c->band ? "band" : "dense");
+    if (c->band && c->bandwidth >= 0)
+        fprintf(fp, " (half-bandwidth %ld)", c->bandwidth);
+    fprintf(fp, "\n");
+    if (c->t_end > 0)
+        fprintf(fp, "  t_end: %.9g s\n", c->t_end);
 }

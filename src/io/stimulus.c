@@ -35,6 +35,23 @@ static int member(const config_setting_t *g, const opsin_param_def *pd, double *
     return s ? opsin_cfg_param(s, pd, out, file, d) : OPSIN_OK;
 }
 
+/* Optical trains give `irradiance`, electrical ones `amplitude`: the other is a mistake. */
+static int check_amplitude_key(const config_setting_t *g, const opsin_source *src,
+                               const char *file, opsin_diag *d)
+{
+    int optical = src->kind == OPSIN_SRC_OPTICAL;
+    const char *wrong = optical ? "amplitude" : "irradiance";
+    const config_setting_t *s = config_setting_get_member(g, wrong);
+    if (!s)
+        s = config_setting_get_member(g, optical ? "amplitude_end" : "irradiance_end");
+    if (!s)
+        return OPSIN_OK;
+    opsin_diag_set(d, file, opsin_cfg_line(s), "'%s' does not belong to %s %s source (expected "
+                   "'%s')", config_setting_name(s), optical ? "an" : "a", kind_names[src->kind],
+                   optical ? "irradiance" : "amplitude");
+    return OPSIN_EINVAL;
+}
+
 /* Appends one train (start, width, period, count, amplitude ramp) to a source's pulses. */
 static int read_train(const config_setting_t *g, opsin_source *src, const char *file,
                       opsin_diag *d)
@@ -45,18 +62,13 @@ static int read_train(const config_setting_t *g, opsin_source *src, const char *
     const opsin_param_def d_start = {"start", "s", 0, 0, INFINITY, 0, ""};
     const opsin_param_def d_width = {"width", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
     const opsin_param_def d_period = {"period", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-    const opsin_param_def d_count = {"count", "", 1, 0, 1e8, 0, ""};
+    const opsin_param_def d_count = {"count", "", 1, 0, 1e6, OPSIN_P_INTEGER, ""};
     const opsin_param_def d_amp = {amp_name, unit, 0, src->kind == OPSIN_SRC_OPTICAL ? 0 : -INFINITY,
                                    INFINITY, 0, ""};
     const opsin_param_def d_end = {end_name, unit, 0, d_amp.min, INFINITY, 0, ""};
     int line = opsin_cfg_line(g), rc;
-    const char *wrong = src->kind == OPSIN_SRC_OPTICAL ? "amplitude" : "irradiance";
-    if (config_setting_get_member(g, wrong)) {
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, wrong)),
-                       "'%s' does not belong to a %s source (expected '%s')", wrong,
-                       kind_names[src->kind], amp_name);
-        return OPSIN_EINVAL;
-    }
+    if ((rc = check_amplitude_key(g, src, file, d)))
+        return rc;
     static const char *const needed[] = {"start", "width", NULL};
     for (const char *const *n = needed; *n; n++)
         if (!config_setting_get_member(g, *n)) {
@@ -73,13 +85,10 @@ static int read_train(const config_setting_t *g, opsin_source *src, const char *
     if ((rc = member(g, &d_start, &start, file, d)) || (rc = member(g, &d_width, &width, file, d)) ||
         (rc = member(g, &d_count, &count, file, d)) || (rc = member(g, &d_amp, &amp, file, d)))
         return rc;
-    if (count != (double)(long)count) {
-        opsin_diag_set(d, file, line, "count = %g is not a whole number (expected 0, 1, 2, ...)",
-                       count);
-        return OPSIN_EINVAL;
-    }
     amp_end = amp;
     if ((rc = member(g, &d_end, &amp_end, file, d)))
+        return rc;
+    if (config_setting_get_member(g, "period") && (rc = member(g, &d_period, &period, file, d)))
         return rc;
     if (count > 1) {
         if (!config_setting_get_member(g, "period")) {
@@ -123,8 +132,12 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
     const config_setting_t *t = config_setting_get_member(g, "targets");
     int line = t ? opsin_cfg_line(t) : opsin_cfg_line(g);
     int n = t ? config_setting_length(t) : 0;
-    if (!t || (config_setting_type(t) != CONFIG_TYPE_ARRAY && !config_setting_is_list(t)) ||
-        n == 0) {
+    if (t && config_setting_type(t) != CONFIG_TYPE_ARRAY && !config_setting_is_list(t)) {
+        opsin_diag_set(d, file, line, "targets must be an array (expected targets = [\"%s\"];)",
+                       c->comps[0].id);
+        return OPSIN_EINVAL;
+    }
+    if (n == 0) {
         opsin_diag_set(d, file, line, "source '%s' needs targets (expected targets = [\"ID\", "
                        "...];)", src->id);
         return OPSIN_EINVAL;
@@ -134,10 +147,15 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
         return OPSIN_ENOMEM;
     for (int i = 0; i < n; i++) {
         const char *id = config_setting_get_string_elem(t, i);
-        int ci = id ? opsin_circuit_find(c, id) : -1;
+        if (!id) {
+            opsin_diag_set(d, file, line, "target %d is not a string (expected the id of a "
+                           "component of %s)", i + 1, c->path);
+            return OPSIN_EINVAL;
+        }
+        int ci = opsin_circuit_find(c, id);
         if (ci < 0) {
             opsin_diag_set(d, file, line, "unknown target '%s' (expected the id of a component "
-                           "of %s)", id ? id : "(not a string)", c->path);
+                           "of %s)", id, c->path);
             return OPSIN_EINVAL;
         }
         if (!(c->comps[ci].model->accepts & kind_accepts[src->kind])) {
@@ -202,11 +220,22 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
                        "wavelength belongs to optical sources only (expected kind = \"optical\")");
         return OPSIN_EINVAL;
     }
-    if ((rc = read_targets(g, c, src, file, d)))
+    if ((rc = check_amplitude_key(g, src, file, d)) || (rc = read_targets(g, c, src, file, d)))
         return rc;
     const config_setting_t *trains = config_setting_get_member(g, "trains");
-    if (config_setting_get_member(g, "start") && (rc = read_train(g, src, file, d)))
-        return rc;
+    if (config_setting_get_member(g, "start")) {
+        if ((rc = read_train(g, src, file, d)))
+            return rc;
+    } else {
+        for (const char *const *k = train_keys; *k; k++) /* a train without its start */
+            if (config_setting_get_member(g, *k)) {
+                opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, *k)),
+                               "'%s' belongs to a pulse train, but source '%s' gives no start "
+                               "(expected start = \"...\"; beside it, or the key inside "
+                               "trains = ( {...} );)", *k, id);
+                return OPSIN_EINVAL;
+            }
+    }
     if (trains) {
         if (!config_setting_is_list(trains)) {
             opsin_diag_set(d, file, opsin_cfg_line(trains), "trains must be a list (expected "
@@ -225,7 +254,7 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
                 return rc;
         }
     }
-    if (!trains && !config_setting_get_member(g, "start")) {
+    if ((!trains || config_setting_length(trains) == 0) && !config_setting_get_member(g, "start")) {
         opsin_diag_set(d, file, src->line, "source '%s' has no pulses (expected start, width, "
                        "... or trains = ( {...} );)", id);
         return OPSIN_EINVAL;
@@ -257,7 +286,11 @@ int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus
     if (!rc && !(rc = opsin_cfg_known_keys(config_root_setting(&cfg), top_keys, "stimulus key",
                                           path, diag))) {
         list = config_lookup(&cfg, "sources");
-        if (!list || !config_setting_is_list(list)) {
+        if (list && !config_setting_is_list(list)) {
+            opsin_diag_set(diag, path, opsin_cfg_line(list), "sources must be a list (expected "
+                           "sources = ( { id = ...; kind = ...; } );)");
+            rc = OPSIN_EINVAL;
+        } else if (!list || config_setting_length(list) == 0) {
             opsin_diag_set(diag, path, list ? opsin_cfg_line(list) : 0,
                            "no sources (expected sources = ( { id = ...; kind = ...; } );)");
             rc = OPSIN_EINVAL;

@@ -31,6 +31,25 @@ static const unit_def units[] = {
     {"1/s", "Hz", 1.0, 0},    {"S/V", "S/V", 1.0, 0},    {"A/V", "A/V", 1.0, 0},
 };
 
+/* Names of the quantities, for "'ms' is a unit of time, not of capacitance". */
+static const struct {
+    const char *si, *name;
+} quantities[] = {
+    {"s", "time"},       {"F", "capacitance"}, {"S", "conductance"}, {"V", "voltage"},
+    {"A", "current"},    {"ohm", "resistance"}, {"m", "length"},     {"m2", "area"},
+    {"W/m2", "irradiance"}, {"J", "energy"},   {"W", "power"},       {"Hz", "frequency"},
+    {"eV", "energy"},    {"K", "temperature"}, {"C", "charge"},      {"m-3", "density"},
+    {"1/s", "rate"},     {"S/V", "conductance per volt"}, {"A/V", "current per volt"},
+};
+
+static const char *quantity_name(const char *si)
+{
+    for (size_t i = 0; i < sizeof quantities / sizeof quantities[0]; i++)
+        if (strcmp(quantities[i].si, si) == 0)
+            return quantities[i].name;
+    return si;
+}
+
 typedef struct prefix_def {
     const char *text;
     double factor;
@@ -72,33 +91,53 @@ static double unit_factor(const char *u, const char *si)
     return 0.0;
 }
 
-/* Lists the accepted symbols for a quantity, for the "expected" part of a message. */
+/* Lists the accepted symbols for a quantity, for the "expected" part of a message: those
+ * taking prefixes first, then the bare ones. */
 static void list_symbols(const char *si, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof units / sizeof units[0] && used + 1 < len; i++) {
-        if (strcmp(units[i].si, si) != 0 || (unsigned char)units[i].symbol[0] >= 0x80)
-            continue;
-        int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", units[i].symbol);
-        if (w < 0)
-            break;
-        used += (size_t)w;
+    for (int bare = 0; bare < 2; bare++) {
+        int first = 1;
+        for (size_t i = 0; i < sizeof units / sizeof units[0] && used + 1 < len; i++) {
+            if (strcmp(units[i].si, si) != 0 || units[i].bare != bare ||
+                (unsigned char)units[i].symbol[0] >= 0x80)
+                continue;
+            const char *sep = first ? (bare && used ? ", or " : "") : ", ";
+            int w = snprintf(buf + used, len - used, "%s%s", sep, units[i].symbol);
+            if (w < 0)
+                break;
+            used += (size_t)w;
+            first = 0;
+        }
+        if (!bare && used && used + 1 < len)
+            used += (size_t)snprintf(buf + used, len - used,
+                                     " with an optional prefix f p n u (or \xC2\xB5) m c k M G T");
     }
+}
+
+/* The quantity a unit string belongs to when it is not the expected one, else NULL. */
+static const char *other_quantity(const char *u, const char *si)
+{
+    for (size_t i = 0; i < sizeof quantities / sizeof quantities[0]; i++)
+        if (strcmp(quantities[i].si, si) != 0 && unit_factor(u, quantities[i].si) != 0.0)
+            return quantities[i].name;
+    return NULL;
 }
 
 int opsin_units_convert(const char *text, const char *si_unit, double *out, char *msg,
                         size_t len)
 {
     char *end;
+    const char *num = text + strspn(text, " \t+-");
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text) {
+    if (end == text || (num[0] == '0' && (num[1] == 'x' || num[1] == 'X'))) {
         snprintf(msg, len, "'%s' is not a number (expected a number with an optional unit%s%s)",
                  text, si_unit[0] ? ", e.g. 10 " : "", si_unit);
         return -1;
     }
-    if (errno == ERANGE || !isfinite(v)) {
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) { /* underflow is just tiny */
         snprintf(msg, len, "'%s' is out of range (expected a finite number)", text);
         return -1;
     }
@@ -112,19 +151,22 @@ int opsin_units_convert(const char *text, const char *si_unit, double *out, char
         *out = v;
         return 0;
     }
-    if (n >= sizeof u || si_unit[0] == '\0') {
+    if (si_unit[0] == '\0') {
         snprintf(msg, len, "'%s' has a unit, but this value is dimensionless (expected a plain "
                  "number)", text);
         return -1;
     }
-    memcpy(u, end, n);
-    u[n] = '\0';
-    double f = unit_factor(u, si_unit);
+    snprintf(u, sizeof u, "%.*s", (int)(n < sizeof u ? n : sizeof u - 1), end);
+    double f = n < sizeof u ? unit_factor(u, si_unit) : 0.0;
     if (f == 0.0) {
-        char sym[160];
+        char sym[200];
+        const char *other = n < sizeof u ? other_quantity(u, si_unit) : NULL;
         list_symbols(si_unit, sym, sizeof sym);
-        snprintf(msg, len, "unknown unit '%s' in '%s' (expected %s with an optional prefix "
-                 "f p n u m k M G)", u, text, sym);
+        if (other)
+            snprintf(msg, len, "'%s' is a unit of %s, not of %s (expected %s)", u, other,
+                     quantity_name(si_unit), sym);
+        else
+            snprintf(msg, len, "unknown unit '%s' in '%s' (expected %s)", u, text, sym);
         return -1;
     }
     *out = v * f;

@@ -19,7 +19,8 @@ enum {
     OPSIN_P_OPEN = 1u << 0,     /* the string "open" is allowed and means +infinity */
     OPSIN_P_REQUIRED = 1u << 1, /* no default: the file must set it */
     OPSIN_P_MIN_OPEN = 1u << 2, /* the lower bound itself is excluded (value > min) */
-    OPSIN_P_REF = 1u << 3       /* a string naming another component (e.g. lif `input`) */
+    OPSIN_P_REF = 1u << 3,      /* a string naming another component (e.g. lif `input`) */
+    OPSIN_P_INTEGER = 1u << 4   /* a whole number (counts) */
 };
 
 typedef struct opsin_param_def {
