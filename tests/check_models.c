@@ -248,6 +248,40 @@ START_TEST(test_chain)
 }
 END_TEST
 
+/* Neuron a fires regularly; each spike puts a rectangular current on neuron b (another
+ * spiking island) with no delay.  b rests at V = 0 between spikes, so it fires exactly
+ * tau_b ln(I/(I - G_L V_th)) after each of a's spikes: causality across islands, even when b
+ * was stepped past a's spike before the spike was found. */
+START_TEST(test_spike_to_spike)
+{
+    static const char net[] =
+        "components = (\n"
+        " { id = \"a\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\"; G_in = \"30 nS\";\n"
+        "   V_in = 1; V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; },\n"
+        " { id = \"b\"; model = \"lif\"; C_m = \"50 pF\"; G_L = \"10 nS\";\n"
+        "   V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; });\n"
+        "connections = ({ from = \"a\"; to = \"b\"; amplitude = \"20 nA\";\n"
+        "   width = \"2 ms\"; delay = %s; });\n"
+        "probes = [\"a.V\", \"b.V\"];\nsolver = { rtol = 1e-10; };\n";
+    static const char *const delays[] = {"0", "0.3e-3"};
+    char text[1024];
+    snprintf(text, sizeof text, net, delays[_i]);
+    double d = _i ? 0.3e-3 : 0.0;
+    double lag = d + 5e-3 * log(20e-9 / (20e-9 - 10e-9 * 0.5)); /* tau_b = 5 ms */
+    trace tr;
+    tu_run(&tr, text, NULL, 0.1, 1e-3, NULL, NULL);
+    ck_assert_uint_ge(tr.nspikes, 10);
+    /* spikes alternate a, b, a, b ...: b's follow a's by the closed-form lag */
+    size_t pairs = 0;
+    for (size_t i = 0; i + 1 < tr.nspikes; i += 2, pairs++)
+        ck_assert_msg(fabs(tr.spike_t[i + 1] - tr.spike_t[i] - lag) < 1e-7 * lag,
+                      "pair %zu: lag %.12g vs %.12g", pairs, tr.spike_t[i + 1] - tr.spike_t[i],
+                      lag);
+    ck_assert_uint_ge(pairs, 5);
+    tu_free(&tr);
+}
+END_TEST
+
 /* ---- cost follows events --------------------------------------------------------------- */
 
 /* One pulse, then rest: 100x more rest costs less than 1.5x the steps (the step size grows
@@ -308,6 +342,7 @@ static Suite *models_suite(void)
     tcase_add_loop_test(lif, test_lif_rate, 0, 7);
     tcase_add_test(lif, test_chain);
     tcase_add_test(lif, test_ulp_close_events);
+    tcase_add_loop_test(lif, test_spike_to_spike, 0, 2);
     tcase_set_timeout(lif, 60);
     suite_add_tcase(s, lif);
     TCase *cost = tcase_create("cost");
