@@ -221,6 +221,8 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
     flag = CVode(isl->cvode, t, isl->y, &tret, CV_NORMAL);
     if (flag < 0)
         return fail(isl, "CVode", flag, isl->tn, d);
+    if (flag == CV_ROOT_RETURN) /* spiking islands are stepped by the event loop, never here */
+        return fail(isl, "CVode (a root outside the event loop)", flag, tret, d);
     if (flag == CV_TSTOP_RETURN)
         isl->tstop = NAN; /* CVODE forgets a stop time once reached */
     CVodeGetCurrentTime(isl->cvode, &tret);
