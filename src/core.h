@@ -70,10 +70,21 @@ typedef struct opsin_pulse {
     double start, width, amplitude; /* s, s, A | V | W/m2 */
 } opsin_pulse;
 
+/* Shape multiplying a source's level inside each pulse: rectangular (none) or a raised
+ * sinusoid (1 + sin(2 pi f (t - pulse start) + phase))/2, which swings between 0 and 1. */
+enum opsin_envelope_kind { OPSIN_ENV_RECT, OPSIN_ENV_SINE };
+
+typedef struct opsin_envelope {
+    int kind;
+    double frequency; /* Hz */
+    double phase;     /* rad */
+} opsin_envelope;
+
 typedef struct opsin_source {
     char id[OPSIN_ID_MAX];
     int kind;
     double wavelength; /* m, optical only */
+    opsin_envelope env;
     int *targets;
     size_t ntargets;
     opsin_pulse *pulses; /* sorted by start, non-overlapping */
@@ -95,8 +106,13 @@ typedef struct opsin_drive {
     int kind;            /* enum opsin_source_kind: what `level` measures */
     double wavelength;   /* m, optical drives */
     const double *level; /* A | V | W/m2, owned by the sim, changed only at events */
+    const opsin_envelope *env; /* NULL: rectangular */
+    const double *t_on;  /* start of the current pulse (for the envelope's phase) */
     size_t energy_y;     /* index of this drive's energy state in the island vector */
 } opsin_drive;
+
+/* The drive's value at t: level times the envelope (t inside the current pulse). */
+double opsin_drive_value(const opsin_drive *dv, double t);
 
 typedef struct opsin_comp {
     const opsin_compdef *def;
@@ -106,6 +122,8 @@ typedef struct opsin_comp {
     size_t y_off;
     size_t root_off;
     int mode;         /* model-private discrete state (e.g. refractory) */
+    double aux[4];    /* model-private values changed at events (e.g. a pulse's noise) */
+    void *rng;        /* gsl_rng of this component (seeded from the run seed and its index) */
     opsin_drive *drives;
     size_t ndrives;
 } opsin_comp;

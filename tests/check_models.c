@@ -156,6 +156,35 @@ START_TEST(test_energy_closed_form)
 }
 END_TEST
 
+/* A sinusoidal envelope into a pure capacitor: v = (I0/C) (t/2 - (cos(wt + p) - cos p)/(2w)). */
+START_TEST(test_sine_envelope)
+{
+    static const char cap[] =
+        "components = ({ id = \"c\"; model = \"supercap\"; C1 = \"10 uF\"; R_d = 1e18; });\n"
+        "probes = [\"c.v\", \"c.i\"];\nsolver = { rtol = 1e-10; };\n";
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"c\"]; start = \"2 ms\";\n"
+        " width = \"50 ms\"; amplitude = \"1 mA\"; envelope = \"sine\";\n"
+        " frequency = \"100 Hz\"; phase = 0.5; });\n";
+    const double C = 10e-6, I0 = 1e-3, w = 2 * M_PI * 100, p = 0.5, t0 = 2e-3;
+    trace tr;
+    tu_run(&tr, cap, stim, 40e-3, 0.25e-3, NULL, NULL);
+    size_t checked = 0;
+    for (size_t i = 0; i < tr.nrows; i++) {
+        double x = tr.t[i] - t0;
+        if (x < 1e-3)
+            continue;
+        double want = I0 / C * (x / 2 - (cos(w * x + p) - cos(p)) / (2 * w));
+        ck_assert_msg(close_rel(tr.v[i * 2], want, REL), "t=%g: %.12g vs %.12g", tr.t[i],
+                      tr.v[i * 2], want);
+        ck_assert(close_rel(tr.v[i * 2 + 1], I0 * 0.5 * (1 + sin(w * x + p)), 1e-12));
+        checked++;
+    }
+    ck_assert_uint_gt(checked, 100);
+    tu_free(&tr);
+}
+END_TEST
+
 /* ---- lif firing rate ------------------------------------------------------------------- */
 
 static const char lif_circuit[] =
@@ -337,6 +366,7 @@ static Suite *models_suite(void)
     tcase_add_loop_test(sc, test_supercap_ppf_closed_form, 0, 4);
     tcase_add_test(sc, test_both_sides_of_edges);
     tcase_add_test(sc, test_energy_closed_form);
+    tcase_add_test(sc, test_sine_envelope);
     suite_add_tcase(s, sc);
     TCase *lif = tcase_create("lif");
     tcase_add_loop_test(lif, test_lif_rate, 0, 7);

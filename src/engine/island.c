@@ -24,8 +24,22 @@
  * for the physical states integrate them with the same method. */
 #define ENERGY_ATOL 1e30
 
+/* Power delivered by one drive: I v for a current, V i for a voltage, irradiance x area for
+ * light; 0 when the model does not say what the terminal or area is. */
+static double drive_power(const opsin_comp *c, const opsin_drive *dv, double t, const double *y)
+{
+    const opsin_model *m = c->def->model;
+    if (*dv->level == 0.0)
+        return 0.0;
+    switch (dv->kind) {
+    case OPSIN_SRC_CURRENT: return m->terminal_v ? opsin_drive_value(dv, t) * m->terminal_v(c, t, y) : 0;
+    case OPSIN_SRC_VOLTAGE: return m->terminal_i ? opsin_drive_value(dv, t) * m->terminal_i(c, t, y) : 0;
+    default: return m->area ? opsin_drive_value(dv, t) * m->area(c) : 0.0;
+    }
+}
+
 /* The island's right-hand side: each component fills its own slice; energy states integrate
- * the power I v delivered by each current drive (other drives' energy comes from events).  Non-finite derivatives ask CVODE to retry with
+ * the power each drive delivers.  Non-finite derivatives ask CVODE to retry with
  * a smaller step (return > 0). */
 static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
 {
@@ -35,12 +49,8 @@ static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
     for (size_t i = 0; i < isl->ncomps; i++) {
         const opsin_comp *c = isl->comps[i];
         c->def->model->rhs(c, t, y, ydot);
-        if (c->ndrives == 0)
-            continue;
-        double v = c->def->model->terminal_v ? c->def->model->terminal_v(c, t, y) : 0.0;
         for (size_t k = 0; k < c->ndrives; k++)
-            ydot[c->drives[k].energy_y] =
-                c->drives[k].kind == OPSIN_SRC_CURRENT ? *c->drives[k].level * v : 0.0;
+            ydot[c->drives[k].energy_y] = drive_power(c, &c->drives[k], t, y);
     }
     for (size_t i = 0; i < isl->n; i++)
         if (!isfinite(ydot[i]))

@@ -7,9 +7,12 @@
  * event time the probes are written before and after the events (both sides of the edge),
  * the events are applied, and only the islands they touched are re-initialised.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <gsl/gsl_rng.h>
 
 #include "engine/cvcompat.h"
 #include "engine/island.h"
@@ -31,6 +34,7 @@ struct opsin_sim {
     opsin_island *isl;
     size_t nisl;
     double *levels;     /* one per drive */
+    double *t_on;       /* one per drive: start of its current pulse */
     drive_info *dinfo;  /* one per drive */
     size_t ndrives;
     opsin_probe *probes;
@@ -56,6 +60,31 @@ opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimul
     return o;
 }
 
+/* SplitMix64: spreads (seed, component index) into independent generator seeds. */
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+/* One generator per component that draws noise, seeded from the run seed and the component's
+ * index: the same seed gives the same bits whatever else the circuit holds or runs. */
+static int seed_components(opsin_sim *s)
+{
+    for (size_t i = 0; i < s->c->ncomps; i++) {
+        if (!s->comps[i].def->model->on_drive)
+            continue;
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+        if (!r)
+            return OPSIN_ENOMEM;
+        gsl_rng_set(r, (unsigned long)splitmix64(splitmix64(s->o.seed) ^ (uint64_t)i));
+        s->comps[i].rng = r;
+    }
+    return OPSIN_OK;
+}
+
 /* Union-find root with path halving: components joined by `input` share an island. */
 static size_t uf_find(size_t *parent, size_t i)
 {
@@ -76,8 +105,9 @@ static int build_drives(opsin_sim *s)
             n += s->st->sources[i].ntargets;
     s->ndrives = n;
     s->levels = calloc(n ? n : 1, sizeof *s->levels);
+    s->t_on = calloc(n ? n : 1, sizeof *s->t_on);
     s->dinfo = calloc(n ? n : 1, sizeof *s->dinfo);
-    if (!s->levels || !s->dinfo) {
+    if (!s->levels || !s->t_on || !s->dinfo) {
         free(count);
         return OPSIN_ENOMEM;
     }
@@ -103,11 +133,13 @@ static int build_drives(opsin_sim *s)
         opsin_drive *dv = &cp->drives[cp->ndrives];
         s->dinfo[d].slot = cp->ndrives++;
         dv->level = &s->levels[d];
+        dv->t_on = &s->t_on[d];
         dv->kind = OPSIN_SRC_CURRENT; /* spike connections drive currents */
         if (!s->dinfo[d].is_conn) {
             const opsin_source *src = &s->st->sources[s->dinfo[d].owner];
             dv->kind = src->kind;
             dv->wavelength = src->wavelength;
+            dv->env = &src->env;
         }
     }
     return OPSIN_OK;
@@ -261,6 +293,8 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         s->comps[i].p = c->comps[i].p;
         s->comps[i].in = c->comps[i].input >= 0 ? &s->comps[c->comps[i].input] : NULL;
     }
+    if (!rc)
+        rc = seed_components(s);
     if (!rc && OPSIN_SUNCTX_CREATE(&s->ctx) != 0)
         rc = OPSIN_ENOMEM;
     if (!rc)
@@ -293,10 +327,14 @@ void opsin_sim_free(opsin_sim *s)
     for (size_t i = 0; i < s->nisl; i++)
         opsin_island_free(&s->isl[i]);
     free(s->isl);
-    for (size_t i = 0; s->comps && i < s->c->ncomps; i++)
+    for (size_t i = 0; s->comps && i < s->c->ncomps; i++) {
         free(s->comps[i].drives);
+        if (s->comps[i].rng)
+            gsl_rng_free(s->comps[i].rng);
+    }
     free(s->comps);
     free(s->levels);
+    free(s->t_on);
     free(s->dinfo);
     free(s->spiking);
     free(s->dirty);
@@ -412,9 +450,15 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
     isl->dirty = 1;
     switch (ev->kind) {
     case OPSIN_EV_ON:
-    case OPSIN_EV_OFF:
+    case OPSIN_EV_OFF: {
         s->levels[ev->index] += ev->value;
+        if (ev->kind == OPSIN_EV_ON)
+            s->t_on[ev->index] = ev->t;
+        opsin_comp *c = &s->comps[s->dinfo[ev->index].comp];
+        if (c->def->model->on_drive)
+            c->def->model->on_drive(c, s->dinfo[ev->index].slot, ev->kind == OPSIN_EV_ON, ev->t, y);
         return OPSIN_OK;
+    }
     case OPSIN_EV_WAKE:
         s->comps[ev->index].def->model->on_wake(&s->comps[ev->index], ev->t, y);
         return OPSIN_OK;
@@ -573,7 +617,11 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
     fprintf(fp, "# islands %zu, integrator steps %lu, rhs evaluations %lu, restarts %lu\n",
             st->islands, st->steps, st->rhs_evals, st->reinits);
     fprintf(fp, "# wall time %.6f s\n", st->wall_s);
-    fprintf(fp, "# seed %lu (no model of this circuit draws random numbers)\n", s->o.seed);
+    int random = 0;
+    for (size_t i = 0; i < s->c->ncomps; i++)
+        random |= s->comps[i].rng != NULL;
+    fprintf(fp, "# seed %lu%s\n", s->o.seed,
+            random ? "" : " (no model of this circuit draws random numbers)");
     for (size_t i = 0; i < s->nenergy; i++)
         fprintf(fp, "# energy %s %.9g J\n", s->energy_name[i], s->energy[i]);
 }

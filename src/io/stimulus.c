@@ -6,6 +6,7 @@
 
 static const char *const top_keys[] = {"sources", "t_end", NULL};
 static const char *const source_keys[] = {"id", "kind", "targets", "wavelength", "trains",
+                                          "envelope", "frequency", "phase",
                                           "start", "width", "period", "count", "amplitude",
                                           "amplitude_end", "irradiance", "irradiance_end", NULL};
 static const char *const train_keys[] = {"start", "width", "period", "count", "amplitude",
@@ -175,6 +176,45 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
     return OPSIN_OK;
 }
 
+/* envelope = "rect" (default) | "sine" with frequency (Hz) and phase (rad). */
+static int read_envelope(const config_setting_t *g, opsin_source *src, const char *file,
+                         opsin_diag *d)
+{
+    const char *env;
+    int rc = opsin_cfg_string(g, "envelope", 0, &env, file, d);
+    const config_setting_t *f = config_setting_get_member(g, "frequency");
+    const config_setting_t *ph = config_setting_get_member(g, "phase");
+    if (rc)
+        return rc;
+    src->env.kind = OPSIN_ENV_RECT;
+    if (!env || strcmp(env, "rect") == 0) {
+        const config_setting_t *extra = f ? f : ph;
+        if (extra) {
+            opsin_diag_set(d, file, opsin_cfg_line(extra), "'%s' needs a sinusoidal envelope "
+                           "(expected envelope = \"sine\"; beside it)", config_setting_name(extra));
+            return OPSIN_EINVAL;
+        }
+        return OPSIN_OK;
+    }
+    if (strcmp(env, "sine") != 0) {
+        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "envelope")),
+                       "unknown envelope '%s' (expected \"rect\" or \"sine\")", env);
+        return OPSIN_EINVAL;
+    }
+    const opsin_param_def d_f = {"frequency", "Hz", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
+    const opsin_param_def d_ph = {"phase", "", 0, -INFINITY, INFINITY, 0, ""};
+    if (!f) {
+        opsin_diag_set(d, file, src->line, "a sinusoidal envelope needs a frequency (expected "
+                       "frequency = \"1 Hz\";)");
+        return OPSIN_EINVAL;
+    }
+    src->env.kind = OPSIN_ENV_SINE;
+    if ((rc = opsin_cfg_param(f, &d_f, &src->env.frequency, file, d)) ||
+        (ph && (rc = opsin_cfg_param(ph, &d_ph, &src->env.phase, file, d))))
+        return rc;
+    return OPSIN_OK;
+}
+
 static int read_source(const config_setting_t *g, const opsin_stimulus *st,
                        const opsin_circuit *c, opsin_source *src, opsin_diag *d)
 {
@@ -220,7 +260,8 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
                        "wavelength belongs to optical sources only (expected kind = \"optical\")");
         return OPSIN_EINVAL;
     }
-    if ((rc = check_amplitude_key(g, src, file, d)) || (rc = read_targets(g, c, src, file, d)))
+    if ((rc = check_amplitude_key(g, src, file, d)) || (rc = read_targets(g, c, src, file, d)) ||
+        (rc = read_envelope(g, src, file, d)))
         return rc;
     const config_setting_t *trains = config_setting_get_member(g, "trains");
     if (config_setting_get_member(g, "start")) {

@@ -79,6 +79,13 @@ typedef struct opsin_model {
     double (*port_value)(const struct opsin_comp *c, double t, const double *y);
     /* Voltage across the driven terminal (for the energy of current sources), V. */
     double (*terminal_v)(const struct opsin_comp *c, double t, const double *y);
+    /* Current into the driven terminal (for the energy of voltage sources), A. */
+    double (*terminal_i)(const struct opsin_comp *c, double t, const double *y);
+    /* Illuminated area (for the energy of optical sources), m2. */
+    double (*area)(const struct opsin_comp *c);
+    /* A drive of the component switched on (on = 1) or off at t: lets the model draw the
+     * pulse's noise from c->rng into c->aux; y may be changed. */
+    void (*on_drive)(struct opsin_comp *c, size_t drive, int on, double t, double *y);
     /* Root functions g[0..nroots-1]; upward zero crossings are events. */
     void (*roots)(const struct opsin_comp *c, double t, const double *y, double *g);
     /* A root was reached at t: may change y (state jump) and the component's mode. */
@@ -93,6 +100,11 @@ const opsin_model *opsin_model_at(size_t i);
 
 /* Sum of the current (A) driven into the component at time t by sources and connections. */
 double opsin_comp_current(const struct opsin_comp *c, double t);
+/* Sum of the voltages (V) applied to the component's terminal at time t. */
+double opsin_comp_voltage(const struct opsin_comp *c, double t);
+/* Sum over optical drives of irradiance (W/m2) at t times weight(c, wavelength). */
+double opsin_comp_optical(const struct opsin_comp *c, double t,
+                          double (*weight)(const struct opsin_comp *c, double wavelength));
 
 /* Index of a parameter or output of a model by name, or -1. */
 int opsin_model_param_index(const opsin_model *m, const char *name);

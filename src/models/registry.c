@@ -50,16 +50,6 @@ int opsin_model_output_index(const opsin_model *m, const char *name)
     return -1;
 }
 
-double opsin_comp_current(const opsin_comp *c, double t)
-{
-    (void)t; /* rectangular drives: levels change only at events */
-    double I = 0.0;
-    for (size_t i = 0; i < c->ndrives; i++)
-        if (c->drives[i].kind == OPSIN_SRC_CURRENT)
-            I += *c->drives[i].level;
-    return I;
-}
-
 /* Formats a parameter's default for the catalogue. */
 static void format_default(const opsin_param_def *d, char *buf, size_t len)
 {

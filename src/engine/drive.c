@@ -1,0 +1,45 @@
+/* drive.c: what sources and connections apply to a component: values, envelopes, sums. */
+#include <math.h>
+
+#include "core.h"
+
+double opsin_drive_value(const opsin_drive *dv, double t)
+{
+    double v = *dv->level;
+    if (!dv->env || dv->env->kind == OPSIN_ENV_RECT || v == 0.0)
+        return v;
+    double x = 2.0 * M_PI * dv->env->frequency * (t - *dv->t_on) + dv->env->phase;
+    return v * 0.5 * (1.0 + sin(x));
+}
+
+/* Sum of the values of one kind of drive. */
+static double sum_kind(const opsin_comp *c, int kind, double t)
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < c->ndrives; i++)
+        if (c->drives[i].kind == kind)
+            sum += opsin_drive_value(&c->drives[i], t);
+    return sum;
+}
+
+double opsin_comp_current(const opsin_comp *c, double t)
+{
+    return sum_kind(c, OPSIN_SRC_CURRENT, t);
+}
+
+double opsin_comp_voltage(const opsin_comp *c, double t)
+{
+    return sum_kind(c, OPSIN_SRC_VOLTAGE, t);
+}
+
+double opsin_comp_optical(const opsin_comp *c, double t,
+                          double (*weight)(const opsin_comp *c, double wavelength))
+{
+    double sum = 0.0;
+    for (size_t i = 0; i < c->ndrives; i++) {
+        const opsin_drive *dv = &c->drives[i];
+        if (dv->kind == OPSIN_SRC_OPTICAL && *dv->level != 0.0)
+            sum += opsin_drive_value(dv, t) * weight(c, dv->wavelength);
+    }
+    return sum;
+}
