@@ -119,7 +119,7 @@ int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg 
         atol[i] = ENERGY_ATOL;
     }
     for (size_t i = 0; i < isl->ncomps; i++) {
-        const opsin_comp *c = isl->comps[i];
+        opsin_comp *c = isl->comps[i];
         c->def->model->init(c, y);
         for (size_t k = 0; k < c->def->model->nstates; k++)
             atol[c->y_off + k] = cfg->rtol * cfg->atol_scale * c->def->model->states[k].atol;

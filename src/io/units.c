@@ -29,6 +29,7 @@ static const unit_def units[] = {
     {"eV", "eV", 1.0, 0},     {"K", "K", 1.0, 0},        {"C", "C", 1.0, 0},
     {"m-3", "m-3", 1.0, 1},   {"m-3", "cm-3", 1e6, 1},   {"1/s", "1/s", 1.0, 0},
     {"1/s", "Hz", 1.0, 0},    {"S/V", "S/V", 1.0, 0},    {"A/V", "A/V", 1.0, 0},
+    {"1/eV", "1/eV", 1.0, 1}, {"1/(V s)", "1/(V s)", 1.0, 1},
 };
 
 /* Names of the quantities, for "'ms' is a unit of time, not of capacitance". */
@@ -40,6 +41,7 @@ static const struct {
     {"W/m2", "irradiance"}, {"J", "energy"},   {"W", "power"},       {"Hz", "frequency"},
     {"eV", "energy"},    {"K", "temperature"}, {"C", "charge"},      {"m-3", "density"},
     {"1/s", "rate"},     {"S/V", "conductance per volt"}, {"A/V", "current per volt"},
+    {"1/eV", "yield per eV"}, {"1/(V s)", "rate per volt"},
 };
 
 static const char *quantity_name(const char *si)

@@ -57,7 +57,7 @@ static int validate(const double *p, char *msg, size_t len)
     return 0;
 }
 
-static void init(const opsin_comp *c, double *y)
+static void init(opsin_comp *c, double *y)
 {
     y[c->y_off] = c->p[P_EL] < c->p[P_VTH] ? c->p[P_EL] : c->p[P_VRESET];
 }

@@ -70,7 +70,7 @@ typedef struct opsin_model {
     /* Cross-parameter checks; returns 0 or writes a message (without file:line) and -1. */
     int (*validate)(const double *p, char *msg, size_t len);
     /* Initial state in y + comp->y_off. */
-    void (*init)(const struct opsin_comp *c, double *y);
+    void (*init)(struct opsin_comp *c, double *y);
     /* Derivatives of the component's states; y and ydot are the whole island vectors. */
     void (*rhs)(const struct opsin_comp *c, double t, const double *y, double *ydot);
     /* Output k at time t (k indexes outputs[]). */

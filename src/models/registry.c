@@ -5,10 +5,12 @@
 
 extern const opsin_model opsin_model_lif;
 extern const opsin_model opsin_model_supercap;
+extern const opsin_model opsin_model_phototrap;
 
 static const opsin_model *const registry[] = {
     &opsin_model_lif,
     &opsin_model_supercap,
+    &opsin_model_phototrap,
 };
 
 size_t opsin_model_count(void)
@@ -75,16 +77,16 @@ int opsin_model_describe(const char *name, FILE *fp)
         fprintf(fp, "    %.*s\n", n, s);
         s += n + (e != NULL);
     }
-    fprintf(fp, "\nparameters:\n  %-10s %-6s %-12s %s\n", "name", "unit", "default", "meaning");
+    fprintf(fp, "\nparameters:\n  %-12s %-8s %-10s %s\n", "name", "unit", "default", "meaning");
     for (size_t i = 0; i < m->nparams; i++) {
         char def[32];
         format_default(&m->params[i], def, sizeof def);
-        fprintf(fp, "  %-10s %-6s %-12s %s\n", m->params[i].name,
+        fprintf(fp, "  %-12s %-8s %-10s %s\n", m->params[i].name,
                 m->params[i].unit[0] ? m->params[i].unit : "-", def, m->params[i].doc);
     }
     fprintf(fp, "\noutputs (probe as ID.NAME):\n");
     for (size_t i = 0; i < m->noutputs; i++)
-        fprintf(fp, "  %-10s %-6s %s\n", m->outputs[i].name, m->outputs[i].unit,
+        fprintf(fp, "  %-12s %-8s %s\n", m->outputs[i].name, m->outputs[i].unit,
                 m->outputs[i].doc);
     fprintf(fp, "\ndrive accepted: %s%s%s\n", m->accepts & OPSIN_IN_CURRENT ? "current " : "",
             m->accepts & OPSIN_IN_VOLTAGE ? "voltage " : "",

@@ -55,7 +55,7 @@ static void terminal(const double *p, double I, double v1, double *u, double *ic
     *ic = (I * R - v1) / (R + Rs);
 }
 
-static void init(const opsin_comp *c, double *y)
+static void init(opsin_comp *c, double *y)
 {
     y[c->y_off + S_V1] = 0.0;
     y[c->y_off + S_W] = 0.0;

@@ -1,0 +1,268 @@
+/* phototrap.c: the photo-trap family: optoelectronic synapses whose conductance is written by
+ * light through persistent-photoconductivity trap kinetics and erased electrically.
+ *
+ * States, all fractions of the trap density N_t: free photocarriers n and trapped carriers in
+ * three release modes m1, m2, m3 (x = m1 + m2 + m3 is the trap occupancy, 0 <= x <= 1).
+ *
+ *   E    = h c / lambda                                   photon energy of each optical drive
+ *   eta  = eta_ex E_u ln(1 + exp((E - Eg)/E_u))           quantum yield: an Urbach tail
+ *                                                         exp((E-Eg)/E_u) below the gap,
+ *                                                         eta_ex (E - Eg) well above it
+ *   F    = sum over optical drives of P lambda/(h c) eta  absorbed photon flux (1/(m2 s))
+ *   g    = k_n d sigma F + k_p max(0, V - V_p)            generation (1/s); k_n: this pulse's
+ *                                                         write noise, d: device variability
+ *   c    = n (1 - x) / tau_c                              capture into empty traps
+ *   e    = k_e max(0, V - V_e)                            gate erase rate (1/s) above V_e
+ *   u    = sigma_reset F                                  optical (UV) reset rate (1/s)
+ *   dn/dt   = g - n/tau_r - c
+ *   dm_k/dt = w_k c - m_k/tau_k - (e + u) m_k             k = 1, 2, 3 (Prony modes of a
+ *                                                         stretched-exponential release)
+ *   s    = a_f n + x                                      conducting fraction
+ *   G    = G0 + G_T s                                     positive photoconductance (sign +1)
+ *   G    = G0 (1 - (1 - r) s),  r = r0 exp(min(V,0)/V_w)  negative (sign -1): trapped charge
+ *                                                         depletes the channel to a residual
+ *                                                         fraction r that a negative gate
+ *                                                         bias held while writing lowers
+ *   I    = G V_read,   L = k_L |I|^gamma_L                read current and light output
+ * V is the sum of the voltage drives on the device (gate, or the two terminals of a
+ * memristor).  Units: S, s, V, m2, eV, W.  Sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS),
+ * 003 (N-LEM); the presets in circuits/ carry their calibration.
+ */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "core.h"
+
+#define H_PLANCK 6.62607015e-34 /* J s */
+#define C_LIGHT 299792458.0     /* m/s */
+#define E_CHARGE 1.602176634e-19 /* C (J per eV) */
+
+enum {
+    P_G0, P_GT, P_SIGN, P_R0, P_VW, P_AF, P_SIGMA, P_SIGMA_RESET, P_EG, P_EU, P_ETA,
+    P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_VP, P_KP,
+    P_VREAD, P_KL, P_GAMMA_L, P_NOISE_W, P_NOISE_E, P_D2D, P_AREA, P_GGATE, NP
+};
+
+static const opsin_param_def params[NP] = {
+    [P_G0] = {"G0", "S", 1e-9, 0, INFINITY, OPSIN_P_MIN_OPEN, "conductance with empty traps"},
+    [P_GT] = {"G_T", "S", 100e-9, 0, INFINITY, 0,
+              "conductance added by full traps (sign +1)"},
+    [P_SIGN] = {"sign", "", 1, -1, 1, OPSIN_P_INTEGER,
+                "photoconductance sign: +1 positive, -1 negative (trapped charge depletes)"},
+    [P_R0] = {"r0", "", 0.01, 0, 1, OPSIN_P_MIN_OPEN,
+              "sign -1: residual fraction of G0 with full traps at V = 0"},
+    [P_VW] = {"V_w", "V", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+              "sign -1: gate voltage scale of the residual, r = r0 exp(min(V,0)/V_w)"},
+    [P_AF] = {"a_f", "", 1, 0, INFINITY, 0, "conductance of free carriers relative to trapped"},
+    [P_SIGMA] = {"sigma", "m2", 1e-20, 0, INFINITY, 0,
+                 "write cross-section: generation per absorbed photon flux"},
+    [P_SIGMA_RESET] = {"sigma_reset", "m2", 0, 0, INFINITY, 0,
+                       "optical reset cross-section: detrapping per absorbed photon flux"},
+    [P_EG] = {"Eg", "eV", 1.5, 0, 20, OPSIN_P_MIN_OPEN, "bandgap (absorption edge)"},
+    [P_EU] = {"E_u", "eV", 0.02, 0, 1, OPSIN_P_MIN_OPEN, "Urbach tail width"},
+    [P_ETA] = {"eta_ex", "1/eV", 1, 0, INFINITY, 0,
+               "quantum yield per eV of photon energy above the gap"},
+    [P_TAU_R] = {"tau_r", "s", 1e-3, 0, INFINITY, OPSIN_P_MIN_OPEN,
+                 "free-carrier recombination time"},
+    [P_TAU_C] = {"tau_c", "s", 1e-3, 0, INFINITY, OPSIN_P_MIN_OPEN,
+                 "capture time into empty traps"},
+    [P_TAU1] = {"tau1", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+                "release time of mode 1 (\"open\": none)"},
+    [P_TAU2] = {"tau2", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+                "release time of mode 2"},
+    [P_TAU3] = {"tau3", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+                "release time of mode 3"},
+    [P_W1] = {"w1", "", 1, 0, 1, 0, "share of captured carriers going to mode 1"},
+    [P_W2] = {"w2", "", 0, 0, 1, 0, "share of mode 2"},
+    [P_W3] = {"w3", "", 0, 0, 1, 0, "share of mode 3"},
+    [P_VE] = {"V_e", "V", 10, -INFINITY, INFINITY, 0, "gate erase threshold"},
+    [P_KE] = {"k_e", "1/(V s)", 0, 0, INFINITY, 0, "erase rate per volt above V_e"},
+    [P_VP] = {"V_p", "V", 1, -INFINITY, INFINITY, 0, "electrical write threshold"},
+    [P_KP] = {"k_p", "1/(V s)", 0, 0, INFINITY, 0, "electrical generation per volt above V_p"},
+    [P_VREAD] = {"V_read", "V", 0.1, -INFINITY, INFINITY, 0, "read (drain) voltage"},
+    [P_KL] = {"k_L", "", 0, 0, INFINITY, 0,
+              "light output per A^gamma_L of read current (W/A^gamma_L)"},
+    [P_GAMMA_L] = {"gamma_L", "", 1, 0, 10, 0, "nonlinearity of the light output"},
+    [P_NOISE_W] = {"noise_w", "", 0, 0, 10, 0,
+                   "relative std of each optical or electrical write pulse's generation"},
+    [P_NOISE_E] = {"noise_e", "", 0, 0, 10, 0, "relative std of each erase pulse's rate"},
+    [P_D2D] = {"d2d", "", 0, 0, 10, 0,
+               "device-to-device relative std of sigma and k_p (lognormal, per device)"},
+    [P_AREA] = {"area", "m2", 0, 0, INFINITY, 0, "illuminated area (optical energy)"},
+    [P_GGATE] = {"G_gate", "S", 0, 0, INFINITY, 0,
+                 "gate leakage conductance; 0: V is across the channel (two terminals)"},
+};
+
+enum { S_N, S_M1, S_M2, S_M3, NS };
+static const opsin_var_def states[NS] = {
+    {"n", "", 1e-4, "free photocarriers (fraction of the trap density)"},
+    {"m1", "", 1e-4, "trapped carriers in release mode 1"},
+    {"m2", "", 1e-4, "trapped carriers in release mode 2"},
+    {"m3", "", 1e-4, "trapped carriers in release mode 3"},
+};
+
+enum { O_G, O_I, O_L, O_X, O_N, O_V };
+static const opsin_var_def outputs[] = {
+    {"G", "S", 0, "channel conductance"},
+    {"I", "A", 0, "read current G V_read"},
+    {"L", "W", 0, "light output k_L |I|^gamma_L"},
+    {"x", "1", 0, "trap occupancy m1 + m2 + m3"},
+    {"n", "1", 0, "free photocarriers"},
+    {"V", "V", 0, "applied voltage (sum of voltage drives)"},
+};
+
+/* Per-component values drawn from the generator. */
+enum { AUX_WRITE, AUX_ERASE, AUX_D2D };
+
+/* Absorbed photons per incident photon at a wavelength: Urbach tail below the gap, rising
+ * with the excess energy above it (so that blue writes faster than red at equal power). */
+static double yield(const double *p, double wavelength)
+{
+    double E = H_PLANCK * C_LIGHT / (wavelength * E_CHARGE); /* eV */
+    double x = (E - p[P_EG]) / p[P_EU];
+    double softplus = x > 30 ? x : log1p(exp(x));
+    return p[P_ETA] * p[P_EU] * softplus;
+}
+
+/* Photon flux weight of one optical drive: lambda/(h c) eta(lambda). */
+static double photon_weight(const opsin_comp *c, double wavelength)
+{
+    return wavelength / (H_PLANCK * C_LIGHT) * yield(c->p, wavelength);
+}
+
+static double occupancy(const opsin_comp *c, const double *y)
+{
+    return y[c->y_off + S_M1] + y[c->y_off + S_M2] + y[c->y_off + S_M3];
+}
+
+static double conductance(const opsin_comp *c, double t, const double *y)
+{
+    const double *p = c->p;
+    double s = p[P_AF] * y[c->y_off + S_N] + occupancy(c, y);
+    if (p[P_SIGN] > 0)
+        return p[P_G0] + p[P_GT] * s;
+    double V = opsin_comp_voltage(c, t);
+    double r = p[P_R0] * (isinf(p[P_VW]) ? 1.0 : exp(fmin(V, 0.0) / p[P_VW]));
+    return p[P_G0] * (1.0 - (1.0 - r) * s);
+}
+
+static int validate(const double *p, char *msg, size_t len)
+{
+    double w = p[P_W1] + p[P_W2] + p[P_W3];
+    if (fabs(w - 1.0) > 1e-9) {
+        snprintf(msg, len, "w1 + w2 + w3 = %g (expected 1: the release modes share every "
+                 "captured carrier)", w);
+        return -1;
+    }
+    if (p[P_SIGN] == 0) {
+        snprintf(msg, len, "sign = 0 (expected +1 or -1)");
+        return -1;
+    }
+    return 0;
+}
+
+/* Device-to-device variability: one lognormal factor per device, with mean 1. */
+static void init(opsin_comp *c, double *y)
+{
+    for (size_t k = 0; k < NS; k++)
+        y[c->y_off + k] = 0.0;
+    double s = c->p[P_D2D];
+    c->aux[AUX_WRITE] = c->aux[AUX_ERASE] = 1.0;
+    c->aux[AUX_D2D] = s > 0 ? exp(gsl_ran_gaussian(c->rng, s) - 0.5 * s * s) : 1.0;
+}
+
+static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
+{
+    const double *p = c->p;
+    const double *m = y + c->y_off + S_M1;
+    double n = y[c->y_off + S_N], x = occupancy(c, y);
+    double V = opsin_comp_voltage(c, t);
+    double F = opsin_comp_optical(c, t, photon_weight);
+    double g = c->aux[AUX_WRITE] * c->aux[AUX_D2D] *
+               (p[P_SIGMA] * F + p[P_KP] * fmax(0.0, V - p[P_VP]));
+    double cap = n * (1.0 - x) / p[P_TAU_C];
+    double loss = c->aux[AUX_ERASE] * p[P_KE] * fmax(0.0, V - p[P_VE]) + p[P_SIGMA_RESET] * F;
+    ydot[c->y_off + S_N] = g - n / p[P_TAU_R] - cap;
+    for (size_t k = 0; k < 3; k++) {
+        double tau = p[P_TAU1 + k];
+        ydot[c->y_off + S_M1 + k] =
+            p[P_W1 + k] * cap - (isinf(tau) ? 0.0 : m[k] / tau) - loss * m[k];
+    }
+}
+
+static double output(const opsin_comp *c, size_t k, double t, const double *y)
+{
+    double G = conductance(c, t, y), I = G * c->p[P_VREAD];
+    switch (k) {
+    case O_G: return G;
+    case O_I: return I;
+    case O_L: return c->p[P_KL] * pow(fabs(I), c->p[P_GAMMA_L]);
+    case O_X: return occupancy(c, y);
+    case O_N: return y[c->y_off + S_N];
+    default: return opsin_comp_voltage(c, t);
+    }
+}
+
+static double port_value(const opsin_comp *c, double t, const double *y)
+{
+    return conductance(c, t, y);
+}
+
+/* Current drawn by the voltage drives: gate leakage, or the channel itself. */
+static double terminal_i(const opsin_comp *c, double t, const double *y)
+{
+    double V = opsin_comp_voltage(c, t);
+    return c->p[P_GGATE] > 0 ? c->p[P_GGATE] * V : conductance(c, t, y) * V;
+}
+
+static double area(const opsin_comp *c)
+{
+    return c->p[P_AREA];
+}
+
+/* Each write or erase pulse draws its own efficiency (cycle-to-cycle write noise). */
+static void on_drive(opsin_comp *c, size_t drive, int on, double t, double *y)
+{
+    (void)t;
+    (void)y;
+    if (!on)
+        return;
+    int kind = c->drives[drive].kind;
+    const double *p = c->p;
+    if (kind == OPSIN_SRC_OPTICAL && p[P_NOISE_W] > 0)
+        c->aux[AUX_WRITE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_W]));
+    else if (kind == OPSIN_SRC_VOLTAGE && *c->drives[drive].level > p[P_VE] && p[P_NOISE_E] > 0)
+        c->aux[AUX_ERASE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_E]));
+    else if (kind == OPSIN_SRC_VOLTAGE && *c->drives[drive].level > p[P_VP] && p[P_NOISE_W] > 0)
+        c->aux[AUX_WRITE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_W]));
+}
+
+const opsin_model opsin_model_phototrap = {
+    .name = "phototrap",
+    .summary = "optoelectronic synapse: photocarrier trapping (PPC), gate erase, UV reset",
+    .equations =
+        "eta = eta_ex E_u ln(1 + exp((E - Eg)/E_u)),  E = h c/lambda   (Urbach tail)\n"
+        "F = sum P lambda/(h c) eta,  g = k_n d sigma F + k_p max(0, V - V_p)\n"
+        "dn/dt = g - n/tau_r - n (1 - x)/tau_c\n"
+        "dm_k/dt = w_k n (1 - x)/tau_c - m_k/tau_k - (k_e max(0, V - V_e) + sigma_reset F) m_k\n"
+        "x = m1 + m2 + m3,  s = a_f n + x\n"
+        "G = G0 + G_T s (sign +1);  G = G0 (1 - (1 - r0 exp(min(V,0)/V_w)) s) (sign -1)\n"
+        "I = G V_read,  L = k_L |I|^gamma_L\n"
+        "sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS), 003 (N-LEM)",
+    .params = params,
+    .nparams = NP,
+    .states = states,
+    .nstates = NS,
+    .outputs = outputs,
+    .noutputs = sizeof outputs / sizeof outputs[0],
+    .accepts = OPSIN_IN_OPTICAL | OPSIN_IN_VOLTAGE,
+    .port = OPSIN_PORT_CONDUCTANCE,
+    .validate = validate,
+    .init = init,
+    .rhs = rhs,
+    .output = output,
+    .port_value = port_value,
+    .terminal_i = terminal_i,
+    .area = area,
+    .on_drive = on_drive,
+};
