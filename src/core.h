@@ -34,6 +34,14 @@ typedef struct opsin_conndef {
     int line;
 } opsin_conndef;
 
+/* A rows x cols array of devices: cells are components first .. first + rows*cols - 1, row
+ * by row, with ids ID_ROW_COL (from 0). */
+typedef struct opsin_arraydef {
+    char id[OPSIN_ID_MAX];
+    size_t rows, cols, first;
+    int line;
+} opsin_arraydef;
+
 typedef struct opsin_probe {
     int comp;
     int output;
@@ -43,6 +51,10 @@ struct opsin_circuit {
     char *path;
     opsin_compdef *comps;
     size_t ncomps;
+    opsin_compdef *mats;   /* materials: parameter sets for array cells, not simulated */
+    size_t nmats;
+    opsin_arraydef *arrays;
+    size_t narrays;
     opsin_conndef *conns;
     size_t nconns;
     opsin_probe *probes;
@@ -57,6 +69,9 @@ struct opsin_circuit {
 
 /* Index of a component by id, or -1. */
 int opsin_circuit_find(const opsin_circuit *c, const char *id);
+/* Index of a material, or of an array, by id, or -1. */
+int opsin_circuit_find_material(const opsin_circuit *c, const char *id);
+int opsin_circuit_find_array(const opsin_circuit *c, const char *id);
 
 /* Parses "ID.OUTPUT[,ID.OUTPUT...]" into probes (allocated); diag names `where`. */
 int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,

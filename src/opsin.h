@@ -69,6 +69,8 @@ typedef struct opsin_run_opts {
     double dt_out;         /* s, output grid step */
     unsigned long seed;    /* seed of every random stream (noise, variability) */
     const char *probes;    /* comma-separated "ID.OUTPUT" list, NULL = the circuit's probes */
+    const double *map_times; /* s, ascending: when to report every array cell (may be NULL) */
+    size_t nmap_times;
 } opsin_run_opts;
 
 /* Default run options: t_end from the stimulus file, else from the circuit file, else 0
@@ -82,6 +84,10 @@ typedef struct opsin_sink {
     int (*header)(void *ctx, size_t ncols, const char *const *names, const char *const *units);
     int (*row)(void *ctx, double t, const double *values, size_t ncols);
     int (*spike)(void *ctx, double t, const char *neuron);
+    /* At each map time: the first output (e.g. conductance G) of every array cell, after the
+     * events of that time; unit names its unit.  May be NULL. */
+    int (*map)(void *ctx, double t, const char *array, size_t row, size_t col, double value,
+               const char *unit);
     void *ctx;
 } opsin_sink;
 

@@ -200,10 +200,10 @@ START_TEST(test_circuit_set)
     ck_assert_str_eq(after, before);
     free(after);
 
-    ck_assert_msg(strstr(before, "R_reg      = 7000 ohm") != NULL, "%s", before);
+    ck_assert_msg(strstr(before, "R_reg        = 7000 ohm") != NULL, "%s", before);
     ck_assert_int_eq(opsin_circuit_set(c, "syn.R_reg", "open", &d), OPSIN_OK);
     after = print_circuit(c);
-    ck_assert_msg(strstr(after, "R_reg      = open") != NULL, "%s", after);
+    ck_assert_msg(strstr(after, "R_reg        = open") != NULL, "%s", after);
     free(before);
     free(after);
     opsin_circuit_free(c);

@@ -79,7 +79,7 @@ void tu_run_files(trace *tr, const char *cpath, const char *spath, double t_end,
     o.dt_out = dt_out;
     o.probes = probes;
     ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_sink sink = {on_header, on_row, on_spike, tr};
+    opsin_sink sink = {on_header, on_row, on_spike, NULL, tr};
     ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
     opsin_sim_stats(sim, &tr->stats);
     tr->nenergy = opsin_sim_nsources(sim);

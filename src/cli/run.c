@@ -32,14 +32,19 @@ static const char help[] =
     "                       override a circuit parameter, e.g. --set syn.R_reg=500ohm\n"
     "                       or --set syn.R_reg=open (repeatable)\n"
     "      --plot=FILE.png  plot the probes with gnuplot\n"
+    "      --map=FILE.csv   write every array cell's first output (e.g. G) at the\n"
+    "                       --map-at times: t, array, row, col, value\n"
+    "      --map-at=T,...   times of the map, e.g. 10s,20s (default: t_end)\n"
     "  -q, --quiet          do not print the summary on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
 #define MAX_SETS 64
 
+#define MAX_MAP_TIMES 1024
+
 typedef struct run_args {
-    const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out;
+    const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out, *map, *map_at;
     const char *sets[MAX_SETS];
     int nsets;
     unsigned long seed;
@@ -47,7 +52,8 @@ typedef struct run_args {
 } run_args;
 
 typedef struct csv_ctx {
-    FILE *csv, *spikes;
+    FILE *csv, *spikes, *map;
+    int map_header;
 } csv_ctx;
 
 static int csv_header(void *ctx, size_t n, const char *const *names, const char *const *units)
@@ -75,6 +81,17 @@ static int csv_spike(void *ctx, double t, const char *neuron)
     return fp && fprintf(fp, "%.17g,%s\n", t, neuron) < 0;
 }
 
+static int csv_map(void *ctx, double t, const char *array, size_t row, size_t col, double v,
+                   const char *unit)
+{
+    csv_ctx *x = ctx;
+    if (!x->map)
+        return 0;
+    if (!x->map_header++)
+        fprintf(x->map, "t (s),array,row,col,value (%s)\n", unit);
+    return fprintf(x->map, "%.17g,%s,%zu,%zu,%.17g\n", t, array, row, col, v) < 0;
+}
+
 /* Parses a time option ("100ms", "2.5") into seconds. */
 static int parse_time(const char *opt, const char *text, double *out)
 {
@@ -92,7 +109,8 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"output", required_argument, NULL, 'o'}, {"t-end", required_argument, NULL, 't'},
         {"dt-out", required_argument, NULL, 'd'}, {"probe", required_argument, NULL, 'p'},
         {"seed", required_argument, NULL, 's'},   {"plot", required_argument, NULL, 'P'},
-        {"set", required_argument, NULL, 'S'},
+        {"set", required_argument, NULL, 'S'},    {"map", required_argument, NULL, 'M'},
+        {"map-at", required_argument, NULL, 'A'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
@@ -108,6 +126,8 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'd': a->dt_out = optarg; break;
         case 'p': a->probes = optarg; break;
         case 'P': a->plot = optarg; break;
+        case 'M': a->map = optarg; break;
+        case 'A': a->map_at = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'S':
             if (a->nsets == MAX_SETS)
@@ -174,16 +194,16 @@ static char *sibling(const char *out, const char *suffix)
 }
 
 typedef struct outputs {
-    FILE *csv, *spikes, *summary;
-    char *csv_tmp, *spikes_tmp, *summary_tmp;
+    FILE *csv, *spikes, *summary, *map;
+    char *csv_tmp, *spikes_tmp, *summary_tmp, *map_tmp;
     char *spikes_name, *summary_name;
 } outputs;
 
 static void outputs_discard(outputs *o)
 {
-    FILE *fps[] = {o->csv, o->spikes, o->summary};
-    char *tmps[] = {o->csv_tmp, o->spikes_tmp, o->summary_tmp};
-    for (int i = 0; i < 3; i++) {
+    FILE *fps[] = {o->csv, o->spikes, o->summary, o->map};
+    char *tmps[] = {o->csv_tmp, o->spikes_tmp, o->summary_tmp, o->map_tmp};
+    for (int i = 0; i < 4; i++) {
         if (fps[i])
             fclose(fps[i]);
         if (tmps[i]) {
@@ -196,9 +216,11 @@ static void outputs_discard(outputs *o)
     memset(o, 0, sizeof *o);
 }
 
-static int outputs_open(outputs *o, const char *out)
+static int outputs_open(outputs *o, const char *out, const char *map)
 {
     memset(o, 0, sizeof *o);
+    if (map && !(o->map = open_temp(map, &o->map_tmp)))
+        return -1;
     if (!out) {
         o->csv = tmpfile();
         return o->csv ? 0 : -1;
@@ -226,8 +248,16 @@ static int copy_to_stdout(FILE *fp)
 }
 
 /* Closes and renames every output into place; -1 if any write failed. */
-static int outputs_commit(outputs *o, const char *out)
+static int outputs_commit(outputs *o, const char *out, const char *map)
 {
+    if (map) {
+        int bad = ferror(o->map) | fclose(o->map);
+        o->map = NULL;
+        if (bad || rename(o->map_tmp, map) != 0)
+            return -1;
+        free(o->map_tmp);
+        o->map_tmp = NULL;
+    }
     if (!out) {
         int rc = copy_to_stdout(o->csv);
         fclose(o->csv);
@@ -245,6 +275,36 @@ static int outputs_commit(outputs *o, const char *out)
         free(*tmps[i]);
         *tmps[i] = NULL;
     }
+    return 0;
+}
+
+/* --map-at T,T,...: increasing times within the run (default: t_end). */
+static int parse_map_times(const run_args *a, opsin_run_opts *o)
+{
+    static double times[MAX_MAP_TIMES];
+    size_t n = 0;
+    if (!a->map) {
+        fprintf(stderr, "opsin run: --map-at needs --map FILE.csv\n");
+        return -1;
+    }
+    for (const char *s = a->map_at ? a->map_at : ""; *s && n < MAX_MAP_TIMES;) {
+        char item[64];
+        size_t len = strcspn(s, ",");
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
+        if (parse_time("--map-at", item, &times[n]))
+            return -1;
+        if (!(times[n] >= 0 && times[n] <= o->t_end) || (n && !(times[n] > times[n - 1]))) {
+            fprintf(stderr, "opsin run: --map-at: %s is not usable (expected increasing times "
+                    "between 0 and t_end = %g s)\n", item, o->t_end);
+            return -1;
+        }
+        n++;
+        s += len + (s[len] == ',');
+    }
+    if (n == 0)
+        times[n++] = o->t_end;
+    o->map_times = times;
+    o->nmap_times = n;
     return 0;
 }
 
@@ -288,6 +348,8 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
                 "circuit or stimulus file)\n");
         return EXIT_USAGE;
     }
+    if ((a->map || a->map_at) && parse_map_times(a, o))
+        return EXIT_USAGE;
     if (a->dt_out && !(o->dt_out > 0)) {
         fprintf(stderr, "opsin run: --dt-out: %s is not a positive step (expected e.g. 1ms)\n",
                 a->dt_out);
@@ -307,15 +369,15 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         return opsin_cli_exit_status(rc);
     }
     outputs out;
-    if (outputs_open(&out, a->output)) {
+    if (outputs_open(&out, a->output, a->map)) {
         fprintf(stderr, "opsin run: cannot create %s: %s\n", a->output ? a->output : "a "
                 "temporary file", strerror(errno));
         outputs_discard(&out);
         opsin_sim_free(sim);
         return EXIT_RUNTIME;
     }
-    csv_ctx ctx = {out.csv, out.spikes};
-    opsin_sink sink = {csv_header, csv_row, csv_spike, &ctx};
+    csv_ctx ctx = {out.csv, out.spikes, out.map, 0};
+    opsin_sink sink = {csv_header, csv_row, csv_spike, csv_map, &ctx};
     rc = opsin_sim_run(sim, &sink, &d);
     if (rc) {
         fprintf(stderr, "opsin run: %s\n", d.msg);
@@ -325,7 +387,7 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
     }
     if (out.summary)
         opsin_sim_print_summary(sim, out.summary);
-    if (outputs_commit(&out, a->output)) {
+    if (outputs_commit(&out, a->output, a->map)) {
         fprintf(stderr, "opsin run: writing the output failed: %s\n", strerror(errno));
         outputs_discard(&out);
         opsin_sim_free(sim);

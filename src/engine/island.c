@@ -104,6 +104,20 @@ static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_d
     return OPSIN_ESOLVER;
 }
 
+/* 1 when every derivative is exactly 0 at the initial state: a device in the dark, a neuron at
+ * rest.  Such an island costs nothing until its first event. */
+static int at_rest(opsin_island *isl)
+{
+    N_Vector f = N_VClone(isl->y);
+    int rest = f && island_rhs(isl->t, isl->y, f, isl) == 0;
+    const double *fd = f ? N_VGetArrayPointer(f) : NULL;
+    for (size_t i = 0; rest && i < isl->n; i++)
+        rest = fd[i] == 0.0;
+    if (f)
+        N_VDestroy(f);
+    return rest;
+}
+
 int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg *cfg,
                       opsin_diag *d)
 {
@@ -152,6 +166,7 @@ int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg 
         (flag = CVodeSetLinearSolver(isl->cvode, isl->LS, isl->A)) != CV_SUCCESS ||
         (flag = CVodeSetMaxNumSteps(isl->cvode, cfg->max_steps)) != CV_SUCCESS)
         return fail(isl, "setup", flag, 0.0, d);
+    isl->resting = at_rest(isl);
     if (isl->nroots) {
         int *dir = malloc(isl->nroots * sizeof *dir);
         if (!dir)
@@ -208,14 +223,18 @@ static int set_stop(opsin_island *isl, double stop, opsin_diag *d)
 
 int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
 {
-    if (t == isl->t)
-        return OPSIN_OK;
-    if (same_time(t, isl->t0) && isl->tn == isl->t0) {
-        isl->t = t; /* no step since the restart: y still holds the state */
+    if (t == isl->t || isl->resting) { /* a resting island's state is its initial state */
+        isl->t = t;
+        isl->tn = fmax(isl->tn, t);
         return OPSIN_OK;
     }
     int flag;
-    if (t <= isl->tn || same_time(t, isl->tn)) { /* the interpolant allows round-off beyond tn */
+    if (!isl->stepped) { /* CVODE has no interpolant yet: y holds the state at t0 */
+        if (same_time(t, isl->t0)) {
+            isl->t = t;
+            return OPSIN_OK;
+        }
+    } else if (t <= isl->tn || same_time(t, isl->tn)) { /* within the last step (or round-off) */
         flag = CVodeGetDky(isl->cvode, t, 0, isl->y);
         if (flag != CV_SUCCESS)
             return fail(isl, "CVodeGetDky", flag, t, d);
@@ -233,6 +252,7 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
         return fail(isl, "CVode", flag, isl->tn, d);
     if (flag == CV_ROOT_RETURN) /* spiking islands are stepped by the event loop, never here */
         return fail(isl, "CVode (a root outside the event loop)", flag, tret, d);
+    isl->stepped = 1;
     if (flag == CV_TSTOP_RETURN)
         isl->tstop = NAN; /* CVODE forgets a stop time once reached */
     CVodeGetCurrentTime(isl->cvode, &tret);
@@ -256,6 +276,7 @@ int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d)
     if (flag < 0)
         return fail(isl, "CVode", flag, isl->tn, d);
     CVodeGetCurrentTime(isl->cvode, &tcur);
+    isl->stepped = 1;
     isl->tn = tcur;
     isl->t = tret;
     if (flag == CV_TSTOP_RETURN) {
@@ -287,6 +308,8 @@ int opsin_island_reinit(opsin_island *isl, double t_end, opsin_diag *d)
         return fail(isl, "CVodeReInit", flag, isl->t, d);
     isl->t0 = isl->tn = isl->t;
     isl->tstop = NAN;
+    isl->resting = 0;
+    isl->stepped = 0;
     isl->gen++;
     isl->reinits++;
     isl->dirty = 0;

@@ -29,6 +29,9 @@ typedef struct opsin_island {
     opsin_queue stops; /* this island's pending discontinuities */
     unsigned long gen; /* bumped at every re-initialisation */
     int dirty;         /* y was changed by an event and needs a re-initialisation */
+    int stepped;       /* CVODE has taken a step since the last (re)initialisation */
+    int resting;       /* at a fixed point since t = 0 (all derivatives 0): nothing to integrate
+                          until an event touches it */
     unsigned long steps, rhs_evals, reinits; /* accumulated over re-initialisations */
     char err[320];     /* last CVODE message */
 } opsin_island;

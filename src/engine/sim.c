@@ -55,7 +55,7 @@ struct opsin_sim {
 
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
 {
-    opsin_run_opts o = {0.0, 0.0, 1, NULL};
+    opsin_run_opts o = {0.0, 0.0, 1, NULL, NULL, 0};
     o.t_end = s && s->t_end > 0 ? s->t_end : c->t_end;
     return o;
 }
@@ -266,6 +266,13 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
                        "dt_out and at most 1e8 rows)", opts->dt_out, opts->t_end);
         return OPSIN_EINVAL;
     }
+    for (size_t i = 0; i < opts->nmap_times; i++)
+        if (!(opts->map_times[i] >= 0 && opts->map_times[i] <= opts->t_end) ||
+            (i && !(opts->map_times[i] > opts->map_times[i - 1]))) {
+            opsin_diag_set(d, NULL, 0, "map time %g s is not usable (expected increasing times "
+                           "between 0 and t_end = %g s)", opts->map_times[i], opts->t_end);
+            return OPSIN_EINVAL;
+        }
     opsin_sim *s = calloc(1, sizeof *s);
     if (!s)
         return OPSIN_ENOMEM;
@@ -359,7 +366,9 @@ static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
         opsin_island *lag = NULL;
         for (size_t i = 0; i < s->nspiking; i++) {
             opsin_island *isl = &s->isl[s->spiking[i]];
-            if (isl->tn < *T && (!lag || isl->tn < lag->tn))
+            if (isl->resting)
+                isl->tn = fmax(isl->tn, *T); /* no dynamics, so no threshold crossing */
+            else if (isl->tn < *T && (!lag || isl->tn < lag->tn))
                 lag = isl;
         }
         if (!lag)
@@ -495,6 +504,28 @@ static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_di
     return OPSIN_OK;
 }
 
+/* Reports the first output of every array cell at T. */
+static int write_map(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag *d)
+{
+    for (size_t a = 0; a < s->c->narrays && sink->map; a++) {
+        const opsin_arraydef *ad = &s->c->arrays[a];
+        for (size_t k = 0; k < ad->rows * ad->cols; k++) {
+            const opsin_comp *c = &s->comps[ad->first + k];
+            opsin_island *isl = &s->isl[c->island];
+            int rc = opsin_island_at(isl, T, s->o.t_end, d);
+            if (rc)
+                return rc;
+            double v = c->def->model->output(c, 0, T, N_VGetArrayPointer(isl->y));
+            if (sink->map(sink->ctx, T, ad->id, k / ad->cols, k % ad->cols, v,
+                          c->def->model->outputs[0].unit)) {
+                opsin_diag_set(d, NULL, 0, "the map output could not be written");
+                return OPSIN_ECALLBACK;
+            }
+        }
+    }
+    return OPSIN_OK;
+}
+
 /* Time of output sample k: an exact product, never an accumulated sum. */
 static double sample_time(const opsin_sim *s, unsigned long k)
 {
@@ -563,11 +594,13 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = header(s, sink, d);
     unsigned long k = 0;
+    size_t j = 0; /* next map time */
     double t_end = s->o.t_end;
     while (!rc) {
         const opsin_event *top = opsin_queue_top(&s->q);
         double ts = sample_time(s, k);
-        double T = fmin(top ? top->t : INFINITY, fmin(ts, t_end));
+        double tm = j < s->o.nmap_times ? s->o.map_times[j] : INFINITY;
+        double T = fmin(fmin(top ? top->t : INFINITY, tm), fmin(ts, t_end));
         if ((rc = advance_spiking(s, &T, d)))
             break;
         top = opsin_queue_top(&s->q);
@@ -575,9 +608,12 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
             if ((rc = write_row(s, T, sink, d)) || (rc = apply_events(s, T, sink, d)) ||
                 (rc = write_row(s, T, sink, d)))
                 break;
-        } else if ((rc = write_row(s, T, sink, d))) {
+        } else if ((T == ts || T == t_end) && (rc = write_row(s, T, sink, d))) {
             break;
         }
+        if (T == tm && (rc = write_map(s, T, sink, d)))
+            break;
+        j += T == tm;
         while (sample_time(s, k) <= T && (double)k * s->o.dt_out <= t_end)
             k++;
         if (T >= t_end)

@@ -34,6 +34,21 @@ int opsin_cfg_known_keys(const config_setting_t *group, const char *const *allow
 /* Reads the optional top-level t_end (s) of a circuit or stimulus file; 0 when absent. */
 int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin_diag *d);
 
+/* ---- shared by circuit.c and array.c ---- */
+
+/* Sets id, model, line and default parameters of a fresh component definition. */
+int opsin_compdef_init(opsin_compdef *cd, const char *id, const opsin_model *m, int line);
+/* Reads the members of g (except the NULL-terminated `skip` names) as parameters of cd's
+ * model; a reference parameter (lif `input`) goes to *input_name, or is an error when
+ * input_name is NULL. */
+int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
+                      const char *const *skip, const char **input_name, opsin_diag *d);
+/* Required parameters present and the model's cross-checks pass. */
+int opsin_params_check(const opsin_compdef *cd, const char *file, opsin_diag *d);
+/* Reads `materials` and then `arrays`, appending the cells to c->comps. */
+int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
+int opsin_arrays_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
+
 /* Line of a setting, or of its parent when libconfig has none. */
 int opsin_cfg_line(const config_setting_t *s);
 

@@ -4,8 +4,8 @@
 
 #include "io/cfg.h"
 
-static const char *const top_keys[] = {"components", "connections", "probes", "solver", "t_end",
-                                       NULL};
+static const char *const top_keys[] = {"components", "materials", "arrays", "connections",
+                                       "probes", "solver", "t_end", NULL};
 static const char *const solver_keys[] = {"rtol", "atol_scale", "linear_solver", "max_steps",
                                           "bandwidth", NULL};
 static const char *const conn_keys[] = {"from", "to", "kind", "shape", "amplitude", "width",
@@ -19,7 +19,13 @@ void opsin_circuit_free(opsin_circuit *c)
         free(c->comps[i].p);
         free(c->comps[i].p_line);
     }
+    for (size_t i = 0; i < c->nmats; i++) {
+        free(c->mats[i].p);
+        free(c->mats[i].p_line);
+    }
     free(c->comps);
+    free(c->mats);
+    free(c->arrays);
     free(c->conns);
     free(c->probes);
     free(c->path);
@@ -57,54 +63,29 @@ static void param_list(const opsin_model *m, char *buf, size_t len)
                                  m->params[i].name);
 }
 
-/* Reads one component group: id, model and the model's parameters (others keep defaults). */
-static int read_component(const config_setting_t *g, opsin_circuit *c, opsin_compdef *cd,
-                          const char **input_name, opsin_diag *d)
+/* Lists the model names for the "expected" part of a message. */
+static void model_list(char *buf, size_t len)
 {
-    const char *file = c->path, *id, *model;
-    int rc;
-    if (!config_setting_is_group(g)) {
-        opsin_diag_set(d, file, opsin_cfg_line(g),
-                       "a component must be a group (expected { id = \"...\"; model = \"...\"; })");
-        return OPSIN_EINVAL;
-    }
-    if ((rc = opsin_cfg_string(g, "id", 1, &id, file, d)) ||
-        (rc = check_id(id, config_setting_get_member(g, "id"), file, d)) ||
-        (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
-        return rc;
-    if (opsin_circuit_find(c, id) >= 0) {
-        opsin_diag_set(d, file, opsin_cfg_line(g),
-                       "component '%s' is defined twice (expected unique ids)", id);
-        return OPSIN_EINVAL;
-    }
-    cd->model = opsin_model_find(model);
-    if (!cd->model) {
-        char list[256] = "";
-        size_t used = 0;
-        for (size_t i = 0; i < opsin_model_count(); i++)
-            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "",
-                                     opsin_model_name(i));
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "model")),
-                       "unknown model '%s' (expected one of: %s)", model, list);
-        return OPSIN_EINVAL;
-    }
-    snprintf(cd->id, sizeof cd->id, "%s", id);
-    cd->line = opsin_cfg_line(g);
-    cd->input = -1;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < opsin_model_count() && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+                                 opsin_model_name(i));
+}
+
+int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
+                      const char *const *skip, const char **input_name, opsin_diag *d)
+{
     const opsin_model *m = cd->model;
-    cd->p = calloc(m->nparams, sizeof *cd->p);
-    cd->p_line = calloc(m->nparams, sizeof *cd->p_line);
-    if (!cd->p || !cd->p_line)
-        return OPSIN_ENOMEM;
-    for (size_t i = 0; i < m->nparams; i++)
-        cd->p[i] = m->params[i].def;
-    *input_name = NULL;
     for (int k = 0; k < config_setting_length(g); k++) {
         const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
         const char *name = config_setting_name(s);
-        if (strcmp(name, "id") == 0 || strcmp(name, "model") == 0)
+        int skipped = 0;
+        for (const char *const *sk = skip; *sk && !skipped; sk++)
+            skipped = strcmp(name, *sk) == 0;
+        if (skipped)
             continue;
-        int pi = opsin_model_param_index(m, name);
+        int pi = opsin_model_param_index(m, name), rc;
         if (pi < 0) {
             char list[400];
             param_list(m, list, sizeof list);
@@ -115,6 +96,11 @@ static int read_component(const config_setting_t *g, opsin_circuit *c, opsin_com
         }
         const opsin_param_def *pd = &m->params[pi];
         if (pd->flags & OPSIN_P_REF) {
+            if (!input_name) {
+                opsin_diag_set(d, file, opsin_cfg_line(s), "'%s' cannot be set here (expected "
+                               "it on a component of the components list)", name);
+                return OPSIN_EINVAL;
+            }
             if ((rc = opsin_cfg_string(g, name, 1, input_name, file, d)))
                 return rc;
         } else if ((rc = opsin_cfg_param(s, pd, &cd->p[pi], file, d))) {
@@ -122,18 +108,78 @@ static int read_component(const config_setting_t *g, opsin_circuit *c, opsin_com
         }
         cd->p_line[pi] = opsin_cfg_line(s);
     }
+    return OPSIN_OK;
+}
+
+int opsin_params_check(const opsin_compdef *cd, const char *file, opsin_diag *d)
+{
+    const opsin_model *m = cd->model;
     for (size_t i = 0; i < m->nparams; i++)
         if ((m->params[i].flags & OPSIN_P_REQUIRED) && cd->p_line[i] == 0) {
-            opsin_diag_set(d, file, cd->line, "component '%s' (%s) needs parameter '%s' (%s)",
-                           id, m->name, m->params[i].name, m->params[i].doc);
+            opsin_diag_set(d, file, cd->line, "'%s' (%s) needs parameter '%s' (%s)", cd->id,
+                           m->name, m->params[i].name, m->params[i].doc);
             return OPSIN_EINVAL;
         }
     char msg[400];
     if (m->validate && m->validate(cd->p, msg, sizeof msg)) {
-        opsin_diag_set(d, file, cd->line, "component '%s': %s", id, msg);
+        opsin_diag_set(d, file, cd->line, "component '%s': %s", cd->id, msg);
         return OPSIN_EINVAL;
     }
     return OPSIN_OK;
+}
+
+int opsin_compdef_init(opsin_compdef *cd, const char *id, const opsin_model *m, int line)
+{
+    snprintf(cd->id, sizeof cd->id, "%s", id);
+    cd->model = m;
+    cd->line = line;
+    cd->input = -1;
+    cd->p = calloc(m->nparams, sizeof *cd->p);
+    cd->p_line = calloc(m->nparams, sizeof *cd->p_line);
+    if (!cd->p || !cd->p_line)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < m->nparams; i++)
+        cd->p[i] = m->params[i].def;
+    return OPSIN_OK;
+}
+
+/* Reads one component (or material) group: id, model and the model's parameters (others
+ * keep their defaults).  `what` names the kind of group in messages. */
+static int read_model_group(const config_setting_t *g, opsin_circuit *c, const char *what,
+                            opsin_compdef *cd, const char **input_name, opsin_diag *d)
+{
+    static const char *const skip[] = {"id", "model", NULL};
+    const char *file = c->path, *id, *model;
+    int rc;
+    if (!config_setting_is_group(g)) {
+        opsin_diag_set(d, file, opsin_cfg_line(g),
+                       "a %s must be a group (expected { id = \"...\"; model = \"...\"; })", what);
+        return OPSIN_EINVAL;
+    }
+    if ((rc = opsin_cfg_string(g, "id", 1, &id, file, d)) ||
+        (rc = check_id(id, config_setting_get_member(g, "id"), file, d)) ||
+        (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
+        return rc;
+    if (opsin_circuit_find(c, id) >= 0 || opsin_circuit_find_material(c, id) >= 0) {
+        opsin_diag_set(d, file, opsin_cfg_line(g),
+                       "%s '%s' is defined twice (expected unique ids)", what, id);
+        return OPSIN_EINVAL;
+    }
+    const opsin_model *m = opsin_model_find(model);
+    if (!m) {
+        char list[256];
+        model_list(list, sizeof list);
+        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "model")),
+                       "unknown model '%s' (expected one of: %s)", model, list);
+        return OPSIN_EINVAL;
+    }
+    if ((rc = opsin_compdef_init(cd, id, m, opsin_cfg_line(g))))
+        return rc;
+    if (input_name)
+        *input_name = NULL;
+    if ((rc = opsin_params_read(g, file, cd, skip, input_name, d)))
+        return rc;
+    return opsin_params_check(cd, file, d);
 }
 
 /* Resolves a component's `input` reference: an existing device that offers a port. */
@@ -156,36 +202,44 @@ static int resolve_input(opsin_circuit *c, size_t i, const char *name, opsin_dia
     return OPSIN_OK;
 }
 
-static int read_components(const config_setting_t *list, opsin_circuit *c, opsin_diag *d)
+/* Reads the components list; their `input` names go to *inputs (resolved once the arrays
+ * exist, since an input may be an array cell). */
+static int read_components(const config_setting_t *list, int have_arrays, opsin_circuit *c,
+                           const char ***inputs, opsin_diag *d)
 {
     if (list && !config_setting_is_list(list)) {
         opsin_diag_set(d, c->path, opsin_cfg_line(list), "components must be a list (expected "
                        "components = ( { id = ...; model = ...; } );)");
         return OPSIN_EINVAL;
     }
-    if (!list || config_setting_length(list) == 0) {
+    if ((!list || config_setting_length(list) == 0) && !have_arrays) {
         opsin_diag_set(d, c->path, list ? opsin_cfg_line(list) : 0,
                        "no components (expected components = ( { id = ...; model = ...; } );)");
         return OPSIN_EINVAL;
     }
-    size_t n = (size_t)config_setting_length(list);
-    const char **inputs = calloc(n, sizeof *inputs);
-    c->comps = calloc(n, sizeof *c->comps);
-    if (!inputs || !c->comps) {
-        free(inputs);
+    size_t n = list ? (size_t)config_setting_length(list) : 0;
+    *inputs = calloc(n ? n : 1, sizeof **inputs);
+    c->comps = calloc(n ? n : 1, sizeof *c->comps);
+    if (!*inputs || !c->comps)
         return OPSIN_ENOMEM;
-    }
     int rc = OPSIN_OK;
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = read_component(config_setting_get_elem(list, (unsigned)i), c, &c->comps[i],
-                            &inputs[i], d);
         c->ncomps = i + 1; /* owned from here on, even when partly read */
+        rc = read_model_group(config_setting_get_elem(list, (unsigned)i), c, "component",
+                              &c->comps[i], &(*inputs)[i], d);
     }
-    for (size_t i = 0; i < n && !rc; i++)
-        if (inputs[i])
-            rc = resolve_input(c, i, inputs[i], d);
-    free(inputs);
     return rc;
+}
+
+static int resolve_inputs(opsin_circuit *c, const char **inputs, size_t n, opsin_diag *d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (inputs[i]) {
+            int rc = resolve_input(c, i, inputs[i], d);
+            if (rc)
+                return rc;
+        }
+    return OPSIN_OK;
 }
 
 /* Reads a connection: spikes of `from` become rectangular current pulses on `to`. */
@@ -325,13 +379,15 @@ int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **o
 /* Probes: an array of "ID.OUTPUT" strings; absent means every component's first output. */
 static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag *d)
 {
-    if (!arr) {
+    if (!arr) { /* every component's first output; of arrays, the first cell only */
         c->probes = calloc(c->ncomps, sizeof *c->probes);
         if (!c->probes)
             return OPSIN_ENOMEM;
-        for (size_t i = 0; i < c->ncomps; i++)
-            c->probes[i] = (opsin_probe){(int)i, 0};
-        c->nprobes = c->ncomps;
+        size_t explicit_n = c->narrays ? c->arrays[0].first : c->ncomps;
+        for (size_t i = 0; i < explicit_n; i++)
+            c->probes[c->nprobes++] = (opsin_probe){(int)i, 0};
+        for (size_t a = 0; a < c->narrays; a++)
+            c->probes[c->nprobes++] = (opsin_probe){(int)c->arrays[a].first, 0};
         return OPSIN_OK;
     }
     int line = opsin_cfg_line(arr);
@@ -434,8 +490,24 @@ int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
     int rc = opsin_cfg_read(&cfg, path, diag);
     if (!rc) {
         root = config_root_setting(&cfg);
+        const config_setting_t *arrays = config_lookup(&cfg, "arrays");
+        const char **inputs = NULL;
+        size_t nexplicit = 0;
         if (!(rc = opsin_cfg_known_keys(root, top_keys, "circuit key", path, diag)) &&
-            !(rc = read_components(config_lookup(&cfg, "components"), c, diag)) &&
+            !(rc = opsin_materials_read(config_lookup(&cfg, "materials"), c, diag)) &&
+            !(rc = read_components(config_lookup(&cfg, "components"), arrays != NULL, c, &inputs,
+                                   diag))) {
+            nexplicit = c->ncomps;
+            if (!(rc = opsin_arrays_read(arrays, c, diag)))
+                rc = resolve_inputs(c, inputs, nexplicit, diag);
+        }
+        free(inputs);
+        if (!rc && c->ncomps == 0) {
+            opsin_diag_set(diag, path, 0, "no components (expected components = ( {...} ); or "
+                           "arrays = ( {...} );)");
+            rc = OPSIN_EINVAL;
+        }
+        if (!rc &&
             !(rc = read_connections(config_lookup(&cfg, "connections"), c, diag)) &&
             !(rc = read_probes(config_lookup(&cfg, "probes"), c, diag)) &&
             !(rc = read_solver(config_lookup(&cfg, "solver"), c, diag)))
@@ -491,27 +563,40 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
     return OPSIN_OK;
 }
 
+/* Prints one component or material with every parameter (defaults marked). */
+static void print_component(const opsin_compdef *cd, const char *what, const opsin_circuit *c,
+                            FILE *fp)
+{
+    fprintf(fp, "  %s%s%s: model %s (line %d)\n", what, what[0] ? " " : "", cd->id,
+            cd->model->name, cd->line);
+    for (size_t k = 0; k < cd->model->nparams; k++) {
+        const opsin_param_def *pd = &cd->model->params[k];
+        if (pd->flags & OPSIN_P_REF) {
+            if (cd->input >= 0)
+                fprintf(fp, "    %-12s = %s\n", pd->name, c->comps[cd->input].id);
+            continue;
+        }
+        if (isinf(cd->p[k]))
+            fprintf(fp, "    %-12s = open%s\n", pd->name, cd->p_line[k] ? "" : "  (default)");
+        else
+            fprintf(fp, "    %-12s = %.6g %s%s\n", pd->name, cd->p[k], pd->unit,
+                    cd->p_line[k] ? "" : "  (default)");
+    }
+}
+
 void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
 {
     fprintf(fp, "circuit %s: %zu component(s), %zu connection(s)\n", c->path, c->ncomps,
             c->nconns);
-    for (size_t i = 0; i < c->ncomps; i++) {
-        const opsin_compdef *cd = &c->comps[i];
-        fprintf(fp, "  %s: model %s (line %d)\n", cd->id, cd->model->name, cd->line);
-        for (size_t k = 0; k < cd->model->nparams; k++) {
-            const opsin_param_def *pd = &cd->model->params[k];
-            if (pd->flags & OPSIN_P_REF) {
-                if (cd->input >= 0)
-                    fprintf(fp, "    %-10s = %s\n", pd->name, c->comps[cd->input].id);
-                continue;
-            }
-            if (isinf(cd->p[k]))
-                fprintf(fp, "    %-10s = open%s\n", pd->name, cd->p_line[k] ? "" : "  (default)");
-            else
-                fprintf(fp, "    %-10s = %.6g %s%s\n", pd->name, cd->p[k], pd->unit,
-                        cd->p_line[k] ? "" : "  (default)");
-        }
-    }
+    size_t explicit_n = c->narrays ? c->arrays[0].first : c->ncomps;
+    for (size_t i = 0; i < c->nmats; i++)
+        print_component(&c->mats[i], "material", c, fp);
+    for (size_t a = 0; a < c->narrays; a++)
+        fprintf(fp, "  array %s: %zu x %zu cells %s_0_0 .. %s_%zu_%zu (line %d)\n", c->arrays[a].id,
+                c->arrays[a].rows, c->arrays[a].cols, c->arrays[a].id, c->arrays[a].id,
+                c->arrays[a].rows - 1, c->arrays[a].cols - 1, c->arrays[a].line);
+    for (size_t i = 0; i < explicit_n; i++)
+        print_component(&c->comps[i], "", c, fp);
     for (size_t i = 0; i < c->nconns; i++)
         fprintf(fp, "  connection %s -> %s: rect %.6g A for %.6g s after %.6g s\n",
                 c->comps[c->conns[i].from].id, c->comps[c->conns[i].to].id,

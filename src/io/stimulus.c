@@ -126,6 +126,27 @@ static int pulse_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Adds one component to a source's targets: it must take the source's kind, and only once. */
+static int add_target(const opsin_circuit *c, opsin_source *src, int ci, const char *file,
+                      int line, opsin_diag *d)
+{
+    const char *id = c->comps[ci].id;
+    if (!(c->comps[ci].model->accepts & kind_accepts[src->kind])) {
+        opsin_diag_set(d, file, line, "target '%s' (model %s) takes no %s drive (expected a "
+                       "component that accepts %s input)", id, c->comps[ci].model->name,
+                       kind_names[src->kind], kind_names[src->kind]);
+        return OPSIN_EINVAL;
+    }
+    for (size_t k = 0; k < src->ntargets; k++)
+        if (src->targets[k] == ci) {
+            opsin_diag_set(d, file, line, "target '%s' is listed twice (expected each target "
+                           "once)", id);
+            return OPSIN_EINVAL;
+        }
+    src->targets[src->ntargets++] = ci;
+    return OPSIN_OK;
+}
+
 /* Resolves the targets array to component indices accepting this kind of drive. */
 static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin_source *src,
                         const char *file, opsin_diag *d)
@@ -143,7 +164,13 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
                        "...];)", src->id);
         return OPSIN_EINVAL;
     }
-    src->targets = calloc((size_t)n, sizeof *src->targets);
+    size_t cap = 0;
+    for (int i = 0; i < n; i++) { /* an array id stands for all of its cells */
+        const char *id = config_setting_get_string_elem(t, i);
+        int ai = id ? opsin_circuit_find_array(c, id) : -1;
+        cap += ai >= 0 ? c->arrays[ai].rows * c->arrays[ai].cols : 1;
+    }
+    src->targets = calloc(cap, sizeof *src->targets);
     if (!src->targets)
         return OPSIN_ENOMEM;
     for (int i = 0; i < n; i++) {
@@ -153,25 +180,19 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
                            "component of %s)", i + 1, c->path);
             return OPSIN_EINVAL;
         }
-        int ci = opsin_circuit_find(c, id);
-        if (ci < 0) {
+        int ai = opsin_circuit_find_array(c, id), ci = opsin_circuit_find(c, id);
+        if (ci < 0 && ai < 0) {
             opsin_diag_set(d, file, line, "unknown target '%s' (expected the id of a component "
-                           "of %s)", id, c->path);
+                           "or array of %s)", id, c->path);
             return OPSIN_EINVAL;
         }
-        if (!(c->comps[ci].model->accepts & kind_accepts[src->kind])) {
-            opsin_diag_set(d, file, line, "target '%s' (model %s) takes no %s drive (expected a "
-                           "component that accepts %s input)", id, c->comps[ci].model->name,
-                           kind_names[src->kind], kind_names[src->kind]);
-            return OPSIN_EINVAL;
+        size_t first = ai >= 0 ? c->arrays[ai].first : (size_t)ci;
+        size_t count = ai >= 0 ? c->arrays[ai].rows * c->arrays[ai].cols : 1;
+        for (size_t k = first; k < first + count; k++) {
+            int rc = add_target(c, src, (int)k, file, line, d);
+            if (rc)
+                return rc;
         }
-        for (size_t k = 0; k < src->ntargets; k++)
-            if (src->targets[k] == ci) {
-                opsin_diag_set(d, file, line, "target '%s' is listed twice (expected each "
-                               "target once)", id);
-                return OPSIN_EINVAL;
-            }
-        src->targets[src->ntargets++] = ci;
     }
     return OPSIN_OK;
 }
