@@ -241,38 +241,37 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
         isl->t = t;
         return OPSIN_OK;
     }
-    const opsin_event *next = opsin_queue_top(&isl->stops);
-    double stop = next && next->t < t_end ? next->t : t_end;
-    int rc = set_stop(isl, stop, d);
-    if (rc)
-        return rc;
-    sunrealtype tret;
-    flag = CVode(isl->cvode, t, isl->y, &tret, CV_NORMAL);
-    if (flag < 0)
-        return fail(isl, "CVode", flag, isl->tn, d);
-    if (flag == CV_ROOT_RETURN) /* spiking islands are stepped by the event loop, never here */
-        return fail(isl, "CVode (a root outside the event loop)", flag, tret, d);
-    isl->stepped = 1;
-    if (flag == CV_TSTOP_RETURN)
-        isl->tstop = NAN; /* CVODE forgets a stop time once reached */
-    CVodeGetCurrentTime(isl->cvode, &tret);
-    isl->tn = fmax(tret, t);
+    while (!(isl->tn >= t)) { /* whole steps towards the next own event, then interpolate */
+        double root;
+        int rc = opsin_island_step(isl, t_end, &root, d);
+        if (rc)
+            return rc;
+        if (!isnan(root)) /* spiking islands are stepped by the event loop, never here */
+            return fail(isl, "CVode (a root outside the event loop)", CV_ROOT_RETURN, root, d);
+    }
+    flag = CVodeGetDky(isl->cvode, t, 0, isl->y);
+    if (flag != CV_SUCCESS)
+        return fail(isl, "CVodeGetDky", flag, t, d);
     isl->t = t;
     return OPSIN_OK;
 }
 
-int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d)
+int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag *d)
 {
     *root = NAN;
-    if (same_time(T, isl->tn)) { /* CVODE cannot start a step that short: T is reached */
-        isl->tn = T;
+    const opsin_event *next = opsin_queue_top(&isl->stops);
+    double stop = next && next->t < t_end ? next->t : t_end;
+    if (same_time(stop, isl->tn)) { /* CVODE cannot start a step that short: stop is reached */
+        isl->tn = fmax(isl->tn, stop);
         return OPSIN_OK;
     }
-    int rc = set_stop(isl, T, d);
+    int rc = set_stop(isl, stop, d);
     if (rc)
         return rc;
     sunrealtype tret, tcur;
-    int flag = CVode(isl->cvode, T, isl->y, &tret, CV_ONE_STEP);
+    /* The output target is the stop itself, so the first step size after a restart, and hence
+     * the whole solution, does not depend on when outputs are taken. */
+    int flag = CVode(isl->cvode, stop, isl->y, &tret, CV_ONE_STEP);
     if (flag < 0)
         return fail(isl, "CVode", flag, isl->tn, d);
     CVodeGetCurrentTime(isl->cvode, &tcur);
@@ -280,8 +279,8 @@ int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d)
     isl->tn = tcur;
     isl->t = tret;
     if (flag == CV_TSTOP_RETURN) {
-        isl->tstop = NAN;
-        isl->tn = fmax(tcur, T);
+        isl->tstop = NAN; /* CVODE forgets a stop time once reached */
+        isl->tn = fmax(tcur, stop);
     } else if (flag == CV_ROOT_RETURN) {
         CVodeGetRootInfo(isl->cvode, isl->rootsfound);
         *root = tret;

@@ -48,13 +48,14 @@ int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg 
                       opsin_diag *d);
 void opsin_island_free(opsin_island *isl);
 
-/* Makes isl->y the state at time t >= the start of the integrator's last step (advancing
- * without a stop time beyond the island's next discontinuity). */
+/* Makes isl->y the state at time t >= the start of the integrator's last step: whole steps
+ * up to or past t (never past the island's next discontinuity), then the interpolant. */
 int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d);
 
-/* One integrator step towards T (stop time T) with root finding; *root gets the root time
- * when a root was found (isl->rootsfound tells which), else NAN. */
-int opsin_island_step(opsin_island *isl, double T, double *root, opsin_diag *d);
+/* One integrator step towards the island's next own event (or t_end), which is also the stop
+ * time, with root finding; *root gets the root time when a root was found
+ * (isl->rootsfound tells which), else NAN. */
+int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag *d);
 
 /* Restarts the integrator from isl->y at isl->t (after an event changed y or the drive). */
 int opsin_island_reinit(opsin_island *isl, double t_end, opsin_diag *d);

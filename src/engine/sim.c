@@ -374,7 +374,7 @@ static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
         if (!lag)
             return OPSIN_OK;
         double root;
-        int rc = opsin_island_step(lag, *T, &root, d);
+        int rc = opsin_island_step(lag, s->o.t_end, &root, d);
         if (rc)
             return rc;
         if (isnan(root))
@@ -446,10 +446,14 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
 {
     opsin_island *isl = &s->isl[ev->island];
     opsin_event own;
-    opsin_queue_pop(&isl->stops, &own);
-    if (ev->kind == OPSIN_EV_SPIKE && ev->gen != isl->gen)
+    if (ev->kind == OPSIN_EV_SPIKE && ev->gen != isl->gen) {
+        opsin_queue_pop(&isl->stops, &own);
         return OPSIN_OK; /* found before an earlier event changed this island: void */
+    }
+    /* Bring the island to the event while the event is still its stop time, so that the
+     * integrator halts exactly there instead of stepping across the edge. */
     int rc = opsin_island_at(isl, ev->t, s->o.t_end, d);
+    opsin_queue_pop(&isl->stops, &own);
     if (rc)
         return rc;
     double *y = N_VGetArrayPointer(isl->y);
