@@ -469,7 +469,8 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
             s->t_on[ev->index] = ev->t;
         opsin_comp *c = &s->comps[s->dinfo[ev->index].comp];
         if (c->def->model->on_drive)
-            c->def->model->on_drive(c, s->dinfo[ev->index].slot, ev->kind == OPSIN_EV_ON, ev->t, y);
+            c->def->model->on_drive(c, s->dinfo[ev->index].slot, ev->kind == OPSIN_EV_ON,
+                                    ev->kind == OPSIN_EV_ON ? ev->value : -ev->value, ev->t, y);
         return OPSIN_OK;
     }
     case OPSIN_EV_WAKE:

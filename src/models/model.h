@@ -83,9 +83,10 @@ typedef struct opsin_model {
     double (*terminal_i)(const struct opsin_comp *c, double t, const double *y);
     /* Illuminated area (for the energy of optical sources), m2. */
     double (*area)(const struct opsin_comp *c);
-    /* A drive of the component switched on (on = 1) or off at t: lets the model draw the
-     * pulse's noise from c->rng into c->aux; y may be changed. */
-    void (*on_drive)(struct opsin_comp *c, size_t drive, int on, double t, double *y);
+    /* A pulse of amplitude `amplitude` on drive `drive` started (on = 1) or ended at t: lets
+     * the model draw the pulse's noise from c->rng into c->aux; y may be changed. */
+    void (*on_drive)(struct opsin_comp *c, size_t drive, int on, double amplitude, double t,
+                     double *y);
     /* Root functions g[0..nroots-1]; upward zero crossings are events. */
     void (*roots)(const struct opsin_comp *c, double t, const double *y, double *g);
     /* A root was reached at t: may change y (state jump) and the component's mode. */

@@ -12,7 +12,11 @@
  *   g    = k_n d sigma F + k_p max(0, V - V_p)            generation (1/s); k_n: this pulse's
  *                                                         write noise, d: device variability
  *   c    = n (1 - x) / tau_c                              capture into empty traps
- *   e    = k_e max(0, V - V_e)                            gate erase rate (1/s) above V_e
+ *   e    = k_e max(0, V - V_e) / (x + x_e)                gate erase rate (1/s) above V_e:
+ *                                                         removes k_e max(0, V - V_e) x/(x+x_e)
+ *                                                         per second, zero-order (a constant
+ *                                                         step per pulse) while x >> x_e,
+ *                                                         first-order near the floor
  *   u    = sigma_reset F                                  optical (UV) reset rate (1/s)
  *   dn/dt   = g - n/tau_r - c
  *   dm_k/dt = w_k c - m_k/tau_k - (e + u) m_k             k = 1, 2, 3 (Prony modes of a
@@ -23,7 +27,8 @@
  *                                                         depletes the channel to a residual
  *                                                         fraction r that a negative gate
  *                                                         bias held while writing lowers
- *   I    = G V_read,   L = k_L |I|^gamma_L                read current and light output
+ *   I    = G V_read,   L = k_L max(0, |I| - I_L)^gamma_L  read current and light output above
+ *                                                         a turn-on current I_L
  * V is the sum of the voltage drives on the device (gate, or the two terminals of a
  * memristor).  Units: S, s, V, m2, eV, W.  Sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS),
  * 003 (N-LEM); the presets in circuits/ carry their calibration.
@@ -39,8 +44,9 @@
 
 enum {
     P_G0, P_GT, P_SIGN, P_R0, P_VW, P_AF, P_SIGMA, P_SIGMA_RESET, P_EG, P_EU, P_ETA,
-    P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_VP, P_KP,
-    P_VREAD, P_KL, P_GAMMA_L, P_NOISE_W, P_NOISE_E, P_D2D, P_AREA, P_GGATE, NP
+    P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_XE, P_VP, P_KP,
+    P_VREAD, P_KL, P_IL, P_GAMMA_L, P_NOISE_W, P_NOISE_E, P_NOISE_WA, P_NOISE_EA, P_D2D,
+    P_AREA, P_GGATE, NP
 };
 
 static const opsin_param_def params[NP] = {
@@ -76,16 +82,24 @@ static const opsin_param_def params[NP] = {
     [P_W2] = {"w2", "", 0, 0, 1, 0, "share of mode 2"},
     [P_W3] = {"w3", "", 0, 0, 1, 0, "share of mode 3"},
     [P_VE] = {"V_e", "V", 10, -INFINITY, INFINITY, 0, "gate erase threshold"},
-    [P_KE] = {"k_e", "1/(V s)", 0, 0, INFINITY, 0, "erase rate per volt above V_e"},
+    [P_KE] = {"k_e", "1/(V s)", 0, 0, INFINITY, 0,
+              "erase rate per volt above V_e (occupancy removed per second at x >> x_e)"},
+    [P_XE] = {"x_e", "", 1, 0, INFINITY, OPSIN_P_MIN_OPEN,
+              "erase saturation occupancy: zero-order above it, first-order below"},
     [P_VP] = {"V_p", "V", 1, -INFINITY, INFINITY, 0, "electrical write threshold"},
     [P_KP] = {"k_p", "1/(V s)", 0, 0, INFINITY, 0, "electrical generation per volt above V_p"},
     [P_VREAD] = {"V_read", "V", 0.1, -INFINITY, INFINITY, 0, "read (drain) voltage"},
     [P_KL] = {"k_L", "", 0, 0, INFINITY, 0,
-              "light output per A^gamma_L of read current (W/A^gamma_L)"},
+              "light output per A^gamma_L of read current above I_L (W/A^gamma_L)"},
+    [P_IL] = {"I_L", "A", 0, 0, INFINITY, 0, "turn-on current of the light output"},
     [P_GAMMA_L] = {"gamma_L", "", 1, 0, 10, 0, "nonlinearity of the light output"},
     [P_NOISE_W] = {"noise_w", "", 0, 0, 10, 0,
                    "relative std of each optical or electrical write pulse's generation"},
     [P_NOISE_E] = {"noise_e", "", 0, 0, 10, 0, "relative std of each erase pulse's rate"},
+    [P_NOISE_WA] = {"noise_wa", "S", 0, 0, INFINITY, 0,
+                    "std of an additive conductance error left by each write pulse"},
+    [P_NOISE_EA] = {"noise_ea", "S", 0, 0, INFINITY, 0,
+                    "std of an additive conductance error left by each erase pulse"},
     [P_D2D] = {"d2d", "", 0, 0, 10, 0,
                "device-to-device relative std of sigma and k_p (lognormal, per device)"},
     [P_AREA] = {"area", "m2", 0, 0, INFINITY, 0, "illuminated area (optical energy)"},
@@ -105,7 +119,7 @@ enum { O_G, O_I, O_L, O_X, O_N, O_V };
 static const opsin_var_def outputs[] = {
     {"G", "S", 0, "channel conductance"},
     {"I", "A", 0, "read current G V_read"},
-    {"L", "W", 0, "light output k_L |I|^gamma_L"},
+    {"L", "W", 0, "light output k_L max(0, |I| - I_L)^gamma_L"},
     {"x", "1", 0, "trap occupancy m1 + m2 + m3"},
     {"n", "1", 0, "free photocarriers"},
     {"V", "V", 0, "applied voltage (sum of voltage drives)"},
@@ -181,7 +195,8 @@ static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
     double g = c->aux[AUX_WRITE] * c->aux[AUX_D2D] *
                (p[P_SIGMA] * F + p[P_KP] * fmax(0.0, V - p[P_VP]));
     double cap = n * (1.0 - x) / p[P_TAU_C];
-    double loss = c->aux[AUX_ERASE] * p[P_KE] * fmax(0.0, V - p[P_VE]) + p[P_SIGMA_RESET] * F;
+    double loss = c->aux[AUX_ERASE] * p[P_KE] * fmax(0.0, V - p[P_VE]) / (x + p[P_XE]) +
+                  p[P_SIGMA_RESET] * F;
     ydot[c->y_off + S_N] = g - n / p[P_TAU_R] - cap;
     for (size_t k = 0; k < 3; k++) {
         double tau = p[P_TAU1 + k];
@@ -196,7 +211,7 @@ static double output(const opsin_comp *c, size_t k, double t, const double *y)
     switch (k) {
     case O_G: return G;
     case O_I: return I;
-    case O_L: return c->p[P_KL] * pow(fabs(I), c->p[P_GAMMA_L]);
+    case O_L: return c->p[P_KL] * pow(fmax(0.0, fabs(I) - c->p[P_IL]), c->p[P_GAMMA_L]);
     case O_X: return occupancy(c, y);
     case O_N: return y[c->y_off + S_N];
     default: return opsin_comp_voltage(c, t);
@@ -220,21 +235,50 @@ static double area(const opsin_comp *c)
     return c->p[P_AREA];
 }
 
-/* Each write or erase pulse draws its own efficiency (cycle-to-cycle write noise). */
-static void on_drive(opsin_comp *c, size_t drive, int on, double t, double *y)
+/* What a pulse of this drive is: a write (light, or a voltage above V_p) or an erase (a
+ * voltage above V_e), or neither. */
+enum { PULSE_NONE, PULSE_WRITE, PULSE_ERASE };
+
+static int pulse_kind(const opsin_comp *c, const opsin_drive *dv, double level)
+{
+    const double *p = c->p;
+    if (dv->kind == OPSIN_SRC_OPTICAL)
+        return p[P_SIGMA] > 0 ? PULSE_WRITE : PULSE_NONE;
+    if (dv->kind != OPSIN_SRC_VOLTAGE)
+        return PULSE_NONE;
+    if (p[P_KE] > 0 && level > p[P_VE])
+        return PULSE_ERASE;
+    return p[P_KP] > 0 && level > p[P_VP] ? PULSE_WRITE : PULSE_NONE;
+}
+
+/* Moves the occupancy by a conductance error of standard deviation std (S), shared among
+ * the release modes by their weights, never below empty. */
+static void additive_error(opsin_comp *c, double std, double *y)
+{
+    const double *p = c->p;
+    double slope = p[P_SIGN] > 0 ? p[P_GT] : p[P_G0] * (1.0 - p[P_R0]); /* dG/dx */
+    if (!(std > 0) || !(slope > 0))
+        return;
+    double dx = gsl_ran_gaussian(c->rng, std / slope);
+    for (size_t k = 0; k < 3; k++)
+        y[c->y_off + S_M1 + k] = fmax(0.0, y[c->y_off + S_M1 + k] + p[P_W1 + k] * dx);
+}
+
+/* Write noise: each write or erase pulse draws its own efficiency when it starts
+ * (cycle-to-cycle), and leaves an additive error when it ends. */
+static void on_drive(opsin_comp *c, size_t drive, int on, double amplitude, double t, double *y)
 {
     (void)t;
-    (void)y;
-    if (!on)
-        return;
-    int kind = c->drives[drive].kind;
     const double *p = c->p;
-    if (kind == OPSIN_SRC_OPTICAL && p[P_NOISE_W] > 0)
+    int kind = pulse_kind(c, &c->drives[drive], amplitude);
+    if (on && kind == PULSE_WRITE && p[P_NOISE_W] > 0)
         c->aux[AUX_WRITE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_W]));
-    else if (kind == OPSIN_SRC_VOLTAGE && *c->drives[drive].level > p[P_VE] && p[P_NOISE_E] > 0)
+    else if (on && kind == PULSE_ERASE && p[P_NOISE_E] > 0)
         c->aux[AUX_ERASE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_E]));
-    else if (kind == OPSIN_SRC_VOLTAGE && *c->drives[drive].level > p[P_VP] && p[P_NOISE_W] > 0)
-        c->aux[AUX_WRITE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_W]));
+    else if (!on && kind == PULSE_WRITE)
+        additive_error(c, p[P_NOISE_WA], y);
+    else if (!on && kind == PULSE_ERASE)
+        additive_error(c, p[P_NOISE_EA], y);
 }
 
 const opsin_model opsin_model_phototrap = {
@@ -244,10 +288,11 @@ const opsin_model opsin_model_phototrap = {
         "eta = eta_ex E_u ln(1 + exp((E - Eg)/E_u)),  E = h c/lambda   (Urbach tail)\n"
         "F = sum P lambda/(h c) eta,  g = k_n d sigma F + k_p max(0, V - V_p)\n"
         "dn/dt = g - n/tau_r - n (1 - x)/tau_c\n"
-        "dm_k/dt = w_k n (1 - x)/tau_c - m_k/tau_k - (k_e max(0, V - V_e) + sigma_reset F) m_k\n"
+        "dm_k/dt = w_k n (1 - x)/tau_c - m_k/tau_k - (e + sigma_reset F) m_k\n"
+        "e = k_e max(0, V - V_e)/(x + x_e)   (zero-order erase for x >> x_e)\n"
         "x = m1 + m2 + m3,  s = a_f n + x\n"
         "G = G0 + G_T s (sign +1);  G = G0 (1 - (1 - r0 exp(min(V,0)/V_w)) s) (sign -1)\n"
-        "I = G V_read,  L = k_L |I|^gamma_L\n"
+        "I = G V_read,  L = k_L max(0, |I| - I_L)^gamma_L\n"
         "sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS), 003 (N-LEM)",
     .params = params,
     .nparams = NP,
