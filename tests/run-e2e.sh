@@ -25,6 +25,17 @@ if opsin --version | grep -q '^opsin [0-9]'; then ok; else bad "--version"; fi
 if opsin models | grep -qx lif && opsin models | grep -qx supercap; then ok; else bad "models list"; fi
 if opsin models supercap | grep -q 'R_reg *ohm *open'; then ok; else bad "models supercap"; fi
 
+# The parameter lists of man/opsin-models.7 are exactly what the models' tables generate.
+for m in lif supercap phototrap; do
+    sh "$SRCDIR/man/gen-params.sh" "$m" "$OPSIN" >"$work/gen.man"
+    awk -v m="$m" 'index($0, "END PARAMETERS " m) == 5 { p = 0 }
+                   p { print }
+                   index($0, "BEGIN PARAMETERS " m " ") == 5 { p = 1 }' \
+        "$SRCDIR/man/opsin-models.7" >"$work/page.man"
+    if [ -s "$work/gen.man" ] && cmp -s "$work/gen.man" "$work/page.man"; then ok
+    else bad "man/opsin-models.7 parameters of $m differ from 'opsin models $m' (run man/gen-params.sh)"; fi
+done
+
 # check resolves a circuit and a stimulus.
 if opsin check "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" >"$work/check" &&
    grep -q 'R_reg *= 7000 ohm' "$work/check" && grep -q '2 pulse(s)' "$work/check"; then ok
