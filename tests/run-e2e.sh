@@ -94,10 +94,5 @@ st=0
 if [ "$st" -eq 2 ] && [ ! -e "$work/bad.csv" ] && grep -q 'syn.C1 = -1 F is out of range' "$work/set.err"
 then ok; else bad "--set syn.C1=-1: status $st, $(cat "$work/set.err")"; fi
 
-# The example reproduces its paper number.
-if (cd "$work" && OPSIN="$OPSIN" sh "$SRCDIR/examples/fmes-ppf/run.sh" >ex.out) &&
-   grep -q 'A2/A1 = 1.2234' "$work/ex.out"; then ok
-else bad "examples/fmes-ppf: $(cat "$work/ex.out")"; fi
-
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,29 @@
+#!/bin/sh
+# run-examples.sh: runs every example in its quick mode (QUICK=1) and checks the key number
+# it prints against the paper's value (the table below: example, then an extended regular
+# expression its output must match).
+set -eu
+SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+OPSIN=${OPSIN:-$SRCDIR/src/opsin}
+export OPSIN QUICK=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+pass=0
+fail=0
+while read -r name pattern; do
+    case $name in ''|'#'*) continue ;; esac
+    dir=$work/$name
+    mkdir -p "$dir"
+    if (cd "$dir" && sh "$SRCDIR/examples/$name/run.sh" >out.txt 2>err.txt) &&
+       grep -Eq "$pattern" "$dir/out.txt"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: examples/$name: expected /$pattern/, got: $(cat "$dir/out.txt" "$dir/err.txt")" >&2
+    fi
+done <<'TABLE'
+# example                 key number (paper value in the example's README)
+fmes-ppf                  A2/A1 = 1\.2[0-9]
+TABLE
+echo "examples: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
