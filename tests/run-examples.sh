@@ -24,6 +24,8 @@ while read -r name pattern; do
 done <<'TABLE'
 # example                 key number (paper value in the example's README)
 fmes-ppf                  A2/A1 = 1\.2[0-9]
+nlem-epsc-epsb            NL EPSC 0\.(1[7-9]|2[0-3]).*EPSB 0\.(2[3-9]|30)
+nlem-uv-reset             weight reduced by (9[0-9]|100)(\.[0-9])? %
 TABLE
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
