@@ -28,6 +28,9 @@ nlem-epsc-epsb            NL EPSC 0\.(1[7-9]|2[0-3]).*EPSB 0\.(2[3-9]|30)
 nlem-uv-reset             weight reduced by (9[0-9]|100)(\.[0-9])? %
 bpcds-pulse-width-power   width 5 -> 1000 ms: (2\.[6-9]|3\.[0-4]).* -> 1[4-8]\.[0-9] uA
 bpcds-ltp-ltd             LTD/LTP drop 0\.(8[5-9]|9[0-9])|LTD/LTP drop 1\.0
+res2-staircase-980        1\.250 -> 1(7[1-9]|8[0-9])\.[0-9]+ nS, mean step 0\.1[6-9]
+res2-endurance-snr        623 nm (3[1-9]|4[0-6])\.[0-9]/
+res2-abacus               27 \+ 14 = 41: .* -> 1, .* -> 4
 TABLE
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
