@@ -9,7 +9,7 @@
 
 #define PEN SRCDIR "/circuits/res2-pen.cfg"
 #define IWO SRCDIR "/circuits/iwo.cfg"
-#define MATERIALS SRCDIR "/circuits/res2-materials.cfg"
+#define MATERIALS SRCDIR "/circuits/res2-iwo-pair.cfg" /* includes res2-materials.cfg */
 #define STIM(name) SRCDIR "/stimuli/" name
 
 /* Seed 000 l.244-246 (445 nm per l.249-251, l.785-788): 1.25 -> 180 nS in 980 states, step

@@ -30,7 +30,7 @@ int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_d
     if (!list)
         return OPSIN_OK;
     if (!config_setting_is_list(list)) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(list), "materials must be a list (expected "
+        opsin_diag_at(d, c->path, list, "materials must be a list (expected "
                        "materials = ( { id = ...; model = ...; ... } );)");
         return OPSIN_EINVAL;
     }
@@ -52,7 +52,7 @@ int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_d
             return rc;
         const opsin_model *m = opsin_model_find(model);
         if (!m) {
-            opsin_diag_set(d, c->path, opsin_cfg_line(config_setting_get_member(g, "model")),
+            opsin_diag_at(d, c->path, config_setting_get_member(g, "model"),
                            "unknown model '%s' (expected one listed by 'opsin models')", model);
             return OPSIN_EINVAL;
         }
@@ -78,7 +78,7 @@ static int count_member(const config_setting_t *g, const char *name, double lo, 
     const config_setting_t *s = config_setting_get_member(g, name);
     double v;
     if (!s) {
-        opsin_diag_set(d, file, opsin_cfg_line(g), "an array needs '%s' (expected %s = 6;)", name,
+        opsin_diag_at(d, file, g, "an array needs '%s' (expected %s = 6;)", name,
                        name);
         return OPSIN_EINVAL;
     }
@@ -103,7 +103,7 @@ static int cell_material(const config_setting_t *g, const opsin_circuit *c, size
         const config_setting_t *e = legend ? config_setting_get_member(legend, key) : NULL;
         name = e ? config_setting_get_string(e) : NULL;
         if (!name) {
-            opsin_diag_set(d, c->path, opsin_cfg_line(map), "map character '%s' (row %zu, col "
+            opsin_diag_at(d, c->path, map, "map character '%s' (row %zu, col "
                            "%zu) has no material in legend (expected legend = { %s = "
                            "\"MATERIAL\"; };)", key, r, col, key[0] ? key : "X");
             return -1;
@@ -111,7 +111,7 @@ static int cell_material(const config_setting_t *g, const opsin_circuit *c, size
     }
     int mi = name ? opsin_circuit_find_material(c, name) : -1;
     if (mi < 0)
-        opsin_diag_set(d, c->path, opsin_cfg_line(g), "unknown material '%s' (expected the id of "
+        opsin_diag_at(d, c->path, g, "unknown material '%s' (expected the id of "
                        "an entry of materials)", name ? name : "(none)");
     return mi;
 }
@@ -123,7 +123,7 @@ static int check_map(const config_setting_t *g, const opsin_circuit *c, size_t r
     const config_setting_t *map = config_setting_get_member(g, "map");
     const config_setting_t *mat = config_setting_get_member(g, "material");
     if (!map == !mat) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(g), "an array needs either 'material' or "
+        opsin_diag_at(d, c->path, g, "an array needs either 'material' or "
                        "'map' with 'legend' (expected one of them)");
         return OPSIN_EINVAL;
     }
@@ -135,7 +135,7 @@ static int check_map(const config_setting_t *g, const opsin_circuit *c, size_t r
         ok = row && strlen(row) == cols;
     }
     if (!ok) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(map), "map must be %zu strings of %zu "
+        opsin_diag_at(d, c->path, map, "map must be %zu strings of %zu "
                        "characters, one per row (expected e.g. map = [\"RRII\", ...];)", rows,
                        cols);
         return OPSIN_EINVAL;
@@ -204,7 +204,7 @@ int opsin_arrays_read(const config_setting_t *list, opsin_circuit *c, opsin_diag
     if (!list)
         return OPSIN_OK;
     if (!config_setting_is_list(list)) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(list), "arrays must be a list (expected "
+        opsin_diag_at(d, c->path, list, "arrays must be a list (expected "
                        "arrays = ( { id = ...; rows = ...; cols = ...; material = ...; } );)");
         return OPSIN_EINVAL;
     }

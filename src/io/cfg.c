@@ -1,5 +1,6 @@
 /* cfg.c: typed, line-aware reading of libconfig settings. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,24 @@ int opsin_cfg_line(const config_setting_t *s)
             return line;
     }
     return 0;
+}
+
+void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, const char *fmt,
+                   ...)
+{
+    const char *src = s ? config_setting_source_file(s) : NULL;
+    char where[4096];
+    if (src && strcmp(src, file) != 0 && src[0] != '/') { /* relative to the including file */
+        const char *slash = strrchr(file, '/');
+        snprintf(where, sizeof where, "%.*s%s", slash ? (int)(slash - file + 1) : 0, file, src);
+        src = where;
+    }
+    char msg[sizeof d->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    opsin_diag_set(d, src ? src : file, opsin_cfg_line(s), "%s", msg);
 }
 
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
@@ -31,18 +50,30 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
         return OPSIN_EIO;
     }
     config_set_auto_convert(cfg, 1);
+    /* @include "FILE" is relative to the including file, wherever opsin runs */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    config_set_include_dir(cfg, dir);
     int ok = config_read(cfg, fp);
     fclose(fp);
     if (ok != CONFIG_TRUE) {
         const char *text = config_error_text(cfg);
-        if (strstr(text, "duplicate setting"))
-            opsin_diag_set(d, path, config_error_line(cfg),
+        const char *where = config_error_file(cfg) ? config_error_file(cfg) : path;
+        if (strstr(text, "include file"))
+            opsin_diag_set(d, where, config_error_line(cfg), "cannot open an @include'd file "
+                           "(expected a readable file, its path relative to the including file)");
+        else if (strstr(text, "duplicate setting"))
+            opsin_diag_set(d, where, config_error_line(cfg),
                            "a setting is given twice in this group (expected each name once)");
         else if (strcmp(text, "syntax error") == 0)
-            opsin_diag_set(d, path, config_error_line(cfg),
+            opsin_diag_set(d, where, config_error_line(cfg),
                            "syntax error (expected libconfig syntax: name = value;)");
         else
-            opsin_diag_set(d, path, config_error_line(cfg),
+            opsin_diag_set(d, where, config_error_line(cfg),
                            "syntax error: %s (expected libconfig syntax: name = value;)", text);
         return OPSIN_EPARSE;
     }
@@ -81,21 +112,21 @@ int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open
         }
         char msg[512];
         if (strcmp(text, "open") == 0) {
-            opsin_diag_set(d, file, opsin_cfg_line(s), "%s cannot be \"open\" (expected a number "
+            opsin_diag_at(d, file, s, "%s cannot be \"open\" (expected a number "
                            "with an optional unit, e.g. \"10 %s\")", name, unit);
             return OPSIN_EINVAL;
         }
         if (opsin_units_convert(text, unit, out, msg, sizeof msg) == 0)
             return OPSIN_OK;
-        opsin_diag_set(d, file, opsin_cfg_line(s), "%s: %s", name, msg);
+        opsin_diag_at(d, file, s, "%s: %s", name, msg);
         return OPSIN_EINVAL;
     }
     default:
         if (!unit[0])
-            opsin_diag_set(d, file, opsin_cfg_line(s), "%s is %s (expected a number)", name,
+            opsin_diag_at(d, file, s, "%s is %s (expected a number)", name,
                            type_name(config_setting_type(s)));
         else
-            opsin_diag_set(d, file, opsin_cfg_line(s),
+            opsin_diag_at(d, file, s,
                            "%s is %s (expected a number or a string such as \"10 %s\"%s)", name,
                            type_name(config_setting_type(s)), unit,
                            allow_open ? " or \"open\"" : "");
@@ -131,7 +162,7 @@ int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double
         return rc;
     char msg[256];
     if (opsin_param_check(pd, v, msg, sizeof msg)) {
-        opsin_diag_set(d, file, opsin_cfg_line(s), "%s", msg);
+        opsin_diag_at(d, file, s, "%s", msg);
         return OPSIN_EINVAL;
     }
     *out = v;
@@ -146,12 +177,12 @@ int opsin_cfg_string(const config_setting_t *group, const char *name, int requir
     if (!s) {
         if (!required)
             return OPSIN_OK;
-        opsin_diag_set(d, file, opsin_cfg_line(group), "missing '%s' (expected %s = \"...\";)",
+        opsin_diag_at(d, file, group, "missing '%s' (expected %s = \"...\";)",
                        name, name);
         return OPSIN_EINVAL;
     }
     if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-        opsin_diag_set(d, file, opsin_cfg_line(s), "%s is %s (expected a string)", name,
+        opsin_diag_at(d, file, s, "%s is %s (expected a string)", name,
                        type_name(config_setting_type(s)));
         return OPSIN_EINVAL;
     }
@@ -174,7 +205,7 @@ int opsin_cfg_known_keys(const config_setting_t *group, const char *const *allow
             for (const char *const *a = allowed; *a && used < sizeof list; a++)
                 used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
                                          a == allowed ? "" : ", ", *a);
-            opsin_diag_set(d, file, opsin_cfg_line(m), "unknown %s '%s' (expected one of: %s)",
+            opsin_diag_at(d, file, m, "unknown %s '%s' (expected one of: %s)",
                            what, name, list);
             return OPSIN_EINVAL;
         }

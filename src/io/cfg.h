@@ -7,6 +7,11 @@
 
 #include "core.h"
 
+/* Fills diag with "FILE:LINE: message" for setting s: FILE is the file s was read from (an
+ * @include'd one, or `file`), LINE its line. */
+void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+
 /* Reads and parses a libconfig file; on failure fills diag (unreadable file or syntax). */
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d);
 

@@ -45,7 +45,7 @@ static int check_id(const char *id, const config_setting_t *s, const char *file,
 {
     size_t n = strlen(id);
     if (n == 0 || n >= OPSIN_ID_MAX || strpbrk(id, "., \t=")) {
-        opsin_diag_set(d, file, opsin_cfg_line(s),
+        opsin_diag_at(d, file, s,
                        "bad id '%s' (expected 1 to %d characters without '.', ',', '=' or "
                        "spaces)", id, OPSIN_ID_MAX - 1);
         return OPSIN_EINVAL;
@@ -89,7 +89,7 @@ int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef
         if (pi < 0) {
             char list[400];
             param_list(m, list, sizeof list);
-            opsin_diag_set(d, file, opsin_cfg_line(s),
+            opsin_diag_at(d, file, s,
                            "unknown parameter '%s' for model %s (expected one of: %s)", name,
                            m->name, list);
             return OPSIN_EINVAL;
@@ -97,7 +97,7 @@ int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef
         const opsin_param_def *pd = &m->params[pi];
         if (pd->flags & OPSIN_P_REF) {
             if (!input_name) {
-                opsin_diag_set(d, file, opsin_cfg_line(s), "'%s' cannot be set here (expected "
+                opsin_diag_at(d, file, s, "'%s' cannot be set here (expected "
                                "it on a component of the components list)", name);
                 return OPSIN_EINVAL;
             }
@@ -152,7 +152,7 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
     const char *file = c->path, *id, *model;
     int rc;
     if (!config_setting_is_group(g)) {
-        opsin_diag_set(d, file, opsin_cfg_line(g),
+        opsin_diag_at(d, file, g,
                        "a %s must be a group (expected { id = \"...\"; model = \"...\"; })", what);
         return OPSIN_EINVAL;
     }
@@ -161,7 +161,7 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
         (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
         return rc;
     if (opsin_circuit_find(c, id) >= 0 || opsin_circuit_find_material(c, id) >= 0) {
-        opsin_diag_set(d, file, opsin_cfg_line(g),
+        opsin_diag_at(d, file, g,
                        "%s '%s' is defined twice (expected unique ids)", what, id);
         return OPSIN_EINVAL;
     }
@@ -169,7 +169,7 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
     if (!m) {
         char list[256];
         model_list(list, sizeof list);
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "model")),
+        opsin_diag_at(d, file, config_setting_get_member(g, "model"),
                        "unknown model '%s' (expected one of: %s)", model, list);
         return OPSIN_EINVAL;
     }
@@ -208,7 +208,7 @@ static int read_components(const config_setting_t *list, int have_arrays, opsin_
                            const char ***inputs, opsin_diag *d)
 {
     if (list && !config_setting_is_list(list)) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(list), "components must be a list (expected "
+        opsin_diag_at(d, c->path, list, "components must be a list (expected "
                        "components = ( { id = ...; model = ...; } );)");
         return OPSIN_EINVAL;
     }
@@ -286,12 +286,12 @@ static int read_connection(const config_setting_t *g, opsin_circuit *c, opsin_co
         return OPSIN_EINVAL;
     }
     if (kind && strcmp(kind, "current") != 0) {
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "kind")),
+        opsin_diag_at(d, file, config_setting_get_member(g, "kind"),
                        "connection kind '%s' is not supported (expected \"current\")", kind);
         return OPSIN_EINVAL;
     }
     if (shape && strcmp(shape, "rect") != 0) {
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "shape")),
+        opsin_diag_at(d, file, config_setting_get_member(g, "shape"),
                        "spike shape '%s' is not supported (expected \"rect\")", shape);
         return OPSIN_EINVAL;
     }
@@ -319,7 +319,7 @@ static int read_connections(const config_setting_t *list, opsin_circuit *c, opsi
     if (!list)
         return OPSIN_OK;
     if (!config_setting_is_list(list)) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(list),
+        opsin_diag_at(d, c->path, list,
                        "connections must be a list (expected connections = ( {...}, ... );)");
         return OPSIN_EINVAL;
     }
@@ -429,7 +429,7 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
         return OPSIN_OK;
     int rc;
     if (!config_setting_is_group(g)) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(g), "solver must be a group (expected solver "
+        opsin_diag_at(d, c->path, g, "solver must be a group (expected solver "
                        "= { rtol = 1e-6; };)");
         return OPSIN_EINVAL;
     }
@@ -455,13 +455,13 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
     if ((rc = opsin_cfg_string(g, "linear_solver", 0, &ls, c->path, d)))
         return rc;
     if (ls && strcmp(ls, "dense") != 0 && strcmp(ls, "band") != 0) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(config_setting_get_member(g, "linear_solver")),
+        opsin_diag_at(d, c->path, config_setting_get_member(g, "linear_solver"),
                        "linear_solver '%s' is unknown (expected \"dense\" or \"band\")", ls);
         return OPSIN_EINVAL;
     }
     c->band = ls && strcmp(ls, "band") == 0;
     if (c->bandwidth >= 0 && !c->band) {
-        opsin_diag_set(d, c->path, opsin_cfg_line(config_setting_get_member(g, "bandwidth")),
+        opsin_diag_at(d, c->path, config_setting_get_member(g, "bandwidth"),
                        "bandwidth applies to the banded solver only (expected linear_solver = "
                        "\"band\")");
         return OPSIN_EINVAL;

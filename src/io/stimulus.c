@@ -47,7 +47,7 @@ static int check_amplitude_key(const config_setting_t *g, const opsin_source *sr
         s = config_setting_get_member(g, optical ? "amplitude_end" : "irradiance_end");
     if (!s)
         return OPSIN_OK;
-    opsin_diag_set(d, file, opsin_cfg_line(s), "'%s' does not belong to %s %s source (expected "
+    opsin_diag_at(d, file, s, "'%s' does not belong to %s %s source (expected "
                    "'%s')", config_setting_name(s), optical ? "an" : "a", kind_names[src->kind],
                    optical ? "irradiance" : "amplitude");
     return OPSIN_EINVAL;
@@ -211,14 +211,14 @@ static int read_envelope(const config_setting_t *g, opsin_source *src, const cha
     if (!env || strcmp(env, "rect") == 0) {
         const config_setting_t *extra = f ? f : ph;
         if (extra) {
-            opsin_diag_set(d, file, opsin_cfg_line(extra), "'%s' needs a sinusoidal envelope "
+            opsin_diag_at(d, file, extra, "'%s' needs a sinusoidal envelope "
                            "(expected envelope = \"sine\"; beside it)", config_setting_name(extra));
             return OPSIN_EINVAL;
         }
         return OPSIN_OK;
     }
     if (strcmp(env, "sine") != 0) {
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "envelope")),
+        opsin_diag_at(d, file, config_setting_get_member(g, "envelope"),
                        "unknown envelope '%s' (expected \"rect\" or \"sine\")", env);
         return OPSIN_EINVAL;
     }
@@ -262,7 +262,7 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
         if (strcmp(kind, kind_names[k]) == 0)
             src->kind = k;
     if (src->kind < 0) {
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "kind")),
+        opsin_diag_at(d, file, config_setting_get_member(g, "kind"),
                        "unknown source kind '%s' (expected \"current\", \"voltage\" or "
                        "\"optical\")", kind);
         return OPSIN_EINVAL;
@@ -277,7 +277,7 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
         if ((rc = member(g, &wl, &src->wavelength, file, d)))
             return rc;
     } else if (config_setting_get_member(g, "wavelength")) {
-        opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, "wavelength")),
+        opsin_diag_at(d, file, config_setting_get_member(g, "wavelength"),
                        "wavelength belongs to optical sources only (expected kind = \"optical\")");
         return OPSIN_EINVAL;
     }
@@ -291,7 +291,7 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
     } else {
         for (const char *const *k = train_keys; *k; k++) /* a train without its start */
             if (config_setting_get_member(g, *k)) {
-                opsin_diag_set(d, file, opsin_cfg_line(config_setting_get_member(g, *k)),
+                opsin_diag_at(d, file, config_setting_get_member(g, *k),
                                "'%s' belongs to a pulse train, but source '%s' gives no start "
                                "(expected start = \"...\"; beside it, or the key inside "
                                "trains = ( {...} );)", *k, id);
@@ -300,14 +300,14 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
     }
     if (trains) {
         if (!config_setting_is_list(trains)) {
-            opsin_diag_set(d, file, opsin_cfg_line(trains), "trains must be a list (expected "
+            opsin_diag_at(d, file, trains, "trains must be a list (expected "
                            "trains = ( { start = ...; width = ...; ... } );)");
             return OPSIN_EINVAL;
         }
         for (int i = 0; i < config_setting_length(trains); i++) {
             const config_setting_t *tg = config_setting_get_elem(trains, (unsigned)i);
             if (!config_setting_is_group(tg)) {
-                opsin_diag_set(d, file, opsin_cfg_line(tg), "a train must be a group (expected "
+                opsin_diag_at(d, file, tg, "a train must be a group (expected "
                                "{ start = ...; width = ...; ... })");
                 return OPSIN_EINVAL;
             }
@@ -349,7 +349,7 @@ int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus
                                           path, diag))) {
         list = config_lookup(&cfg, "sources");
         if (list && !config_setting_is_list(list)) {
-            opsin_diag_set(diag, path, opsin_cfg_line(list), "sources must be a list (expected "
+            opsin_diag_at(diag, path, list, "sources must be a list (expected "
                            "sources = ( { id = ...; kind = ...; } );)");
             rc = OPSIN_EINVAL;
         } else if (!list || config_setting_length(list) == 0) {
