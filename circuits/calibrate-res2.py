@@ -72,11 +72,14 @@ TARGETS AND HOW EACH PARAMETER IS FIXED
         pulse removes a constant step (within 0.1 %) down to the last state
         above the floor, and then the floor clamps (x never below 0).
   noise Write noise per pulse: multiplicative (noise_w, noise_e) and
-        additive (noise_wa, noise_ea, S).  For a step s,
-            1/SNR = noise^2 + (noise_a/s)^2       (SNR = mean^2/var)
+        additive (noise_wa, noise_ea, S): an error of variance noise_a |s|
+        for a pulse that writes (or erases) s, like the shot noise of the
+        trapping events, so that a pulse writing little errs little.  For a
+        step s,
+            1/SNR = noise^2 + noise_a/s           (SNR = mean^2/var)
         The three potentiation SNRs 39/77/75 (red/green/blue, txt
         l.272-277) are fitted by linear least squares in (noise^2,
-        noise_a^2), on relative residuals, over the per-wavelength steps.
+        noise_a), on relative residuals, over the per-wavelength steps.
         A multiplicative term alone cannot fit: red (smallest step) has a
         lower SNR than green and blue, which needs the additive term.
         Depression 30/24/53: the model's SNR rises with the step size
@@ -276,9 +279,10 @@ def nonlin_half_steps(g_t):
 
 
 def lsq_noise(steps, snrs):
-    """min sum_i (SNR_i (a + b/s_i^2) - 1)^2 over a, b >= 0 (a = noise^2,
-    b = noise_a^2); relative residuals of 1/SNR.  Returns (a, b)."""
-    rows = [(t, t / s ** 2) for s, t in zip(steps, snrs)]
+    """min sum_i (SNR_i (a + b/s_i) - 1)^2 over a, b >= 0 (a = noise^2,
+    b = noise_a, the additive variance per siemens written); relative
+    residuals of 1/SNR.  Returns (a, b)."""
+    rows = [(t, t / s) for s, t in zip(steps, snrs)]
 
     def cost(a, b):
         return sum((r0 * a + r1 * b - 1.0) ** 2 for r0, r1 in rows)
@@ -300,7 +304,7 @@ def lsq_noise(steps, snrs):
 
 
 def snr_model(s, a, b):
-    return 1.0 / (a + b / s ** 2)
+    return 1.0 / (a + b / s)
 
 
 def fmt(v):
@@ -437,15 +441,14 @@ def main():
     a_w, b_w = lsq_noise(s_list, [SNR_P[k] for k in ks])
     a3, b3 = lsq_noise(s_list, [SNR_D[k] for k in ks])
     a_e, b_e = lsq_noise([step[623], step[445]], [SNR_D[623], SNR_D[445]])
-    print("== write noise (least squares on 1/SNR = noise^2 + (noise_a/step)^2)")
-    print("  potentiation: noise_w = %.5f, noise_wa = %s S" % (math.sqrt(a_w),
-                                                               fmt(math.sqrt(b_w))))
+    print("== write noise (least squares on 1/SNR = noise^2 + noise_a/step)")
+    print("  potentiation: noise_w = %.5f, noise_wa = %s S" % (math.sqrt(a_w), fmt(b_w)))
     for k in ks:
         m = snr_model(step[k], a_w, b_w)
         print("    %d nm: model %.2f, paper %g (%+.1f %%)" % (k, m, SNR_P[k],
                                                           100 * (m / SNR_P[k] - 1)))
     print("  depression, three-point least squares (NOT adopted): noise_e = %.5f, "
-          "noise_ea = %s S" % (math.sqrt(a3), fmt(math.sqrt(b3))))
+          "noise_ea = %s S" % (math.sqrt(a3), fmt(b3)))
     for k in ks:
         m = snr_model(step[k], a3, b3)
         print("    %d nm: model %.2f, paper %g (%+.1f %%)" % (k, m, SNR_D[k],
@@ -453,7 +456,7 @@ def main():
     print("  model SNR rises with the step and s_red < s_green < s_blue, but the paper's "
           "green (24) < red (30): green depression is out of reach of any noise pair")
     print("  depression, adopted (red and blue, exact): noise_e = %.5f, noise_ea = %s S" %
-          (math.sqrt(a_e), fmt(math.sqrt(b_e))))
+          (math.sqrt(a_e), fmt(b_e)))
     for k in ks:
         m = snr_model(step[k], a_e, b_e)
         print("    %d nm: model %.2f, paper %g (%+.1f %%)%s" %
@@ -462,8 +465,8 @@ def main():
     for k in (623, 445):
         if abs(snr_model(step[k], a_e, b_e) / SNR_D[k] - 1) > 1e-6:
             ok = False
-    noise_w, noise_wa = math.sqrt(a_w), math.sqrt(b_w)
-    noise_e, noise_ea = math.sqrt(a_e), math.sqrt(b_e)
+    noise_w, noise_wa = math.sqrt(a_w), b_w
+    noise_e, noise_ea = math.sqrt(a_e), b_e
 
     # ---- protocol numbers ----------------------------------------------------
     walk = max(math.sqrt(SAW_STEPS * (1 / snr_model(step[k], a_w, b_w) +

@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "testutil.h"
 
@@ -21,47 +20,17 @@ static const char red_all[] =
     "  start = \"0.1 s\"; width = \"0.1 s\"; period = \"0.2 s\"; count = 5;\n"
     "  irradiance = \"65 mW/cm2\"; });\n";
 
-/* Map rows are every cell of every array at t_end; cells in the map's order. */
+/* The first output of every cell at t_end (row by row). */
 typedef struct map_rows {
     double v[64];
     size_t n;
 } map_rows;
 
-static int on_map(void *ctx, double t, const char *array, size_t row, size_t col, double value,
-                  const char *unit)
-{
-    map_rows *m = ctx;
-    (void)t;
-    (void)array;
-    ck_assert_str_eq(unit, "S");
-    ck_assert_uint_eq(row * 4 + col, m->n);
-    m->v[m->n++] = value;
-    return 0;
-}
-
 static void run_map(const char *circuit, const char *stim, double t_end, map_rows *m,
                     opsin_stats *st)
 {
-    opsin_diag d = {""};
-    opsin_circuit *c = NULL;
-    opsin_stimulus *s = NULL;
-    opsin_sim *sim = NULL;
     const char *cp = tu_write_temp(0, circuit), *sp = tu_write_temp(1, stim);
-    ck_assert_msg(opsin_circuit_load(cp, &c, &d) == OPSIN_OK, "%s", d.msg);
-    ck_assert_msg(opsin_stimulus_load(sp, c, &s, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_run_opts o = opsin_run_opts_default(c, s);
-    double at = t_end;
-    o.t_end = t_end;
-    o.map_times = &at;
-    o.nmap_times = 1;
-    ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
-    memset(m, 0, sizeof *m);
-    opsin_sink sink = {NULL, NULL, NULL, on_map, m};
-    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_sim_stats(sim, st);
-    opsin_sim_free(sim);
-    opsin_stimulus_free(s);
-    opsin_circuit_free(c);
+    tu_run_map(cp, sp, t_end, t_end, m->v, 64, &m->n, st);
     remove(cp);
     remove(sp);
 }

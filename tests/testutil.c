@@ -45,14 +45,37 @@ static int on_row(void *ctx, double t, const double *v, size_t n)
 static int on_spike(void *ctx, double t, const char *neuron)
 {
     trace *tr = ctx;
-    (void)neuron;
     if (tr->nspikes == tr->spike_cap) {
         tr->spike_cap = tr->spike_cap ? 2 * tr->spike_cap : 256;
         tr->spike_t = realloc(tr->spike_t, tr->spike_cap * sizeof *tr->spike_t);
-        ck_assert_ptr_nonnull(tr->spike_t);
+        tr->spike_who = realloc(tr->spike_who, tr->spike_cap * sizeof *tr->spike_who);
+        ck_assert(tr->spike_t && tr->spike_who);
     }
+    size_t k = 0;
+    while (k < tr->nnames && strcmp(tr->spike_names[k], neuron) != 0)
+        k++;
+    if (k == tr->nnames) {
+        ck_assert_uint_lt(tr->nnames, 8);
+        snprintf(tr->spike_names[tr->nnames++], sizeof tr->spike_names[0], "%s", neuron);
+    }
+    tr->spike_who[tr->nspikes] = (unsigned char)k;
     tr->spike_t[tr->nspikes++] = t;
     return 0;
+}
+
+double tu_mean_isi(const trace *tr, const char *neuron, double t0, double t1)
+{
+    double first = NAN, last = NAN;
+    size_t n = 0;
+    for (size_t i = 0; i < tr->nspikes; i++) {
+        if (strcmp(tr->spike_names[tr->spike_who[i]], neuron) != 0 || tr->spike_t[i] < t0 ||
+            tr->spike_t[i] > t1)
+            continue;
+        if (n++ == 0)
+            first = tr->spike_t[i];
+        last = tr->spike_t[i];
+    }
+    return n >= 2 ? (last - first) / (double)(n - 1) : NAN;
 }
 
 void tu_run_files(trace *tr, const char *cpath, const char *spath, double t_end, double dt_out,
@@ -111,11 +134,55 @@ void tu_run_stim(trace *tr, const char *cpath, const char *stimulus, double t_en
     unlink(spath);
 }
 
+typedef struct map_ctx {
+    double *values;
+    size_t max, n;
+} map_ctx;
+
+static int on_map(void *ctx, double t, const char *array, size_t row, size_t col, double value,
+                  const char *unit)
+{
+    map_ctx *m = ctx;
+    (void)t;
+    (void)array;
+    (void)row;
+    (void)col;
+    (void)unit;
+    ck_assert_uint_lt(m->n, m->max);
+    m->values[m->n++] = value;
+    return 0;
+}
+
+void tu_run_map(const char *cpath, const char *spath, double t_end, double map_time,
+                double *values, size_t max, size_t *n, opsin_stats *stats)
+{
+    opsin_diag d = {""};
+    opsin_circuit *c = NULL;
+    opsin_stimulus *s = NULL;
+    opsin_sim *sim = NULL;
+    ck_assert_msg(opsin_circuit_load(cpath, &c, &d) == OPSIN_OK, "%s", d.msg);
+    ck_assert_msg(opsin_stimulus_load(spath, c, &s, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_run_opts o = opsin_run_opts_default(c, s);
+    o.t_end = t_end;
+    o.map_times = &map_time;
+    o.nmap_times = 1;
+    ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    map_ctx m = {values, max, 0};
+    opsin_sink sink = {NULL, NULL, NULL, on_map, &m};
+    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sim_stats(sim, stats);
+    *n = m.n;
+    opsin_sim_free(sim);
+    opsin_stimulus_free(s);
+    opsin_circuit_free(c);
+}
+
 void tu_free(trace *tr)
 {
     free(tr->t);
     free(tr->v);
     free(tr->spike_t);
+    free(tr->spike_who);
     memset(tr, 0, sizeof *tr);
 }
 

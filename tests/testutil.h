@@ -11,7 +11,9 @@ typedef struct trace {
     double *t;    /* nrows times */
     double *v;    /* nrows x ncols values */
     double *spike_t;
-    size_t nspikes, spike_cap;
+    unsigned char *spike_who; /* index into spike_names of each spike's neuron */
+    char spike_names[8][64];
+    size_t nspikes, spike_cap, nnames;
     opsin_stats stats;
     double energy[8];
     size_t nenergy;
@@ -33,6 +35,14 @@ void tu_run_files(trace *tr, const char *circuit, const char *stimulus, double t
 /* Circuit from a file, stimulus from text. */
 void tu_run_stim(trace *tr, const char *circuit_path, const char *stimulus, double t_end,
                  double dt_out, const char *probes, const char *const *sets);
+
+/* Runs circuit and stimulus files to t_end and collects every array cell's first output at
+ * map_time, row by row (at most max values; *n gets the count); *stats the run statistics. */
+void tu_run_map(const char *circuit_path, const char *stimulus_path, double t_end,
+                double map_time, double *values, size_t max, size_t *n, opsin_stats *stats);
+
+/* Mean interval between the spikes of `neuron` in [t0, t1] (NAN if fewer than two). */
+double tu_mean_isi(const trace *tr, const char *neuron, double t0, double t1);
 
 void tu_free(trace *tr);
 

@@ -10,7 +10,9 @@
  *                                                         eta_ex (E - Eg) well above it
  *   F    = sum over optical drives of P lambda/(h c) eta  absorbed photon flux (1/(m2 s))
  *   g    = k_n d sigma F + k_p max(0, V - V_p)            generation (1/s); k_n: this pulse's
- *                                                         write noise, d: device variability
+ *                                                         write noise, d: device variability;
+ *                                                         each pulse also ends with an error
+ *                                                         N(0, noise_wa |dG|) on what it wrote
  *   c    = n (1 - x) / tau_c                              capture into empty traps
  *   e    = k_e max(0, V - V_e) / (x + x_e)                gate erase rate (1/s) above V_e:
  *                                                         removes k_e max(0, V - V_e) x/(x+x_e)
@@ -97,9 +99,10 @@ static const opsin_param_def params[NP] = {
                    "relative std of each optical or electrical write pulse's generation"},
     [P_NOISE_E] = {"noise_e", "", 0, 0, 10, 0, "relative std of each erase pulse's rate"},
     [P_NOISE_WA] = {"noise_wa", "S", 0, 0, INFINITY, 0,
-                    "std of an additive conductance error left by each write pulse"},
+                    "additive write error: its variance per siemens written (std = "
+                    "sqrt(noise_wa |dG|), shot-noise-like)"},
     [P_NOISE_EA] = {"noise_ea", "S", 0, 0, INFINITY, 0,
-                    "std of an additive conductance error left by each erase pulse"},
+                    "additive erase error: its variance per siemens erased"},
     [P_D2D] = {"d2d", "", 0, 0, 10, 0,
                "device-to-device relative std of sigma and k_p (lognormal, per device)"},
     [P_AREA] = {"area", "m2", 0, 0, INFINITY, 0, "illuminated area (optical energy)"},
@@ -126,7 +129,7 @@ static const opsin_var_def outputs[] = {
 };
 
 /* Per-component values drawn from the generator. */
-enum { AUX_WRITE, AUX_ERASE, AUX_D2D };
+enum { AUX_WRITE, AUX_ERASE, AUX_D2D, AUX_X_ON };
 
 /* Absorbed photons per incident photon at a wavelength: Urbach tail below the gap, rising
  * with the excess energy above it (so that blue writes faster than red at equal power). */
@@ -251,26 +254,32 @@ static int pulse_kind(const opsin_comp *c, const opsin_drive *dv, double level)
     return p[P_KP] > 0 && level > p[P_VP] ? PULSE_WRITE : PULSE_NONE;
 }
 
-/* Moves the occupancy by a conductance error of standard deviation std (S), shared among
- * the release modes by their weights, never below empty. */
-static void additive_error(opsin_comp *c, double std, double *y)
+/* Moves the occupancy by a conductance error whose variance is `variance` (S) per siemens the
+ * pulse wrote or erased (the change of occupancy since it started), like the shot noise of the
+ * trapping events: a pulse that writes little errs little.  Shared among the release modes by
+ * their weights, never below empty. */
+static void additive_error(opsin_comp *c, double variance, double *y)
 {
     const double *p = c->p;
     double slope = p[P_SIGN] > 0 ? p[P_GT] : p[P_G0] * (1.0 - p[P_R0]); /* dG/dx */
-    if (!(std > 0) || !(slope > 0))
+    double x = y[c->y_off + S_M1] + y[c->y_off + S_M2] + y[c->y_off + S_M3];
+    double dG = slope * fabs(x - c->aux[AUX_X_ON]);
+    if (!(variance > 0) || !(slope > 0) || !(dG > 0))
         return;
-    double dx = gsl_ran_gaussian(c->rng, std / slope);
+    double dx = gsl_ran_gaussian(c->rng, sqrt(variance * dG) / slope);
     for (size_t k = 0; k < 3; k++)
         y[c->y_off + S_M1 + k] = fmax(0.0, y[c->y_off + S_M1 + k] + p[P_W1 + k] * dx);
 }
 
 /* Write noise: each write or erase pulse draws its own efficiency when it starts
- * (cycle-to-cycle), and leaves an additive error when it ends. */
+ * (cycle-to-cycle), and leaves an additive error, scaled to what it wrote, when it ends. */
 static void on_drive(opsin_comp *c, size_t drive, int on, double amplitude, double t, double *y)
 {
     (void)t;
     const double *p = c->p;
     int kind = pulse_kind(c, &c->drives[drive], amplitude);
+    if (on && kind != PULSE_NONE) /* where the pulse starts, for its additive error */
+        c->aux[AUX_X_ON] = y[c->y_off + S_M1] + y[c->y_off + S_M2] + y[c->y_off + S_M3];
     if (on && kind == PULSE_WRITE && p[P_NOISE_W] > 0)
         c->aux[AUX_WRITE] = fmax(0.0, 1.0 + gsl_ran_gaussian(c->rng, p[P_NOISE_W]));
     else if (on && kind == PULSE_ERASE && p[P_NOISE_E] > 0)
