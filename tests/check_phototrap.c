@@ -92,6 +92,29 @@ START_TEST(test_absorption_edge)
 }
 END_TEST
 
+/* Two sources of different wavelength on one device add: with capture off the free carriers
+ * are linear in the generation, so both together give the sum of each alone. */
+START_TEST(test_two_wavelengths_add)
+{
+    static const char both[] =
+        "sources = ({ id = \"b\"; kind = \"optical\"; wavelength = \"445 nm\"; targets = [\"d\"];\n"
+        "  start = \"10 ms\"; width = \"100 ms\"; irradiance = \"5 mW/cm2\"; },\n"
+        " { id = \"r\"; kind = \"optical\"; wavelength = \"623 nm\"; targets = [\"d\"];\n"
+        "  start = \"10 ms\"; width = \"100 ms\"; irradiance = \"5 mW/cm2\"; });\n";
+    char one[512];
+    double n[3];
+    for (int k = 0; k < 3; k++) {
+        trace tr;
+        snprintf(one, sizeof one, one_pulse, k == 0 ? "445 nm" : "623 nm");
+        tu_run(&tr, device, k < 2 ? one : both, 0.2, 1e-3, NULL, NULL);
+        n[k] = tu_before(&tr, C_N, 110e-3);
+        tu_free(&tr);
+    }
+    ck_assert_msg(close_rel(n[2], n[0] + n[1], REL), "%.12g vs %.12g", n[2], n[0] + n[1]);
+    ck_assert(n[1] > 0.01 * n[0]); /* 623 nm is above this 1.8 eV gap: both contribute */
+}
+END_TEST
+
 /* Trapped carriers, once the free ones are gone, release as exp(-t/tau1). */
 START_TEST(test_release)
 {
@@ -224,6 +247,7 @@ static Suite *phototrap_suite(void)
     TCase *tc = tcase_create("closed forms");
     tcase_add_test(tc, test_generation);
     tcase_add_test(tc, test_absorption_edge);
+    tcase_add_test(tc, test_two_wavelengths_add);
     tcase_add_test(tc, test_release);
     tcase_add_test(tc, test_zero_order_erase);
     tcase_add_test(tc, test_uv_reset);
