@@ -239,50 +239,22 @@ START_TEST(test_ltp_ltd)
 }
 END_TEST
 
-static int no_header(void *ctx, size_t n, const char *const *names, const char *const *units)
-{
-    (void)ctx;
-    (void)n;
-    (void)names;
-    (void)units;
-    return 0;
-}
-
-static int no_row(void *ctx, double t, const double *v, size_t n)
-{
-    (void)ctx;
-    (void)t;
-    (void)v;
-    (void)n;
-    return 0;
-}
-
 /* Energy report (opsin_sim_energy) of bpcds-energy.cfg: the two light spikes and the sum of
  * the ten sources that build the gate ramp. */
 START_TEST(test_energy)
 {
-    opsin_diag d = {""};
-    opsin_circuit *c = NULL;
-    opsin_stimulus *s = NULL;
-    opsin_sim *sim = NULL;
-    ck_assert_msg(opsin_circuit_load(BPCDS, &c, &d) == OPSIN_OK, "%s", d.msg);
-    ck_assert_msg(opsin_stimulus_load(STIM("energy"), c, &s, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_run_opts o = opsin_run_opts_default(c, s);
-    ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_sink sink = {no_header, no_row, NULL, NULL, NULL};
-    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
+    trace tr;
+    tu_run_files(&tr, BPCDS, STIM("energy"), 0, -1, NULL, NULL);
     double e1 = NAN, e2 = NAN, eg = 0.0;
     int ngate = 0;
-    for (size_t i = 0; i < opsin_sim_nsources(sim); i++) {
-        const char *name;
-        double j;
-        ck_assert(opsin_sim_energy(sim, i, &name, &j) == OPSIN_OK);
+    for (size_t i = 0; i < tr.nenergy; i++) {
+        const char *name = tr.energy_name[i];
         if (strcmp(name, "light1") == 0)
-            e1 = j;
+            e1 = tr.energy[i];
         else if (strcmp(name, "light2") == 0)
-            e2 = j;
+            e2 = tr.energy[i];
         else if (name[0] == 'E') {
-            eg += j;
+            eg += tr.energy[i];
             ngate++;
         }
     }
@@ -292,9 +264,7 @@ START_TEST(test_energy)
     ck_assert_msg(fabs(rel(e1, PAPER_E1)) <= TOL_ENERGY, "light 1: %g J", e1);
     ck_assert_msg(fabs(rel(e2, PAPER_E2)) <= TOL_ENERGY, "light 2: %g J", e2);
     ck_assert_msg(fabs(rel(eg, PAPER_EG)) <= TOL_ENERGY, "gate: %g J", eg);
-    opsin_sim_free(sim);
-    opsin_stimulus_free(s);
-    opsin_circuit_free(c);
+    tu_free(&tr);
 }
 END_TEST
 

@@ -51,63 +51,20 @@
 static const char *const quiet[] = {"pen.noise_w=0", "pen.noise_wa=0", "pen.noise_e=0",
                                     "pen.noise_ea=0", NULL};
 
-/* Row collectors (testutil's are private to it). */
-static int on_header(void *ctx, size_t n, const char *const *names, const char *const *units)
-{
-    (void)names;
-    (void)units;
-    ((trace *)ctx)->ncols = n;
-    return 0;
-}
-
-/* Keeps every row: both sides of each pulse edge. */
-static int on_row(void *ctx, double t, const double *v, size_t n)
-{
-    trace *tr = ctx;
-    if (tr->nrows == tr->cap) {
-        tr->cap = tr->cap ? 2 * tr->cap : 4096;
-        tr->t = realloc(tr->t, tr->cap * sizeof *tr->t);
-        tr->v = realloc(tr->v, tr->cap * n * sizeof *tr->v);
-        ck_assert(tr->t && tr->v);
-    }
-    tr->t[tr->nrows] = t;
-    memcpy(tr->v + tr->nrows * n, v, n * sizeof *v);
-    tr->nrows++;
-    return 0;
-}
-
-/* tu_run_files with a seed (the noise depends on it), rows at the events only, and two lists
- * of ID.PARAM=VALUE overrides. */
+/* tu_run_seeded with rows at the events only and two lists of ID.PARAM=VALUE overrides. */
 static void run_seeded(trace *tr, const char *cpath, const char *spath, unsigned long seed,
                        const char *probes, const char *const *sets, const char *const *sets2)
 {
-    opsin_diag d = {""};
-    opsin_circuit *c = NULL;
-    opsin_stimulus *s = NULL;
-    opsin_sim *sim = NULL;
-    memset(tr, 0, sizeof *tr);
-    ck_assert_msg(opsin_circuit_load(cpath, &c, &d) == OPSIN_OK, "%s", d.msg);
+    const char *all[32];
+    size_t n = 0;
     const char *const *lists[2] = {sets, sets2};
     for (int l = 0; l < 2; l++)
         for (const char *const *kv = lists[l]; kv && *kv; kv++) {
-            char key[128];
-            const char *eq = strchr(*kv, '=');
-            ck_assert_ptr_nonnull(eq);
-            snprintf(key, sizeof key, "%.*s", (int)(eq - *kv), *kv);
-            ck_assert_msg(opsin_circuit_set(c, key, eq + 1, &d) == OPSIN_OK, "%s", d.msg);
+            ck_assert_uint_lt(n, 31);
+            all[n++] = *kv;
         }
-    ck_assert_msg(opsin_stimulus_load(spath, c, &s, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_run_opts o = opsin_run_opts_default(c, s);
-    o.dt_out = o.t_end;
-    o.seed = seed;
-    o.probes = probes;
-    ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_sink sink = {on_header, on_row, NULL, NULL, tr};
-    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
-    opsin_sim_stats(sim, &tr->stats);
-    opsin_sim_free(sim);
-    opsin_stimulus_free(s);
-    opsin_circuit_free(c);
+    all[n] = NULL;
+    tu_run_seeded(tr, cpath, spath, 0, -1, probes, all, seed);
 }
 
 /* Value of the last row. */

@@ -81,6 +81,13 @@ double tu_mean_isi(const trace *tr, const char *neuron, double t0, double t1)
 void tu_run_files(trace *tr, const char *cpath, const char *spath, double t_end, double dt_out,
                   const char *probes, const char *const *sets)
 {
+    tu_run_seeded(tr, cpath, spath, t_end, dt_out, probes, sets, 1);
+}
+
+void tu_run_seeded(trace *tr, const char *cpath, const char *spath, double t_end,
+                   double dt_out, const char *probes, const char *const *sets,
+                   unsigned long seed)
+{
     opsin_diag d = {""};
     opsin_circuit *c = NULL;
     opsin_stimulus *s = NULL;
@@ -99,16 +106,19 @@ void tu_run_files(trace *tr, const char *cpath, const char *spath, double t_end,
     opsin_run_opts o = opsin_run_opts_default(c, s);
     if (t_end > 0)
         o.t_end = t_end;
-    o.dt_out = dt_out;
+    o.dt_out = dt_out < 0 ? o.t_end : dt_out;
     o.probes = probes;
+    o.seed = seed;
     ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
     opsin_sink sink = {on_header, on_row, on_spike, NULL, tr};
     ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
     opsin_sim_stats(sim, &tr->stats);
     tr->nenergy = opsin_sim_nsources(sim);
-    for (size_t i = 0; i < tr->nenergy && i < 8; i++) {
+    ck_assert_uint_le(tr->nenergy, 16);
+    for (size_t i = 0; i < tr->nenergy; i++) {
         const char *name;
         opsin_sim_energy(sim, i, &name, &tr->energy[i]);
+        snprintf(tr->energy_name[i], sizeof tr->energy_name[i], "%s", name);
     }
     opsin_sim_free(sim);
     opsin_stimulus_free(s);

@@ -15,7 +15,8 @@ typedef struct trace {
     char spike_names[8][64];
     size_t nspikes, spike_cap, nnames;
     opsin_stats stats;
-    double energy[8];
+    double energy[16];         /* J, per source (opsin_sim_energy order) */
+    char energy_name[16][64];
     size_t nenergy;
 } trace;
 
@@ -31,6 +32,12 @@ void tu_run(trace *tr, const char *circuit, const char *stimulus, double t_end, 
 /* Same with circuit and stimulus paths (relative to the source tree). */
 void tu_run_files(trace *tr, const char *circuit, const char *stimulus, double t_end,
                   double dt_out, const char *probes, const char *const *sets);
+
+/* Same with a seed; t_end <= 0 takes the files' t_end, dt_out < 0 writes rows at the events
+ * and t_end only. */
+void tu_run_seeded(trace *tr, const char *circuit, const char *stimulus, double t_end,
+                   double dt_out, const char *probes, const char *const *sets,
+                   unsigned long seed);
 
 /* Circuit from a file, stimulus from text. */
 void tu_run_stim(trace *tr, const char *circuit_path, const char *stimulus, double t_end,
