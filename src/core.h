@@ -81,18 +81,22 @@ int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **o
 
 enum opsin_source_kind { OPSIN_SRC_CURRENT, OPSIN_SRC_VOLTAGE, OPSIN_SRC_OPTICAL };
 
+/* One pulse: its value is amplitude + slope (t - start) inside [start, start + width). */
 typedef struct opsin_pulse {
     double start, width, amplitude; /* s, s, A | V | W/m2 */
+    double slope;                   /* A/s | V/s | W/m2/s */
 } opsin_pulse;
 
-/* Shape multiplying a source's level inside each pulse: rectangular (none) or a raised
- * sinusoid (1 + sin(2 pi f (t - pulse start) + phase))/2, which swings between 0 and 1. */
-enum opsin_envelope_kind { OPSIN_ENV_RECT, OPSIN_ENV_SINE };
+/* Shape multiplying a source's value inside each pulse: rectangular (none), a raised
+ * sinusoid (1 + sin(2 pi f (t - pulse start) + phase))/2 swinging between 0 and 1, or an
+ * exponential decay exp(-(t - pulse start)/tau). */
+enum opsin_envelope_kind { OPSIN_ENV_RECT, OPSIN_ENV_SINE, OPSIN_ENV_EXP };
 
 typedef struct opsin_envelope {
     int kind;
     double frequency; /* Hz */
     double phase;     /* rad */
+    double tau;       /* s */
 } opsin_envelope;
 
 typedef struct opsin_source {
@@ -121,12 +125,13 @@ typedef struct opsin_drive {
     int kind;            /* enum opsin_source_kind: what `level` measures */
     double wavelength;   /* m, optical drives */
     const double *level; /* A | V | W/m2, owned by the sim, changed only at events */
+    const double *slope; /* its rate of change inside the current pulse, per s */
     const opsin_envelope *env; /* NULL: rectangular */
     const double *t_on;  /* start of the current pulse (for the envelope's phase) */
     size_t energy_y;     /* index of this drive's energy state in the island vector */
 } opsin_drive;
 
-/* The drive's value at t: level times the envelope (t inside the current pulse). */
+/* The drive's value at t: (level + slope (t - pulse start)) times the envelope. */
 double opsin_drive_value(const opsin_drive *dv, double t);
 
 typedef struct opsin_comp {

@@ -185,6 +185,49 @@ START_TEST(test_sine_envelope)
 }
 END_TEST
 
+/* A sloped pulse then an exponential one into a pure capacitor:
+ * v = (a x + b x^2/2)/C during the ramp, then + A tau (1 - exp(-x/tau))/C. */
+START_TEST(test_slope_and_exp_envelope)
+{
+    static const char cap[] =
+        "components = ({ id = \"c\"; model = \"supercap\"; C1 = \"10 uF\"; R_d = 1e18; });\n"
+        "probes = [\"c.v\", \"c.i\"];\nsolver = { rtol = 1e-10; };\n";
+    static const char stim[] =
+        "sources = ({ id = \"ramp\"; kind = \"current\"; targets = [\"c\"]; start = \"1 ms\";\n"
+        " width = \"10 ms\"; amplitude = \"1 mA\"; slope = \"-50 mA/s\"; },\n"
+        " { id = \"tail\"; kind = \"current\"; targets = [\"c\"]; start = \"11 ms\";\n"
+        " width = \"20 ms\"; amplitude = \"-0.4 mA\"; envelope = \"exp\"; tau = \"4 ms\"; });\n";
+    const double C = 10e-6, a = 1e-3, b = -50e-3, A = -0.4e-3, tau = 4e-3;
+    trace tr;
+    tu_run(&tr, cap, stim, 40e-3, 0.5e-3, NULL, NULL);
+    double v_ramp = (a * 10e-3 + b * 10e-3 * 10e-3 / 2) / C;
+    size_t checked = 0;
+    for (size_t i = 0; i < tr.nrows; i++) {
+        double t = tr.t[i], want, I;
+        if (t <= 1e-3)
+            continue;
+        if (t < 11e-3) {
+            double x = t - 1e-3;
+            want = (a * x + b * x * x / 2) / C;
+            I = a + b * x;
+        } else {
+            double x = fmin(t, 31e-3) - 11e-3;
+            want = v_ramp + A * tau * (1 - exp(-x / tau)) / C;
+            I = t < 31e-3 ? A * exp(-x / tau) : 0.0;
+        }
+        if (i + 1 < tr.nrows && tr.t[i + 1] == t)
+            continue; /* left side of an edge */
+        ck_assert_msg(close_rel(tr.v[i * 2], want, REL), "t=%g: %.12g vs %.12g", t,
+                      tr.v[i * 2], want);
+        ck_assert_msg(fabs(tr.v[i * 2 + 1] - I) <= 1e-12 * 1e-3, "t=%g: I %.12g vs %.12g", t,
+                      tr.v[i * 2 + 1], I);
+        checked++;
+    }
+    ck_assert_uint_gt(checked, 50);
+    tu_free(&tr);
+}
+END_TEST
+
 /* ---- lif firing rate ------------------------------------------------------------------- */
 
 static const char lif_circuit[] =
@@ -367,6 +410,7 @@ static Suite *models_suite(void)
     tcase_add_test(sc, test_both_sides_of_edges);
     tcase_add_test(sc, test_energy_closed_form);
     tcase_add_test(sc, test_sine_envelope);
+    tcase_add_test(sc, test_slope_and_exp_envelope);
     suite_add_tcase(s, sc);
     TCase *lif = tcase_create("lif");
     tcase_add_loop_test(lif, test_lif_rate, 0, 7);

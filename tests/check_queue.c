@@ -6,7 +6,7 @@
 
 static opsin_event ev(double t, int kind, size_t index)
 {
-    opsin_event e = {t, kind, 0, 0, index, 0.0, 0};
+    opsin_event e = {t, kind, 0, 0, index, 0.0, 0.0, 0};
     return e;
 }
 

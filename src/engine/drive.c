@@ -5,11 +5,17 @@
 
 double opsin_drive_value(const opsin_drive *dv, double t)
 {
-    double v = *dv->level;
-    if (!dv->env || dv->env->kind == OPSIN_ENV_RECT || v == 0.0)
+    double v = *dv->level, dt = t - *dv->t_on;
+    if (dv->slope && *dv->slope != 0.0)
+        v += *dv->slope * dt;
+    if (!dv->env || v == 0.0)
         return v;
-    double x = 2.0 * M_PI * dv->env->frequency * (t - *dv->t_on) + dv->env->phase;
-    return v * 0.5 * (1.0 + sin(x));
+    switch (dv->env->kind) {
+    case OPSIN_ENV_SINE:
+        return v * 0.5 * (1.0 + sin(2.0 * M_PI * dv->env->frequency * dt + dv->env->phase));
+    case OPSIN_ENV_EXP: return v * exp(-dt / dv->env->tau);
+    default: return v;
+    }
 }
 
 /* Sum of the values of one kind of drive. */

@@ -26,6 +26,7 @@ typedef struct opsin_event {
     size_t island;
     size_t index;       /* component (WAKE, SPIKE) or drive level (ON, OFF) */
     double value;       /* level change of ON/OFF */
+    double slope;       /* change of the level's slope (per s) of ON/OFF */
     unsigned long gen;  /* SPIKE: island generation when found; stale if it changed */
 } opsin_event;
 

@@ -35,6 +35,7 @@ struct opsin_sim {
     size_t nisl;
     double *levels;     /* one per drive */
     double *t_on;       /* one per drive: start of its current pulse */
+    double *slopes;     /* one per drive: rate of change of its level, per s */
     drive_info *dinfo;  /* one per drive */
     size_t ndrives;
     opsin_probe *probes;
@@ -106,8 +107,9 @@ static int build_drives(opsin_sim *s)
     s->ndrives = n;
     s->levels = calloc(n ? n : 1, sizeof *s->levels);
     s->t_on = calloc(n ? n : 1, sizeof *s->t_on);
+    s->slopes = calloc(n ? n : 1, sizeof *s->slopes);
     s->dinfo = calloc(n ? n : 1, sizeof *s->dinfo);
-    if (!s->levels || !s->t_on || !s->dinfo) {
+    if (!s->levels || !s->t_on || !s->slopes || !s->dinfo) {
         free(count);
         return OPSIN_ENOMEM;
     }
@@ -134,6 +136,7 @@ static int build_drives(opsin_sim *s)
         s->dinfo[d].slot = cp->ndrives++;
         dv->level = &s->levels[d];
         dv->t_on = &s->t_on[d];
+        dv->slope = &s->slopes[d];
         dv->kind = OPSIN_SRC_CURRENT; /* spike connections drive currents */
         if (!s->dinfo[d].is_conn) {
             const opsin_source *src = &s->st->sources[s->dinfo[d].owner];
@@ -243,8 +246,9 @@ static int queue_stimulus(opsin_sim *s)
             const opsin_pulse *p = &src->pulses[k];
             if (p->start > s->o.t_end)
                 break;
-            opsin_event on = {p->start, OPSIN_EV_ON, 0, isl, d, p->amplitude, 0};
-            opsin_event off = {p->start + p->width, OPSIN_EV_OFF, 0, isl, d, -p->amplitude, 0};
+            opsin_event on = {p->start, OPSIN_EV_ON, 0, isl, d, p->amplitude, p->slope, 0};
+            opsin_event off = {p->start + p->width, OPSIN_EV_OFF, 0, isl, d, -p->amplitude,
+                               -p->slope, 0};
             if (push(s, on) || push(s, off))
                 return OPSIN_ENOMEM;
         }
@@ -342,6 +346,7 @@ void opsin_sim_free(opsin_sim *s)
     free(s->comps);
     free(s->levels);
     free(s->t_on);
+    free(s->slopes);
     free(s->dinfo);
     free(s->spiking);
     free(s->dirty);
@@ -385,7 +390,7 @@ static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
             for (size_t r = 0; r < c->def->model->nroots; r++) {
                 if (lag->rootsfound[c->root_off + r] <= 0)
                     continue;
-                opsin_event ev = {root, OPSIN_EV_SPIKE, 0, il, (size_t)(c - s->comps), 0,
+                opsin_event ev = {root, OPSIN_EV_SPIKE, 0, il, (size_t)(c - s->comps), 0, 0,
                                   lag->gen};
                 if (push(s, ev))
                     return OPSIN_ENOMEM;
@@ -428,8 +433,8 @@ static int deliver_spike(opsin_sim *s, size_t ci, double T, const opsin_sink *si
             continue;
         size_t isl = s->comps[cn->to].island;
         double t_on = T + cn->delay;
-        opsin_event on = {t_on, OPSIN_EV_ON, 0, isl, dr, cn->amplitude, 0};
-        opsin_event off = {t_on + cn->width, OPSIN_EV_OFF, 0, isl, dr, -cn->amplitude, 0};
+        opsin_event on = {t_on, OPSIN_EV_ON, 0, isl, dr, cn->amplitude, 0, 0};
+        opsin_event off = {t_on + cn->width, OPSIN_EV_OFF, 0, isl, dr, -cn->amplitude, 0, 0};
         if (push(s, on) || push(s, off))
             return OPSIN_ENOMEM;
     }
@@ -465,6 +470,7 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
     case OPSIN_EV_ON:
     case OPSIN_EV_OFF: {
         s->levels[ev->index] += ev->value;
+        s->slopes[ev->index] += ev->slope;
         if (ev->kind == OPSIN_EV_ON)
             s->t_on[ev->index] = ev->t;
         opsin_comp *c = &s->comps[s->dinfo[ev->index].comp];
@@ -480,7 +486,7 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
         opsin_comp *c = &s->comps[ev->index];
         opsin_root_action a = c->def->model->on_root(c, ev->t, y);
         if (a.wake_at > ev->t) {
-            opsin_event w = {a.wake_at, OPSIN_EV_WAKE, 0, ev->island, ev->index, 0, 0};
+            opsin_event w = {a.wake_at, OPSIN_EV_WAKE, 0, ev->island, ev->index, 0, 0, 0};
             if (push(s, w))
                 return OPSIN_ENOMEM;
         }

@@ -6,13 +6,15 @@
 
 static const char *const top_keys[] = {"sources", "t_end", NULL};
 static const char *const source_keys[] = {"id", "kind", "targets", "wavelength", "trains",
-                                          "envelope", "frequency", "phase",
+                                          "envelope", "frequency", "phase", "tau", "slope",
                                           "start", "width", "period", "count", "amplitude",
                                           "amplitude_end", "irradiance", "irradiance_end", NULL};
 static const char *const train_keys[] = {"start", "width", "period", "count", "amplitude",
-                                         "amplitude_end", "irradiance", "irradiance_end", NULL};
+                                         "amplitude_end", "irradiance", "irradiance_end", "slope",
+                                         NULL};
 static const char *const kind_names[] = {"current", "voltage", "optical"};
 static const char *const kind_units[] = {"A", "V", "W/m2"};
+static const char *const kind_slope_units[] = {"A/s", "V/s", "W/m2/s"};
 static const unsigned kind_accepts[] = {OPSIN_IN_CURRENT, OPSIN_IN_VOLTAGE, OPSIN_IN_OPTICAL};
 
 void opsin_stimulus_free(opsin_stimulus *s)
@@ -82,12 +84,14 @@ static int read_train(const config_setting_t *g, opsin_source *src, const char *
                        amp_name, amp_name, unit);
         return OPSIN_EINVAL;
     }
-    double start = 0, width = 0, period = 0, count = 1, amp = 0, amp_end;
+    const opsin_param_def d_slope = {"slope", kind_slope_units[src->kind], 0, -INFINITY, INFINITY,
+                                     0, ""};
+    double start = 0, width = 0, period = 0, count = 1, amp = 0, amp_end, slope = 0;
     if ((rc = member(g, &d_start, &start, file, d)) || (rc = member(g, &d_width, &width, file, d)) ||
         (rc = member(g, &d_count, &count, file, d)) || (rc = member(g, &d_amp, &amp, file, d)))
         return rc;
     amp_end = amp;
-    if ((rc = member(g, &d_end, &amp_end, file, d)))
+    if ((rc = member(g, &d_end, &amp_end, file, d)) || (rc = member(g, &d_slope, &slope, file, d)))
         return rc;
     if (config_setting_get_member(g, "period") && (rc = member(g, &d_period, &period, file, d)))
         return rc;
@@ -114,7 +118,7 @@ static int read_train(const config_setting_t *g, opsin_source *src, const char *
         /* Exact products, never accumulated sums: pulse k starts at start + k*period. */
         double frac = n > 1 ? (double)k / (double)(n - 1) : 0.0;
         p[src->npulses + k] = (opsin_pulse){start + (double)k * period, width,
-                                            amp + (amp_end - amp) * frac};
+                                            amp + (amp_end - amp) * frac, slope};
     }
     src->npulses += n;
     return OPSIN_OK;
@@ -197,7 +201,7 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
     return OPSIN_OK;
 }
 
-/* envelope = "rect" (default) | "sine" with frequency (Hz) and phase (rad). */
+/* envelope = "rect" (default) | "sine" with frequency (Hz) and phase (rad) | "exp" with tau (s). */
 static int read_envelope(const config_setting_t *g, opsin_source *src, const char *file,
                          opsin_diag *d)
 {
@@ -205,21 +209,33 @@ static int read_envelope(const config_setting_t *g, opsin_source *src, const cha
     int rc = opsin_cfg_string(g, "envelope", 0, &env, file, d);
     const config_setting_t *f = config_setting_get_member(g, "frequency");
     const config_setting_t *ph = config_setting_get_member(g, "phase");
+    const config_setting_t *tau = config_setting_get_member(g, "tau");
     if (rc)
         return rc;
     src->env.kind = OPSIN_ENV_RECT;
-    if (!env || strcmp(env, "rect") == 0) {
-        const config_setting_t *extra = f ? f : ph;
-        if (extra) {
-            opsin_diag_at(d, file, extra, "'%s' needs a sinusoidal envelope "
-                           "(expected envelope = \"sine\"; beside it)", config_setting_name(extra));
+    int sine = env && strcmp(env, "sine") == 0, ex = env && strcmp(env, "exp") == 0;
+    const config_setting_t *extra = !sine && f ? f : !sine && ph ? ph : !ex && tau ? tau : NULL;
+    if (extra) {
+        opsin_diag_at(d, file, extra, "'%s' does not belong to this envelope (expected "
+                      "frequency and phase with envelope = \"sine\", tau with \"exp\")",
+                      config_setting_name(extra));
+        return OPSIN_EINVAL;
+    }
+    if (!env || strcmp(env, "rect") == 0)
+        return OPSIN_OK;
+    if (ex) {
+        const opsin_param_def d_tau = {"tau", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
+        if (!tau) {
+            opsin_diag_set(d, file, src->line, "an exponential envelope needs tau (expected "
+                           "tau = \"1 ms\";)");
             return OPSIN_EINVAL;
         }
-        return OPSIN_OK;
+        src->env.kind = OPSIN_ENV_EXP;
+        return opsin_cfg_param(tau, &d_tau, &src->env.tau, file, d);
     }
-    if (strcmp(env, "sine") != 0) {
+    if (!sine) {
         opsin_diag_at(d, file, config_setting_get_member(g, "envelope"),
-                       "unknown envelope '%s' (expected \"rect\" or \"sine\")", env);
+                       "unknown envelope '%s' (expected \"rect\", \"sine\" or \"exp\")", env);
         return OPSIN_EINVAL;
     }
     const opsin_param_def d_f = {"frequency", "Hz", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};

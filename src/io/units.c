@@ -30,6 +30,8 @@ static const unit_def units[] = {
     {"m-3", "m-3", 1.0, 1},   {"m-3", "cm-3", 1e6, 1},   {"1/s", "1/s", 1.0, 0},
     {"1/s", "Hz", 1.0, 0},    {"S/V", "S/V", 1.0, 0},    {"A/V", "A/V", 1.0, 0},
     {"1/eV", "1/eV", 1.0, 1}, {"1/(V s)", "1/(V s)", 1.0, 1},
+    {"A/s", "A/s", 1.0, 0},   {"V/s", "V/s", 1.0, 0},    {"W/m2/s", "W/m2/s", 1.0, 0},
+    {"W/m2/s", "W/cm2/s", 1e4, 0},
 };
 
 /* Names of the quantities, for "'ms' is a unit of time, not of capacitance". */
@@ -42,6 +44,7 @@ static const struct {
     {"eV", "energy"},    {"K", "temperature"}, {"C", "charge"},      {"m-3", "density"},
     {"1/s", "rate"},     {"S/V", "conductance per volt"}, {"A/V", "current per volt"},
     {"1/eV", "yield per eV"}, {"1/(V s)", "rate per volt"},
+    {"A/s", "current slope"}, {"V/s", "voltage slope"}, {"W/m2/s", "irradiance slope"},
 };
 
 static const char *quantity_name(const char *si)
