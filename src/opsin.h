@@ -60,6 +60,9 @@ void opsin_circuit_print(const opsin_circuit *c, FILE *fp);
  * keeps a pointer to nothing in the circuit: it may outlive it. */
 int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus **out,
                         opsin_diag *diag);
+/* The same from libconfig text in memory; `name` stands for the file in messages. */
+int opsin_stimulus_parse(const char *text, const char *name, const opsin_circuit *c,
+                         opsin_stimulus **out, opsin_diag *diag);
 void opsin_stimulus_free(opsin_stimulus *s);
 void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp);
 

@@ -26,7 +26,7 @@ if opsin models | grep -qx lif && opsin models | grep -qx supercap; then ok; els
 if opsin models supercap | grep -q 'R_reg *ohm *open'; then ok; else bad "models supercap"; fi
 
 # The parameter lists of man/opsin-models.7 are exactly what the models' tables generate.
-for m in lif supercap phototrap; do
+for m in lif supercap phototrap pairstdp; do
     sh "$SRCDIR/man/gen-params.sh" "$m" "$OPSIN" >"$work/gen.man"
     awk -v m="$m" 'index($0, "END PARAMETERS " m) == 5 { p = 0 }
                    p { print }

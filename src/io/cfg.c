@@ -35,6 +35,34 @@ void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, c
     opsin_diag_set(d, src ? src : file, opsin_cfg_line(s), "%s", msg);
 }
 
+/* Reports a libconfig parse error of `path` as one diagnostic line. */
+static int parse_error(const config_t *cfg, const char *path, opsin_diag *d)
+{
+    const char *text = config_error_text(cfg);
+    const char *where = config_error_file(cfg) ? config_error_file(cfg) : path;
+    if (strstr(text, "include file"))
+        opsin_diag_set(d, where, config_error_line(cfg), "cannot open an @include'd file "
+                       "(expected a readable file, its path relative to the including file)");
+    else if (strstr(text, "duplicate setting"))
+        opsin_diag_set(d, where, config_error_line(cfg),
+                       "a setting is given twice in this group (expected each name once)");
+    else if (strcmp(text, "syntax error") == 0)
+        opsin_diag_set(d, where, config_error_line(cfg),
+                       "syntax error (expected libconfig syntax: name = value;)");
+    else
+        opsin_diag_set(d, where, config_error_line(cfg),
+                       "syntax error: %s (expected libconfig syntax: name = value;)", text);
+    return OPSIN_EPARSE;
+}
+
+int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, opsin_diag *d)
+{
+    config_set_auto_convert(cfg, 1);
+    if (config_read_string(cfg, text) != CONFIG_TRUE)
+        return parse_error(cfg, name, d);
+    return OPSIN_OK;
+}
+
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
 {
     FILE *fp = fopen(path, "r");
@@ -60,23 +88,8 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
     config_set_include_dir(cfg, dir);
     int ok = config_read(cfg, fp);
     fclose(fp);
-    if (ok != CONFIG_TRUE) {
-        const char *text = config_error_text(cfg);
-        const char *where = config_error_file(cfg) ? config_error_file(cfg) : path;
-        if (strstr(text, "include file"))
-            opsin_diag_set(d, where, config_error_line(cfg), "cannot open an @include'd file "
-                           "(expected a readable file, its path relative to the including file)");
-        else if (strstr(text, "duplicate setting"))
-            opsin_diag_set(d, where, config_error_line(cfg),
-                           "a setting is given twice in this group (expected each name once)");
-        else if (strcmp(text, "syntax error") == 0)
-            opsin_diag_set(d, where, config_error_line(cfg),
-                           "syntax error (expected libconfig syntax: name = value;)");
-        else
-            opsin_diag_set(d, where, config_error_line(cfg),
-                           "syntax error: %s (expected libconfig syntax: name = value;)", text);
-        return OPSIN_EPARSE;
-    }
+    if (ok != CONFIG_TRUE)
+        return parse_error(cfg, path, d);
     return OPSIN_OK;
 }
 

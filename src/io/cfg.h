@@ -15,6 +15,9 @@ void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, c
 /* Reads and parses a libconfig file; on failure fills diag (unreadable file or syntax). */
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d);
 
+/* Parses libconfig text held in memory; `name` stands for the file in messages. */
+int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, opsin_diag *d);
+
 /* Number (int, float or a string with a unit of SI unit `unit`); "open" -> +inf when
  * allow_open. */
 int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open, double *out,

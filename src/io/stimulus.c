@@ -349,8 +349,9 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
     return OPSIN_OK;
 }
 
-int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus **out,
-                        opsin_diag *diag)
+/* Reads a stimulus from a file (text == NULL) or from text named `path` in messages. */
+static int stimulus_read(const char *path, const char *text, const opsin_circuit *c,
+                         opsin_stimulus **out, opsin_diag *diag)
 {
     opsin_stimulus *s = calloc(1, sizeof *s);
     if (!s || !(s->path = opsin_strdup(path))) {
@@ -359,7 +360,8 @@ int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus
     }
     config_t cfg;
     config_init(&cfg);
-    int rc = opsin_cfg_read(&cfg, path, diag);
+    int rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
+                  : opsin_cfg_read(&cfg, path, diag);
     const config_setting_t *list = NULL;
     if (!rc && !(rc = opsin_cfg_known_keys(config_root_setting(&cfg), top_keys, "stimulus key",
                                           path, diag))) {
@@ -400,6 +402,18 @@ int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus
     }
     *out = s;
     return OPSIN_OK;
+}
+
+int opsin_stimulus_load(const char *path, const opsin_circuit *c, opsin_stimulus **out,
+                        opsin_diag *diag)
+{
+    return stimulus_read(path, NULL, c, out, diag);
+}
+
+int opsin_stimulus_parse(const char *text, const char *name, const opsin_circuit *c,
+                         opsin_stimulus **out, opsin_diag *diag)
+{
+    return stimulus_read(name, text, c, out, diag);
 }
 
 void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp)

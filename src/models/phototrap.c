@@ -19,9 +19,12 @@
  *                                                         per second, zero-order (a constant
  *                                                         step per pulse) while x >> x_e,
  *                                                         first-order near the floor
+ *   e_d  = k_d max(0, -V - V_d) / (x + x_e)               depression by a negative voltage
+ *                                                         (two-terminal devices: the STDP
+ *                                                         overlap of pre and post spikes)
  *   u    = sigma_reset F                                  optical (UV) reset rate (1/s)
  *   dn/dt   = g - n/tau_r - c
- *   dm_k/dt = w_k c - m_k/tau_k - (e + u) m_k             k = 1, 2, 3 (Prony modes of a
+ *   dm_k/dt = w_k c - m_k/tau_k - (e + e_d + u) m_k             k = 1, 2, 3 (Prony modes of a
  *                                                         stretched-exponential release)
  *   s    = a_f n + x                                      conducting fraction
  *   G    = G0 + G_T s                                     positive photoconductance (sign +1)
@@ -46,7 +49,8 @@
 
 enum {
     P_G0, P_GT, P_SIGN, P_R0, P_VW, P_AF, P_SIGMA, P_SIGMA_RESET, P_EG, P_EU, P_ETA,
-    P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_XE, P_VP, P_KP,
+    P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_XE, P_VD, P_KD,
+    P_VP, P_KP,
     P_VREAD, P_KL, P_IL, P_GAMMA_L, P_NOISE_W, P_NOISE_E, P_NOISE_WA, P_NOISE_EA, P_D2D,
     P_AREA, P_GGATE, NP
 };
@@ -88,6 +92,10 @@ static const opsin_param_def params[NP] = {
               "erase rate per volt above V_e (occupancy removed per second at x >> x_e)"},
     [P_XE] = {"x_e", "", 1, 0, INFINITY, OPSIN_P_MIN_OPEN,
               "erase saturation occupancy: zero-order above it, first-order below"},
+    [P_VD] = {"V_d", "V", 1, 0, INFINITY, 0,
+              "depression threshold: a voltage below -V_d removes trapped carriers"},
+    [P_KD] = {"k_d", "1/(V s)", 0, 0, INFINITY, 0,
+              "depression rate per volt below -V_d (zero-order like the erase)"},
     [P_VP] = {"V_p", "V", 1, -INFINITY, INFINITY, 0, "electrical write threshold"},
     [P_KP] = {"k_p", "1/(V s)", 0, 0, INFINITY, 0, "electrical generation per volt above V_p"},
     [P_VREAD] = {"V_read", "V", 0.1, -INFINITY, INFINITY, 0, "read (drain) voltage"},
@@ -198,8 +206,8 @@ static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
     double g = c->aux[AUX_WRITE] * c->aux[AUX_D2D] *
                (p[P_SIGMA] * F + p[P_KP] * fmax(0.0, V - p[P_VP]));
     double cap = n * (1.0 - x) / p[P_TAU_C];
-    double loss = c->aux[AUX_ERASE] * p[P_KE] * fmax(0.0, V - p[P_VE]) / (x + p[P_XE]) +
-                  p[P_SIGMA_RESET] * F;
+    double erase = p[P_KE] * fmax(0.0, V - p[P_VE]) + p[P_KD] * fmax(0.0, -V - p[P_VD]);
+    double loss = c->aux[AUX_ERASE] * erase / (x + p[P_XE]) + p[P_SIGMA_RESET] * F;
     ydot[c->y_off + S_N] = g - n / p[P_TAU_R] - cap;
     for (size_t k = 0; k < 3; k++) {
         double tau = p[P_TAU1 + k];
@@ -249,7 +257,7 @@ static int pulse_kind(const opsin_comp *c, const opsin_drive *dv, double level)
         return p[P_SIGMA] > 0 ? PULSE_WRITE : PULSE_NONE;
     if (dv->kind != OPSIN_SRC_VOLTAGE)
         return PULSE_NONE;
-    if (p[P_KE] > 0 && level > p[P_VE])
+    if ((p[P_KE] > 0 && level > p[P_VE]) || (p[P_KD] > 0 && -level > p[P_VD]))
         return PULSE_ERASE;
     return p[P_KP] > 0 && level > p[P_VP] ? PULSE_WRITE : PULSE_NONE;
 }
@@ -298,7 +306,7 @@ const opsin_model opsin_model_phototrap = {
         "F = sum P lambda/(h c) eta,  g = k_n d sigma F + k_p max(0, V - V_p)\n"
         "dn/dt = g - n/tau_r - n (1 - x)/tau_c\n"
         "dm_k/dt = w_k n (1 - x)/tau_c - m_k/tau_k - (e + sigma_reset F) m_k\n"
-        "e = k_e max(0, V - V_e)/(x + x_e)   (zero-order erase for x >> x_e)\n"
+        "e = (k_e max(0, V - V_e) + k_d max(0, -V - V_d))/(x + x_e)   (zero-order for x >> x_e)\n"
         "x = m1 + m2 + m3,  s = a_f n + x\n"
         "G = G0 + G_T s (sign +1);  G = G0 (1 - (1 - r0 exp(min(V,0)/V_w)) s) (sign -1)\n"
         "I = G V_read,  L = k_L max(0, |I| - I_L)^gamma_L\n"

@@ -6,11 +6,13 @@
 extern const opsin_model opsin_model_lif;
 extern const opsin_model opsin_model_supercap;
 extern const opsin_model opsin_model_phototrap;
+extern const opsin_model opsin_model_pairstdp;
 
 static const opsin_model *const registry[] = {
     &opsin_model_lif,
     &opsin_model_supercap,
     &opsin_model_phototrap,
+    &opsin_model_pairstdp,
 };
 
 size_t opsin_model_count(void)

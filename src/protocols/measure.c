@@ -1,0 +1,226 @@
+/* measure.c: the table of named measures over one run's rows, spikes and pulses.
+ *
+ * Rows hold both sides of every event: two rows at an edge time, the left side (before the
+ * event) first.  So "the value at t" is the last row with time <= t (the right side at an
+ * edge) and "the value just before t" is the first row with time >= t when t is an edge.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "protocols/measure.h"
+
+/* Value of row i of the probe's column. */
+static double val(const opsin_measure_input *in, size_t i)
+{
+    return in->v[i * in->stride];
+}
+
+/* Index of the first row with time >= t (nrows if none): the left side at an edge. */
+static size_t first_at_or_after(const opsin_measure_input *in, double t)
+{
+    size_t lo = 0, hi = in->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (in->t[mid] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Number of rows with time <= t; the last of them is the right side at an edge. */
+static size_t count_at_or_before(const opsin_measure_input *in, double t)
+{
+    size_t lo = 0, hi = in->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (in->t[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Maximum over rows a .. b-1 (NAN for an empty range). */
+static double max_rows(const opsin_measure_input *in, size_t a, size_t b)
+{
+    double m = NAN;
+    for (size_t i = a; i < b; i++)
+        if (!(val(in, i) <= m))
+            m = val(in, i);
+    return m;
+}
+
+static double m_peak(const opsin_measure_input *in)
+{
+    return max_rows(in, 0, in->nrows);
+}
+
+static double m_min(const opsin_measure_input *in)
+{
+    double m = NAN;
+    for (size_t i = 0; i < in->nrows; i++)
+        if (!(val(in, i) >= m))
+            m = val(in, i);
+    return m;
+}
+
+static double m_final(const opsin_measure_input *in)
+{
+    return in->nrows ? val(in, in->nrows - 1) : NAN;
+}
+
+/* Trapezoid rule over the rows: the two rows of an edge span zero time, so each side of a
+ * jump is weighted only by its own interval. */
+static double m_mean(const opsin_measure_input *in)
+{
+    if (in->nrows == 0)
+        return NAN;
+    double area = 0.0, span = in->t[in->nrows - 1] - in->t[0];
+    for (size_t i = 0; i + 1 < in->nrows; i++)
+        area += 0.5 * (val(in, i) + val(in, i + 1)) * (in->t[i + 1] - in->t[i]);
+    return span > 0 ? area / span : val(in, 0);
+}
+
+/* Exact at a row time (the right side at an edge); linear between the two rows around T. */
+static double m_at(const opsin_measure_input *in)
+{
+    size_t n = count_at_or_before(in, in->arg);
+    if (n == 0)
+        return NAN;
+    size_t i = n - 1;
+    if (in->t[i] == in->arg || n == in->nrows)
+        return in->t[i] == in->arg ? val(in, i) : NAN;
+    double f = (in->arg - in->t[i]) / (in->t[i + 1] - in->t[i]);
+    return val(in, i) + f * (val(in, i + 1) - val(in, i));
+}
+
+static double m_spikes(const opsin_measure_input *in)
+{
+    return (double)in->nspikes;
+}
+
+static double m_rate(const opsin_measure_input *in)
+{
+    return (double)in->nspikes / in->t_end;
+}
+
+static double m_energy(const opsin_measure_input *in)
+{
+    return in->energy;
+}
+
+/* A pulse counts when it ends by t_end: its change is then fully recorded. */
+static int pulse_complete(const opsin_measure_input *in, size_t k)
+{
+    return in->pulses[k].start + in->pulses[k].width <= in->t_end;
+}
+
+/* dG of pulse k: right side of the falling edge minus left side of the rising edge. */
+static double pulse_change(const opsin_measure_input *in, size_t k)
+{
+    size_t a = first_at_or_after(in, in->pulses[k].start);
+    size_t b = count_at_or_before(in, in->pulses[k].start + in->pulses[k].width);
+    return a < in->nrows && b > 0 ? val(in, b - 1) - val(in, a) : NAN;
+}
+
+/* Mean (which = 0) or sample standard deviation (which = 1, n - 1) of dG per pulse. */
+static double pulse_stat(const opsin_measure_input *in, int which)
+{
+    double sum = 0.0, sum2 = 0.0, mean;
+    size_t n = 0;
+    for (size_t k = 0; k < in->npulses; k++)
+        if (pulse_complete(in, k)) {
+            sum += pulse_change(in, k);
+            n++;
+        }
+    if (n == 0 || (which && n < 2))
+        return NAN;
+    mean = sum / (double)n;
+    if (!which)
+        return mean;
+    for (size_t k = 0; k < in->npulses; k++)
+        if (pulse_complete(in, k)) {
+            double e = pulse_change(in, k) - mean;
+            sum2 += e * e;
+        }
+    return sqrt(sum2 / (double)(n - 1));
+}
+
+static double m_dg_mean(const opsin_measure_input *in)
+{
+    return pulse_stat(in, 0);
+}
+
+static double m_dg_std(const opsin_measure_input *in)
+{
+    return pulse_stat(in, 1);
+}
+
+/* Peak of pulse k: the maximum over the rows from its rising to its falling edge, both
+ * sides of both edges included. */
+static double pulse_peak(const opsin_measure_input *in, size_t k)
+{
+    size_t a = first_at_or_after(in, in->pulses[k].start);
+    size_t b = count_at_or_before(in, in->pulses[k].start + in->pulses[k].width);
+    return max_rows(in, a, b);
+}
+
+static double m_ppf(const opsin_measure_input *in)
+{
+    if (in->npulses < 2 || !pulse_complete(in, 1))
+        return NAN;
+    double a1 = pulse_peak(in, 0), a2 = pulse_peak(in, 1);
+    return a1 != 0 ? a2 / a1 : NAN;
+}
+
+static const opsin_measure_def table[] = {
+    {"peak", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "maximum over the rows", m_peak},
+    {"min", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "minimum over the rows", m_min},
+    {"final", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "value at t_end", m_final},
+    {"mean", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE,
+     "time average over [0, t_end] (trapezoid rule over the rows)", m_mean},
+    {"at", "", OPSIN_MEAS_ROWS, OPSIN_MARG_TIME,
+     "at:T, value at time T (right side if T is an edge; linear between rows)", m_at},
+    {"spikes", "1", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE, "number of spikes of the neuron",
+     m_spikes},
+    {"rate", "Hz", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE, "spikes / t_end", m_rate},
+    {"dg_mean", "", OPSIN_MEAS_ROWS | OPSIN_MEAS_PULSES, OPSIN_MARG_SOURCE,
+     "mean change per pulse of the source: right side of the falling edge minus left side "
+     "of the rising edge, over the pulses that end by t_end", m_dg_mean},
+    {"dg_std", "", OPSIN_MEAS_ROWS | OPSIN_MEAS_PULSES, OPSIN_MARG_SOURCE,
+     "sample standard deviation (n - 1) of that change", m_dg_std},
+    {"ppf", "1", OPSIN_MEAS_ROWS | OPSIN_MEAS_PULSES, OPSIN_MARG_SOURCE,
+     "A2/A1, A_k the maximum over pulse k of the source (edges included)", m_ppf},
+    {"energy", "J", OPSIN_MEAS_NONE, OPSIN_MARG_NONE,
+     "total energy delivered by every source and connection", m_energy},
+};
+
+#define NMEASURES (sizeof table / sizeof table[0])
+
+const opsin_measure_def *opsin_measure_find(const char *name)
+{
+    for (size_t i = 0; i < NMEASURES; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return &table[i];
+    return NULL;
+}
+
+size_t opsin_measure_count(void)
+{
+    return NMEASURES;
+}
+
+const opsin_measure_def *opsin_measure_at(size_t i)
+{
+    return i < NMEASURES ? &table[i] : NULL;
+}
+
+void opsin_measure_print_table(FILE *fp)
+{
+    for (size_t i = 0; i < NMEASURES; i++)
+        fprintf(fp, "  %-8s %-8s %s\n", table[i].name,
+                table[i].unit[0] ? table[i].unit : "(probe)", table[i].doc);
+}
