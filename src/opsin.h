@@ -52,6 +52,9 @@ void opsin_circuit_free(opsin_circuit *c);
  * "open", "1e-6").  The circuit is unchanged on failure. */
 int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *diag);
 
+/* Unit of the output "ID.OUTPUT" ("ID." alone: the component's first output); "" if none. */
+const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe);
+
 /* Prints the resolved circuit: every component with every parameter in SI (defaults marked),
  * inputs, connections, probes, solver settings and t_end. */
 void opsin_circuit_print(const opsin_circuit *c, FILE *fp);

@@ -11,7 +11,8 @@ static const char usage[] =
     "Commands:\n"
     "  run CIRCUIT [STIMULUS]   transient simulation; waveform CSV, spikes, summary\n"
     "  check CIRCUIT [STIM]...  validate circuit and stimulus files, print the resolved model\n"
-    "  models [NAME]            list component models, or describe one with its parameters\n\n"
+    "  models [NAME]            list component models, or describe one with its parameters\n"
+    "  stdp CIRCUIT --device ID STDP window of a synapse: dG against t_post - t_pre\n\n"
     "Options:\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n\n"
@@ -54,7 +55,9 @@ int main(int argc, char **argv)
         return opsin_cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "models") == 0)
         return opsin_cmd_models(argc - 1, argv + 1);
+    if (strcmp(cmd, "stdp") == 0)
+        return opsin_cmd_stdp(argc - 1, argv + 1);
     char msg[128];
-    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check or models)", cmd);
+    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models or stdp)", cmd);
     return opsin_cli_usage_error(NULL, msg);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "io/plot.h"
 #include "opsin.h"
 
@@ -153,32 +154,6 @@ static int parse_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
-/* Opens a temporary file beside `final` (so that rename() is atomic). */
-static FILE *open_temp(const char *final, char **tmp_name)
-{
-    size_t n = strlen(final) + 16;
-    char *name = malloc(n);
-    if (!name)
-        return NULL;
-    snprintf(name, n, "%s.tmpXXXXXX", final);
-    int fd = mkstemp(name);
-    mode_t mask = umask(0); /* mkstemp makes 0600: give the final file the usual mode */
-    umask(mask);
-    if (fd >= 0)
-        fchmod(fd, 0666 & ~mask);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        if (fd >= 0) {
-            close(fd);
-            unlink(name);
-        }
-        free(name);
-        return NULL;
-    }
-    *tmp_name = name;
-    return fp;
-}
-
 /* The stem of OUT.csv (OUT) for the files beside it. */
 static char *sibling(const char *out, const char *suffix)
 {
@@ -193,24 +168,19 @@ static char *sibling(const char *out, const char *suffix)
     return s;
 }
 
+/* The files of a run: the CSV (or standard output), and with -o the spikes and the summary
+ * beside it; the map when asked for. */
 typedef struct outputs {
-    FILE *csv, *spikes, *summary, *map;
-    char *csv_tmp, *spikes_tmp, *summary_tmp, *map_tmp;
+    cli_out csv, spikes, summary, map;
     char *spikes_name, *summary_name;
 } outputs;
 
 static void outputs_discard(outputs *o)
 {
-    FILE *fps[] = {o->csv, o->spikes, o->summary, o->map};
-    char *tmps[] = {o->csv_tmp, o->spikes_tmp, o->summary_tmp, o->map_tmp};
-    for (int i = 0; i < 4; i++) {
-        if (fps[i])
-            fclose(fps[i]);
-        if (tmps[i]) {
-            unlink(tmps[i]);
-            free(tmps[i]);
-        }
-    }
+    cli_out_discard(&o->csv);
+    cli_out_discard(&o->spikes);
+    cli_out_discard(&o->summary);
+    cli_out_discard(&o->map);
     free(o->spikes_name);
     free(o->summary_name);
     memset(o, 0, sizeof *o);
@@ -219,63 +189,27 @@ static void outputs_discard(outputs *o)
 static int outputs_open(outputs *o, const char *out, const char *map)
 {
     memset(o, 0, sizeof *o);
-    if (map && !(o->map = open_temp(map, &o->map_tmp)))
+    if ((map && cli_out_open(&o->map, map)) || cli_out_open(&o->csv, out))
         return -1;
-    if (!out) {
-        o->csv = tmpfile();
-        return o->csv ? 0 : -1;
-    }
+    if (!out)
+        return 0;
     o->spikes_name = sibling(out, ".spikes.csv");
     o->summary_name = sibling(out, ".summary.txt");
-    if (!o->spikes_name || !o->summary_name || !(o->csv = open_temp(out, &o->csv_tmp)) ||
-        !(o->spikes = open_temp(o->spikes_name, &o->spikes_tmp)) ||
-        !(o->summary = open_temp(o->summary_name, &o->summary_tmp)))
+    if (!o->spikes_name || !o->summary_name || cli_out_open(&o->spikes, o->spikes_name) ||
+        cli_out_open(&o->summary, o->summary_name))
         return -1;
-    fprintf(o->spikes, "t (s),neuron\n");
+    fprintf(o->spikes.fp, "t (s),neuron\n");
     return 0;
 }
 
-/* Copies a finished temporary CSV to standard output. */
-static int copy_to_stdout(FILE *fp)
+/* Renames every output into place; -1 if any write failed. */
+static int outputs_commit(outputs *o)
 {
-    char buf[65536];
-    size_t n;
-    rewind(fp);
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        if (fwrite(buf, 1, n, stdout) != n)
-            return -1;
-    return ferror(fp) || fflush(stdout) ? -1 : 0;
-}
-
-/* Closes and renames every output into place; -1 if any write failed. */
-static int outputs_commit(outputs *o, const char *out, const char *map)
-{
-    if (map) {
-        int bad = ferror(o->map) | fclose(o->map);
-        o->map = NULL;
-        if (bad || rename(o->map_tmp, map) != 0)
-            return -1;
-        free(o->map_tmp);
-        o->map_tmp = NULL;
-    }
-    if (!out) {
-        int rc = copy_to_stdout(o->csv);
-        fclose(o->csv);
-        o->csv = NULL;
-        return rc;
-    }
-    FILE **fps[] = {&o->csv, &o->spikes, &o->summary};
-    char **tmps[] = {&o->csv_tmp, &o->spikes_tmp, &o->summary_tmp};
-    const char *finals[] = {out, o->spikes_name, o->summary_name};
-    for (int i = 0; i < 3; i++) {
-        int bad = ferror(*fps[i]) | fclose(*fps[i]);
-        *fps[i] = NULL;
-        if (bad || rename(*tmps[i], finals[i]) != 0)
-            return -1;
-        free(*tmps[i]);
-        *tmps[i] = NULL;
-    }
-    return 0;
+    if (o->map.fp && cli_out_commit(&o->map))
+        return -1;
+    if (o->spikes.fp && (cli_out_commit(&o->spikes) || cli_out_commit(&o->summary)))
+        return -1;
+    return cli_out_commit(&o->csv);
 }
 
 /* --map-at T,T,...: increasing times within the run (default: t_end). */
@@ -376,7 +310,7 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         opsin_sim_free(sim);
         return EXIT_RUNTIME;
     }
-    csv_ctx ctx = {out.csv, out.spikes, out.map, 0};
+    csv_ctx ctx = {out.csv.fp, out.spikes.fp, out.map.fp, 0};
     opsin_sink sink = {csv_header, csv_row, csv_spike, csv_map, &ctx};
     rc = opsin_sim_run(sim, &sink, &d);
     if (rc) {
@@ -385,9 +319,9 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         opsin_sim_free(sim);
         return EXIT_RUNTIME;
     }
-    if (out.summary)
-        opsin_sim_print_summary(sim, out.summary);
-    if (outputs_commit(&out, a->output, a->map)) {
+    if (out.summary.fp)
+        opsin_sim_print_summary(sim, out.summary.fp);
+    if (outputs_commit(&out)) {
         fprintf(stderr, "opsin run: writing the output failed: %s\n", strerror(errno));
         outputs_discard(&out);
         opsin_sim_free(sim);

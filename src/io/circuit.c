@@ -563,6 +563,21 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
     return OPSIN_OK;
 }
 
+const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe)
+{
+    const char *dot = strchr(probe, '.');
+    char id[OPSIN_ID_MAX];
+    if (!dot || (size_t)(dot - probe) >= sizeof id)
+        return "";
+    snprintf(id, sizeof id, "%.*s", (int)(dot - probe), probe);
+    int ci = opsin_circuit_find(c, id);
+    if (ci < 0)
+        return "";
+    const opsin_model *m = c->comps[ci].model;
+    int oi = dot[1] ? opsin_model_output_index(m, dot + 1) : 0;
+    return oi < 0 ? "" : m->outputs[oi].unit;
+}
+
 /* Prints one component or material with every parameter (defaults marked). */
 static void print_component(const opsin_compdef *cd, const char *what, const opsin_circuit *c,
                             FILE *fp)

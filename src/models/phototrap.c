@@ -52,7 +52,7 @@ enum {
     P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_XE, P_VD, P_KD,
     P_VP, P_KP,
     P_VREAD, P_KL, P_IL, P_GAMMA_L, P_NOISE_W, P_NOISE_E, P_NOISE_WA, P_NOISE_EA, P_D2D,
-    P_AREA, P_GGATE, NP
+    P_AREA, P_GGATE, P_X0, NP
 };
 
 static const opsin_param_def params[NP] = {
@@ -116,6 +116,8 @@ static const opsin_param_def params[NP] = {
     [P_AREA] = {"area", "m2", 0, 0, INFINITY, 0, "illuminated area (optical energy)"},
     [P_GGATE] = {"G_gate", "S", 0, 0, INFINITY, 0,
                  "gate leakage conductance; 0: V is across the channel (two terminals)"},
+    [P_X0] = {"x0", "", 0, 0, 1, 0,
+              "initial trap occupancy (a programmed state), shared by the modes as w_k"},
 };
 
 enum { S_N, S_M1, S_M2, S_M3, NS };
@@ -189,8 +191,9 @@ static int validate(const double *p, char *msg, size_t len)
 /* Device-to-device variability: one lognormal factor per device, with mean 1. */
 static void init(opsin_comp *c, double *y)
 {
-    for (size_t k = 0; k < NS; k++)
-        y[c->y_off + k] = 0.0;
+    y[c->y_off + S_N] = 0.0;
+    for (size_t k = 0; k < 3; k++)
+        y[c->y_off + S_M1 + k] = c->p[P_W1 + k] * c->p[P_X0];
     double s = c->p[P_D2D];
     c->aux[AUX_WRITE] = c->aux[AUX_ERASE] = 1.0;
     c->aux[AUX_D2D] = s > 0 ? exp(gsl_ran_gaussian(c->rng, s) - 0.5 * s * s) : 1.0;

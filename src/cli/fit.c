@@ -1,0 +1,306 @@
+/* fit.c: `opsin fit MODEL DATA.csv`: fits a measured curve (nl, ppf, decay, stdp) or
+ * analyses a staircase, prints the parameters with standard errors, writes the fitted curve.
+ *
+ * The fitted-curve CSV is written under a temporary name and renamed only when everything
+ * succeeded, so bad input leaves no file behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/table.h"
+#include "opsin.h"
+#include "protocols/fit.h"
+
+int opsin_cmd_fit(int argc, char **argv);
+
+static const char help[] =
+    "Usage: opsin fit MODEL DATA.csv [OPTION]...\n"
+    "Fit MODEL to the measured curve in DATA.csv (a header row, then numbers; columns by name)\n"
+    "by nonlinear least squares and print every parameter with its standard error and R^2.\n\n"
+    "Models (x = the --x column, y = the --y column):\n"
+    "  nl         seed 002 weight update: G_LTP(P) = Gmin + (Gmax - Gmin)(1 - exp(-P/A))\n"
+    "             / (1 - exp(-Pmax/A)); with --y2 also G_LTD after P depression pulses from\n"
+    "             Gmax (own A_LTD).  Pmax = the largest P (fixed); NL = Pmax/A\n"
+    "  ppf        PPF(dt) = 1 + C1 exp(-dt/tau1) + C2 exp(-dt/tau2), tau1 < tau2 (y = A2/A1)\n"
+    "  decay      G(t) = Ginf + (G0 - Ginf) exp(-(t/tau)^beta)\n"
+    "  stdp       dW(dt) = A+ exp(-dt/tau+) for dt > 0, -A- exp(dt/tau-) for dt < 0\n"
+    "  staircase  not a fit: states, mean step, SNR, write noise, linear range and LDR\n\n"
+    "  -x, --x=COL          x column (default: the first)\n"
+    "  -y, --y=COL          y column (default: the second)\n"
+    "      --y2=COL         nl only: the LTD column (empty cells allowed)\n"
+    "  -o, --output=FILE    write x, y data, y fit (and y2 data, y2 fit) as CSV\n"
+    "      --plot=FILE.png  draw the data and the fitted curve with gnuplot\n"
+    "      --p0=NAME=VALUE,...\n"
+    "                       starting values (nl: Pmax=VALUE fixes Pmax)\n"
+    "      --max-iter=N     solver iterations before giving up (default 200)\n"
+    "  -h, --help           show this help and exit\n\n"
+    "Exit status: 0 success, 1 the fit did not converge or writing failed, 2 bad usage or "
+    "input.\n";
+
+typedef struct fit_args {
+    const char *model, *data, *x, *y, *y2, *output, *plot, *p0;
+    size_t max_iter;
+} fit_args;
+
+static int parse_args(int argc, char **argv, fit_args *a)
+{
+    static const struct option opts[] = {
+        {"x", required_argument, NULL, 'x'},      {"y", required_argument, NULL, 'y'},
+        {"y2", required_argument, NULL, 'Y'},     {"output", required_argument, NULL, 'o'},
+        {"plot", required_argument, NULL, 'P'},   {"p0", required_argument, NULL, '0'},
+        {"max-iter", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int ch;
+    char *end;
+    memset(a, 0, sizeof *a);
+    a->max_iter = opsin_fit_opts_default().max_iter;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "x:y:o:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'x': a->x = optarg; break;
+        case 'y': a->y = optarg; break;
+        case 'Y': a->y2 = optarg; break;
+        case 'o': a->output = optarg; break;
+        case 'P': a->plot = optarg; break;
+        case '0': a->p0 = optarg; break;
+        case 'M':
+            errno = 0;
+            a->max_iter = strtoul(optarg, &end, 10);
+            if (errno || *end || !*optarg || optarg[0] == '-' || a->max_iter == 0)
+                return opsin_cli_usage_error("fit", "--max-iter needs a positive integer");
+            break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return opsin_cli_usage_error("fit", "unknown option or missing argument");
+        }
+    }
+    if (argc - optind < 2)
+        return opsin_cli_usage_error("fit", "missing MODEL or DATA.csv (expected opsin fit "
+                                     "MODEL DATA.csv)");
+    if (argc - optind > 2)
+        return opsin_cli_usage_error("fit", "too many arguments (expected MODEL DATA.csv)");
+    a->model = argv[optind];
+    a->data = argv[optind + 1];
+    if (!opsin_fit_model_known(a->model) && strcmp(a->model, "staircase") != 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "unknown model '%.40s' (expected nl, ppf, decay, stdp or "
+                 "staircase)", a->model);
+        return opsin_cli_usage_error("fit", msg);
+    }
+    if (a->y2 && strcmp(a->model, "nl") != 0)
+        return opsin_cli_usage_error("fit", "--y2 is for model nl only (expected the LTD "
+                                     "column of an LTP/LTD measurement)");
+    return 0;
+}
+
+/* Prints a library message: it names the file already, or gets the command's prefix. */
+static void report_diag(const fit_args *a, const opsin_diag *d)
+{
+    if (strncmp(d->msg, a->data, strlen(a->data)) == 0)
+        fprintf(stderr, "%s\n", d->msg);
+    else
+        fprintf(stderr, "opsin fit: %s\n", d->msg);
+}
+
+/* The series of the table: x and y, and for --y2 the rows where it has a value. */
+typedef struct series {
+    double *x2, *y2;
+    int *line2;
+    size_t n2;
+} series;
+
+static int series_y2(const opsin_table *t, const fit_args *a, series *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!a->y2)
+        return 0;
+    s->x2 = malloc((t->nrows + 1) * sizeof *s->x2);
+    s->y2 = malloc((t->nrows + 1) * sizeof *s->y2);
+    s->line2 = malloc((t->nrows + 1) * sizeof *s->line2);
+    if (!s->x2 || !s->y2 || !s->line2)
+        return -1;
+    for (size_t i = 0; i < t->nrows; i++)
+        if (!isnan(t->v[2][i])) {
+            s->x2[s->n2] = t->v[0][i];
+            s->y2[s->n2] = t->v[2][i];
+            s->line2[s->n2++] = t->line[i];
+        }
+    return 0;
+}
+
+static void series_free(series *s)
+{
+    free(s->x2);
+    free(s->y2);
+    free(s->line2);
+}
+
+/* Opens a temporary file beside `final` so that the rename is atomic. */
+static FILE *temp_open(const char *final, char **tmp)
+{
+    size_t n = strlen(final) + 16;
+    *tmp = malloc(n);
+    if (!*tmp)
+        return NULL;
+    snprintf(*tmp, n, "%s.tmpXXXXXX", final);
+    int fd = mkstemp(*tmp);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(*tmp);
+        }
+        free(*tmp);
+        *tmp = NULL;
+    }
+    return fp;
+}
+
+/* Closes fp and renames tmp to final; EXIT_RUNTIME (tmp removed) if any write failed. */
+static int temp_commit(FILE *fp, char *tmp, const char *final)
+{
+    int bad = ferror(fp) | fclose(fp);
+    if (bad || rename(tmp, final) != 0) {
+        fprintf(stderr, "opsin fit: writing %s failed: %s\n", final, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return EXIT_RUNTIME;
+    }
+    free(tmp);
+    return EXIT_OK;
+}
+
+/* Writes x, y data, y fit [, y2 data, y2 fit] per row of the table. */
+static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit_result *r,
+                        const opsin_staircase *st)
+{
+    char *tmp;
+    FILE *fp = temp_open(a->output, &tmp);
+    if (!fp) {
+        fprintf(stderr, "opsin fit: cannot create %s: %s\n", a->output, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    fprintf(fp, "%s,%s,%s fit", t->header[0], t->header[1], t->header[1]);
+    if (a->y2)
+        fprintf(fp, ",%s,%s fit", t->header[2], t->header[2]);
+    fputc('\n', fp);
+    for (size_t i = 0; i < t->nrows; i++) {
+        double x = t->v[0][i];
+        double f = r ? opsin_fit_eval(r, 0, x) : st->intercept + st->slope * x;
+        fprintf(fp, "%.17g,%.17g,%.17g", x, t->v[1][i], f);
+        if (a->y2 && isnan(t->v[2][i]))
+            fprintf(fp, ",,%.17g", opsin_fit_eval(r, 1, x));
+        else if (a->y2)
+            fprintf(fp, ",%.17g,%.17g", t->v[2][i], opsin_fit_eval(r, 1, x));
+        fputc('\n', fp);
+    }
+    return temp_commit(fp, tmp, a->output);
+}
+
+/* Smallest and largest of n values. */
+static void range_of(const double *v, size_t n, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        *lo = fmin(*lo, v[i]);
+        *hi = fmax(*hi, v[i]);
+    }
+}
+
+#define CURVE_N 400
+
+/* Data as points, the fitted curves (or the staircase's line) as lines. */
+static int plot(const fit_args *a, const opsin_table *t, const series *s,
+                const opsin_fit_result *r, const opsin_staircase *st)
+{
+    double lo, hi, cx[2][CURVE_N], cy[2][CURVE_N];
+    int logx = strcmp(a->model, "ppf") == 0;
+    range_of(t->v[0], t->nrows, &lo, &hi);
+    opsin_fit_series ser[4] = {{t->v[0], t->v[1], t->nrows, t->header[1], 0},
+                               {cx[0], cy[0], CURVE_N, "fit", 1},
+                               {s->x2, s->y2, s->n2, a->y2 ? t->header[2] : "", 0},
+                               {cx[1], cy[1], CURVE_N, "fit (LTD)", 1}};
+    for (int k = 0; k < (a->y2 ? 2 : 1); k++) {
+        if (r)
+            opsin_fit_curve(r, k, lo, hi, logx, CURVE_N, cx[k], cy[k]);
+        else
+            for (size_t i = 0; i < CURVE_N; i++) {
+                cx[k][i] = t->v[0][st->lin_first] + (t->v[0][st->lin_last] -
+                           t->v[0][st->lin_first]) * (double)i / (CURVE_N - 1);
+                cy[k][i] = st->intercept + st->slope * cx[k][i];
+            }
+    }
+    if (!r)
+        ser[1].title = "linear range";
+    if (opsin_fit_plot(a->plot, t->header[0], t->header[1], logx, ser, a->y2 ? 4 : 2, stderr))
+        return EXIT_RUNTIME;
+    return EXIT_OK;
+}
+
+/* The fit (or the staircase analysis) and its report on standard output. */
+static int analyse(const fit_args *a, const opsin_table *t, const series *s,
+                   opsin_fit_result *r, opsin_staircase *st)
+{
+    opsin_diag d = {""};
+    int rc;
+    if (strcmp(a->model, "staircase") == 0) {
+        if ((rc = opsin_staircase_analyse(t->v[0], t->v[1], t->nrows, st, &d)) == OPSIN_OK)
+            opsin_staircase_print(st, t->v[0], t->unit[1], stdout);
+    } else {
+        opsin_fit_data data = {t->v[0], t->v[1], t->nrows, s->x2, s->y2, s->n2, t->line,
+                               s->line2, a->data};
+        opsin_fit_opts o = opsin_fit_opts_default();
+        o.p0 = a->p0;
+        o.max_iter = a->max_iter;
+        if ((rc = opsin_fit_run(a->model, &data, &o, r, &d)) == OPSIN_OK)
+            opsin_fit_print(r, t->unit[0], t->unit[1], stdout);
+    }
+    if (rc)
+        report_diag(a, &d);
+    return opsin_cli_exit_status(rc);
+}
+
+int opsin_cmd_fit(int argc, char **argv)
+{
+    fit_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    opsin_table_want want[3] = {{a.x, 0, 0}, {a.y, 1, 0}, {a.y2, 2, 1}};
+    opsin_table t;
+    opsin_diag d = {""};
+    if ((rc = opsin_table_read(a.data, want, a.y2 ? 3 : 2, &t, &d)) != OPSIN_OK) {
+        report_diag(&a, &d);
+        return opsin_cli_exit_status(rc);
+    }
+    series s;
+    opsin_fit_result r;
+    opsin_staircase st;
+    int fit = strcmp(a.model, "staircase") != 0;
+    if (series_y2(&t, &a, &s)) {
+        fprintf(stderr, "opsin fit: out of memory\n");
+        rc = EXIT_RUNTIME;
+    } else if (a.y2 && s.n2 == 0) {
+        fprintf(stderr, "%s: column '%s' is empty (expected the LTD conductances)\n", a.data,
+                t.header[2]);
+        rc = EXIT_USAGE;
+    } else {
+        rc = analyse(&a, &t, &s, &r, &st);
+    }
+    if (!rc && a.output)
+        rc = write_fitted(&a, &t, fit ? &r : NULL, &st);
+    if (!rc && a.plot)
+        rc = plot(&a, &t, &s, fit ? &r : NULL, &st);
+    if (!rc && (fflush(stdout) || ferror(stdout)))
+        rc = EXIT_RUNTIME;
+    series_free(&s);
+    opsin_table_free(&t);
+    return rc;
+}

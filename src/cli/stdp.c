@@ -1,0 +1,359 @@
+/* stdp.c: `opsin stdp CIRCUIT --device ID`: the STDP window of a synapse, dG against dt. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "io/plot.h"
+#include "opsin.h"
+#include "protocols/stdp.h"
+
+static const char help[] =
+    "Usage: opsin stdp CIRCUIT --device ID [OPTION]...\n"
+    "STDP window of a synapse: for each dt = t_post - t_pre, PAIRS pre and post spikes are\n"
+    "applied to the device as voltage waveforms (the post one negated, so the device sees\n"
+    "V_pre - V_post) and the change of its output (G of a phototrap, W of a pairstdp) is\n"
+    "measured.  Writes dt (s), dG and dG/G0 per point, in dt order.\n\n"
+    "  -D, --device=ID        the synapse (a component that takes a voltage)\n"
+    "      --output=NAME      the output to measure (default: the model's first, G or W)\n"
+    "      --dt=FROM:TO:N     dt range, N points (default -50ms:50ms:101)\n"
+    "  -n, --pairs=N          pairs per point (default 60)\n"
+    "  -f, --freq=F           pair repetition frequency (default 1Hz)\n"
+    "      --shape=SHAPE      rect, exp (rect + exponential tail of opposite sign), linear\n"
+    "                         (rect + linear tail), or table:FILE (CSV rows t (s), V (V)\n"
+    "                         from the spike time; default exp)\n"
+    "  -a, --amplitude=V      first phase of a spike (default -1V)\n"
+    "  -w, --width=W          its width (default 1ms)\n"
+    "      --tail=R           tail amplitude as a fraction of the first phase (default 0.5)\n"
+    "      --tail-width=W     tail duration (default 30ms)\n"
+    "      --tail-tau=T       time constant of the exponential tail (default 10ms)\n"
+    "      --light=L,P[,D]    illuminate during the protocol: wavelength, irradiance, and\n"
+    "                         optionally duration from t = 0 (e.g. 445nm,65mW/cm2,10s)\n"
+    "  -S, --set=ID.PARAM=VALUE  override a circuit parameter (repeatable), e.g. the\n"
+    "                         initial weight --set syn.W0=50nS\n"
+    "  -s, --seed=N           seed of the random streams (default 1)\n"
+    "  -j, --jobs=N           worker threads (default: the number of processors)\n"
+    "  -o, --output-file=FILE write the CSV to FILE (default: standard output)\n"
+    "      --plot=FILE.png    plot dG and dG/G0 against dt with gnuplot (needs -o)\n"
+    "  -h, --help             show this help and exit\n\n"
+    "Exit status: 0 success, 1 run-time failure, 2 bad usage or input.\n";
+
+typedef struct stdp_args {
+    const char *circuit, *out, *plot, *shape, *light;
+    const char *sets[64];
+    int nsets;
+    opsin_stdp_opts o;
+    double *table; /* t, v pairs of table:FILE */
+} stdp_args;
+
+/* A quantity with a unit ("10 ms") into SI; -1 after printing the reason. */
+static int quantity(const char *opt, const char *text, const char *unit, double *out)
+{
+    opsin_diag d;
+    if (opsin_units_parse(text, unit, out, &d) == OPSIN_OK)
+        return 0;
+    fprintf(stderr, "opsin stdp: --%s: %s\n", opt, d.msg);
+    return -1;
+}
+
+/* FROM:TO:N with units on the ends. */
+static int parse_range(const char *text, stdp_args *a)
+{
+    char from[64], to[64];
+    unsigned long n;
+    char *end;
+    const char *c1 = strchr(text, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c2 || (size_t)(c1 - text) >= sizeof from || (size_t)(c2 - c1 - 1) >= sizeof to) {
+        fprintf(stderr, "opsin stdp: --dt %s: expected FROM:TO:N, e.g. -50ms:50ms:101\n", text);
+        return -1;
+    }
+    snprintf(from, sizeof from, "%.*s", (int)(c1 - text), text);
+    snprintf(to, sizeof to, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+    errno = 0;
+    n = strtoul(c2 + 1, &end, 10);
+    if (errno || *end || n < 1 || n > 100000) {
+        fprintf(stderr, "opsin stdp: --dt %s: N must be a whole number from 1 to 100000\n", text);
+        return -1;
+    }
+    a->o.npoints = n;
+    return quantity("dt", from, "s", &a->o.dt_from) || quantity("dt", to, "s", &a->o.dt_to);
+}
+
+/* table:FILE: CSV rows "t,V" (SI or with units), '#' comments and a header line allowed. */
+static int read_table(const char *path, stdp_args *a)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        fprintf(stderr, "%s: cannot read the spike table: %s (expected a CSV of t (s), V (V))\n",
+                path, strerror(errno));
+        return -1;
+    }
+    char line[256];
+    size_t n = 0, cap = 0;
+    int lineno = 0, rc = 0;
+    while (!rc && fgets(line, sizeof line, fp)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *comma = strchr(line, ',');
+        if (line[0] == '#' || line[0] == '\0' || (lineno == 1 && comma &&
+                                                  !strpbrk(line, "0123456789")))
+            continue;
+        double t, v;
+        opsin_diag d;
+        if (comma)
+            *comma = '\0';
+        if (!comma || opsin_units_parse(line, "s", &t, &d) ||
+            opsin_units_parse(comma + 1, "V", &v, &d)) {
+            fprintf(stderr, "%s:%d: a spike table row must be t,V (expected e.g. 0.001,-0.5)\n",
+                    path, lineno);
+            rc = -1;
+            break;
+        }
+        if (n + 2 > cap) {
+            cap = cap ? 2 * cap : 64;
+            double *g = realloc(a->table, cap * sizeof *g);
+            if (!g) {
+                rc = -1;
+                break;
+            }
+            a->table = g;
+        }
+        a->table[n++] = t;
+        a->table[n++] = v;
+    }
+    fclose(fp);
+    a->o.spike.npwl = n / 2;
+    return rc;
+}
+
+/* --shape NAME: rect | exp | linear | table:FILE. */
+static int parse_shape(stdp_args *a)
+{
+    const char *s = a->shape;
+    opsin_spike *sp = &a->o.spike;
+    if (strcmp(s, "rect") == 0)
+        sp->shape = OPSIN_SPIKE_RECT;
+    else if (strcmp(s, "exp") == 0)
+        sp->shape = OPSIN_SPIKE_EXP_TAIL;
+    else if (strcmp(s, "linear") == 0)
+        sp->shape = OPSIN_SPIKE_LIN_TAIL;
+    else if (strncmp(s, "table:", 6) == 0) {
+        sp->shape = OPSIN_SPIKE_PWL;
+        if (read_table(s + 6, a))
+            return -1;
+    } else {
+        fprintf(stderr, "opsin stdp: --shape %s: unknown (expected rect, exp, linear or "
+                "table:FILE)\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+/* --light WAVELENGTH,IRRADIANCE[,DURATION]. */
+static int parse_light(stdp_args *a)
+{
+    char part[3][64] = {"", "", ""};
+    int k = 0;
+    for (const char *p = a->light; k < 3;) {
+        size_t n = strcspn(p, ",");
+        snprintf(part[k++], sizeof part[0], "%.*s", (int)(n < 63 ? n : 63), p);
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    if (k < 2 || quantity("light", part[0], "m", &a->o.light_wavelength) ||
+        quantity("light", part[1], "W/m2", &a->o.light_irradiance) ||
+        (k == 3 && quantity("light", part[2], "s", &a->o.light_duration))) {
+        if (k < 2)
+            fprintf(stderr, "opsin stdp: --light %s: expected WAVELENGTH,IRRADIANCE[,DURATION], "
+                    "e.g. 445nm,65mW/cm2\n", a->light);
+        return -1;
+    }
+    return 0;
+}
+
+/* Default options of the protocol. */
+static void defaults(stdp_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->shape = "exp";
+    a->o.dt_from = -50e-3;
+    a->o.dt_to = 50e-3;
+    a->o.npoints = 101;
+    a->o.pairs = 60;
+    a->o.frequency = 1.0;
+    /* a negative first phase: with a device that writes on positive voltage, post after pre
+     * (dt > 0) overlaps the pre tail with the negated post spike at +1.5 V: Hebbian */
+    a->o.spike = (opsin_spike){OPSIN_SPIKE_EXP_TAIL, -1.0, 1e-3, 0.5, 30e-3, 10e-3, NULL, NULL, 0};
+    a->o.seed = 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
+}
+
+/* A whole number option. */
+static int whole(const char *opt, const char *text, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtoul(text, &end, 10);
+    if (errno || *end || !*text || text[0] == '-' || *out < 1 || *out > max) {
+        fprintf(stderr, "opsin stdp: --%s %s: expected a whole number from 1 to %lu\n", opt,
+                text, max);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, stdp_args *a)
+{
+    static const struct option opts[] = {
+        {"device", required_argument, NULL, 'D'},  {"output", required_argument, NULL, 'O'},
+        {"dt", required_argument, NULL, 'T'},      {"pairs", required_argument, NULL, 'n'},
+        {"freq", required_argument, NULL, 'f'},    {"shape", required_argument, NULL, 'H'},
+        {"amplitude", required_argument, NULL, 'a'}, {"width", required_argument, NULL, 'w'},
+        {"tail", required_argument, NULL, 'R'},    {"tail-width", required_argument, NULL, 'W'},
+        {"tail-tau", required_argument, NULL, 'U'}, {"light", required_argument, NULL, 'L'},
+        {"set", required_argument, NULL, 'S'},     {"seed", required_argument, NULL, 's'},
+        {"jobs", required_argument, NULL, 'j'},    {"output-file", required_argument, NULL, 'o'},
+        {"plot", required_argument, NULL, 'P'},    {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int ch, bad = 0;
+    unsigned long n;
+    optind = 1;
+    opterr = 0;
+    while (!bad && (ch = getopt_long(argc, argv, "D:n:f:a:w:S:s:j:o:h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'D': a->o.device = optarg; break;
+        case 'O': a->o.output = optarg; break;
+        case 'T': bad = parse_range(optarg, a); break;
+        case 'n': bad = whole("pairs", optarg, 1000000, &n); a->o.pairs = n; break;
+        case 'f': bad = quantity("freq", optarg, "Hz", &a->o.frequency); break;
+        case 'H': a->shape = optarg; break;
+        case 'a': bad = quantity("amplitude", optarg, "V", &a->o.spike.amplitude); break;
+        case 'w': bad = quantity("width", optarg, "s", &a->o.spike.width); break;
+        case 'R': bad = quantity("tail", optarg, "", &a->o.spike.tail); break;
+        case 'W': bad = quantity("tail-width", optarg, "s", &a->o.spike.tail_width); break;
+        case 'U': bad = quantity("tail-tau", optarg, "s", &a->o.spike.tail_tau); break;
+        case 'L': a->light = optarg; break;
+        case 'S':
+            if (a->nsets == 64)
+                return opsin_cli_usage_error("stdp", "too many --set options (at most 64)");
+            a->sets[a->nsets++] = optarg;
+            break;
+        case 's': bad = whole("seed", optarg, (unsigned long)-1, &n); a->o.seed = n; break;
+        case 'j': bad = whole("jobs", optarg, 256, &n); a->o.jobs = n; break;
+        case 'o': a->out = optarg; break;
+        case 'P': a->plot = optarg; break;
+        case 'h': fputs(help, stdout); return -1;
+        default: return opsin_cli_usage_error("stdp", "unknown option or missing argument");
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (argc - optind != 1)
+        return opsin_cli_usage_error("stdp", "expected one CIRCUIT file");
+    if (!a->o.device)
+        return opsin_cli_usage_error("stdp", "missing --device ID (the synapse)");
+    if (a->plot && !a->out)
+        return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv (the plot reads the CSV)");
+    a->circuit = argv[optind];
+    if (parse_shape(a) || (a->light && parse_light(a)))
+        return EXIT_USAGE;
+    return 0;
+}
+
+/* The table is stored interleaved; the protocol wants two arrays. */
+static int split_table(stdp_args *a, double **t, double **v)
+{
+    size_t n = a->o.spike.npwl;
+    *t = malloc((n ? n : 1) * sizeof **t);
+    *v = malloc((n ? n : 1) * sizeof **v);
+    if (!*t || !*v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        (*t)[i] = a->table[2 * i];
+        (*v)[i] = a->table[2 * i + 1];
+    }
+    a->o.spike.pwl_t = *t;
+    a->o.spike.pwl_v = *v;
+    return 0;
+}
+
+/* Loads the circuit and applies the --set overrides. */
+static int load(stdp_args *a, opsin_circuit **c)
+{
+    opsin_diag d = {""};
+    int rc = opsin_circuit_load(a->circuit, c, &d);
+    for (int i = 0; !rc && i < a->nsets; i++) {
+        char key[160];
+        const char *eq = strchr(a->sets[i], '=');
+        if (!eq || (size_t)(eq - a->sets[i]) >= sizeof key) {
+            fprintf(stderr, "opsin stdp: --set %s: expected ID.PARAM=VALUE\n", a->sets[i]);
+            return EXIT_USAGE;
+        }
+        snprintf(key, sizeof key, "%.*s", (int)(eq - a->sets[i]), a->sets[i]);
+        rc = opsin_circuit_set(*c, key, eq + 1, &d);
+    }
+    if (rc)
+        fprintf(stderr, "%s%s\n", a->nsets && *c ? "opsin stdp: --set: " : "", d.msg);
+    return rc ? opsin_cli_exit_status(rc) : EXIT_OK;
+}
+
+/* Writes the window; relative change dG/G0 (NaN when G0 = 0). */
+static int write_csv(FILE *fp, const char *unit, const opsin_stdp_point *p, size_t n)
+{
+    fprintf(fp, "dt (s),dG (%s),relative (1)\n", unit);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "%.17g,%.17g,%.17g\n", p[i].dt, p[i].g1 - p[i].g0,
+                p[i].g0 != 0 ? (p[i].g1 - p[i].g0) / p[i].g0 : NAN);
+    return ferror(fp) ? -1 : 0;
+}
+
+int opsin_cmd_stdp(int argc, char **argv)
+{
+    stdp_args a;
+    defaults(&a);
+    int rc = parse_args(argc, argv, &a);
+    opsin_circuit *c = NULL;
+    double *t = NULL, *v = NULL;
+    opsin_stdp_point *points = NULL;
+    cli_out out = {NULL, NULL, NULL};
+    if (rc) {
+        free(a.table);
+        return rc < 0 ? EXIT_OK : rc;
+    }
+    if ((rc = load(&a, &c)) == EXIT_OK && (split_table(&a, &t, &v) ||
+                                           !(points = calloc(a.o.npoints, sizeof *points))))
+        rc = EXIT_RUNTIME;
+    if (rc == EXIT_OK) {
+        opsin_diag d = {""};
+        int st = opsin_stdp_run(c, &a.o, points, &d);
+        if (st) {
+            fprintf(stderr, "opsin stdp: %s\n", d.msg);
+            rc = opsin_cli_exit_status(st);
+        }
+    }
+    char probe[160];
+    snprintf(probe, sizeof probe, "%s.%s", a.o.device, a.o.output ? a.o.output : "");
+    const char *unit = c ? opsin_circuit_output_unit(c, probe) : "";
+    if (rc == EXIT_OK && (cli_out_open(&out, a.out) || write_csv(out.fp, unit, points, a.o.npoints) ||
+                          cli_out_commit(&out))) {
+        fprintf(stderr, "opsin stdp: writing %s failed: %s\n", a.out ? a.out : "the output",
+                strerror(errno));
+        cli_out_discard(&out);
+        rc = EXIT_RUNTIME;
+    }
+    if (rc == EXIT_OK && a.plot && opsin_plot_csv(a.out, a.plot, stderr))
+        rc = EXIT_RUNTIME;
+    free(points);
+    free(t);
+    free(v);
+    free(a.table);
+    opsin_circuit_free(c);
+    return rc;
+}

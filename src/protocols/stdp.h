@@ -1,0 +1,55 @@
+/* stdp.h: the STDP window protocol: pre and post spike trains on a synapse, dG against
+ * dt = t_post - t_pre. */
+#ifndef OPSIN_STDP_H
+#define OPSIN_STDP_H
+
+#include <stddef.h>
+
+#include "opsin.h"
+
+/* A spike waveform, applied as V_pre(t) on the synapse and as -V_post(t) for the post spike,
+ * so that the device sees V_pre - V_post. */
+enum opsin_spike_shape { OPSIN_SPIKE_RECT, OPSIN_SPIKE_EXP_TAIL, OPSIN_SPIKE_LIN_TAIL,
+                         OPSIN_SPIKE_PWL };
+
+typedef struct opsin_spike {
+    int shape;
+    double amplitude;  /* V, the first phase */
+    double width;      /* s */
+    double tail;       /* tail amplitude as a fraction of -amplitude (opposite sign) */
+    double tail_width; /* s */
+    double tail_tau;   /* s, exponential tail */
+    const double *pwl_t, *pwl_v; /* s, V: the table, from the spike time (PWL) */
+    size_t npwl;
+} opsin_spike;
+
+typedef struct opsin_stdp_opts {
+    const char *device;     /* component id of the synapse */
+    const char *output;     /* its output to measure, NULL: the model's first */
+    double dt_from, dt_to;  /* s */
+    size_t npoints;
+    size_t pairs;
+    double frequency;       /* Hz, pair repetition */
+    opsin_spike spike;
+    double light_wavelength, light_irradiance, light_duration; /* m, W/m2, s; irradiance 0: dark */
+    unsigned long seed;
+    size_t jobs;            /* worker threads, 0: one */
+} opsin_stdp_opts;
+
+/* One point of the window. */
+typedef struct opsin_stdp_point {
+    double dt, g0, g1; /* s; the measured output before and after the protocol */
+} opsin_stdp_point;
+
+/* Runs the window over npoints values of dt (linear from dt_from to dt_to) on circuit c (not
+ * changed), in parallel over `jobs` threads; points[i] holds point i whatever the thread
+ * count.  The stimulus of each point is printed by opsin_stdp_stimulus. */
+int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_point *points,
+                   opsin_diag *diag);
+
+/* Writes the libconfig stimulus of one dt into buf (len bytes); the protocol's t_end into
+ * *t_end.  Returns 0, or -1 if buf is too small. */
+int opsin_stdp_stimulus(const opsin_stdp_opts *o, double dt, char *buf, size_t len,
+                        double *t_end);
+
+#endif

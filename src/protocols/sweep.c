@@ -1,0 +1,1008 @@
+/* sweep.c: parameter sweeps: a grid of circuit and stimulus parameter values, one run per
+ * point on a pool of threads, named measures per run, CSV rows written in grid order.
+ *
+ * Everything that can be wrong with a sweep's specification is found by opsin_sweep_new,
+ * before any run: every value of every --set is applied (circuit parameters at every grid
+ * point, in --set order, as the runs will apply them), every stimulus variant is loaded (the
+ * product of the stimulus parameters' values; the runs share them read-only) and a sim is
+ * created once.  A run loads its own copy of the circuit from the file and applies its
+ * values to it, so runs share nothing writable.  Results go to slot k of an array; the
+ * calling thread writes row k once slots 0 .. k are filled, so the output does not depend on
+ * the number of threads or on their timing.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "protocols/measure.h"
+#include "protocols/sweep.h"
+
+#define MAX_VALUES 1000000 /* points of one --set: a guard against "1:2:1e12" */
+
+typedef struct sweep_param {
+    char *key;       /* ID.PARAM or SOURCE[.trainN].KEY */
+    int is_stim;
+    const char *unit;
+    double *values;  /* SI, +inf for "open" */
+    char **texts;    /* the values as handed to the setter: "%.17g" or "open" */
+    size_t n;
+    int ci, pi;      /* circuit parameters: component and parameter index */
+} sweep_param;
+
+typedef struct sweep_measure {
+    const opsin_measure_def *def;
+    char label[2 * OPSIN_ID_MAX + 96]; /* "syn.v:peak", "n1:rate", "energy" */
+    const char *unit;
+    int col;       /* column of the probe in the run's rows, or -1 */
+    int neuron;    /* index into the spiking neurons, or -1 */
+    int source;    /* index of the pulse source in the stimulus, or -1 */
+    double arg;    /* at:T, s */
+} sweep_measure;
+
+struct opsin_sweep {
+    char *circuit_path, *stimulus_path;
+    opsin_circuit *circuit;     /* validation copy */
+    opsin_stimulus *stimulus;   /* as in the file */
+    sweep_param *params;
+    size_t nparams;
+    sweep_measure *meas;
+    size_t nmeas;
+    char *probes;               /* "ID.OUT,..." recorded by each run, or NULL */
+    char (*neurons)[OPSIN_ID_MAX];
+    size_t nneurons;
+    opsin_stimulus **variants;  /* one per combination of stimulus values */
+    size_t nvariants;
+    opsin_run_opts opts;
+    size_t npoints;
+    int ran;
+    /* run state, guarded by mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;
+    int stop;
+    unsigned char *done;
+    double *results;            /* npoints x nmeas */
+    char **failure;             /* message of a failed run, or NULL */
+};
+
+/* ---- value lists ------------------------------------------------------------------------ */
+
+/* Parses one number with a unit (or "open"); EINVAL with a message naming spec. */
+static int parse_one(const char *text, const char *si_unit, int allow_open, double *out,
+                     const char *spec, opsin_diag *d)
+{
+    opsin_diag u;
+    if (allow_open && strcmp(text, "open") == 0) {
+        *out = INFINITY;
+        return OPSIN_OK;
+    }
+    if (opsin_units_parse(text, si_unit, out, &u) == OPSIN_OK && isfinite(*out))
+        return OPSIN_OK;
+    opsin_diag_set(d, NULL, 0, "'%s': %s", spec, isfinite(*out) ? u.msg :
+                   "not a finite number (expected e.g. 500 or \"8 kohm\")");
+    return OPSIN_EINVAL;
+}
+
+/* "FROM:TO:N" (geometric when log): N points, both ends included exactly. */
+static int parse_range(const char *spec, const char *body, int geometric, const char *si_unit,
+                       double **values, size_t *n, opsin_diag *d)
+{
+    char from[128], to[128], *end;
+    const char *c1 = strchr(body, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c2 || strchr(c2 + 1, ':') || (size_t)(c1 - body) >= sizeof from ||
+        (size_t)(c2 - c1 - 1) >= sizeof to) {
+        opsin_diag_set(d, NULL, 0, "'%s' is not a range (expected %sFROM:TO:N)", spec,
+                       geometric ? "log:" : "");
+        return OPSIN_EINVAL;
+    }
+    snprintf(from, sizeof from, "%.*s", (int)(c1 - body), body);
+    snprintf(to, sizeof to, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+    double a, b;
+    if (parse_one(from, si_unit, 0, &a, spec, d) || parse_one(to, si_unit, 0, &b, spec, d))
+        return OPSIN_EINVAL;
+    unsigned long k = strtoul(c2 + 1, &end, 10);
+    if (*end || c2[1] == '\0' || c2[1] == '-' || k < 2 || k > MAX_VALUES) {
+        opsin_diag_set(d, NULL, 0, "'%s': N = '%s' is not a number of points (expected an "
+                       "integer from 2 to %d)", spec, c2 + 1, MAX_VALUES);
+        return OPSIN_EINVAL;
+    }
+    if (geometric && !(a > 0 && b > 0)) {
+        opsin_diag_set(d, NULL, 0, "'%s': a log range needs positive ends (expected "
+                       "log:FROM:TO:N with FROM, TO > 0)", spec);
+        return OPSIN_EINVAL;
+    }
+    double *v = malloc(k * sizeof *v);
+    if (!v)
+        return OPSIN_ENOMEM;
+    for (unsigned long i = 0; i < k; i++) {
+        double f = (double)i / (double)(k - 1);
+        v[i] = geometric ? a * pow(b / a, f) : a + (b - a) * f;
+    }
+    v[0] = a;
+    v[k - 1] = b;
+    *values = v;
+    *n = k;
+    return OPSIN_OK;
+}
+
+/* "a,b,c": each item a number with a unit, or "open". */
+static int parse_list(const char *spec, const char *si_unit, int allow_open, double **values,
+                      size_t *n, opsin_diag *d)
+{
+    size_t cap = 1, k = 0;
+    for (const char *s = spec; *s; s++)
+        cap += *s == ',';
+    double *v = malloc(cap * sizeof *v);
+    if (!v)
+        return OPSIN_ENOMEM;
+    for (const char *s = spec;; s++) {
+        char item[128];
+        size_t len = strcspn(s, ",");
+        if (len == 0 || len >= sizeof item) {
+            opsin_diag_set(d, NULL, 0, "'%s': %s item %zu (expected a list a,b,c of values, "
+                           "a range FROM:TO:N or log:FROM:TO:N)", spec, len ? "too long an" :
+                           "empty", k + 1);
+            free(v);
+            return OPSIN_EINVAL;
+        }
+        snprintf(item, sizeof item, "%.*s", (int)len, s);
+        if (parse_one(item, si_unit, allow_open, &v[k++], spec, d)) {
+            free(v);
+            return OPSIN_EINVAL;
+        }
+        s += len;
+        if (!*s)
+            break;
+    }
+    *values = v;
+    *n = k;
+    return OPSIN_OK;
+}
+
+int opsin_sweep_parse_values(const char *spec, const char *si_unit, int allow_open,
+                             double **values, size_t *n, opsin_diag *diag)
+{
+    if (strncmp(spec, "log:", 4) == 0)
+        return parse_range(spec, spec + 4, 1, si_unit, values, n, diag);
+    if (strchr(spec, ':'))
+        return parse_range(spec, spec, 0, si_unit, values, n, diag);
+    return parse_list(spec, si_unit, allow_open, values, n, diag);
+}
+
+/* ---- parameters ------------------------------------------------------------------------- */
+
+static void param_free(sweep_param *p)
+{
+    for (size_t i = 0; p->texts && i < p->n; i++)
+        free(p->texts[i]);
+    free(p->texts);
+    free(p->values);
+    free(p->key);
+}
+
+/* Where a --set key points: a circuit parameter (its unit and "open"), or a stimulus key. */
+static int param_resolve(opsin_sweep *sw, sweep_param *p, int *allow_open, opsin_diag *d)
+{
+    const char *dot = strchr(p->key, '.');
+    char id[OPSIN_ID_MAX];
+    int ci = -1;
+    if (dot && (size_t)(dot - p->key) < sizeof id) {
+        snprintf(id, sizeof id, "%.*s", (int)(dot - p->key), p->key);
+        ci = opsin_circuit_find(sw->circuit, id);
+    }
+    if (ci >= 0) {
+        const opsin_model *m = sw->circuit->comps[ci].model;
+        int pi = opsin_model_param_index(m, dot + 1);
+        if (pi < 0 || (m->params[pi].flags & OPSIN_P_REF)) {
+            opsin_diag_set(d, NULL, 0, "--set %s: %s (model %s) has no numeric parameter '%s' "
+                           "(expected one listed by 'opsin models %s')", p->key, id, m->name,
+                           dot + 1, m->name);
+            return OPSIN_EINVAL;
+        }
+        p->ci = ci;
+        p->pi = pi;
+        p->unit = m->params[pi].unit;
+        *allow_open = (m->params[pi].flags & OPSIN_P_OPEN) != 0;
+        return OPSIN_OK;
+    }
+    if (!sw->stimulus) {
+        opsin_diag_set(d, NULL, 0, "--set %s: no component '%s' in %s (expected ID.PARAM with "
+                       "a component id, or a STIMULUS file for SOURCE.KEY)", p->key,
+                       dot ? id : p->key, sw->circuit_path);
+        return OPSIN_EINVAL;
+    }
+    opsin_diag u;
+    if (opsin_stimulus_key_unit(sw->stimulus, p->key, &p->unit, &u)) {
+        opsin_diag_set(d, NULL, 0, "--set %s: not a parameter of %s; as a stimulus key: %s",
+                       p->key, sw->circuit_path, u.msg);
+        return OPSIN_EINVAL;
+    }
+    p->is_stim = 1;
+    *allow_open = 0;
+    return OPSIN_OK;
+}
+
+/* Formats the values as the setters take them: exact decimals, or "open". */
+static int param_texts(sweep_param *p)
+{
+    if (!(p->texts = calloc(p->n, sizeof *p->texts)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        char buf[32];
+        if (isinf(p->values[i]))
+            snprintf(buf, sizeof buf, "open");
+        else
+            snprintf(buf, sizeof buf, "%.17g", p->values[i]);
+        if (!(p->texts[i] = opsin_strdup(buf)))
+            return OPSIN_ENOMEM;
+    }
+    return OPSIN_OK;
+}
+
+/* One --set ID.PARAM=SPEC: key, unit, values. */
+static int param_parse(opsin_sweep *sw, const char *set, sweep_param *p, opsin_diag *d)
+{
+    const char *eq = strchr(set, '=');
+    int allow_open = 0, rc;
+    opsin_diag u;
+    if (!eq || eq == set || !eq[1]) {
+        opsin_diag_set(d, NULL, 0, "--set %s: expected ID.PARAM=SPEC (a list a,b,c, a range "
+                       "FROM:TO:N or log:FROM:TO:N)", set);
+        return OPSIN_EINVAL;
+    }
+    if (!(p->key = malloc((size_t)(eq - set) + 1)))
+        return OPSIN_ENOMEM;
+    snprintf(p->key, (size_t)(eq - set) + 1, "%s", set);
+    if ((rc = param_resolve(sw, p, &allow_open, d)))
+        return rc;
+    if ((rc = opsin_sweep_parse_values(eq + 1, p->unit, allow_open, &p->values, &p->n, &u))) {
+        if (rc == OPSIN_EINVAL)
+            opsin_diag_set(d, NULL, 0, "--set %s: %s", p->key, u.msg);
+        return rc;
+    }
+    for (size_t i = 0; i < sw->nparams; i++)
+        if (strcmp(sw->params[i].key, p->key) == 0) {
+            opsin_diag_set(d, NULL, 0, "--set %s is given twice (expected each parameter once)",
+                           p->key);
+            return OPSIN_EINVAL;
+        }
+    return param_texts(p);
+}
+
+/* Index of parameter j's value at grid point i: the last parameter varies fastest. */
+static size_t grid_index(const opsin_sweep *sw, size_t i, size_t j)
+{
+    for (size_t k = sw->nparams; k-- > j + 1;)
+        i /= sw->params[k].n;
+    return i % sw->params[j].n;
+}
+
+/* Index of the stimulus variant of grid point i (mixed radix over the stimulus parameters). */
+static size_t variant_index(const opsin_sweep *sw, size_t i)
+{
+    size_t v = 0;
+    for (size_t j = 0; j < sw->nparams; j++)
+        if (sw->params[j].is_stim)
+            v = v * sw->params[j].n + grid_index(sw, i, j);
+    return v;
+}
+
+/* Applies grid point i's circuit values in --set order; on failure *bad names the key. */
+static int apply_circuit(const opsin_sweep *sw, opsin_circuit *c, size_t i, size_t *bad,
+                         opsin_diag *d)
+{
+    for (size_t j = 0; j < sw->nparams; j++) {
+        const sweep_param *p = &sw->params[j];
+        int rc;
+        if (!p->is_stim && (rc = opsin_circuit_set(c, p->key, p->texts[grid_index(sw, i, j)], d))) {
+            *bad = j;
+            return rc;
+        }
+    }
+    return OPSIN_OK;
+}
+
+/* Every grid point's circuit values, applied to the validation copy as a run applies them to
+ * a fresh one (each point starts from the file's values). */
+static int check_circuit_grid(opsin_sweep *sw, opsin_diag *d)
+{
+    size_t ncirc = 0;
+    for (size_t j = 0; j < sw->nparams; j++)
+        ncirc += !sw->params[j].is_stim;
+    if (ncirc == 0)
+        return OPSIN_OK;
+    double *base = malloc(sw->nparams * sizeof *base);
+    if (!base)
+        return OPSIN_ENOMEM;
+    for (size_t j = 0; j < sw->nparams; j++)
+        if (!sw->params[j].is_stim)
+            base[j] = sw->circuit->comps[sw->params[j].ci].p[sw->params[j].pi];
+    int rc = OPSIN_OK;
+    for (size_t i = 0; i < sw->npoints && !rc; i++) {
+        size_t bad = 0;
+        opsin_diag u;
+        for (size_t j = 0; j < sw->nparams; j++)
+            if (!sw->params[j].is_stim)
+                sw->circuit->comps[sw->params[j].ci].p[sw->params[j].pi] = base[j];
+        if ((rc = apply_circuit(sw, sw->circuit, i, &bad, &u)))
+            opsin_diag_set(d, NULL, 0, "--set %s=%s: %s", sw->params[bad].key,
+                           sw->params[bad].texts[grid_index(sw, i, bad)], u.msg);
+    }
+    for (size_t j = 0; j < sw->nparams; j++)
+        if (!sw->params[j].is_stim)
+            sw->circuit->comps[sw->params[j].ci].p[sw->params[j].pi] = base[j];
+    free(base);
+    return rc;
+}
+
+/* Loads every combination of the stimulus parameters' values (or the file once). */
+static int load_variants(opsin_sweep *sw, opsin_diag *d)
+{
+    size_t n = 1, nstim = 0;
+    for (size_t j = 0; j < sw->nparams; j++)
+        if (sw->params[j].is_stim) {
+            n *= sw->params[j].n;
+            nstim++;
+        }
+    if (!sw->stimulus)
+        return OPSIN_OK;
+    opsin_stimulus_override *ov = calloc(nstim ? nstim : 1, sizeof *ov);
+    if (!ov || !(sw->variants = calloc(n, sizeof *sw->variants))) {
+        free(ov);
+        return OPSIN_ENOMEM;
+    }
+    int rc = OPSIN_OK;
+    for (size_t v = 0; v < n && !rc; v++) {
+        size_t rest = v, k = nstim;
+        for (size_t j = sw->nparams; j-- > 0;) /* digits of v, last parameter fastest */
+            if (sw->params[j].is_stim) {
+                ov[--k] = (opsin_stimulus_override){sw->params[j].key,
+                                                    sw->params[j].texts[rest % sw->params[j].n]};
+                rest /= sw->params[j].n;
+            }
+        opsin_diag u;
+        if ((rc = opsin_stimulus_load_with(sw->stimulus_path, sw->circuit, ov, nstim,
+                                           &sw->variants[v], &u)) == OPSIN_OK)
+            sw->nvariants = v + 1;
+        else
+            opsin_diag_set(d, NULL, 0, "--set: %s", u.msg);
+    }
+    free(ov);
+    return rc;
+}
+
+/* ---- measures --------------------------------------------------------------------------- */
+
+/* Column of probe (ci, oi) in the run's rows, added to sw->probes when new. */
+static int probe_column(opsin_sweep *sw, int ci, int oi, int *col)
+{
+    char item[2 * OPSIN_ID_MAX + 2];
+    const opsin_compdef *cd = &sw->circuit->comps[ci];
+    snprintf(item, sizeof item, "%s.%s", cd->id, cd->model->outputs[oi].name);
+    size_t len = sw->probes ? strlen(sw->probes) : 0, k = 0;
+    for (const char *s = sw->probes; s && *s; k++) {
+        size_t n = strcspn(s, ",");
+        if (n == strlen(item) && strncmp(s, item, n) == 0) {
+            *col = (int)k;
+            return OPSIN_OK;
+        }
+        s += n + (s[n] == ',');
+    }
+    char *p = realloc(sw->probes, len + strlen(item) + 2);
+    if (!p)
+        return OPSIN_ENOMEM;
+    snprintf(p + len, strlen(item) + 2, "%s%s", len ? "," : "", item);
+    sw->probes = p;
+    *col = (int)k;
+    return OPSIN_OK;
+}
+
+/* Index of a spiking neuron among those whose spikes are kept, added when new. */
+static int neuron_index(opsin_sweep *sw, const char *id, int *out)
+{
+    for (size_t k = 0; k < sw->nneurons; k++)
+        if (strcmp(sw->neurons[k], id) == 0) {
+            *out = (int)k;
+            return OPSIN_OK;
+        }
+    void *p = realloc(sw->neurons, (sw->nneurons + 1) * sizeof *sw->neurons);
+    if (!p)
+        return OPSIN_ENOMEM;
+    sw->neurons = p;
+    snprintf(sw->neurons[sw->nneurons], OPSIN_ID_MAX, "%s", id);
+    *out = (int)sw->nneurons++;
+    return OPSIN_OK;
+}
+
+/* PROBE of a measure ("ID.OUTPUT", "ID", or NULL for the circuit's first probe) as a
+ * component and output. */
+static int measure_probe(const opsin_sweep *sw, const char *probe, const char *item, int *ci,
+                         int *oi, opsin_diag *d)
+{
+    const opsin_circuit *c = sw->circuit;
+    if (!probe) {
+        if (c->nprobes == 0) {
+            opsin_diag_set(d, NULL, 0, "--measure %s: %s has no probes (expected PROBE:NAME, "
+                           "e.g. %s.%s:%s)", item, sw->circuit_path, c->comps[0].id,
+                           c->comps[0].model->outputs[0].name, item);
+            return OPSIN_EINVAL;
+        }
+        *ci = c->probes[0].comp;
+        *oi = c->probes[0].output;
+        return OPSIN_OK;
+    }
+    char id[OPSIN_ID_MAX];
+    const char *dot = strchr(probe, '.');
+    size_t len = dot ? (size_t)(dot - probe) : strlen(probe);
+    *ci = len < sizeof id ? (snprintf(id, sizeof id, "%.*s", (int)len, probe),
+                             opsin_circuit_find(c, id)) : -1;
+    *oi = *ci < 0 ? -1 : dot ? opsin_model_output_index(c->comps[*ci].model, dot + 1) : 0;
+    if (*oi < 0) {
+        opsin_diag_set(d, NULL, 0, "--measure %s: unknown probe '%s' (expected ID.OUTPUT or ID "
+                       "of a component of %s, e.g. %s.%s)", item, probe, sw->circuit_path,
+                       c->comps[0].id, c->comps[0].model->outputs[0].name);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* The argument of a measure: at:T (a time within the run) or a pulse source (optional). */
+static int measure_arg(opsin_sweep *sw, sweep_measure *m, const char *arg, const char *item,
+                       opsin_diag *d)
+{
+    if (m->def->arg == OPSIN_MARG_NONE && arg) {
+        opsin_diag_set(d, NULL, 0, "--measure %s: %s takes no argument (expected [PROBE:]%s)",
+                       item, m->def->name, m->def->name);
+        return OPSIN_EINVAL;
+    }
+    if (m->def->arg == OPSIN_MARG_TIME) {
+        opsin_diag u;
+        if (!arg || opsin_units_parse(arg, "s", &m->arg, &u) || !(m->arg >= 0) ||
+            m->arg > sw->opts.t_end) {
+            opsin_diag_set(d, NULL, 0, "--measure %s: %s needs a time within the run (expected "
+                           "[PROBE:]at:T with 0 <= T <= t_end = %g s, e.g. at:10ms)", item,
+                           m->def->name, sw->opts.t_end);
+            return OPSIN_EINVAL;
+        }
+    }
+    if (!(m->def->needs & OPSIN_MEAS_PULSES))
+        return OPSIN_OK;
+    if (!sw->stimulus) {
+        opsin_diag_set(d, NULL, 0, "--measure %s: %s measures the pulses of a source (expected "
+                       "a STIMULUS file after the circuit)", item, m->def->name);
+        return OPSIN_EINVAL;
+    }
+    m->source = arg ? -1 : 0;
+    for (size_t k = 0; arg && k < sw->stimulus->nsources; k++)
+        if (strcmp(sw->stimulus->sources[k].id, arg) == 0)
+            m->source = (int)k;
+    if (m->source < 0) {
+        opsin_diag_set(d, NULL, 0, "--measure %s: no source '%s' in %s (expected [PROBE:]%s"
+                       "[:SOURCE] with a source id, default %s)", item, arg,
+                       sw->stimulus_path, m->def->name, sw->stimulus->sources[0].id);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* Resolves the probe of a measure into a column or a neuron, and its unit and label. */
+static int measure_bind(opsin_sweep *sw, sweep_measure *m, const char *probe, const char *arg,
+                        const char *item, opsin_diag *d)
+{
+    int ci, oi, rc;
+    if (m->def->needs == OPSIN_MEAS_NONE) {
+        if (probe) {
+            opsin_diag_set(d, NULL, 0, "--measure %s: %s is a total of the run and takes no "
+                           "probe (expected %s)", item, m->def->name, m->def->name);
+            return OPSIN_EINVAL;
+        }
+        snprintf(m->label, sizeof m->label, "%s", m->def->name);
+        m->unit = m->def->unit;
+        return OPSIN_OK;
+    }
+    if ((rc = measure_probe(sw, probe, item, &ci, &oi, d)))
+        return rc;
+    const opsin_compdef *cd = &sw->circuit->comps[ci];
+    if (m->def->needs & OPSIN_MEAS_SPIKES) {
+        if (!cd->model->on_root) {
+            opsin_diag_set(d, NULL, 0, "--measure %s: %s (model %s) does not spike (expected "
+                           "the id of a neuron, e.g. NEURON:%s)", item, cd->id, cd->model->name,
+                           m->def->name);
+            return OPSIN_EINVAL;
+        }
+        snprintf(m->label, sizeof m->label, "%s:%s", cd->id, m->def->name);
+        m->unit = m->def->unit;
+        return neuron_index(sw, cd->id, &m->neuron);
+    }
+    snprintf(m->label, sizeof m->label, "%s.%s:%s%s%s", cd->id, cd->model->outputs[oi].name,
+             m->def->name, arg ? ":" : "", arg ? arg : "");
+    m->unit = m->def->unit[0] ? m->def->unit : cd->model->outputs[oi].unit;
+    return probe_column(sw, ci, oi, &m->col);
+}
+
+/* One item [PROBE:]NAME[:ARG]: a measure name first means the default probe. */
+static int measure_parse(opsin_sweep *sw, const char *item, sweep_measure *m, opsin_diag *d)
+{
+    char buf[256], *parts[4] = {NULL};
+    size_t np = 0;
+    if (strlen(item) >= sizeof buf || !*item) {
+        opsin_diag_set(d, NULL, 0, "--measure '%.64s': %s (expected [PROBE:]NAME[:ARG])", item,
+                       *item ? "too long" : "empty item");
+        return OPSIN_EINVAL;
+    }
+    snprintf(buf, sizeof buf, "%s", item);
+    for (char *s = buf; s && np < 4; np++) {
+        parts[np] = s;
+        if ((s = strchr(s, ':')))
+            *s++ = '\0';
+    }
+    size_t first = opsin_measure_find(parts[0]) ? 0 : 1;
+    const char *probe = first ? parts[0] : NULL;
+    m->def = parts[first] ? opsin_measure_find(parts[first]) : NULL;
+    m->col = m->neuron = m->source = -1;
+    if (!m->def) {
+        opsin_diag_set(d, NULL, 0, "--measure %s: unknown measure '%s' (expected [PROBE:]NAME "
+                       "with NAME one of peak, min, final, mean, at:T, spikes, rate, dg_mean, "
+                       "dg_std, ppf, energy)", item, parts[first] ? parts[first] : "");
+        return OPSIN_EINVAL;
+    }
+    if (np > first + 2) {
+        opsin_diag_set(d, NULL, 0, "--measure %s: too many ':' (expected [PROBE:]NAME[:ARG])",
+                       item);
+        return OPSIN_EINVAL;
+    }
+    const char *arg = parts[first + 1];
+    int rc = measure_arg(sw, m, arg, item, d);
+    return rc ? rc : measure_bind(sw, m, probe, arg, item, d);
+}
+
+/* Every comma-separated item of every --measure. */
+static int measures_parse(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *d)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < o->nmeasures; i++)
+        for (const char *s = o->measures[i]; ; s++) {
+            cap += *s == ',' || !*s;
+            if (!*s)
+                break;
+        }
+    if (cap == 0) {
+        opsin_diag_set(d, NULL, 0, "no --measure (expected e.g. --measure peak,final)");
+        return OPSIN_EINVAL;
+    }
+    if (!(sw->meas = calloc(cap, sizeof *sw->meas)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < o->nmeasures; i++)
+        for (const char *s = o->measures[i];;) {
+            char item[256];
+            size_t len = strcspn(s, ",");
+            snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1),
+                     s);
+            int rc = measure_parse(sw, item, &sw->meas[sw->nmeas], d);
+            if (rc)
+                return rc;
+            sw->nmeas++;
+            s += len;
+            if (!*s++)
+                break;
+        }
+    return OPSIN_OK;
+}
+
+/* ---- creation --------------------------------------------------------------------------- */
+
+void opsin_sweep_free(opsin_sweep *sw)
+{
+    if (!sw)
+        return;
+    for (size_t j = 0; j < sw->nparams; j++)
+        param_free(&sw->params[j]);
+    free(sw->params);
+    for (size_t v = 0; v < sw->nvariants; v++)
+        opsin_stimulus_free(sw->variants[v]);
+    free(sw->variants);
+    for (size_t i = 0; sw->failure && i < sw->npoints; i++)
+        free(sw->failure[i]);
+    free(sw->failure);
+    free(sw->done);
+    free(sw->results);
+    free(sw->meas);
+    free(sw->probes);
+    free(sw->neurons);
+    opsin_stimulus_free(sw->stimulus);
+    opsin_circuit_free(sw->circuit);
+    free(sw->circuit_path);
+    free(sw->stimulus_path);
+    free(sw);
+}
+
+/* Files, end time and step: the command line over the files. */
+static int sweep_load(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *d)
+{
+    int rc;
+    if (!(sw->circuit_path = opsin_strdup(o->circuit)) ||
+        (o->stimulus && !(sw->stimulus_path = opsin_strdup(o->stimulus))))
+        return OPSIN_ENOMEM;
+    if ((rc = opsin_circuit_load(o->circuit, &sw->circuit, d)) ||
+        (o->stimulus && (rc = opsin_stimulus_load(o->stimulus, sw->circuit, &sw->stimulus, d))))
+        return rc;
+    sw->opts = opsin_run_opts_default(sw->circuit, sw->stimulus);
+    sw->opts.seed = o->seed;
+    if (o->t_end > 0)
+        sw->opts.t_end = o->t_end;
+    sw->opts.dt_out = o->dt_out;
+    if (!(sw->opts.t_end > 0) || !isfinite(sw->opts.t_end)) {
+        opsin_diag_set(d, NULL, 0, "no end time (expected --t-end T, or t_end = \"...\"; in the "
+                       "circuit or stimulus file)");
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* Every --set: keys, values, the grid size. */
+static int params_parse(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *d)
+{
+    sw->npoints = 1;
+    if (o->nsets && !(sw->params = calloc(o->nsets, sizeof *sw->params)))
+        return OPSIN_ENOMEM;
+    for (size_t j = 0; j < o->nsets; j++) {
+        int rc = param_parse(sw, o->sets[j], &sw->params[j], d);
+        if (rc) {
+            param_free(&sw->params[j]);
+            return rc;
+        }
+        sw->nparams++;
+        if (sw->npoints > (size_t)100000000 / sw->params[j].n) {
+            opsin_diag_set(d, NULL, 0, "--set %s: the grid exceeds 1e8 points (expected fewer "
+                           "values)", sw->params[j].key);
+            return OPSIN_EINVAL;
+        }
+        sw->npoints *= sw->params[j].n;
+    }
+    return OPSIN_OK;
+}
+
+/* A sim of the file's circuit and stimulus with the run options: probes, t_end, dt_out. */
+static int check_run_opts(opsin_sweep *sw, opsin_diag *d)
+{
+    opsin_sim *sim = NULL;
+    opsin_diag u;
+    sw->opts.probes = sw->probes;
+    int rc = opsin_sim_new(sw->circuit, sw->stimulus, &sw->opts, &sim, &u);
+    opsin_sim_free(sim);
+    if (rc)
+        opsin_diag_set(d, NULL, 0, "%s", u.msg);
+    return rc;
+}
+
+int opsin_sweep_new(const opsin_sweep_opts *o, opsin_sweep **out, opsin_diag *diag)
+{
+    opsin_sweep *sw = calloc(1, sizeof *sw);
+    if (!sw)
+        return OPSIN_ENOMEM;
+    int rc = sweep_load(sw, o, diag);
+    if (!rc)
+        rc = params_parse(sw, o, diag);
+    if (!rc)
+        rc = measures_parse(sw, o, diag);
+    if (!rc)
+        rc = check_run_opts(sw, diag);
+    if (!rc)
+        rc = check_circuit_grid(sw, diag);
+    if (!rc)
+        rc = load_variants(sw, diag);
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_set(diag, NULL, 0, "out of memory (expected a smaller sweep)");
+    if (rc) {
+        opsin_sweep_free(sw);
+        return rc;
+    }
+    *out = sw;
+    return OPSIN_OK;
+}
+
+size_t opsin_sweep_npoints(const opsin_sweep *sw)
+{
+    return sw->npoints;
+}
+
+/* ---- one run ---------------------------------------------------------------------------- */
+
+/* What one run recorded: the rows of the probes and the spikes of the kept neurons. */
+typedef struct recorder {
+    const opsin_sweep *sw;
+    size_t ncols, nrows, cap;
+    double *t, *v;
+    double *spike_t;
+    int *spike_who;
+    size_t nspikes, spike_cap;
+} recorder;
+
+static int rec_header(void *ctx, size_t n, const char *const *names, const char *const *units)
+{
+    (void)names;
+    (void)units;
+    ((recorder *)ctx)->ncols = n;
+    return 0;
+}
+
+static int rec_row(void *ctx, double t, const double *v, size_t n)
+{
+    recorder *r = ctx;
+    if (r->nrows == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 2048;
+        double *nt = realloc(r->t, cap * sizeof *nt);
+        if (nt)
+            r->t = nt;
+        double *nv = nt ? realloc(r->v, cap * (n ? n : 1) * sizeof *nv) : NULL;
+        if (!nv)
+            return 1;
+        r->v = nv;
+        r->cap = cap;
+    }
+    r->t[r->nrows] = t;
+    memcpy(r->v + r->nrows * n, v, n * sizeof *v);
+    r->nrows++;
+    return 0;
+}
+
+static int rec_spike(void *ctx, double t, const char *neuron)
+{
+    recorder *r = ctx;
+    int who = -1;
+    for (size_t k = 0; k < r->sw->nneurons; k++)
+        if (strcmp(r->sw->neurons[k], neuron) == 0)
+            who = (int)k;
+    if (who < 0)
+        return 0;
+    if (r->nspikes == r->spike_cap) {
+        size_t cap = r->spike_cap ? 2 * r->spike_cap : 256;
+        double *nt = realloc(r->spike_t, cap * sizeof *nt);
+        if (nt)
+            r->spike_t = nt;
+        int *nw = nt ? realloc(r->spike_who, cap * sizeof *nw) : NULL;
+        if (!nw)
+            return 1;
+        r->spike_who = nw;
+        r->spike_cap = cap;
+    }
+    r->spike_t[r->nspikes] = t;
+    r->spike_who[r->nspikes++] = who;
+    return 0;
+}
+
+static void rec_free(recorder *r)
+{
+    free(r->t);
+    free(r->v);
+    free(r->spike_t);
+    free(r->spike_who);
+}
+
+/* Evaluates measure m over what the run recorded; scratch holds nspikes doubles and the
+ * source's pulses. */
+static double measure_eval(const sweep_measure *m, const recorder *r, const opsin_stimulus *st,
+                           double t_end, double energy, double *spikes,
+                           opsin_measure_pulse *pulses)
+{
+    opsin_measure_input in = {r->t, NULL, r->ncols, r->nrows, spikes, 0, pulses, 0, t_end,
+                              energy, m->arg};
+    if (m->col >= 0)
+        in.v = r->v + m->col;
+    for (size_t k = 0; m->neuron >= 0 && k < r->nspikes; k++)
+        if (r->spike_who[k] == m->neuron)
+            spikes[in.nspikes++] = r->spike_t[k];
+    if (m->source >= 0) {
+        const opsin_source *src = &st->sources[m->source];
+        for (size_t k = 0; k < src->npulses; k++)
+            pulses[k] = (opsin_measure_pulse){src->pulses[k].start, src->pulses[k].width};
+        in.npulses = src->npulses;
+    }
+    return m->def->fn(&in);
+}
+
+/* Every measure of a finished run into res. */
+static int measures_eval(const opsin_sweep *sw, const recorder *r, const opsin_stimulus *st,
+                         const opsin_sim *sim, double *res)
+{
+    double energy = 0.0, joules;
+    const char *name;
+    size_t npulses = 0;
+    for (size_t k = 0; k < opsin_sim_nsources(sim); k++)
+        if (opsin_sim_energy(sim, k, &name, &joules) == OPSIN_OK)
+            energy += joules;
+    for (size_t k = 0; st && k < st->nsources; k++)
+        npulses = st->sources[k].npulses > npulses ? st->sources[k].npulses : npulses;
+    double *spikes = malloc((r->nspikes + 1) * sizeof *spikes);
+    opsin_measure_pulse *pulses = malloc((npulses + 1) * sizeof *pulses);
+    if (!spikes || !pulses) {
+        free(spikes);
+        free(pulses);
+        return OPSIN_ENOMEM;
+    }
+    for (size_t k = 0; k < sw->nmeas; k++)
+        res[k] = measure_eval(&sw->meas[k], r, st, sw->opts.t_end, energy, spikes, pulses);
+    free(spikes);
+    free(pulses);
+    return OPSIN_OK;
+}
+
+/* Runs grid point i into res; on failure returns the status with diag filled. */
+static int point_run(const opsin_sweep *sw, size_t i, double *res, opsin_diag *d)
+{
+    opsin_circuit *c = NULL;
+    opsin_sim *sim = NULL;
+    recorder r = {sw, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0};
+    const opsin_stimulus *st = sw->variants ? sw->variants[variant_index(sw, i)] : NULL;
+    size_t bad;
+    int rc = opsin_circuit_load(sw->circuit_path, &c, d);
+    if (!rc)
+        rc = apply_circuit(sw, c, i, &bad, d);
+    if (!rc)
+        rc = opsin_sim_new(c, st, &sw->opts, &sim, d);
+    if (!rc) {
+        opsin_sink sink = {rec_header, rec_row, rec_spike, NULL, &r};
+        rc = opsin_sim_run(sim, &sink, d);
+        if (rc == OPSIN_ECALLBACK)
+            rc = OPSIN_ENOMEM; /* the recorder's only way to fail */
+    }
+    if (!rc && (rc = measures_eval(sw, &r, st, sim, res)) == OPSIN_ENOMEM)
+        opsin_diag_set(d, NULL, 0, "out of memory");
+    rec_free(&r);
+    opsin_sim_free(sim);
+    opsin_circuit_free(c);
+    return rc;
+}
+
+/* ---- the pool --------------------------------------------------------------------------- */
+
+/* A worker: takes the next point, runs it, files the result, until none is left. */
+static void *worker(void *arg)
+{
+    opsin_sweep *sw = arg;
+    for (;;) {
+        pthread_mutex_lock(&sw->mu);
+        size_t i = sw->next;
+        int stop = sw->stop || i == sw->npoints;
+        sw->next += !stop;
+        pthread_mutex_unlock(&sw->mu);
+        if (stop)
+            return NULL;
+        opsin_diag d = {""};
+        double *res = sw->results + i * sw->nmeas;
+        char *fail = NULL;
+        if (point_run(sw, i, res, &d) != OPSIN_OK) {
+            for (size_t k = 0; k < sw->nmeas; k++)
+                res[k] = NAN;
+            fail = opsin_strdup(d.msg[0] ? d.msg : "the run failed");
+        }
+        pthread_mutex_lock(&sw->mu);
+        sw->failure[i] = fail;
+        sw->done[i] = 1;
+        pthread_cond_broadcast(&sw->cv);
+        pthread_mutex_unlock(&sw->mu);
+    }
+}
+
+/* "1" for a dimensionless quantity, else the unit. */
+static const char *unit_text(const char *u)
+{
+    return u[0] ? u : "1";
+}
+
+/* A number as the CSV holds it: the shortest of 15 to 17 digits that reads back as the same
+ * double, "nan" without a sign, "inf" for "open". */
+static void put_number(FILE *out, double x)
+{
+    char buf[32];
+    if (isnan(x)) {
+        fputs("nan", out);
+        return;
+    }
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, out);
+}
+
+static int write_header(const opsin_sweep *sw, FILE *out)
+{
+    for (size_t j = 0; j < sw->nparams; j++)
+        fprintf(out, "%s%s (%s)", j ? "," : "", sw->params[j].key,
+                unit_text(sw->params[j].unit));
+    for (size_t k = 0; k < sw->nmeas; k++)
+        fprintf(out, "%s%s (%s)", sw->nparams || k ? "," : "", sw->meas[k].label,
+                unit_text(sw->meas[k].unit));
+    return fputc('\n', out) == EOF || fflush(out) ? OPSIN_EIO : OPSIN_OK;
+}
+
+/* Row i, flushed; a failed run's warning names the point. */
+static int write_row(const opsin_sweep *sw, size_t i, FILE *out, FILE *warn)
+{
+    for (size_t j = 0; j < sw->nparams; j++) {
+        if (j)
+            fputc(',', out);
+        put_number(out, sw->params[j].values[grid_index(sw, i, j)]);
+    }
+    for (size_t k = 0; k < sw->nmeas; k++) {
+        if (sw->nparams || k)
+            fputc(',', out);
+        put_number(out, sw->results[i * sw->nmeas + k]);
+    }
+    if (sw->failure[i] && warn) {
+        fprintf(warn, "opsin sweep: warning: row %zu", i + 1);
+        for (size_t j = 0; j < sw->nparams; j++)
+            fprintf(warn, "%s%s=%s", j ? ", " : " (", sw->params[j].key,
+                    sw->params[j].texts[grid_index(sw, i, j)]);
+        fprintf(warn, "%s failed, its measures are nan: %s\n", sw->nparams ? ")" : "",
+                sw->failure[i]);
+    }
+    return fputc('\n', out) == EOF || fflush(out) ? OPSIN_EIO : OPSIN_OK;
+}
+
+/* The calling thread's part: write each row once it and all rows before it are done. */
+static int write_rows(opsin_sweep *sw, FILE *out, FILE *warn, opsin_sweep_progress progress,
+                      void *pctx, size_t *nfailed)
+{
+    int rc = write_header(sw, out);
+    for (size_t i = 0; i < sw->npoints && !rc; i++) {
+        pthread_mutex_lock(&sw->mu);
+        while (!sw->done[i])
+            pthread_cond_wait(&sw->cv, &sw->mu);
+        pthread_mutex_unlock(&sw->mu);
+        *nfailed += sw->failure[i] != NULL;
+        rc = write_row(sw, i, out, warn);
+        if (progress)
+            progress(pctx, i + 1, sw->npoints);
+    }
+    if (rc) {
+        pthread_mutex_lock(&sw->mu);
+        sw->stop = 1;
+        pthread_mutex_unlock(&sw->mu);
+    }
+    return rc;
+}
+
+int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
+                    opsin_sweep_progress progress, void *progress_ctx, size_t *nfailed,
+                    opsin_diag *diag)
+{
+    if (sw->ran) {
+        opsin_diag_set(diag, NULL, 0, "this sweep has already run (expected a new one)");
+        return OPSIN_EINVAL;
+    }
+    sw->ran = 1;
+    *nfailed = 0;
+    size_t nthreads = jobs < 1 ? 1 : jobs > sw->npoints ? sw->npoints : jobs;
+    pthread_t *tid = calloc(nthreads, sizeof *tid);
+    sw->done = calloc(sw->npoints, 1);
+    sw->failure = calloc(sw->npoints, sizeof *sw->failure);
+    sw->results = calloc(sw->npoints * (sw->nmeas ? sw->nmeas : 1), sizeof *sw->results);
+    if (!tid || !sw->done || !sw->failure || !sw->results) {
+        free(tid);
+        opsin_diag_set(diag, NULL, 0, "out of memory (expected a smaller sweep)");
+        return OPSIN_ENOMEM;
+    }
+    pthread_mutex_init(&sw->mu, NULL);
+    pthread_cond_init(&sw->cv, NULL);
+    size_t started = 0;
+    while (started < nthreads && pthread_create(&tid[started], NULL, worker, sw) == 0)
+        started++;
+    int rc = OPSIN_OK;
+    if (started == 0) {
+        opsin_diag_set(diag, NULL, 0, "cannot start a thread (expected --jobs within the "
+                       "system's limits)");
+        rc = OPSIN_ENOMEM;
+    } else if ((rc = write_rows(sw, out, warn, progress, progress_ctx, nfailed)))
+        opsin_diag_set(diag, NULL, 0, "writing the output failed");
+    for (size_t k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    pthread_cond_destroy(&sw->cv);
+    pthread_mutex_destroy(&sw->mu);
+    free(tid);
+    return rc;
+}

@@ -1,0 +1,84 @@
+/* sweep.h: parameter sweeps: one run per point of a grid of circuit and stimulus parameters,
+ * named measures per run, one CSV row per point in grid order, runs in parallel.
+ *
+ * A sweep is parsed and validated whole by opsin_sweep_new (every value of every --set, every
+ * grid point's combination of values, every measure) before anything runs; opsin_sweep_run
+ * then runs the points on a pool of threads and writes row k only once rows 0 .. k are done,
+ * so the output is the same byte for byte whatever the number of threads.  Every point uses
+ * the same seed (common random numbers): rows differ only by the swept parameters.
+ */
+#ifndef OPSIN_SWEEP_H
+#define OPSIN_SWEEP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "opsin.h"
+
+typedef struct opsin_sweep opsin_sweep;
+
+typedef struct opsin_sweep_opts {
+    const char *circuit;          /* circuit file */
+    const char *stimulus;         /* stimulus file or NULL */
+    const char *const *sets;      /* "ID.PARAM=SPEC" (circuit) or "SOURCE[.trainN].KEY=SPEC" */
+    size_t nsets;                 /* the last one varies fastest */
+    const char *const *measures;  /* "[PROBE:]NAME[:ARG][,...]" each */
+    size_t nmeasures;
+    double t_end;                 /* s; <= 0: the files' t_end */
+    double dt_out;                /* s; 0: t_end/1000 */
+    unsigned long seed;
+} opsin_sweep_opts;
+
+/* Parses and validates a sweep (loads the files, applies every value, builds the grid).  On
+ * failure diag holds one line "what is wrong (expected ...)" and *out is untouched: OPSIN_EINVAL
+ * for bad specifications, the load status for bad files. */
+int opsin_sweep_new(const opsin_sweep_opts *o, opsin_sweep **out, opsin_diag *diag);
+void opsin_sweep_free(opsin_sweep *sw);
+
+/* Number of grid points (rows). */
+size_t opsin_sweep_npoints(const opsin_sweep *sw);
+
+/* Called by the writing thread after each row: rows done and total. */
+typedef void (*opsin_sweep_progress)(void *ctx, size_t done, size_t total);
+
+/* Runs every point on `jobs` threads (>= 1) and writes the CSV (header, then one row per
+ * point in grid order, each flushed once it and all rows before it are done) to out.  A run
+ * that fails gets "nan" measures and one line on warn (which may be NULL); *nfailed counts
+ * them.  Returns OPSIN_EIO if writing out failed (the remaining runs are cancelled),
+ * OPSIN_ENOMEM, OPSIN_EINVAL if it already ran, else OPSIN_OK. */
+int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
+                    opsin_sweep_progress progress, void *progress_ctx, size_t *nfailed,
+                    opsin_diag *diag);
+
+/* Parses a value list SPEC for a quantity of SI unit si_unit: "a,b,c" (units allowed, "open"
+ * when allow_open: +inf), "FROM:TO:N" (N >= 2 evenly spaced, both ends included) or
+ * "log:FROM:TO:N" (geometric, 0 < FROM, TO).  *values is malloc'd.  EINVAL with "SPEC: what
+ * (expected ...)" in diag. */
+int opsin_sweep_parse_values(const char *spec, const char *si_unit, int allow_open,
+                             double **values, size_t *n, opsin_diag *diag);
+
+/* ---- stimulus overrides (src/io/stimulus_set.c) ----------------------------------------
+ * Keys: SOURCE.KEY for a source given as one train (keys beside id and kind), and
+ * SOURCE.trainN.KEY (N from 1) for the N-th group of a source's `trains` list; a train key
+ * on a source with a `trains` list must name the train.  KEY: start, width, period, count,
+ * amplitude, amplitude_end (current and voltage sources), irradiance, irradiance_end
+ * (optical), and the source keys wavelength (optical), frequency and phase (sine envelope). */
+typedef struct opsin_stimulus_override {
+    const char *key;   /* "SOURCE.KEY" or "SOURCE.trainN.KEY" */
+    const char *value; /* as a file would hold it: "2 mA", "0.001", "3" */
+} opsin_stimulus_override;
+
+/* SI unit of a stimulus key for the sources of s ("s", "A", "V", "W/m2", "m", "Hz" or ""
+ * for count and phase).  EINVAL (diag: what is wrong, expected what) if the source or the key
+ * is unknown or the key does not belong to the source's kind. */
+int opsin_stimulus_key_unit(const opsin_stimulus *s, const char *key, const char **unit,
+                            opsin_diag *diag);
+
+/* Loads the stimulus file at path as opsin_stimulus_load does, with the overrides applied in
+ * order (a key absent from the file is added).  A failure names path and the overrides (the
+ * text checked is a rewrite of the file, so no line).  *out is untouched on failure. */
+int opsin_stimulus_load_with(const char *path, const opsin_circuit *c,
+                             const opsin_stimulus_override *ov, size_t n, opsin_stimulus **out,
+                             opsin_diag *diag);
+
+#endif
