@@ -15,7 +15,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 opsin() { $VG "$OPSIN" "$@"; }
 
 # Every command answers --help with status 0 and a usage line.
-for cmd in "" run check models; do
+for cmd in "" run check models stdp; do
     if opsin $cmd --help >"$work/help" 2>&1 && grep -q "^Usage: opsin" "$work/help"; then ok
     else bad "opsin $cmd --help"; fi
 done
@@ -93,6 +93,22 @@ st=0
 (cd "$work" && opsin run "$SRCDIR/circuits/fmes.cfg" --set syn.C1=-1 -o bad.csv 2>"$work/set.err") || st=$?
 if [ "$st" -eq 2 ] && [ ! -e "$work/bad.csv" ] && grep -q 'syn.C1 = -1 F is out of range' "$work/set.err"
 then ok; else bad "--set syn.C1=-1: status $st, $(cat "$work/set.err")"; fi
+
+# stdp: a small window, deterministic across --jobs; bad options exit 2 with one line and no
+# output file.
+syn=$SRCDIR/examples/stdp-window/synapse.cfg
+opsin stdp "$syn" --device S_0_0 --dt -6ms:6ms:5 --pairs 3 -j 1 -o "$work/w1.csv"
+opsin stdp "$syn" --device S_0_0 --dt -6ms:6ms:5 --pairs 3 -j 2 -o "$work/w2.csv"
+if cmp -s "$work/w1.csv" "$work/w2.csv" && head -1 "$work/w1.csv" | grep -qx 'dt (s),dG (S),relative (1)' &&
+   [ "$(wc -l <"$work/w1.csv")" -eq 6 ]; then ok; else bad "stdp window: $(cat "$work/w1.csv")"; fi
+for args in "--device nosuch" "--device S_0_0 --freq 10kHz" "--device S_0_0 --shape square" \
+            "--device S_0_0 --dt 1:2" "--device S_0_0 --light 445nm"; do
+    st=0
+    # shellcheck disable=SC2086
+    opsin stdp "$syn" $args -o "$work/bad.csv" 2>"$work/bad.err" || st=$?
+    if [ "$st" -eq 2 ] && [ "$(wc -l <"$work/bad.err")" -eq 1 ] && [ ! -e "$work/bad.csv" ]; then ok
+    else bad "stdp $args: status $st, $(cat "$work/bad.err")"; fi
+done
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -33,6 +33,8 @@ res2-endurance-snr        623 nm (3[1-9]|4[0-6])\.[0-9]/
 res2-abacus               27 \+ 14 = 41: .* -> 1, .* -> 4
 res2-array-6x6            blue (8[7-9]|9[0-9]|10[0-9]|11[0-7])\.[0-9] nS, red 1[1-4]\.[0-9] nS.*20 of 20 blue, 0 of 16 red
 res2-lif-optogenetic      PEN neuron 9\.[0-9]+ -> 1[0-9]\.[0-9]+ spikes/s; resistor neuron (9\.[0-9]+) -> \1 
+stdp-window               potentiation up to \+[0-9.]+ nS at dt = \+[0-9.]+ ms, depression down to -[0-9.]+ nS at dt = -
+stdp-light-shift          dark \+0\.000 nS; light623 \+0\.[0-9]*[1-9][0-9]* nS; light525 \+[0-9.]+ nS; light445 \+[0-9.]+ nS
 TABLE
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
