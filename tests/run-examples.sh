@@ -35,6 +35,9 @@ res2-array-6x6            blue (8[7-9]|9[0-9]|10[0-9]|11[0-7])\.[0-9] nS, red 1[
 res2-lif-optogenetic      PEN neuron 9\.[0-9]+ -> 1[0-9]\.[0-9]+ spikes/s; resistor neuron (9\.[0-9]+) -> \1 
 stdp-window               potentiation up to \+[0-9.]+ nS at dt = \+[0-9.]+ ms, depression down to -[0-9.]+ nS at dt = -
 stdp-light-shift          dark \+0\.000 nS; light623 \+0\.[0-9]*[1-9][0-9]* nS; light525 \+[0-9.]+ nS; light445 \+[0-9.]+ nS
+fmes-ppf-vs-r             R=500 1\.1[0-9]+; .*R=8000 1\.2[0-9]+; R=open 1\.2[0-9]+;
+nlem-ppf                  tau1 0\.03 s, C2 0\.04[5-7][0-9]*, tau2 7[01]\.[0-9]+ s
+fit-your-data             LTP NL 2\.[3-7][0-9]* \+- .*LTD NL (3\.[89]|4\.[01])
 TABLE
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

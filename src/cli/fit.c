@@ -2,7 +2,7 @@
  * analyses a staircase, prints the parameters with standard errors, writes the fitted curve.
  *
  * The fitted-curve CSV is written under a temporary name and renamed only when everything
- * succeeded, so bad input leaves no file behind.
+ * succeeded (src/cli/output.c), so bad input leaves no file behind.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "io/table.h"
 #include "opsin.h"
 #include "protocols/fit.h"
@@ -141,51 +141,16 @@ static void series_free(series *s)
     free(s->line2);
 }
 
-/* Opens a temporary file beside `final` so that the rename is atomic. */
-static FILE *temp_open(const char *final, char **tmp)
-{
-    size_t n = strlen(final) + 16;
-    *tmp = malloc(n);
-    if (!*tmp)
-        return NULL;
-    snprintf(*tmp, n, "%s.tmpXXXXXX", final);
-    int fd = mkstemp(*tmp);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        if (fd >= 0) {
-            close(fd);
-            unlink(*tmp);
-        }
-        free(*tmp);
-        *tmp = NULL;
-    }
-    return fp;
-}
-
-/* Closes fp and renames tmp to final; EXIT_RUNTIME (tmp removed) if any write failed. */
-static int temp_commit(FILE *fp, char *tmp, const char *final)
-{
-    int bad = ferror(fp) | fclose(fp);
-    if (bad || rename(tmp, final) != 0) {
-        fprintf(stderr, "opsin fit: writing %s failed: %s\n", final, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return EXIT_RUNTIME;
-    }
-    free(tmp);
-    return EXIT_OK;
-}
-
 /* Writes x, y data, y fit [, y2 data, y2 fit] per row of the table. */
 static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit_result *r,
                         const opsin_staircase *st)
 {
-    char *tmp;
-    FILE *fp = temp_open(a->output, &tmp);
-    if (!fp) {
+    cli_out out = {NULL, NULL, NULL};
+    if (cli_out_open(&out, a->output)) {
         fprintf(stderr, "opsin fit: cannot create %s: %s\n", a->output, strerror(errno));
         return EXIT_RUNTIME;
     }
+    FILE *fp = out.fp;
     fprintf(fp, "%s,%s,%s fit", t->header[0], t->header[1], t->header[1]);
     if (a->y2)
         fprintf(fp, ",%s,%s fit", t->header[2], t->header[2]);
@@ -200,7 +165,12 @@ static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit
             fprintf(fp, ",%.17g,%.17g", t->v[2][i], opsin_fit_eval(r, 1, x));
         fputc('\n', fp);
     }
-    return temp_commit(fp, tmp, a->output);
+    if (cli_out_commit(&out)) {
+        fprintf(stderr, "opsin fit: writing %s failed: %s\n", a->output, strerror(errno));
+        cli_out_discard(&out);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
 }
 
 /* Smallest and largest of n values. */

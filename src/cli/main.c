@@ -12,7 +12,9 @@ static const char usage[] =
     "  run CIRCUIT [STIMULUS]   transient simulation; waveform CSV, spikes, summary\n"
     "  check CIRCUIT [STIM]...  validate circuit and stimulus files, print the resolved model\n"
     "  models [NAME]            list component models, or describe one with its parameters\n"
-    "  stdp CIRCUIT --device ID STDP window of a synapse: dG against t_post - t_pre\n\n"
+    "  stdp CIRCUIT --device ID STDP window of a synapse: dG against t_post - t_pre\n"
+    "  ppf CIRCUIT -a A         paired-pulse facilitation over intervals, double-exp. fit\n"
+    "  fit MODEL DATA.csv       fit a measured curve (nl, ppf, decay, stdp), or staircase\n\n"
     "Options:\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n\n"
@@ -57,7 +59,11 @@ int main(int argc, char **argv)
         return opsin_cmd_models(argc - 1, argv + 1);
     if (strcmp(cmd, "stdp") == 0)
         return opsin_cmd_stdp(argc - 1, argv + 1);
+    if (strcmp(cmd, "ppf") == 0)
+        return opsin_cmd_ppf(argc - 1, argv + 1);
+    if (strcmp(cmd, "fit") == 0)
+        return opsin_cmd_fit(argc - 1, argv + 1);
     char msg[128];
-    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models or stdp)", cmd);
+    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf or fit)", cmd);
     return opsin_cli_usage_error(NULL, msg);
 }

@@ -1,13 +1,12 @@
 /* stimulus_set.c: a stimulus file re-read with SOURCE[.trainN].KEY=VALUE overrides applied.
  *
  * Pulse trains are expanded into pulses when a stimulus is loaded, so an override is applied
- * to the libconfig tree of the file, which is written to a temporary file and loaded by the
- * ordinary reader: every check of stimulus.c applies to the result.  Floats are rewritten as
- * "%.17g" strings first, since libconfig writes them with 15 digits only.
+ * to the libconfig tree of the file, which is written back to text (@include'd files inline)
+ * and parsed by the ordinary reader: every check of stimulus.c applies to the result.  Floats
+ * are rewritten as "%.17g" strings first, since libconfig writes them with 15 digits only.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "io/cfg.h"
 #include "protocols/sweep.h"
@@ -92,9 +91,8 @@ int opsin_stimulus_key_unit(const opsin_stimulus *s, const char *key, const char
                             opsin_diag *diag)
 {
     stim_key k;
-    if (key_parse(key, &k, diag))
-        return OPSIN_EINVAL;
-    for (size_t i = 0; i < s->nsources; i++)
+    int bad = key_parse(key, &k, diag);
+    for (size_t i = 0; !bad && i < s->nsources; i++)
         if (strcmp(s->sources[i].id, k.source) == 0) {
             const char *u = key_unit(&k, s->sources[i].kind, key, diag);
             if (!u)
@@ -102,6 +100,11 @@ int opsin_stimulus_key_unit(const opsin_stimulus *s, const char *key, const char
             *unit = u;
             return OPSIN_OK;
         }
+    for (size_t i = 0; bad && k.source[0] && i < s->nsources; i++)
+        if (strcmp(s->sources[i].id, k.source) == 0)
+            return OPSIN_EINVAL; /* a known source with a bad key: key_parse said why */
+    if (!k.source[0])
+        return OPSIN_EINVAL;
     opsin_diag_set(diag, NULL, 0, "'%s': no source '%s' in %s (expected the id of one of its "
                    "%zu source(s), e.g. %s)", key, k.source, s->path, s->nsources,
                    s->sources[0].id);
@@ -179,7 +182,8 @@ static int floats_to_strings(config_setting_t *s)
     return 0;
 }
 
-/* "PATH with K=V, K=V: " in front of the reader's message about the rewritten file. */
+/* "PATH with K=V, K=V: " in front of the reader's message about the rewritten text, whose
+ * "NAME:LINE: " (lines of the rewrite, not of the file) is dropped. */
 static void diag_rename(opsin_diag *d, const char *tmp, const char *path,
                         const opsin_stimulus_override *ov, size_t n)
 {
@@ -201,29 +205,20 @@ static void diag_rename(opsin_diag *d, const char *tmp, const char *path,
     d->msg[len] = '\0';
 }
 
-/* Writes cfg to a fresh temporary file; its malloc'd name in *name. */
-static int write_temp(config_t *cfg, char **name)
+/* The text of cfg as libconfig writes it; malloc'd in *text. */
+static int write_text(config_t *cfg, char **text)
 {
-    const char *dir = getenv("TMPDIR");
-    size_t n = strlen(dir && *dir ? dir : "/tmp") + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    if (!fp)
         return OPSIN_ENOMEM;
-    snprintf(tmp, n, "%s/opsin-stim-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(tmp);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (fp)
-        config_write(cfg, fp);
-    if (!fp || ferror(fp) | fclose(fp)) {
-        if (fd >= 0) {
-            if (!fp)
-                close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return OPSIN_EIO;
+    config_write(cfg, fp);
+    if (ferror(fp) | fclose(fp)) {
+        free(buf);
+        return OPSIN_ENOMEM;
     }
-    *name = tmp;
+    *text = buf;
     return OPSIN_OK;
 }
 
@@ -249,33 +244,20 @@ int opsin_stimulus_load_with(const char *path, const opsin_circuit *c,
                              opsin_diag *diag)
 {
     config_t cfg;
-    char *tmp = NULL;
-    opsin_stimulus *s = NULL;
+    char *text = NULL;
     config_init(&cfg);
     int rc = opsin_cfg_read(&cfg, path, diag);
     if (!rc)
         rc = apply_overrides(&cfg, path, ov, n, diag);
     if (!rc && floats_to_strings(config_root_setting(&cfg)))
         rc = OPSIN_ENOMEM;
-    if (!rc && (rc = write_temp(&cfg, &tmp)) == OPSIN_EIO)
-        opsin_diag_set(diag, NULL, 0, "cannot write a temporary copy of %s (expected a writable "
-                       "TMPDIR or /tmp)", path);
+    if (!rc)
+        rc = write_text(&cfg, &text);
     config_destroy(&cfg);
-    if (!rc && (rc = opsin_stimulus_load(tmp, c, &s, diag)))
-        diag_rename(diag, tmp, path, ov, n);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
-    if (!rc) { /* the stimulus names the user's file, not the rewrite */
-        char *p = opsin_strdup(path);
-        if (!p) {
-            opsin_stimulus_free(s);
-            return OPSIN_ENOMEM;
-        }
-        free(s->path);
-        s->path = p;
-        *out = s;
-    }
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_set(diag, path, 0, "out of memory while applying the overrides");
+    if (!rc && (rc = opsin_stimulus_parse(text, path, c, out, diag)))
+        diag_rename(diag, path, path, ov, n);
+    free(text);
     return rc;
 }

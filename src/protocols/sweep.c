@@ -20,6 +20,7 @@
 #include "protocols/sweep.h"
 
 #define MAX_VALUES 1000000 /* points of one --set: a guard against "1:2:1e12" */
+#define MAX_VARIANTS 100000 /* stimulus variants, all held in memory during the sweep */
 
 typedef struct sweep_param {
     char *key;       /* ID.PARAM or SOURCE[.trainN].KEY */
@@ -78,9 +79,13 @@ static int parse_one(const char *text, const char *si_unit, int allow_open, doub
         *out = INFINITY;
         return OPSIN_OK;
     }
-    if (opsin_units_parse(text, si_unit, out, &u) == OPSIN_OK && isfinite(*out))
+    double v = 0;
+    int rc = opsin_units_parse(text, si_unit, &v, &u);
+    if (rc == OPSIN_OK && isfinite(v)) {
+        *out = v;
         return OPSIN_OK;
-    opsin_diag_set(d, NULL, 0, "'%s': %s", spec, isfinite(*out) ? u.msg :
+    }
+    opsin_diag_set(d, NULL, 0, "'%s': %s", spec, rc ? u.msg :
                    "not a finite number (expected e.g. 500 or \"8 kohm\")");
     return OPSIN_EINVAL;
 }
@@ -224,6 +229,16 @@ static int param_resolve(opsin_sweep *sw, sweep_param *p, int *allow_open, opsin
     return OPSIN_OK;
 }
 
+/* The shortest of 15 to 17 significant digits that reads back as x. */
+static void format_exact(char *buf, size_t len, double x)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
 /* Formats the values as the setters take them: exact decimals, or "open". */
 static int param_texts(sweep_param *p)
 {
@@ -234,7 +249,7 @@ static int param_texts(sweep_param *p)
         if (isinf(p->values[i]))
             snprintf(buf, sizeof buf, "open");
         else
-            snprintf(buf, sizeof buf, "%.17g", p->values[i]);
+            format_exact(buf, sizeof buf, p->values[i]);
         if (!(p->texts[i] = opsin_strdup(buf)))
             return OPSIN_ENOMEM;
     }
@@ -248,8 +263,8 @@ static int param_parse(opsin_sweep *sw, const char *set, sweep_param *p, opsin_d
     int allow_open = 0, rc;
     opsin_diag u;
     if (!eq || eq == set || !eq[1]) {
-        opsin_diag_set(d, NULL, 0, "--set %s: expected ID.PARAM=SPEC (a list a,b,c, a range "
-                       "FROM:TO:N or log:FROM:TO:N)", set);
+        opsin_diag_set(d, NULL, 0, "--set %s: no value (expected ID.PARAM=SPEC, SPEC a list "
+                       "a,b,c, a range FROM:TO:N or log:FROM:TO:N)", set);
         return OPSIN_EINVAL;
     }
     if (!(p->key = malloc((size_t)(eq - set) + 1)))
@@ -348,6 +363,11 @@ static int load_variants(opsin_sweep *sw, opsin_diag *d)
         }
     if (!sw->stimulus)
         return OPSIN_OK;
+    if (n > MAX_VARIANTS) {
+        opsin_diag_set(d, NULL, 0, "--set: %zu combinations of stimulus values (expected at "
+                       "most %d: each is loaded before the runs)", n, MAX_VARIANTS);
+        return OPSIN_EINVAL;
+    }
     opsin_stimulus_override *ov = calloc(nstim ? nstim : 1, sizeof *ov);
     if (!ov || !(sw->variants = calloc(n, sizeof *sw->variants))) {
         free(ov);
@@ -538,7 +558,7 @@ static int measure_parse(opsin_sweep *sw, const char *item, sweep_measure *m, op
         if ((s = strchr(s, ':')))
             *s++ = '\0';
     }
-    size_t first = opsin_measure_find(parts[0]) ? 0 : 1;
+    size_t first = opsin_measure_find(parts[0]) || np == 1 ? 0 : 1;
     const char *probe = first ? parts[0] : NULL;
     m->def = parts[first] ? opsin_measure_find(parts[first]) : NULL;
     m->col = m->neuron = m->source = -1;
@@ -901,11 +921,7 @@ static void put_number(FILE *out, double x)
         fputs("nan", out);
         return;
     }
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, sizeof buf, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
+    format_exact(buf, sizeof buf, x);
     fputs(buf, out);
 }
 

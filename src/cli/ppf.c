@@ -1,0 +1,386 @@
+/* ppf.c: `opsin ppf CIRCUIT`: paired-pulse facilitation over a list of intervals, the
+ * A2/A1 table and its double-exponential fit.
+ *
+ * The table is written under a temporary name and renamed only when every run succeeded
+ * (src/cli/output.c); without -o it goes to standard output (and the fit report to
+ * standard error).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "opsin.h"
+#include "protocols/fit.h"
+#include "protocols/ppf.h"
+
+int opsin_cmd_ppf(int argc, char **argv);
+
+static const char help[] =
+    "Usage: opsin ppf CIRCUIT [OPTION]...\n"
+    "Paired-pulse facilitation: for every interval, two pulses (start to start) on a device of\n"
+    "CIRCUIT, A1 and A2 read on a probe, then the fit PPF = 1 + C1 exp(-dt/tau1)\n"
+    "+ C2 exp(-dt/tau2) with standard errors.  Writes interval (s), A1, A2, A2/A1 and\n"
+    "(A2 - A1)/A1 per interval, in the order given, whatever the number of jobs.\n\n"
+    "  -o, --output=FILE        write the table to FILE (default: standard output; the fit\n"
+    "                           report then goes to standard error)\n"
+    "      --target=ID.OUTPUT   probe to read (default: the circuit's first probe)\n"
+    "      --source=ID          component the pulses drive (default: the target's)\n"
+    "  -i, --intervals=LIST     intervals, start to start: T,T,... or FROM:TO:N (linear) or\n"
+    "                           log:FROM:TO:N, e.g. log:2ms:1s:15 (default log:2W:200W:12)\n"
+    "  -w, --width=W            pulse width (default 1ms)\n"
+    "  -a, --amplitude=A        pulse amplitude: A, V or W/m2 by --kind (required)\n"
+    "  -k, --kind=KIND          current, voltage or optical (default current)\n"
+    "      --wavelength=L       wavelength of optical pulses, e.g. 445nm\n"
+    "  -r, --rule=RULE          peak (largest |value| during each pulse, default) or at:T\n"
+    "                           (the value T after each falling edge, e.g. at:0.5ms)\n"
+    "  -S, --set=ID.PARAM=VALUE override a circuit parameter (repeatable)\n"
+    "  -s, --seed=N             seed of the random streams (default 1)\n"
+    "  -j, --jobs=N             worker threads (default: the online CPUs)\n"
+    "      --plot=FILE.png      draw A2/A1 and the fit against the interval\n"
+    "  -h, --help               show this help and exit\n\n"
+    "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
+
+#define MAX_SETS 64
+#define MAX_INTERVALS 100000
+
+typedef struct ppf_args {
+    const char *circuit, *output, *plot, *intervals, *amplitude, *wavelength, *rule, *width;
+    const char *sets[MAX_SETS];
+    opsin_ppf_opts o;
+} ppf_args;
+
+static int usage(const char *msg)
+{
+    return opsin_cli_usage_error("ppf", msg);
+}
+
+/* A quantity option with a unit, into SI. */
+static int parse_quantity(const char *opt, const char *text, const char *si, double *out)
+{
+    opsin_diag d;
+    if (opsin_units_parse(text, si, out, &d) != OPSIN_OK) {
+        fprintf(stderr, "opsin ppf: %s: %s\n", opt, d.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* A non-negative integer option (seed, jobs). */
+static int parse_count(const char *text, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtoul(text, &end, 10);
+    return errno || *end || !*text || text[0] == '-' ? -1 : 0;
+}
+
+static int parse_kind(const char *s)
+{
+    static const char *const names[] = {"current", "voltage", "optical"};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(s, names[k]) == 0)
+            return k;
+    return -1;
+}
+
+static int parse_option(int ch, ppf_args *a)
+{
+    unsigned long n;
+    switch (ch) {
+    case 'o': a->output = optarg; break;
+    case 'T': a->o.target = optarg; break;
+    case 'C': a->o.source = optarg; break;
+    case 'i': a->intervals = optarg; break;
+    case 'w': a->width = optarg; break;
+    case 'a': a->amplitude = optarg; break;
+    case 'L': a->wavelength = optarg; break;
+    case 'r': a->rule = optarg; break;
+    case 'P': a->plot = optarg; break;
+    case 'k':
+        if ((a->o.kind = parse_kind(optarg)) < 0)
+            return usage("--kind must be current, voltage or optical");
+        break;
+    case 'S':
+        if (a->o.nsets == MAX_SETS)
+            return usage("too many --set options (at most 64)");
+        a->sets[a->o.nsets++] = optarg;
+        break;
+    case 's':
+        if (parse_count(optarg, &a->o.seed))
+            return usage("--seed needs a non-negative integer");
+        break;
+    case 'j':
+        if (parse_count(optarg, &n) || n == 0 || n > 1024)
+            return usage("--jobs needs an integer from 1 to 1024");
+        a->o.jobs = n;
+        break;
+    default: return usage("unknown option or missing argument");
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, ppf_args *a)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},     {"target", required_argument, NULL, 'T'},
+        {"source", required_argument, NULL, 'C'},     {"intervals", required_argument, NULL, 'i'},
+        {"width", required_argument, NULL, 'w'},      {"amplitude", required_argument, NULL, 'a'},
+        {"kind", required_argument, NULL, 'k'},       {"wavelength", required_argument, NULL, 'L'},
+        {"rule", required_argument, NULL, 'r'},       {"set", required_argument, NULL, 'S'},
+        {"seed", required_argument, NULL, 's'},       {"jobs", required_argument, NULL, 'j'},
+        {"plot", required_argument, NULL, 'P'},       {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int ch, rc;
+    memset(a, 0, sizeof *a);
+    a->o = opsin_ppf_opts_default();
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
+    a->o.sets = a->sets;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:i:w:a:k:r:S:s:j:h", opts, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(help, stdout);
+            return -1;
+        }
+        if ((rc = parse_option(ch, a)))
+            return rc;
+    }
+    if (optind == argc)
+        return usage("missing CIRCUIT file");
+    if (argc - optind > 1)
+        return usage("too many files (expected CIRCUIT only: the stimulus is generated)");
+    a->circuit = a->o.circuit = argv[optind];
+    if (!a->amplitude)
+        return usage("missing --amplitude (expected e.g. --amplitude 4mA, 5V or 10mW/cm2)");
+    if (a->wavelength && a->o.kind != OPSIN_PPF_OPTICAL)
+        return usage("--wavelength is for --kind optical only");
+    if (!a->wavelength && a->o.kind == OPSIN_PPF_OPTICAL)
+        return usage("--kind optical needs --wavelength (expected e.g. --wavelength 445nm)");
+    return 0;
+}
+
+/* --rule peak | at:T */
+static int parse_rule(ppf_args *a)
+{
+    if (!a->rule || strcmp(a->rule, "peak") == 0)
+        return 0;
+    if (strncmp(a->rule, "at:", 3) != 0) {
+        fprintf(stderr, "opsin ppf: --rule %s: unknown rule (expected peak or at:T, e.g. "
+                "at:0.5ms)\n", a->rule);
+        return -1;
+    }
+    a->o.rule = OPSIN_PPF_AT;
+    if (parse_quantity("--rule", a->rule + 3, "s", &a->o.rule_t))
+        return -1;
+    if (!(a->o.rule_t >= 0)) {
+        fprintf(stderr, "opsin ppf: --rule %s: T is negative (expected T >= 0 after the falling "
+                "edge)\n", a->rule);
+        return -1;
+    }
+    return 0;
+}
+
+/* FROM:TO:N or log:FROM:TO:N into n values. */
+static int intervals_range(const char *spec, double *v, size_t *n)
+{
+    int logs = strncmp(spec, "log:", 4) == 0;
+    char buf[3][64];
+    const char *s = spec + (logs ? 4 : 0);
+    size_t k = 0;
+    for (; k < 3 && *s; k++) {
+        size_t len = strcspn(s, ":");
+        snprintf(buf[k], sizeof buf[k], "%.*s", (int)(len < 63 ? len : 63), s);
+        s += len + (s[len] == ':');
+    }
+    double from, to;
+    unsigned long count;
+    if (k != 3 || *s || parse_count(buf[2], &count) || count < 2 || count > MAX_INTERVALS) {
+        fprintf(stderr, "opsin ppf: --intervals %s: expected FROM:TO:N or log:FROM:TO:N with "
+                "N from 2 to %d\n", spec, MAX_INTERVALS);
+        return -1;
+    }
+    if (parse_quantity("--intervals", buf[0], "s", &from) ||
+        parse_quantity("--intervals", buf[1], "s", &to))
+        return -1;
+    if (logs && !(from > 0 && to > 0)) {
+        fprintf(stderr, "opsin ppf: --intervals %s: a log range needs FROM > 0 and TO > 0\n",
+                spec);
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        double f = (double)i / (double)(count - 1);
+        v[i] = logs ? from * pow(to / from, f) : from + (to - from) * f;
+    }
+    v[count - 1] = to; /* exactly the stated end */
+    *n = count;
+    return 0;
+}
+
+/* T,T,... with units. */
+static int intervals_list(const char *spec, double *v, size_t *n)
+{
+    *n = 0;
+    for (const char *s = spec; *s;) {
+        char item[64];
+        size_t len = strcspn(s, ",");
+        if (*n == MAX_INTERVALS) {
+            fprintf(stderr, "opsin ppf: --intervals: more than %d intervals\n", MAX_INTERVALS);
+            return -1;
+        }
+        snprintf(item, sizeof item, "%.*s", (int)(len < 63 ? len : 63), s);
+        if (parse_quantity("--intervals", item, "s", &v[(*n)++]))
+            return -1;
+        s += len + (s[len] == ',');
+    }
+    if (*n == 0) {
+        fprintf(stderr, "opsin ppf: --intervals: empty list (expected e.g. 5ms,10ms,20ms)\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_intervals(ppf_args *a, double *v)
+{
+    char deflt[128];
+    if (!a->intervals) {
+        snprintf(deflt, sizeof deflt, "log:%.17g:%.17g:12", 2 * a->o.width, 200 * a->o.width);
+        return intervals_range(deflt, v, &a->o.nintervals);
+    }
+    if (strchr(a->intervals, ':'))
+        return intervals_range(a->intervals, v, &a->o.nintervals);
+    return intervals_list(a->intervals, v, &a->o.nintervals);
+}
+
+/* Width, amplitude, wavelength, rule and intervals into the protocol options. */
+static int resolve(ppf_args *a, double *v)
+{
+    static const char *const units[] = {"A", "V", "W/m2"};
+    if (a->width && parse_quantity("--width", a->width, "s", &a->o.width))
+        return -1;
+    if (parse_quantity("--amplitude", a->amplitude, units[a->o.kind], &a->o.amplitude))
+        return -1;
+    if (a->wavelength && parse_quantity("--wavelength", a->wavelength, "m", &a->o.wavelength))
+        return -1;
+    if (a->wavelength && !(a->o.wavelength > 0)) {
+        fprintf(stderr, "opsin ppf: --wavelength %s is not positive (expected e.g. 445nm)\n",
+                a->wavelength);
+        return -1;
+    }
+    if (parse_rule(a) || parse_intervals(a, v))
+        return -1;
+    a->o.intervals = v;
+    return 0;
+}
+
+/* The table, %.12g: the same bytes for the same doubles whatever the thread count. */
+static void table_write(FILE *fp, const opsin_ppf_row *rows, size_t n, const char *target,
+                        const char *unit)
+{
+    fprintf(fp, "interval (s),A1 %s (%s),A2 %s (%s),A2/A1,(A2-A1)/A1\n", target, unit, target,
+            unit);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "%.12g,%.12g,%.12g,%.12g,%.12g\n", rows[i].interval, rows[i].a1, rows[i].a2,
+                rows[i].a2 / rows[i].a1, (rows[i].a2 - rows[i].a1) / rows[i].a1);
+}
+
+static int output(const ppf_args *a, const opsin_ppf_row *rows, const char *target,
+                  const char *unit)
+{
+    cli_out out = {NULL, NULL, NULL};
+    if (cli_out_open(&out, a->output)) {
+        fprintf(stderr, "opsin ppf: cannot create %s: %s\n", a->output ? a->output :
+                "a temporary file", strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    table_write(out.fp, rows, a->o.nintervals, target, unit);
+    if (cli_out_commit(&out)) {
+        fprintf(stderr, "opsin ppf: writing %s failed: %s\n", a->output ? a->output :
+                "standard output", strerror(errno));
+        cli_out_discard(&out);
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+#define CURVE_N 300
+
+/* The double-exponential fit of A2/A1 (reported, not required: the table is the result). */
+static int fit_and_plot(const ppf_args *a, const opsin_ppf_row *rows)
+{
+    size_t n = a->o.nintervals;
+    FILE *rep = a->output ? stdout : stderr;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), cx[CURVE_N], cy[CURVE_N];
+    if (!x || !y) {
+        free(x);
+        free(y);
+        return EXIT_RUNTIME;
+    }
+    double lo = INFINITY, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = rows[i].interval;
+        y[i] = rows[i].a2 / rows[i].a1;
+        lo = fmin(lo, x[i]);
+        hi = fmax(hi, x[i]);
+    }
+    opsin_fit_data data = {x, y, n, NULL, NULL, 0, NULL, NULL, NULL};
+    opsin_fit_opts fo = opsin_fit_opts_default();
+    opsin_fit_result r;
+    opsin_diag d = {""};
+    int fitted = n >= 5 && opsin_fit_run("ppf", &data, &fo, &r, &d) == OPSIN_OK;
+    if (fitted)
+        opsin_fit_print(&r, "s", "", rep);
+    else
+        fprintf(stderr, "opsin ppf: no double-exponential fit: %s\n",
+                n < 5 ? "fewer than 5 intervals" : d.msg);
+    int rc = EXIT_OK;
+    if (a->plot) {
+        if (fitted)
+            opsin_fit_curve(&r, 0, lo, hi, 1, CURVE_N, cx, cy);
+        opsin_fit_series s[2] = {{x, y, n, "A2/A1", 0}, {cx, cy, CURVE_N, "double exponential", 1}};
+        if (opsin_fit_plot(a->plot, "interval (s)", "A2/A1", 1, s, fitted ? 2 : 1, stderr))
+            rc = EXIT_RUNTIME;
+    }
+    free(x);
+    free(y);
+    return rc;
+}
+
+int opsin_cmd_ppf(int argc, char **argv)
+{
+    ppf_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    double *v = malloc(MAX_INTERVALS * sizeof *v);
+    opsin_ppf_row *rows = NULL;
+    char unit[32] = "", target[160] = "";
+    opsin_diag d = {""};
+    if (!v || resolve(&a, v)) {
+        free(v);
+        return v ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    rows = calloc(a.o.nintervals, sizeof *rows);
+    if (!rows)
+        rc = EXIT_RUNTIME;
+    else if ((rc = opsin_ppf_run(&a.o, rows, unit, target, &d)) != OPSIN_OK) {
+        if (strncmp(d.msg, a.circuit, strlen(a.circuit)) == 0)
+            fprintf(stderr, "%s\n", d.msg);
+        else
+            fprintf(stderr, "opsin ppf: %s\n", d.msg);
+        rc = opsin_cli_exit_status(rc);
+    } else {
+        rc = output(&a, rows, target, unit);
+        if (!rc)
+            rc = fit_and_plot(&a, rows);
+    }
+    free(rows);
+    free(v);
+    return rc;
+}

@@ -1,0 +1,729 @@
+/* check_sweep.c: opsin sweep: value lists and ranges, grid order, stimulus overrides, the
+ * measures against closed forms (two-branch supercap, leaky I&F rate), determinism across
+ * thread counts, failed runs and every error path of the specification. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "protocols/measure.h"
+#include "protocols/sweep.h"
+#include "testutil.h"
+
+#define FMES SRCDIR "/circuits/fmes.cfg"
+#define REL 1e-6     /* closed-form agreement of values at event rows (rtol 1e-8 of fmes.cfg) */
+#define REL_INT 1e-5 /* integrals: trapezoid over 1 us rows, energy state */
+
+static int close_rel(double got, double want, double rel)
+{
+    return fabs(got - want) <= rel * fabs(want);
+}
+
+/* ---- running a sweep through the library ----------------------------------------------- */
+
+typedef struct result {
+    char *text;    /* the whole CSV */
+    double *v;     /* rows x cols numbers after the header */
+    size_t rows, cols;
+    size_t nfailed;
+    char warn[4096];
+} result;
+
+/* Splits the CSV after its header into numbers (strtod reads nan and inf). */
+static void result_parse(result *r)
+{
+    const char *s = strchr(r->text, '\n');
+    ck_assert_ptr_nonnull(s);
+    r->cols = 1;
+    for (const char *h = r->text; h < s; h++)
+        r->cols += *h == ',';
+    size_t cap = 16;
+    r->v = malloc(cap * r->cols * sizeof *r->v);
+    for (s++; *s; s++) {
+        if (r->rows == cap)
+            r->v = realloc(r->v, (cap *= 2) * r->cols * sizeof *r->v);
+        for (size_t c = 0; c < r->cols; c++) {
+            char *end;
+            r->v[r->rows * r->cols + c] = strtod(s, &end);
+            ck_assert_msg(end != s, "not a number: %.40s", s);
+            s = end;
+            ck_assert(*s == (c + 1 < r->cols ? ',' : '\n'));
+            if (c + 1 < r->cols)
+                s++;
+        }
+        r->rows++;
+    }
+}
+
+/* Runs a sweep on `jobs` threads; the specification must be valid. */
+static void sweep(result *r, const char *circuit, const char *stim, const char *const *sets,
+                  const char *measures, double t_end, double dt_out, unsigned jobs)
+{
+    size_t nsets = 0;
+    while (sets && sets[nsets])
+        nsets++;
+    opsin_sweep_opts o = {circuit, stim, sets, nsets, &measures, 1, t_end, dt_out, 1};
+    opsin_sweep *sw = NULL;
+    opsin_diag d = {""};
+    int rc = opsin_sweep_new(&o, &sw, &d);
+    ck_assert_msg(rc == OPSIN_OK, "%s", d.msg);
+    FILE *out = tmpfile(), *warn = tmpfile();
+    ck_assert(out && warn);
+    memset(r, 0, sizeof *r);
+    rc = opsin_sweep_run(sw, jobs, out, warn, NULL, NULL, &r->nfailed, &d);
+    ck_assert_msg(rc == OPSIN_OK, "%s", d.msg);
+    ck_assert_int_eq(opsin_sweep_run(sw, jobs, out, warn, NULL, NULL, &r->nfailed, &d),
+                     OPSIN_EINVAL); /* once only */
+    long n = ftell(out);
+    r->text = calloc((size_t)n + 1, 1);
+    rewind(out);
+    ck_assert_uint_eq(fread(r->text, 1, (size_t)n, out), (size_t)n);
+    rewind(warn);
+    size_t w = fread(r->warn, 1, sizeof r->warn - 1, warn);
+    r->warn[w] = '\0';
+    fclose(out);
+    fclose(warn);
+    opsin_sweep_free(sw);
+    result_parse(r);
+}
+
+static double at(const result *r, size_t row, size_t col)
+{
+    ck_assert(row < r->rows && col < r->cols);
+    return r->v[row * r->cols + col];
+}
+
+static void result_free(result *r)
+{
+    free(r->text);
+    free(r->v);
+}
+
+/* ---- the two-branch supercap in closed form (as tests/check_models.c) ------------------- */
+
+typedef struct lin2 {
+    double a11, a12, a21, a22; /* x' = A x + b */
+} lin2;
+
+/* x(t) = xs + expm(A t)(x0 - xs), xs = -A^-1 b, expm by Sylvester's formula. */
+static void lin2_step(const lin2 *A, const double b[2], double t, double x[2])
+{
+    double tr = A->a11 + A->a22, det = A->a11 * A->a22 - A->a12 * A->a21;
+    double disc = sqrt(tr * tr / 4 - det), l1 = tr / 2 + disc, l2 = tr / 2 - disc;
+    double xs0 = -(A->a22 * b[0] - A->a12 * b[1]) / det;
+    double xs1 = -(-A->a21 * b[0] + A->a11 * b[1]) / det;
+    double d0 = x[0] - xs0, d1 = x[1] - xs1, e1 = exp(l1 * t), e2 = exp(l2 * t);
+    double m11 = (e1 * (A->a11 - l2) - e2 * (A->a11 - l1)) / (l1 - l2);
+    double m12 = (e1 - e2) * A->a12 / (l1 - l2);
+    double m21 = (e1 - e2) * A->a21 / (l1 - l2);
+    double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
+    x[0] = xs0 + m11 * d0 + m12 * d1;
+    x[1] = xs1 + m21 * d0 + m22 * d1;
+}
+
+/* First component of A^-1 y. */
+static double lin2_solve0(const lin2 *A, const double y[2])
+{
+    double det = A->a11 * A->a22 - A->a12 * A->a21;
+    return (A->a22 * y[0] - A->a12 * y[1]) / det;
+}
+
+/* fmes.cfg with R_reg = R (inf: open); R_s = 0, so the PSV is v1. */
+static lin2 fmes_matrix(double R)
+{
+    const double C1 = 39.106e-6, C2 = 7.9109e-3, Rd = 173.73, Rsd = 245.06e3;
+    lin2 A = {-(1 / R + 1 / Rsd + 1 / Rd) / C1, 1 / (Rd * C1), 1 / (Rd * C2), -1 / (Rd * C2)};
+    return A;
+}
+#define FMES_C1 39.106e-6
+
+/* The closed form of one pulse of I from t0 to t0 + w, observed until T: PSV at the end of
+ * the pulse, at T, the time average over [0, T] and the energy I int_pulse v dt. */
+typedef struct pulse_cf {
+    double peak, final, mean, energy;
+} pulse_cf;
+
+static pulse_cf one_pulse(double R, double I, double t0, double w, double T)
+{
+    lin2 A = fmes_matrix(R);
+    double on[2] = {I / FMES_C1, 0}, off[2] = {0, 0}, x[2] = {0, 0}, x0[2];
+    pulse_cf cf;
+    lin2_step(&A, off, t0, x); /* stays 0 */
+    x0[0] = x[0];
+    x0[1] = x[1];
+    lin2_step(&A, on, w, x);
+    cf.peak = x[0];
+    /* int x dt over the pulse = A^-1 (x(t0+w) - x(t0) - b w) */
+    double dy[2] = {x[0] - x0[0] - on[0] * w, x[1] - x0[1]};
+    cf.energy = I * lin2_solve0(&A, dy);
+    double xe[2] = {x[0], x[1]};
+    lin2_step(&A, off, T - t0 - w, x);
+    cf.final = x[0];
+    double dz[2] = {x[0] - xe[0], x[1] - xe[1]}; /* after the pulse b = 0 */
+    cf.mean = (cf.energy / I + lin2_solve0(&A, dz)) / T;
+    return cf;
+}
+
+/* ---- value lists ------------------------------------------------------------------------ */
+
+START_TEST(test_parse_lists)
+{
+    double *v = NULL;
+    size_t n = 0;
+    opsin_diag d;
+    ck_assert_int_eq(opsin_sweep_parse_values("500,1 kohm,8kohm,open", "ohm", 1, &v, &n, &d), 0);
+    ck_assert_uint_eq(n, 4);
+    ck_assert(v[0] == 500 && v[1] == 1000 && v[2] == 8000 && isinf(v[3]));
+    free(v);
+    ck_assert_int_eq(opsin_sweep_parse_values("2.5", "s", 0, &v, &n, &d), 0);
+    ck_assert(n == 1 && v[0] == 2.5);
+    free(v);
+    ck_assert_int_eq(opsin_sweep_parse_values("10ms,1e-3", "s", 0, &v, &n, &d), 0);
+    ck_assert(n == 2 && v[0] == 10e-3 && v[1] == 1e-3);
+    free(v);
+}
+END_TEST
+
+START_TEST(test_parse_ranges)
+{
+    double *v = NULL;
+    size_t n = 0;
+    opsin_diag d;
+    ck_assert_int_eq(opsin_sweep_parse_values("log:500ohm:8kohm:5", "ohm", 1, &v, &n, &d), 0);
+    static const double want[] = {500, 1000, 2000, 4000, 8000};
+    ck_assert_uint_eq(n, 5);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_msg(close_rel(v[i], want[i], 1e-15), "%zu: %.17g", i, v[i]);
+    ck_assert(v[0] == 500 && v[4] == 8000); /* ends exact */
+    free(v);
+    ck_assert_int_eq(opsin_sweep_parse_values("0:1:5", "", 0, &v, &n, &d), 0);
+    ck_assert(n == 5 && v[0] == 0 && v[1] == 0.25 && v[2] == 0.5 && v[3] == 0.75 && v[4] == 1);
+    free(v);
+    ck_assert_int_eq(opsin_sweep_parse_values("2 mA:-2mA:3", "A", 0, &v, &n, &d), 0);
+    ck_assert(n == 3 && v[0] == 2e-3 && v[1] == 0 && v[2] == -2e-3);
+    free(v);
+    ck_assert_int_eq(opsin_sweep_parse_values("log:1:1e3:4", "", 0, &v, &n, &d), 0);
+    ck_assert(n == 4 && v[0] == 1 && close_rel(v[1], 10, 1e-14) && close_rel(v[2], 100, 1e-14) &&
+              v[3] == 1000);
+    free(v);
+}
+END_TEST
+
+/* Every malformed SPEC: EINVAL, *values untouched, one line naming the spec and what was
+ * expected. */
+START_TEST(test_parse_errors)
+{
+    static const struct {
+        const char *spec, *unit, *want;
+        int open;
+    } bad[] = {
+        {"", "ohm", "empty item", 1},
+        {"1,,2", "ohm", "empty item 2", 1},
+        {"1,", "ohm", "empty item 2", 1},
+        {"open", "s", "'open'", 0},
+        {"5 V", "ohm", "'5 V'", 0},
+        {"abc", "ohm", "'abc'", 0},
+        {"1:2", "", "is not a range (expected FROM:TO:N)", 0},
+        {"1:2:3:4", "", "is not a range", 0},
+        {"log:1:2", "", "(expected log:FROM:TO:N)", 0},
+        {"1:2:1", "", "N = '1'", 0},
+        {"1:2:x", "", "N = 'x'", 0},
+        {"1:2:-3", "", "N = '-3'", 0},
+        {"1:2:", "", "N = ''", 0},
+        {"1:2:2000000", "", "from 2 to 1000000", 0},
+        {"log:0:1:3", "", "positive ends", 0},
+        {"log:-1ohm:1kohm:3", "ohm", "positive ends", 0},
+        {"open:1:3", "ohm", "'open:1:3'", 1},
+        {"1e999", "", "finite number", 0},
+        {"1ms:x:3", "s", "'1ms:x:3'", 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double *v = (double *)&bad[i];
+        size_t n = 77;
+        opsin_diag d = {""};
+        int rc = opsin_sweep_parse_values(bad[i].spec, bad[i].unit, bad[i].open, &v, &n, &d);
+        ck_assert_msg(rc == OPSIN_EINVAL, "'%s' accepted", bad[i].spec);
+        ck_assert(v == (double *)&bad[i] && n == 77);
+        ck_assert_msg(strstr(d.msg, bad[i].want) && strstr(d.msg, "expected") &&
+                      !strchr(d.msg, '\n'), "'%s': %s", bad[i].spec, d.msg);
+    }
+}
+END_TEST
+
+/* ---- measures against closed forms ------------------------------------------------------ */
+
+static const char one_pulse_stim[] =
+    "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = \"1 ms\";\n"
+    "  width = \"1 ms\"; amplitude = \"0.5 mA\"; });\n";
+
+/* PSV of a 0.5 mA, 1 ms pulse vs R_reg: peak, value at the falling edge, final, mean, energy. */
+START_TEST(test_supercap_vs_r)
+{
+    const char *sets[] = {"syn.R_reg=500,1000,8000,open", NULL};
+    static const double R[] = {500, 1000, 8000, INFINITY};
+    const double T = 5e-3;
+    result r;
+    sweep(&r, FMES, tu_write_temp(1, one_pulse_stim), sets,
+          "peak,syn.v:at:2ms,final,mean,energy", T, 1e-6, 2);
+    ck_assert_uint_eq(r.rows, 4);
+    ck_assert_uint_eq(r.cols, 6);
+    ck_assert_msg(strncmp(r.text, "syn.R_reg (ohm),syn.v:peak (V),syn.v:at:2ms (V),"
+                          "syn.v:final (V),syn.v:mean (V),energy (J)\n", 80) == 0, "%s", r.text);
+    double prev = 0;
+    for (size_t i = 0; i < 4; i++) {
+        pulse_cf cf = one_pulse(R[i], 0.5e-3, 1e-3, 1e-3, T);
+        ck_assert(at(&r, i, 0) == R[i]);
+        ck_assert_msg(close_rel(at(&r, i, 1), cf.peak, REL), "peak %.12g vs %.12g", at(&r, i, 1),
+                      cf.peak);
+        ck_assert(close_rel(at(&r, i, 2), cf.peak, REL));
+        ck_assert_msg(close_rel(at(&r, i, 3), cf.final, REL), "final %.12g vs %.12g",
+                      at(&r, i, 3), cf.final);
+        ck_assert_msg(close_rel(at(&r, i, 4), cf.mean, REL_INT), "mean %.12g vs %.12g",
+                      at(&r, i, 4), cf.mean);
+        ck_assert_msg(close_rel(at(&r, i, 5), cf.energy, REL_INT), "energy %.12g vs %.12g",
+                      at(&r, i, 5), cf.energy);
+        ck_assert(cf.peak > prev); /* the PSV rises with R (seed 004 Fig. 2c) */
+        prev = cf.peak;
+    }
+    ck_assert_uint_eq(r.nfailed, 0);
+    ck_assert_str_eq(r.warn, "");
+    result_free(&r);
+}
+END_TEST
+
+/* at:T between rows is linear between them; at an edge it is the right side. */
+START_TEST(test_at_between_rows)
+{
+    const char *sets[] = {"syn.R_reg=8000", NULL};
+    result r;
+    /* rows every 1 ms: 1.5 ms lies between the edges 1 and 2 ms, 3.5 ms between grid rows */
+    sweep(&r, FMES, tu_write_temp(1, one_pulse_stim), sets,
+          "syn.v:at:1ms,syn.v:at:1.5ms,syn.v:at:3ms,syn.v:at:3.5ms,syn.v:at:4ms,syn.i:at:1ms,"
+          "syn.i:at:2ms,syn.i:at:0", 5e-3, 1e-3, 1);
+    ck_assert(at(&r, 0, 1) == 0.0);
+    ck_assert(close_rel(at(&r, 0, 2), 0.5 * (at(&r, 0, 1) + one_pulse(8000, 0.5e-3, 1e-3, 1e-3,
+                                                                  5e-3).peak), REL));
+    ck_assert(close_rel(at(&r, 0, 4), 0.5 * (at(&r, 0, 3) + at(&r, 0, 5)), 1e-12));
+    ck_assert(at(&r, 0, 6) == 0.5e-3); /* right side of the rising edge: drive on */
+    ck_assert(at(&r, 0, 7) == 0.0);    /* right side of the falling edge: drive off */
+    ck_assert(at(&r, 0, 8) == 0.0);
+    result_free(&r);
+}
+END_TEST
+
+/* Stimulus overrides: amplitude and width change the PSV as the closed form says; the grid
+ * runs the last --set fastest. */
+START_TEST(test_stimulus_overrides_and_grid_order)
+{
+    const char *sets[] = {"I.amplitude=0.5mA,1mA", "I.width=0.5ms,1ms,2ms", NULL};
+    static const double I[] = {0.5e-3, 1e-3}, w[] = {0.5e-3, 1e-3, 2e-3};
+    result r;
+    sweep(&r, FMES, tu_write_temp(1, one_pulse_stim), sets, "peak", 4e-3, 0, 2);
+    ck_assert_uint_eq(r.rows, 6);
+    ck_assert(strncmp(r.text, "I.amplitude (A),I.width (s),syn.v:peak (V)\n", 43) == 0);
+    for (size_t i = 0; i < 6; i++) {
+        ck_assert(at(&r, i, 0) == I[i / 3] && at(&r, i, 1) == w[i % 3]);
+        double want = one_pulse(7000, I[i / 3], 1e-3, w[i % 3], 4e-3).peak;
+        /* coarser rows (4 us) than above: CVODE's global error, not rtol, sets the match */
+        ck_assert_msg(close_rel(at(&r, i, 2), want, REL_INT), "%zu: %.12g vs %.12g", i,
+                      at(&r, i, 2), want);
+    }
+    result_free(&r);
+}
+END_TEST
+
+/* Pulses k = 0..n-1 of I from t0 + k P, width w: dG_k and the peaks, in closed form. */
+static void train_cf(double R, const double *I, size_t n, double t0, double P, double w,
+                     double *dg, double *peak)
+{
+    lin2 A = fmes_matrix(R);
+    double x[2] = {0, 0}, off[2] = {0, 0}, t = 0;
+    for (size_t k = 0; k < n; k++) {
+        double on[2] = {I[k] / FMES_C1, 0};
+        lin2_step(&A, off, t0 + (double)k * P - t, x);
+        double before = x[0];
+        lin2_step(&A, on, w, x);
+        t = t0 + (double)k * P + w;
+        dg[k] = x[0] - before;
+        peak[k] = x[0];
+    }
+}
+
+/* dg_mean, dg_std and ppf of a five-pulse train at two resistances. */
+START_TEST(test_pulse_measures)
+{
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = \"1 ms\";\n"
+        "  width = \"1 ms\"; period = \"3 ms\"; count = 5; amplitude = \"1 mA\"; });\n";
+    const char *sets[] = {"syn.R_reg=500,8000", NULL};
+    static const double R[] = {500, 8000}, I[] = {1e-3, 1e-3, 1e-3, 1e-3, 1e-3};
+    result r;
+    sweep(&r, FMES, tu_write_temp(1, stim), sets, "dg_mean,dg_std,ppf,syn.v:ppf:I", 20e-3, 0, 2);
+    for (size_t i = 0; i < 2; i++) {
+        double dg[5], pk[5], mean = 0, var = 0;
+        train_cf(R[i], I, 5, 1e-3, 3e-3, 1e-3, dg, pk);
+        for (size_t k = 0; k < 5; k++)
+            mean += dg[k] / 5;
+        for (size_t k = 0; k < 5; k++)
+            var += (dg[k] - mean) * (dg[k] - mean) / 4;
+        ck_assert_msg(close_rel(at(&r, i, 1), mean, REL), "dg_mean %.12g vs %.12g",
+                      at(&r, i, 1), mean);
+        ck_assert_msg(close_rel(at(&r, i, 2), sqrt(var), 1e-4), "dg_std %.12g vs %.12g",
+                      at(&r, i, 2), sqrt(var));
+        ck_assert(close_rel(at(&r, i, 3), pk[1] / pk[0], REL));
+        ck_assert(at(&r, i, 4) == at(&r, i, 3));
+    }
+    result_free(&r);
+    /* pulses that end after t_end do not count: at 7.5 ms only two are complete */
+    sweep(&r, FMES, tu_write_temp(1, stim), sets, "dg_mean,dg_std", 7.5e-3, 0, 1);
+    double dg[5], pk[5];
+    train_cf(8000, I, 5, 1e-3, 3e-3, 1e-3, dg, pk);
+    ck_assert(close_rel(at(&r, 1, 1), 0.5 * (dg[0] + dg[1]), REL));
+    ck_assert(close_rel(at(&r, 1, 2), fabs(dg[0] - dg[1]) / sqrt(2), 1e-4));
+    result_free(&r);
+    /* one complete pulse: no std, no ppf (nan, not a failure) */
+    sweep(&r, FMES, tu_write_temp(1, stim), sets, "dg_std,ppf,dg_mean", 3e-3, 0, 1);
+    ck_assert(isnan(at(&r, 0, 1)) && isnan(at(&r, 0, 2)) && !isnan(at(&r, 0, 3)));
+    ck_assert_uint_eq(r.nfailed, 0);
+    result_free(&r);
+}
+END_TEST
+
+/* SOURCE.trainN.KEY: the second train of a source gets its own amplitude. */
+START_TEST(test_train_override)
+{
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"];\n"
+        "  trains = ( { start = \"1 ms\"; width = \"1 ms\"; amplitude = \"1 mA\"; },\n"
+        "             { start = \"11 ms\"; width = \"1 ms\"; amplitude = \"1 mA\"; } ); });\n";
+    const char *sets[] = {"I.train2.amplitude=1mA,2mA", NULL};
+    static const double I1[] = {1e-3, 1e-3}, I2[] = {1e-3, 2e-3};
+    result r;
+    sweep(&r, FMES, tu_write_temp(1, stim), sets, "ppf", 20e-3, 0, 2);
+    for (size_t i = 0; i < 2; i++) {
+        double dg[2], pk[2];
+        train_cf(7000, i ? I2 : I1, 2, 1e-3, 10e-3, 1e-3, dg, pk);
+        ck_assert_msg(close_rel(at(&r, i, 1), pk[1] / pk[0], REL), "%.12g vs %.12g",
+                      at(&r, i, 1), pk[1] / pk[0]);
+    }
+    ck_assert(at(&r, 1, 1) > 2 * at(&r, 0, 1) - 1.1);
+    result_free(&r);
+}
+END_TEST
+
+/* Leaky I&F with a constant input conductance: spikes in [0, T] and the rate, against
+ * f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))) (first spike without t_ref). */
+START_TEST(test_lif_rate)
+{
+    static const char circuit[] =
+        "components = ({ id = \"n1\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\";\n"
+        "  E_L = 0; G_in = \"20 nS\"; V_in = \"1 V\"; V_th = \"0.5 V\"; V_reset = 0;\n"
+        "  t_ref = \"2 ms\"; });\nprobes = [\"n1.V\"];\nsolver = { rtol = 1e-9; };\n";
+    const char *sets[] = {"n1.G_in=20nS,50nS,100nS,300nS", NULL};
+    static const double G[] = {20e-9, 50e-9, 100e-9, 300e-9};
+    const double T = 1.0, Cm = 100e-12, GL = 10e-9, tref = 2e-3, Vth = 0.5;
+    result r;
+    sweep(&r, tu_write_temp(0, circuit), NULL, sets, "spikes,n1:rate,n1.V:rate", T, 0, 2);
+    ck_assert(strncmp(r.text, "n1.G_in (S),n1:spikes (1),n1:rate (Hz),n1:rate (Hz)\n", 52) == 0);
+    for (size_t i = 0; i < 4; i++) {
+        double tau = Cm / (GL + G[i]), Vinf = G[i] / (GL + G[i]);
+        double t1 = tau * log(Vinf / (Vinf - Vth)), f = 1 / (tref + t1);
+        double n = floor((T - t1) / (t1 + tref)) + 1;
+        double frac = (T - t1) / (t1 + tref) - floor((T - t1) / (t1 + tref));
+        ck_assert(frac > 1e-4 && frac < 1 - 1e-4); /* no spike within rtol of T */
+        ck_assert_msg(at(&r, i, 1) == n, "G %g: %g spikes, closed form %g", G[i], at(&r, i, 1),
+                      n);
+        ck_assert(at(&r, i, 2) == n / T && at(&r, i, 3) == n / T);
+        ck_assert(fabs(at(&r, i, 2) - f) <= 1 / T); /* the asymptotic rate */
+    }
+    result_free(&r);
+}
+END_TEST
+
+/* Rows are the same bytes whatever the number of threads. */
+START_TEST(test_determinism)
+{
+    const char *sets[] = {"syn.R_reg=log:500:8000:6", "I.amplitude=0.25mA:1mA:4", NULL};
+    result r1, r2, r3;
+    const char *stim = tu_write_temp(1, one_pulse_stim);
+    sweep(&r1, FMES, stim, sets, "peak,final,mean,energy", 10e-3, 0, 1);
+    sweep(&r2, FMES, stim, sets, "peak,final,mean,energy", 10e-3, 0, 2);
+    sweep(&r3, FMES, stim, sets, "peak,final,mean,energy", 10e-3, 0, 7);
+    ck_assert_uint_eq(r1.rows, 24);
+    ck_assert_str_eq(r1.text, r2.text);
+    ck_assert_str_eq(r1.text, r3.text);
+    result_free(&r1);
+    result_free(&r2);
+    result_free(&r3);
+}
+END_TEST
+
+/* A run the solver cannot finish: nan measures, one warning naming the point, no crash. */
+START_TEST(test_failed_runs)
+{
+    /* C1 = 1e-100 F: a time constant of 1e-97 s, the corrector cannot converge */
+    const char *sets[] = {"syn.C1=1e-100,1uF,1e-100", NULL};
+    result r;
+    sweep(&r, FMES, tu_write_temp(1, one_pulse_stim), sets, "peak,energy", 5e-3, 0, 2);
+    ck_assert_uint_eq(r.rows, 3);
+    ck_assert_uint_eq(r.nfailed, 2);
+    ck_assert(at(&r, 0, 0) == 1e-100 && isnan(at(&r, 0, 1)) && isnan(at(&r, 2, 2)));
+    ck_assert(at(&r, 1, 1) > 0 && at(&r, 1, 2) > 0);
+    ck_assert_msg(strstr(r.warn, "opsin sweep: warning: row 1 (syn.C1=1e-100) failed, its "
+                         "measures are nan: ") && strstr(r.warn, "row 3 (syn.C1=1e-100)") &&
+                  !strstr(r.warn, "row 2"), "%s", r.warn);
+    ck_assert(strstr(r.text, "\n1e-100,nan,nan\n"));
+    result_free(&r);
+}
+END_TEST
+
+/* ---- every error of a specification ----------------------------------------------------- */
+
+static const char lif_circuit[] =
+    "components = ({ id = \"n1\"; model = \"lif\"; G_in = \"20 nS\"; },\n"
+    "  { id = \"syn\"; model = \"supercap\"; });\nprobes = [\"syn.v\"];\nt_end = \"10 ms\";\n";
+
+static const char trains_stim[] =
+    "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"];\n"
+    "  trains = ( { start = \"1 ms\"; width = \"1 ms\"; amplitude = \"1 mA\"; } ); },\n"
+    "  { id = \"L\"; kind = \"current\"; targets = [\"syn\"]; start = \"5 ms\"; width = \"1 ms\";"
+    " amplitude = \"1 mA\"; period = \"2 ms\"; count = 2; });\n";
+
+typedef struct bad_case {
+    int circuit;    /* 0 fmes.cfg, 1 lif_circuit, 2 missing file */
+    int stim;       /* 0 none, 1 one pulse, 2 trains_stim, 3 missing, 4 bad syntax */
+    const char *set, *set2, *measures;
+    double t_end;
+    int status;
+    const char *want;
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {0, 0, "syn.R_reg", NULL, "peak", 0, OPSIN_EINVAL, "--set syn.R_reg: no value (expected ID.PARAM=SPEC"},
+    {0, 0, "=1", NULL, "peak", 0, OPSIN_EINVAL, "(expected ID.PARAM=SPEC"},
+    {0, 0, "syn.R_reg=", NULL, "peak", 0, OPSIN_EINVAL, "(expected ID.PARAM=SPEC"},
+    {0, 0, "syn.R_reg=1:2", NULL, "peak", 0, OPSIN_EINVAL, "--set syn.R_reg: '1:2' is not a range"},
+    {0, 0, "syn.R_reg=-5", NULL, "peak", 0, OPSIN_EINVAL, "--set syn.R_reg=-5: syn.R_reg"},
+    {0, 0, "syn.R_reg=5 V", NULL, "peak", 0, OPSIN_EINVAL, "--set syn.R_reg: '5 V'"},
+    {0, 0, "syn.C1=open", NULL, "peak", 0, OPSIN_EINVAL, "--set syn.C1: 'open'"},
+    {0, 0, "syn.nope=1", NULL, "peak", 0, OPSIN_EINVAL, "has no numeric parameter 'nope'"},
+    {1, 0, "n1.input=1", NULL, "peak", 0, OPSIN_EINVAL, "has no numeric parameter 'input'"},
+    {0, 0, "zz.R=1", NULL, "peak", 0, OPSIN_EINVAL, "no component 'zz'"},
+    {0, 0, "zz=1", NULL, "peak", 0, OPSIN_EINVAL, "no component 'zz'"},
+    {0, 1, "zz.R=1", NULL, "peak", 0, OPSIN_EINVAL, "no source 'zz'"},
+    {0, 1, "I.nope=1", NULL, "peak", 0, OPSIN_EINVAL, "unknown stimulus key 'nope'"},
+    {0, 1, "I.irradiance=1", NULL, "peak", 0, OPSIN_EINVAL, "irradiance does not belong to an "
+     "electrical source"},
+    {0, 1, "I.wavelength=1", NULL, "peak", 0, OPSIN_EINVAL, "wavelength does not belong"},
+    {0, 1, "I.train0.width=1", NULL, "peak", 0, OPSIN_EINVAL, "bad train number"},
+    {0, 1, "I.trainx.width=1", NULL, "peak", 0, OPSIN_EINVAL, "bad train number"},
+    {0, 1, "I.train1.wavelength=1", NULL, "peak", 0, OPSIN_EINVAL, "unknown stimulus key"},
+    {0, 1, "I.train1.width=1ms", NULL, "peak", 0, OPSIN_EINVAL, "has 0 train(s)"},
+    {0, 2, "I.train2.width=1ms", NULL, "peak", 0, OPSIN_EINVAL, "has 1 train(s)"},
+    {0, 2, "I.width=1ms", NULL, "peak", 0, OPSIN_EINVAL, "'width' is ambiguous (expected "
+     "I.trainN.width"},
+    {0, 1, "I.width=0", NULL, "peak", 0, OPSIN_EINVAL, "with I.width=0: width"},
+    {0, 2, "L.period=0.5ms", NULL, "peak", 0, OPSIN_EINVAL, "with L.period=0.0005: period"},
+    {0, 2, "L.period=0.5ms,2ms", "L.width=0.2ms,1ms", "peak", 0, OPSIN_EINVAL,
+     "with L.period=0.0005, L.width=0.001: period"},
+    {0, 1, "I.count=1.5", NULL, "peak", 0, OPSIN_EINVAL, "with I.count=1.5: count"},
+    {1, 0, "n1.V_th=-1,1", NULL, "peak", 0, OPSIN_EINVAL, "--set n1.V_th=-1: n1.V_th: V_reset"},
+    {0, 0, "syn.R_reg=1kohm", "syn.R_reg=2kohm", "peak", 0, OPSIN_EINVAL, "given twice"},
+    {0, 0, NULL, NULL, "", 0, OPSIN_EINVAL, "--measure '': empty item"},
+    {0, 0, NULL, NULL, "peak,", 0, OPSIN_EINVAL, "empty item"},
+    {0, 0, NULL, NULL, "peek", 0, OPSIN_EINVAL, "unknown measure 'peek'"},
+    {0, 0, NULL, NULL, "syn.v", 0, OPSIN_EINVAL, "unknown measure 'syn.v'"},
+    {0, 0, NULL, NULL, "syn.v:", 0, OPSIN_EINVAL, "unknown measure ''"},
+    {0, 0, NULL, NULL, "syn.v:peek", 0, OPSIN_EINVAL, "unknown measure 'peek'"},
+    {0, 0, NULL, NULL, "zz.v:peak", 0, OPSIN_EINVAL, "unknown probe 'zz.v'"},
+    {0, 0, NULL, NULL, "syn.zz:peak", 0, OPSIN_EINVAL, "unknown probe 'syn.zz'"},
+    {0, 0, NULL, NULL, "peak:1", 0, OPSIN_EINVAL, "peak takes no argument"},
+    {0, 0, NULL, NULL, "syn.v:at", 0, OPSIN_EINVAL, "at needs a time within the run"},
+    {0, 0, NULL, NULL, "at:1s", 0, OPSIN_EINVAL, "0 <= T <= t_end = 0.03 s"},
+    {0, 0, NULL, NULL, "at:-1ms", 0, OPSIN_EINVAL, "at needs a time"},
+    {0, 0, NULL, NULL, "at:5V", 0, OPSIN_EINVAL, "at needs a time"},
+    {0, 0, NULL, NULL, "syn.v:at:1ms:2", 0, OPSIN_EINVAL, "too many ':'"},
+    {0, 0, NULL, NULL, "a:b:c:d:e", 0, OPSIN_EINVAL, "unknown measure 'b'"},
+    {0, 0, NULL, NULL, "syn:rate", 0, OPSIN_EINVAL, "syn (model supercap) does not spike"},
+    {0, 0, NULL, NULL, "syn.v:energy", 0, OPSIN_EINVAL, "takes no probe"},
+    {0, 0, NULL, NULL, "ppf", 0, OPSIN_EINVAL, "(expected a STIMULUS file"},
+    {0, 1, NULL, NULL, "ppf:Q", 0, OPSIN_EINVAL, "no source 'Q'"},
+    {1, 0, NULL, NULL, "peak", 0, OPSIN_OK, ""},
+    {0, 0, NULL, NULL, "peak", -1, OPSIN_OK, ""},
+    {2, 0, NULL, NULL, "peak", 0, OPSIN_EIO, "cannot read the file"},
+    {0, 3, NULL, NULL, "peak", 0, OPSIN_EIO, "cannot read the file"},
+    {0, 4, NULL, NULL, "peak", 0, OPSIN_EPARSE, "syntax error"},
+    {0, 4, "I.width=1ms", NULL, "peak", 0, OPSIN_EPARSE, "syntax error"},
+    {0, 0, "syn.R_reg=1:2:100000", "syn.C1=1:2:100000", "peak", 0, OPSIN_EINVAL,
+     "exceeds 1e8 points"},
+    {0, 1, "I.width=1ms:2ms:400", "I.start=0:1ms:400", "peak", 0, OPSIN_EINVAL,
+     "160000 combinations of stimulus values (expected at most 100000"},
+};
+
+START_TEST(test_errors)
+{
+    static const char no_t_end[] =
+        "components = ({ id = \"syn\"; model = \"supercap\"; });\nprobes = [\"syn.v\"];\n";
+    const bad_case *b = &bad_cases[_i];
+    const char *circuit = b->circuit == 0 ? FMES : b->circuit == 1 ? tu_write_temp(0, lif_circuit)
+                          : "/nonexistent/x.cfg";
+    if (b->t_end < 0)
+        circuit = tu_write_temp(0, no_t_end);
+    const char *stims[] = {NULL, one_pulse_stim, trains_stim, NULL, "sources = ( {"};
+    const char *stim = b->stim == 3 ? "/nonexistent/s.cfg" : stims[b->stim] ?
+                       tu_write_temp(1, stims[b->stim]) : NULL;
+    const char *sets[] = {b->set, b->set2};
+    opsin_sweep_opts o = {circuit, stim, sets, b->set2 ? 2 : b->set ? 1 : 0, &b->measures, 1,
+                          0, 0, 1};
+    opsin_sweep *sw = (opsin_sweep *)&o;
+    opsin_diag d = {""};
+    int rc = opsin_sweep_new(&o, &sw, &d);
+    if (b->status == OPSIN_OK && b->t_end == 0) {
+        ck_assert_msg(rc == OPSIN_OK, "%s", d.msg);
+        opsin_sweep_free(sw);
+        return;
+    }
+    if (b->t_end < 0) { /* no end time anywhere */
+        ck_assert_int_eq(rc, OPSIN_EINVAL);
+        ck_assert(strstr(d.msg, "no end time (expected --t-end T"));
+        return;
+    }
+    ck_assert_msg(rc == b->status, "case %d: status %d: %s", _i, rc, d.msg);
+    ck_assert(sw == (opsin_sweep *)&o);
+    ck_assert_msg(strstr(d.msg, b->want), "case %d: '%s' lacks '%s'", _i, d.msg, b->want);
+    ck_assert_msg(strstr(d.msg, "(expected") && !strchr(d.msg, '\n'), "case %d: %s", _i, d.msg);
+}
+END_TEST
+
+/* ---- stimulus overrides in the library --------------------------------------------------- */
+
+/* Floats of the file survive the rewrite exactly; an override replaces or adds a key. */
+START_TEST(test_load_with_exact)
+{
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = 0.0012345678901234567;\n"
+        "  width = 1e-3; amplitude = 0.0039603000000000003; });\nt_end = 0.030000000000000002;\n";
+    opsin_circuit *c;
+    opsin_stimulus *s = NULL;
+    opsin_diag d;
+    ck_assert_int_eq(opsin_circuit_load(FMES, &c, &d), 0);
+    const char *path = tu_write_temp(1, stim);
+    opsin_stimulus_override ov[] = {{"I.width", "2 ms"}, {"I.period", "5 ms"},
+                                    {"I.count", "3"}};
+    ck_assert_msg(opsin_stimulus_load_with(path, c, ov, 3, &s, &d) == 0, "%s", d.msg);
+    ck_assert_str_eq(s->path, path);
+    ck_assert_uint_eq(s->sources[0].npulses, 3);
+    ck_assert(s->sources[0].pulses[0].start == 0.0012345678901234567);
+    ck_assert(s->sources[0].pulses[2].start == 0.0012345678901234567 + 2 * 5e-3);
+    ck_assert(s->sources[0].pulses[1].width == 2e-3);
+    ck_assert(s->sources[0].pulses[1].amplitude == 0.0039603000000000003);
+    ck_assert(s->t_end == 0.030000000000000002);
+    opsin_stimulus_free(s);
+    ck_assert_int_eq(opsin_stimulus_load_with(path, c, NULL, 0, &s, &d), 0);
+    ck_assert_uint_eq(s->sources[0].npulses, 1);
+    opsin_stimulus_free(s);
+    opsin_circuit_free(c);
+}
+END_TEST
+
+/* Units of every key, and keys that do not fit the source. */
+START_TEST(test_key_units)
+{
+    static const char stim[] =
+        "sources = ({ id = \"E\"; kind = \"voltage\"; targets = [\"d\"]; start = 0; width = 1;"
+        " amplitude = 1; },\n"
+        "  { id = \"L\"; kind = \"optical\"; wavelength = \"450 nm\"; targets = [\"d\"];"
+        " start = 0; width = 1; irradiance = 1; });\n";
+    static const char circuit[] =
+        "components = ({ id = \"d\"; model = \"phototrap\"; });\n";
+    static const struct { const char *key, *unit; } ok[] = {
+        {"E.start", "s"}, {"E.width", "s"}, {"E.period", "s"}, {"E.count", ""},
+        {"E.amplitude", "V"}, {"E.amplitude_end", "V"}, {"E.frequency", "Hz"}, {"E.phase", ""},
+        {"L.irradiance", "W/m2"}, {"L.irradiance_end", "W/m2"}, {"L.wavelength", "m"},
+        {"L.train3.width", "s"},
+    };
+    opsin_circuit *c;
+    opsin_stimulus *s;
+    opsin_diag d;
+    if (opsin_circuit_load(tu_write_temp(0, circuit), &c, &d) != 0)
+        ck_abort_msg("%s", d.msg);
+    ck_assert_msg(opsin_stimulus_load(tu_write_temp(1, stim), c, &s, &d) == 0, "%s", d.msg);
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        const char *u = NULL;
+        ck_assert_msg(opsin_stimulus_key_unit(s, ok[i].key, &u, &d) == 0, "%s", d.msg);
+        ck_assert_str_eq(u, ok[i].unit);
+    }
+    static const char *const bad[] = {"L.amplitude", "E.irradiance_end", "E.wavelength", "E",
+                                      ".width", "Q.width", "E.train1.phase"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *u = "unchanged";
+        ck_assert_int_eq(opsin_stimulus_key_unit(s, bad[i], &u, &d), OPSIN_EINVAL);
+        ck_assert_str_eq(u, "unchanged");
+        ck_assert_msg(strstr(d.msg, "(expected"), "%s", d.msg);
+    }
+    opsin_stimulus_free(s);
+    opsin_circuit_free(c);
+}
+END_TEST
+
+/* The measure table: every row documented, units set, names unique and found. */
+START_TEST(test_measure_table)
+{
+    ck_assert_uint_eq(opsin_measure_count(), 11);
+    for (size_t i = 0; i < opsin_measure_count(); i++) {
+        const opsin_measure_def *m = opsin_measure_at(i);
+        ck_assert(m->doc[0] && m->fn);
+        ck_assert_ptr_eq(opsin_measure_find(m->name), m);
+    }
+    ck_assert_ptr_null(opsin_measure_at(opsin_measure_count()));
+    ck_assert_ptr_null(opsin_measure_find("nope"));
+    /* an empty run: every row measure is nan, not a crash */
+    opsin_measure_input in = {NULL, NULL, 1, 0, NULL, 0, NULL, 0, 1.0, 0.0, 0.5};
+    static const char *const rows[] = {"peak", "min", "final", "mean", "at"};
+    for (size_t i = 0; i < 5; i++)
+        ck_assert(isnan(opsin_measure_find(rows[i])->fn(&in)));
+    FILE *fp = tmpfile();
+    opsin_measure_print_table(fp);
+    ck_assert_int_gt(ftell(fp), 300);
+    fclose(fp);
+}
+END_TEST
+
+static Suite *sweep_suite(void)
+{
+    Suite *s = suite_create("sweep");
+    TCase *parse = tcase_create("parse");
+    tcase_add_test(parse, test_parse_lists);
+    tcase_add_test(parse, test_parse_ranges);
+    tcase_add_test(parse, test_parse_errors);
+    tcase_add_test(parse, test_measure_table);
+    tcase_add_test(parse, test_key_units);
+    tcase_add_test(parse, test_load_with_exact);
+    suite_add_tcase(s, parse);
+    TCase *meas = tcase_create("measures");
+    tcase_set_timeout(meas, 120);
+    tcase_add_test(meas, test_supercap_vs_r);
+    tcase_add_test(meas, test_at_between_rows);
+    tcase_add_test(meas, test_stimulus_overrides_and_grid_order);
+    tcase_add_test(meas, test_pulse_measures);
+    tcase_add_test(meas, test_train_override);
+    tcase_add_test(meas, test_lif_rate);
+    tcase_add_test(meas, test_determinism);
+    tcase_add_test(meas, test_failed_runs);
+    suite_add_tcase(s, meas);
+    TCase *err = tcase_create("errors");
+    tcase_add_loop_test(err, test_errors, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
+    suite_add_tcase(s, err);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(sweep_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
