@@ -11,6 +11,7 @@ int opsin_cmd_models(int argc, char **argv);
 int opsin_cmd_stdp(int argc, char **argv);
 int opsin_cmd_fit(int argc, char **argv);
 int opsin_cmd_ppf(int argc, char **argv);
+int opsin_cmd_sweep(int argc, char **argv);
 
 /* Prints "opsin: msg" and the "Try" line to stderr; returns EXIT_USAGE. */
 int opsin_cli_usage_error(const char *cmd, const char *msg);

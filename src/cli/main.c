@@ -14,7 +14,8 @@ static const char usage[] =
     "  models [NAME]            list component models, or describe one with its parameters\n"
     "  stdp CIRCUIT --device ID STDP window of a synapse: dG against t_post - t_pre\n"
     "  ppf CIRCUIT -a A         paired-pulse facilitation over intervals, double-exp. fit\n"
-    "  fit MODEL DATA.csv       fit a measured curve (nl, ppf, decay, stdp), or staircase\n\n"
+    "  fit MODEL DATA.csv       fit a measured curve (nl, ppf, decay, stdp), or staircase\n"
+    "  sweep CIRCUIT [STIM]     one CSV row of measures per point of a parameter grid\n\n"
     "Options:\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n\n"
@@ -63,7 +64,9 @@ int main(int argc, char **argv)
         return opsin_cmd_ppf(argc - 1, argv + 1);
     if (strcmp(cmd, "fit") == 0)
         return opsin_cmd_fit(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return opsin_cmd_sweep(argc - 1, argv + 1);
     char msg[128];
-    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf or fit)", cmd);
+    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf, fit or sweep)", cmd);
     return opsin_cli_usage_error(NULL, msg);
 }

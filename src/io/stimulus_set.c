@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "io/cfg.h"
-#include "protocols/sweep.h"
+#include "io/stimulus_set.h"
 
 static const char *const train_keys[] = {"start", "width", "period", "count", "amplitude",
                                          "amplitude_end", "irradiance", "irradiance_end", NULL};
