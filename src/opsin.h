@@ -52,6 +52,10 @@ void opsin_circuit_free(opsin_circuit *c);
  * "open", "1e-6").  The circuit is unchanged on failure. */
 int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *diag);
 
+/* The same from one "ID.PARAM=VALUE" string (a --set option); the message starts with
+ * "--set ". */
+int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *diag);
+
 /* Unit of the output "ID.OUTPUT" ("ID." alone: the component's first output); "" if none. */
 const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe);
 

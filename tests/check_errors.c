@@ -189,6 +189,11 @@ START_TEST(test_circuit_set)
               "'syn.foo' is not a numeric parameter of this circuit (expected ID.PARAM, e.g. "
               "syn.C1)");
     set_fails(c, "syn.C1", "-1", "syn.C1 = -1 F is out of range (expected > 0 F)");
+    opsin_diag da = {""};
+    ck_assert_int_eq(opsin_circuit_assign(c, "syn.C1", &da), OPSIN_EINVAL);
+    ck_assert_str_eq(da.msg, "--set syn.C1: expected ID.PARAM=VALUE");
+    ck_assert_int_eq(opsin_circuit_assign(c, "syn.C1=5 ms", &da), OPSIN_EINVAL);
+    ck_assert_msg(strncmp(da.msg, "--set: syn.C1: 'ms' is a unit of time", 37) == 0, "%s", da.msg);
 
     /* A unit of the wrong quantity leaves the circuit unchanged. */
     char *before = print_circuit(c);

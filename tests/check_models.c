@@ -54,38 +54,17 @@ END_TEST
 
 /* ---- supercap, full two-branch linear circuit: 2x2 matrix exponential ------------------- */
 
-typedef struct lin2 {
-    double a11, a12, a21, a22; /* x' = A x + b */
-} lin2;
-
-/* x(t) = xs + expm(A t)(x0 - xs), xs = -A^-1 b, expm by Sylvester's formula (real distinct
- * eigenvalues: an RC network). */
-static void lin2_step(const lin2 *A, const double b[2], double t, double x[2])
-{
-    double tr = A->a11 + A->a22, det = A->a11 * A->a22 - A->a12 * A->a21;
-    double disc = sqrt(tr * tr / 4 - det), l1 = tr / 2 + disc, l2 = tr / 2 - disc;
-    double xs0 = -(A->a22 * b[0] - A->a12 * b[1]) / det;
-    double xs1 = -(-A->a21 * b[0] + A->a11 * b[1]) / det;
-    double d0 = x[0] - xs0, d1 = x[1] - xs1, e1 = exp(l1 * t), e2 = exp(l2 * t);
-    /* expm(At) = (e1 (A - l2 I) - e2 (A - l1 I)) / (l1 - l2) */
-    double m11 = (e1 * (A->a11 - l2) - e2 * (A->a11 - l1)) / (l1 - l2);
-    double m12 = (e1 - e2) * A->a12 / (l1 - l2);
-    double m21 = (e1 - e2) * A->a21 / (l1 - l2);
-    double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
-    x[0] = xs0 + m11 * d0 + m12 * d1;
-    x[1] = xs1 + m21 * d0 + m22 * d1;
-}
 
 /* A1 and A2 (end of each 1 ms pulse) of a pulse pair, start-to-start interval dt. */
 static void ppf_closed_form(double C1, double C2, double Rd, double Rsd, double R, double I,
                             double w, double dt, double *A1, double *A2)
 {
-    lin2 A = {-(1 / R + 1 / Rsd + 1 / Rd) / C1, 1 / (Rd * C1), 1 / (Rd * C2), -1 / (Rd * C2)};
+    tu_lin2 A = {-(1 / R + 1 / Rsd + 1 / Rd) / C1, 1 / (Rd * C1), 1 / (Rd * C2), -1 / (Rd * C2)};
     double on[2] = {I / C1, 0}, off[2] = {0, 0}, x[2] = {0, 0};
-    lin2_step(&A, on, w, x);
+    tu_lin2_step(&A, on, w, x);
     *A1 = x[0];
-    lin2_step(&A, off, dt - w, x);
-    lin2_step(&A, on, w, x);
+    tu_lin2_step(&A, off, dt - w, x);
+    tu_lin2_step(&A, on, w, x);
     *A2 = x[0];
 }
 

@@ -9,6 +9,7 @@
 
 #include "protocols/fit.h"
 #include "protocols/ppf.h"
+#include "testutil.h"
 
 #define FMES SRCDIR "/circuits/fmes.cfg"
 #define REL 1e-6
@@ -17,29 +18,10 @@
 static const double C1 = 39.106e-6, C2 = 7.9109e-3, RD = 173.73, RSD = 245.06e3, RREG = 7e3;
 static const double I0 = 3.9603e-3, W = 1e-3;
 
-typedef struct lin2 {
-    double a11, a12, a21, a22; /* x' = A x + b */
-} lin2;
 
-/* x(t) = xs + expm(A t)(x0 - xs), xs = -A^-1 b, expm by Sylvester's formula. */
-static void lin2_step(const lin2 *A, const double b[2], double t, double x[2])
+static tu_lin2 fmes_matrix(void)
 {
-    double tr = A->a11 + A->a22, det = A->a11 * A->a22 - A->a12 * A->a21;
-    double disc = sqrt(tr * tr / 4 - det), l1 = tr / 2 + disc, l2 = tr / 2 - disc;
-    double xs0 = -(A->a22 * b[0] - A->a12 * b[1]) / det;
-    double xs1 = -(-A->a21 * b[0] + A->a11 * b[1]) / det;
-    double d0 = x[0] - xs0, d1 = x[1] - xs1, e1 = exp(l1 * t), e2 = exp(l2 * t);
-    double m11 = (e1 * (A->a11 - l2) - e2 * (A->a11 - l1)) / (l1 - l2);
-    double m12 = (e1 - e2) * A->a12 / (l1 - l2);
-    double m21 = (e1 - e2) * A->a21 / (l1 - l2);
-    double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
-    x[0] = xs0 + m11 * d0 + m12 * d1;
-    x[1] = xs1 + m21 * d0 + m22 * d1;
-}
-
-static lin2 fmes_matrix(void)
-{
-    return (lin2){-(1 / RREG + 1 / RSD + 1 / RD) / C1, 1 / (RD * C1), 1 / (RD * C2),
+    return (tu_lin2){-(1 / RREG + 1 / RSD + 1 / RD) / C1, 1 / (RD * C1), 1 / (RD * C2),
                   -1 / (RD * C2)};
 }
 
@@ -47,15 +29,15 @@ static lin2 fmes_matrix(void)
  * charging response peaks). */
 static void closed_form(double dt, double T, double *A1, double *A2)
 {
-    lin2 A = fmes_matrix();
+    tu_lin2 A = fmes_matrix();
     double on[2] = {I0 / C1, 0}, off[2] = {0, 0}, x[2] = {0, 0};
-    lin2_step(&A, on, W, x);
+    tu_lin2_step(&A, on, W, x);
     double y[2] = {x[0], x[1]};
-    lin2_step(&A, off, T, y);
+    tu_lin2_step(&A, off, T, y);
     *A1 = y[0];
-    lin2_step(&A, off, dt - W, x);
-    lin2_step(&A, on, W, x);
-    lin2_step(&A, off, T, x);
+    tu_lin2_step(&A, off, dt - W, x);
+    tu_lin2_step(&A, on, W, x);
+    tu_lin2_step(&A, off, T, x);
     *A2 = x[0];
 }
 
@@ -139,7 +121,7 @@ START_TEST(test_monotone_and_fit)
     opsin_fit_result f;
     opsin_diag d = {""};
     ck_assert_msg(opsin_fit_run("ppf", &data, &fo, &f, &d) == OPSIN_OK, "%s", d.msg);
-    lin2 A = fmes_matrix();
+    tu_lin2 A = fmes_matrix();
     double tr = A.a11 + A.a22, det = A.a11 * A.a22 - A.a12 * A.a21;
     double disc = sqrt(tr * tr / 4 - det), tau_fast = -1 / (tr / 2 - disc);
     double tau_slow = -1 / (tr / 2 + disc);

@@ -103,38 +103,19 @@ static void result_free(result *r)
 
 /* ---- the two-branch supercap in closed form (as tests/check_models.c) ------------------- */
 
-typedef struct lin2 {
-    double a11, a12, a21, a22; /* x' = A x + b */
-} lin2;
-
-/* x(t) = xs + expm(A t)(x0 - xs), xs = -A^-1 b, expm by Sylvester's formula. */
-static void lin2_step(const lin2 *A, const double b[2], double t, double x[2])
-{
-    double tr = A->a11 + A->a22, det = A->a11 * A->a22 - A->a12 * A->a21;
-    double disc = sqrt(tr * tr / 4 - det), l1 = tr / 2 + disc, l2 = tr / 2 - disc;
-    double xs0 = -(A->a22 * b[0] - A->a12 * b[1]) / det;
-    double xs1 = -(-A->a21 * b[0] + A->a11 * b[1]) / det;
-    double d0 = x[0] - xs0, d1 = x[1] - xs1, e1 = exp(l1 * t), e2 = exp(l2 * t);
-    double m11 = (e1 * (A->a11 - l2) - e2 * (A->a11 - l1)) / (l1 - l2);
-    double m12 = (e1 - e2) * A->a12 / (l1 - l2);
-    double m21 = (e1 - e2) * A->a21 / (l1 - l2);
-    double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
-    x[0] = xs0 + m11 * d0 + m12 * d1;
-    x[1] = xs1 + m21 * d0 + m22 * d1;
-}
 
 /* First component of A^-1 y. */
-static double lin2_solve0(const lin2 *A, const double y[2])
+static double lin2_solve0(const tu_lin2 *A, const double y[2])
 {
     double det = A->a11 * A->a22 - A->a12 * A->a21;
     return (A->a22 * y[0] - A->a12 * y[1]) / det;
 }
 
 /* fmes.cfg with R_reg = R (inf: open); R_s = 0, so the PSV is v1. */
-static lin2 fmes_matrix(double R)
+static tu_lin2 fmes_matrix(double R)
 {
     const double C1 = 39.106e-6, C2 = 7.9109e-3, Rd = 173.73, Rsd = 245.06e3;
-    lin2 A = {-(1 / R + 1 / Rsd + 1 / Rd) / C1, 1 / (Rd * C1), 1 / (Rd * C2), -1 / (Rd * C2)};
+    tu_lin2 A = {-(1 / R + 1 / Rsd + 1 / Rd) / C1, 1 / (Rd * C1), 1 / (Rd * C2), -1 / (Rd * C2)};
     return A;
 }
 #define FMES_C1 39.106e-6
@@ -147,19 +128,19 @@ typedef struct pulse_cf {
 
 static pulse_cf one_pulse(double R, double I, double t0, double w, double T)
 {
-    lin2 A = fmes_matrix(R);
+    tu_lin2 A = fmes_matrix(R);
     double on[2] = {I / FMES_C1, 0}, off[2] = {0, 0}, x[2] = {0, 0}, x0[2];
     pulse_cf cf;
-    lin2_step(&A, off, t0, x); /* stays 0 */
+    tu_lin2_step(&A, off, t0, x); /* stays 0 */
     x0[0] = x[0];
     x0[1] = x[1];
-    lin2_step(&A, on, w, x);
+    tu_lin2_step(&A, on, w, x);
     cf.peak = x[0];
     /* int x dt over the pulse = A^-1 (x(t0+w) - x(t0) - b w) */
     double dy[2] = {x[0] - x0[0] - on[0] * w, x[1] - x0[1]};
     cf.energy = I * lin2_solve0(&A, dy);
     double xe[2] = {x[0], x[1]};
-    lin2_step(&A, off, T - t0 - w, x);
+    tu_lin2_step(&A, off, T - t0 - w, x);
     cf.final = x[0];
     double dz[2] = {x[0] - xe[0], x[1] - xe[1]}; /* after the pulse b = 0 */
     cf.mean = (cf.energy / I + lin2_solve0(&A, dz)) / T;
@@ -338,13 +319,13 @@ END_TEST
 static void train_cf(double R, const double *I, size_t n, double t0, double P, double w,
                      double *dg, double *peak)
 {
-    lin2 A = fmes_matrix(R);
+    tu_lin2 A = fmes_matrix(R);
     double x[2] = {0, 0}, off[2] = {0, 0}, t = 0;
     for (size_t k = 0; k < n; k++) {
         double on[2] = {I[k] / FMES_C1, 0};
-        lin2_step(&A, off, t0 + (double)k * P - t, x);
+        tu_lin2_step(&A, off, t0 + (double)k * P - t, x);
         double before = x[0];
-        lin2_step(&A, on, w, x);
+        tu_lin2_step(&A, on, w, x);
         t = t0 + (double)k * P + w;
         dg[k] = x[0] - before;
         peak[k] = x[0];

@@ -94,13 +94,8 @@ void tu_run_seeded(trace *tr, const char *cpath, const char *spath, double t_end
     opsin_sim *sim = NULL;
     memset(tr, 0, sizeof *tr);
     ck_assert_msg(opsin_circuit_load(cpath, &c, &d) == OPSIN_OK, "%s", d.msg);
-    for (const char *const *kv = sets; kv && *kv; kv++) {
-        char key[128];
-        const char *eq = strchr(*kv, '=');
-        ck_assert_ptr_nonnull(eq);
-        snprintf(key, sizeof key, "%.*s", (int)(eq - *kv), *kv);
-        ck_assert_msg(opsin_circuit_set(c, key, eq + 1, &d) == OPSIN_OK, "%s", d.msg);
-    }
+    for (const char *const *kv = sets; kv && *kv; kv++)
+        ck_assert_msg(opsin_circuit_assign(c, *kv, &d) == OPSIN_OK, "%s", d.msg);
     if (spath)
         ck_assert_msg(opsin_stimulus_load(spath, c, &s, &d) == OPSIN_OK, "%s", d.msg);
     opsin_run_opts o = opsin_run_opts_default(c, s);
@@ -185,6 +180,22 @@ void tu_run_map(const char *cpath, const char *spath, double t_end, double map_t
     opsin_sim_free(sim);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
+}
+
+void tu_lin2_step(const tu_lin2 *A, const double b[2], double t, double x[2])
+{
+    double tr = A->a11 + A->a22, det = A->a11 * A->a22 - A->a12 * A->a21;
+    double disc = sqrt(tr * tr / 4 - det), l1 = tr / 2 + disc, l2 = tr / 2 - disc;
+    double xs0 = -(A->a22 * b[0] - A->a12 * b[1]) / det;
+    double xs1 = -(-A->a21 * b[0] + A->a11 * b[1]) / det;
+    double d0 = x[0] - xs0, d1 = x[1] - xs1, e1 = exp(l1 * t), e2 = exp(l2 * t);
+    /* expm(At) = (e1 (A - l2 I) - e2 (A - l1 I)) / (l1 - l2) */
+    double m11 = (e1 * (A->a11 - l2) - e2 * (A->a11 - l1)) / (l1 - l2);
+    double m12 = (e1 - e2) * A->a12 / (l1 - l2);
+    double m21 = (e1 - e2) * A->a21 / (l1 - l2);
+    double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
+    x[0] = xs0 + m11 * d0 + m12 * d1;
+    x[1] = xs1 + m21 * d0 + m22 * d1;
 }
 
 void tu_free(trace *tr)

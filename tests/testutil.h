@@ -51,6 +51,15 @@ void tu_run_map(const char *circuit_path, const char *stimulus_path, double t_en
 /* Mean interval between the spikes of `neuron` in [t0, t1] (NAN if fewer than two). */
 double tu_mean_isi(const trace *tr, const char *neuron, double t0, double t1);
 
+/* A linear 2-state system x' = A x + b (the two-branch supercap) and its exact solution over
+ * one interval with constant b: x(t) = xs + expm(A t)(x0 - xs), xs = -A^-1 b, the matrix
+ * exponential by Sylvester's formula (real distinct eigenvalues: an RC network). */
+typedef struct tu_lin2 {
+    double a11, a12, a21, a22;
+} tu_lin2;
+
+void tu_lin2_step(const tu_lin2 *A, const double b[2], double t, double x[2]);
+
 void tu_free(trace *tr);
 
 /* Value of column col at time t: the last row with row time <= t (the right side of an edge

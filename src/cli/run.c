@@ -247,19 +247,11 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
-    for (int i = 0; !rc && i < a->nsets; i++) {
-        char key[160];
-        const char *eq = strchr(a->sets[i], '=');
-        if (!eq || (size_t)(eq - a->sets[i]) >= sizeof key) {
-            fprintf(stderr, "opsin run: --set %s: expected ID.PARAM=VALUE\n", a->sets[i]);
-            return EXIT_USAGE;
-        }
-        snprintf(key, sizeof key, "%.*s", (int)(eq - a->sets[i]), a->sets[i]);
-        if ((rc = opsin_circuit_set(*c, key, eq + 1, &d)) != OPSIN_OK) {
-            fprintf(stderr, "opsin run: --set: %s\n", d.msg);
+    for (int i = 0; !rc && i < a->nsets; i++)
+        if ((rc = opsin_circuit_assign(*c, a->sets[i], &d)) != OPSIN_OK) {
+            fprintf(stderr, "opsin run: %s\n", d.msg);
             return opsin_cli_exit_status(rc);
         }
-    }
     if (!rc && a->stimulus)
         rc = opsin_stimulus_load(a->stimulus, *c, s, &d);
     if (rc) {

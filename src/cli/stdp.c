@@ -289,18 +289,10 @@ static int load(stdp_args *a, opsin_circuit **c)
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
-    for (int i = 0; !rc && i < a->nsets; i++) {
-        char key[160];
-        const char *eq = strchr(a->sets[i], '=');
-        if (!eq || (size_t)(eq - a->sets[i]) >= sizeof key) {
-            fprintf(stderr, "opsin stdp: --set %s: expected ID.PARAM=VALUE\n", a->sets[i]);
-            return EXIT_USAGE;
-        }
-        snprintf(key, sizeof key, "%.*s", (int)(eq - a->sets[i]), a->sets[i]);
-        rc = opsin_circuit_set(*c, key, eq + 1, &d);
-    }
+    for (int i = 0; !rc && i < a->nsets; i++)
+        rc = opsin_circuit_assign(*c, a->sets[i], &d);
     if (rc)
-        fprintf(stderr, "%s%s\n", a->nsets && *c ? "opsin stdp: --set: " : "", d.msg);
+        fprintf(stderr, "%s%s\n", *c ? "opsin stdp: " : "", d.msg);
     return rc ? opsin_cli_exit_status(rc) : EXIT_OK;
 }
 

@@ -563,6 +563,24 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
     return OPSIN_OK;
 }
 
+int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *d)
+{
+    char key[160];
+    const char *eq = strchr(assignment, '=');
+    if (!eq || (size_t)(eq - assignment) >= sizeof key) {
+        opsin_diag_set(d, NULL, 0, "--set %s: expected ID.PARAM=VALUE", assignment);
+        return OPSIN_EINVAL;
+    }
+    snprintf(key, sizeof key, "%.*s", (int)(eq - assignment), assignment);
+    int rc = opsin_circuit_set(c, key, eq + 1, d);
+    if (rc) {
+        char msg[sizeof d->msg];
+        snprintf(msg, sizeof msg, "%s", d->msg);
+        snprintf(d->msg, sizeof d->msg, "--set: %.600s", msg);
+    }
+    return rc;
+}
+
 const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe)
 {
     const char *dot = strchr(probe, '.');

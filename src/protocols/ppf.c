@@ -72,21 +72,8 @@ static void stimulus_text(const opsin_ppf_opts *o, const char *source, double in
 static int circuit_open(const opsin_ppf_opts *o, opsin_circuit **c, opsin_diag *d)
 {
     int rc = opsin_circuit_load(o->circuit, c, d);
-    for (size_t i = 0; !rc && i < o->nsets; i++) {
-        char key[160];
-        const char *eq = strchr(o->sets[i], '=');
-        if (!eq || (size_t)(eq - o->sets[i]) >= sizeof key) {
-            opsin_diag_set(d, NULL, 0, "--set %s: expected ID.PARAM=VALUE", o->sets[i]);
-            rc = OPSIN_EINVAL;
-            break;
-        }
-        snprintf(key, sizeof key, "%.*s", (int)(eq - o->sets[i]), o->sets[i]);
-        if ((rc = opsin_circuit_set(*c, key, eq + 1, d)) != OPSIN_OK) {
-            char msg[sizeof d->msg];
-            snprintf(msg, sizeof msg, "%s", d->msg);
-            snprintf(d->msg, sizeof d->msg, "--set: %.600s", msg);
-        }
-    }
+    for (size_t i = 0; !rc && i < o->nsets; i++)
+        rc = opsin_circuit_assign(*c, o->sets[i], d);
     if (rc) {
         opsin_circuit_free(*c);
         *c = NULL;
