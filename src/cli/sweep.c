@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "opsin.h"
 #include "protocols/measure.h"
 #include "protocols/sweep.h"
@@ -164,32 +165,6 @@ static void progress_draw(void *ctx, size_t done, size_t total)
     fflush(stderr);
 }
 
-/* Opens a temporary file beside `final` (so that rename() is atomic), mode as usual. */
-static FILE *open_temp(const char *final, char **tmp_name)
-{
-    size_t n = strlen(final) + 16;
-    char *name = malloc(n);
-    if (!name)
-        return NULL;
-    snprintf(name, n, "%s.tmpXXXXXX", final);
-    int fd = mkstemp(name);
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fd >= 0)
-        fchmod(fd, 0666 & ~mask);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        if (fd >= 0) {
-            close(fd);
-            unlink(name);
-        }
-        free(name);
-        return NULL;
-    }
-    *tmp_name = name;
-    return fp;
-}
-
 /* Runs the sweep into out (a temporary file or stdout): the exit status, or -1 when the
  * output could not be written (the message is printed). */
 static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out)
@@ -210,30 +185,28 @@ static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out)
     return nfailed ? EXIT_RUNTIME : EXIT_OK;
 }
 
-/* Writes to -o FILE through a temporary name, or to standard output. */
+/* Writes to -o FILE through a temporary name (cli_out), or streams to standard output. */
 static int sweep_output(opsin_sweep *sw, const sweep_args *a)
 {
     if (!a->output) {
         int rc = sweep_write(sw, a, stdout);
         return rc < 0 ? EXIT_RUNTIME : rc;
     }
-    char *tmp = NULL;
-    FILE *fp = open_temp(a->output, &tmp);
-    if (!fp) {
+    cli_out out;
+    if (cli_out_open(&out, a->output)) {
         fprintf(stderr, "opsin sweep: cannot create %s: %s\n", a->output, strerror(errno));
         return EXIT_RUNTIME;
     }
-    int rc = sweep_write(sw, a, fp);
-    int bad = ferror(fp) | fclose(fp);
-    if (rc >= 0 && !bad && rename(tmp, a->output) == 0) {
-        free(tmp);
-        return rc;
+    int rc = sweep_write(sw, a, out.fp);
+    if (rc < 0) {
+        cli_out_discard(&out);
+        return EXIT_RUNTIME;
     }
-    if (rc >= 0)
+    if (cli_out_commit(&out)) {
         fprintf(stderr, "opsin sweep: writing %s failed: %s\n", a->output, strerror(errno));
-    unlink(tmp);
-    free(tmp);
-    return EXIT_RUNTIME;
+        return EXIT_RUNTIME;
+    }
+    return rc;
 }
 
 int opsin_cmd_sweep(int argc, char **argv)
