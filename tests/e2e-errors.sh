@@ -1,27 +1,8 @@
 #!/bin/sh
 # e2e-errors.sh: the opsin command on bad input: status 2, one line on stderr, no files left.
 set -eu
-SRCDIR=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd)
-OPSIN=${OPSIN:-$SRCDIR/src/opsin}
-case $OPSIN in /*) ;; *) OPSIN=$(pwd)/$OPSIN ;; esac
-VG=${OPSIN_VALGRIND:-}
+. "$(dirname "$0")/e2e-lib.sh"
 TABLE=$SRCDIR/tests/bad-inputs.txt
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# Runs opsin (under $OPSIN_VALGRIND, word-split, if set) with both streams captured; the
-# exit status goes to $status.  Valgrind's own "==PID==" lines are dropped: its errors show
-# in the status (--error-exitcode), not in the line count.
-run_opsin() {
-    status=0
-    $VG "$OPSIN" "$@" >"$work/stdout" 2>"$work/stderr.raw" || status=$?
-    grep -v '^==[0-9]*==' "$work/stderr.raw" >"$work/stderr" || true
-}
 
 # The golden message of FILE in tests/bad-inputs.txt (empty when the table lacks it).
 golden() {

@@ -2,22 +2,7 @@
 # e2e-fit.sh: `opsin fit` and `opsin ppf` from the command line: results, files, the same
 # table whatever --jobs, and bad input (status 2, one line on stderr, no output file).
 set -eu
-SRCDIR=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd)
-OPSIN=${OPSIN:-$SRCDIR/src/opsin}
-case $OPSIN in /*) ;; *) OPSIN=$(pwd)/$OPSIN ;; esac
-VG=${OPSIN_VALGRIND:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-run_opsin() {
-    status=0
-    $VG "$OPSIN" "$@" >"$work/stdout" 2>"$work/stderr.raw" || status=$?
-    grep -v '^==[0-9]*==' "$work/stderr.raw" >"$work/stderr" || true
-}
+. "$(dirname "$0")/e2e-lib.sh"
 
 # Bad input: status 2, exactly the golden line on stderr, no output file.
 expect_error() {

@@ -3,24 +3,7 @@
 # same whatever --jobs, no progress bar unless standard error is a terminal, bad
 # specifications refused with status 2, one line and no output file, failed runs as nan.
 set -eu
-SRCDIR=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd)
-OPSIN=${OPSIN:-$SRCDIR/src/opsin}
-case $OPSIN in /*) ;; *) OPSIN=$(pwd)/$OPSIN ;; esac
-VG=${OPSIN_VALGRIND:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# Runs opsin with both streams captured; status in $status; valgrind's lines dropped.
-run_opsin() {
-    status=0
-    $VG "$OPSIN" "$@" >"$work/stdout" 2>"$work/stderr.raw" || status=$?
-    grep -v '^==[0-9]*==' "$work/stderr.raw" >"$work/stderr" || true
-}
+. "$(dirname "$0")/e2e-lib.sh"
 
 expect_status() {
     if [ "$status" -eq "$2" ]; then ok; else bad "$1: status $status (expected $2): $(cat "$work/stderr")"; fi

@@ -2,16 +2,7 @@
 # run-e2e.sh: the opsin command as a user meets it: help, models, check, run outputs,
 # determinism (byte-identical reruns), stdout vs -o, --plot with and without gnuplot.
 set -eu
-SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-OPSIN=${OPSIN:-$SRCDIR/src/opsin}
-VG=${OPSIN_VALGRIND:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/e2e-lib.sh"
 opsin() { $VG "$OPSIN" "$@"; }
 
 # Every command answers --help with status 0 and a usage line.

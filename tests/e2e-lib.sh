@@ -1,0 +1,22 @@
+# e2e-lib.sh: what every command-line test script shares (sourced, not run): the source tree
+# and the opsin under test, a scratch directory removed at exit, pass/fail counters, and
+# run_opsin, which runs opsin (under $OPSIN_VALGRIND, word-split, when set) with both streams
+# captured: the status goes to $status, stdout to $work/stdout, stderr to $work/stderr
+# without valgrind's own "==PID==" lines (its errors show in the status via --error-exitcode).
+SRCDIR=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd)
+OPSIN=${OPSIN:-$SRCDIR/src/opsin}
+case $OPSIN in /*) ;; *) OPSIN=$(pwd)/$OPSIN ;; esac
+VG=${OPSIN_VALGRIND:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+run_opsin() {
+    status=0
+    $VG "$OPSIN" "$@" >"$work/stdout" 2>"$work/stderr.raw" || status=$?
+    grep -v '^==[0-9]*==' "$work/stderr.raw" >"$work/stderr" || true
+}
