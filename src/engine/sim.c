@@ -75,7 +75,7 @@ static uint64_t splitmix64(uint64_t x)
 static int seed_components(opsin_sim *s)
 {
     for (size_t i = 0; i < s->c->ncomps; i++) {
-        if (!s->comps[i].def->model->on_drive)
+        if (!s->comps[i].def->model->random)
             continue;
         gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
         if (!r)

@@ -66,6 +66,7 @@ typedef struct opsin_model {
     unsigned accepts;
     int port;
     size_t nroots;
+    int random; /* 1: draws noise or variability from c->rng (seeded per component) */
 
     /* Cross-parameter checks; returns 0 or writes a message (without file:line) and -1. */
     int (*validate)(const double *p, char *msg, size_t len);

@@ -322,6 +322,7 @@ const opsin_model opsin_model_phototrap = {
     .noutputs = sizeof outputs / sizeof outputs[0],
     .accepts = OPSIN_IN_OPTICAL | OPSIN_IN_VOLTAGE,
     .port = OPSIN_PORT_CONDUCTANCE,
+    .random = 1,
     .validate = validate,
     .init = init,
     .rhs = rhs,
