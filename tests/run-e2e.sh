@@ -41,6 +41,11 @@ else bad "run outputs: $(ls "$work")"; fi
 if head -1 "$work/a.csv" | grep -qx 't (s),pre.V (V),syn.v (V),post.V (V)'; then ok
 else bad "CSV header: $(head -1 "$work/a.csv")"; fi
 
+# The summary adds up the energy of the sources (the step source and the spike connection).
+if awk '/^# energy step/ { a = $4 } /^# energy pre->syn/ { b = $4 } /^# energy total/ { t = $4 }
+        END { exit !(t > 0 && (t - a - b) * (t - a - b) <= 1e-18 * t * t) }' "$work/a.summary.txt"
+then ok; else bad "energy total: $(grep energy "$work/a.summary.txt")"; fi
+
 # Same input, same bytes.
 (cd "$work" && opsin run "$SRCDIR/circuits/lif-supercap-lif.cfg" "$SRCDIR/stimuli/lif-chain.cfg" \
     -o b.csv -q --seed 1)

@@ -669,6 +669,11 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
         random |= s->comps[i].rng != NULL;
     fprintf(fp, "# seed %lu%s\n", s->o.seed,
             random ? "" : " (no model of this circuit draws random numbers)");
-    for (size_t i = 0; i < s->nenergy; i++)
+    double total = 0.0;
+    for (size_t i = 0; i < s->nenergy; i++) {
         fprintf(fp, "# energy %s %.9g J\n", s->energy_name[i], s->energy[i]);
+        total += s->energy[i];
+    }
+    if (s->nenergy > 1)
+        fprintf(fp, "# energy total %.9g J\n", total);
 }
