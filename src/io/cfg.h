@@ -52,7 +52,7 @@ int opsin_compdef_init(opsin_compdef *cd, const char *id, const opsin_model *m, 
 int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
                       const char *const *skip, const char **input_name, opsin_diag *d);
 /* Required parameters present and the model's cross-checks pass. */
-int opsin_params_check(const opsin_compdef *cd, const char *file, opsin_diag *d);
+int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d);
 /* Reads `materials` and then `arrays`, appending the cells to c->comps. */
 int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
 int opsin_arrays_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);

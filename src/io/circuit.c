@@ -111,7 +111,7 @@ int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef
     return OPSIN_OK;
 }
 
-int opsin_params_check(const opsin_compdef *cd, const char *file, opsin_diag *d)
+int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d)
 {
     const opsin_model *m = cd->model;
     for (size_t i = 0; i < m->nparams; i++)
@@ -557,6 +557,8 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
     if (c->comps[ci].model->validate &&
         c->comps[ci].model->validate(c->comps[ci].p, msg, sizeof msg)) {
         c->comps[ci].p[pi] = old;
+        char again[8];
+        c->comps[ci].model->validate(c->comps[ci].p, again, sizeof again); /* re-derive */
         opsin_diag_set(d, NULL, 0, "%s: %s", key, msg);
         return OPSIN_EINVAL;
     }

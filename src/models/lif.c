@@ -47,7 +47,7 @@ static double input_current(const opsin_comp *c, double t, const double *y)
     return p[P_GIN] * (p[P_VIN] + dev - V);
 }
 
-static int validate(const double *p, char *msg, size_t len)
+static int validate(double *p, char *msg, size_t len)
 {
     if (p[P_VRESET] >= p[P_VTH]) {
         snprintf(msg, len, "V_reset = %g V is not below V_th = %g V (expected V_reset < V_th)",

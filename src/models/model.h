@@ -68,8 +68,9 @@ typedef struct opsin_model {
     size_t nroots;
     int random; /* 1: draws noise or variability from c->rng (seeded per component) */
 
-    /* Cross-parameter checks; returns 0 or writes a message (without file:line) and -1. */
-    int (*validate)(const double *p, char *msg, size_t len);
+    /* Cross-parameter checks, and the parameters derived from others (filled in p); returns 0
+     * or writes a message (without file:line) and -1.  Called after every change of p. */
+    int (*validate)(double *p, char *msg, size_t len);
     /* Initial state in y + comp->y_off. */
     void (*init)(struct opsin_comp *c, double *y);
     /* Derivatives of the component's states; y and ydot are the whole island vectors. */

@@ -43,7 +43,7 @@ static const opsin_var_def outputs[] = {
     {"x_post", "1", 0, "postsynaptic trace"},
 };
 
-static int validate(const double *p, char *msg, size_t len)
+static int validate(double *p, char *msg, size_t len)
 {
     if (!(p[P_WMIN] < p[P_WMAX]) || p[P_W0] < p[P_WMIN] || p[P_W0] > p[P_WMAX]) {
         snprintf(msg, len, "W_min = %g S, W0 = %g S, W_max = %g S (expected W_min <= W0 <= "
