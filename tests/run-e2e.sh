@@ -32,6 +32,11 @@ if opsin check "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" >"$wor
    grep -q 'R_reg *= 7000 ohm' "$work/check" && grep -q '2 pulse(s)' "$work/check"; then ok
 else bad "check"; fi
 
+# check marks parameters derived from others (the Prony modes of a stretched release).
+printf 'components = ({ id = "d"; model = "phototrap"; tau_s = "10 s"; beta = 0.6; });\n' >"$work/str.cfg"
+if opsin check "$work/str.cfg" | grep -q 'w2 .*(derived)' && opsin check "$work/str.cfg" | grep -q 'beta .* $'
+then ok; else bad "check does not mark derived parameters: $(opsin check "$work/str.cfg" | grep -E 'tau|w[123]')"; fi
+
 # run -o writes the CSV, spikes and summary and nothing else.
 (cd "$work" && opsin run "$SRCDIR/circuits/lif-supercap-lif.cfg" "$SRCDIR/stimuli/lif-chain.cfg" \
     -o a.csv -q)

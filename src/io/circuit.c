@@ -611,11 +611,12 @@ static void print_component(const opsin_compdef *cd, const char *what, const ops
                 fprintf(fp, "    %-12s = %s\n", pd->name, c->comps[cd->input].id);
             continue;
         }
+        /* a value neither in the file nor the default was derived from other parameters */
+        const char *note = cd->p_line[k] ? "" : cd->p[k] == pd->def ? "  (default)" : "  (derived)";
         if (isinf(cd->p[k]))
-            fprintf(fp, "    %-12s = open%s\n", pd->name, cd->p_line[k] ? "" : "  (default)");
+            fprintf(fp, "    %-12s = open%s\n", pd->name, note);
         else
-            fprintf(fp, "    %-12s = %.6g %s%s\n", pd->name, cd->p[k], pd->unit,
-                    cd->p_line[k] ? "" : "  (default)");
+            fprintf(fp, "    %-12s = %.6g %s%s\n", pd->name, cd->p[k], pd->unit, note);
     }
 }
 
