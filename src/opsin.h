@@ -140,6 +140,13 @@ int opsin_model_describe(const char *name, FILE *fp);
  * whose SI unit is si_unit ("s", "ohm", "W/m2", ...).  A bare number is taken as SI. */
 int opsin_units_parse(const char *text, const char *si_unit, double *out, opsin_diag *diag);
 
+/* Values from a specification: a list "500,1 kohm,open" ("open" = +inf when allow_open), a
+ * linear range "FROM:TO:N" or a geometric one "log:FROM:TO:N" (N >= 2 points, both ends
+ * exact), numbers with units of si_unit.  *values is malloc'd; EINVAL with "'SPEC': what is
+ * wrong (expected ...)" in diag. */
+int opsin_values_parse(const char *spec, const char *si_unit, int allow_open, double **values,
+                       size_t *n, opsin_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,13 +28,18 @@ static opsin_circuit *load_text(const char *text)
     return c;
 }
 
+/* Options with npoints values of dt evenly from `from` to `to` (kept in a static array: each
+ * test uses its options before making new ones). */
 static opsin_stdp_opts rect_opts(size_t npoints, double from, double to, size_t pairs, double f)
 {
+    static double dts[64];
     opsin_stdp_opts o;
     memset(&o, 0, sizeof o);
+    ck_assert_uint_le(npoints, 64);
+    for (size_t i = 0; i < npoints; i++)
+        dts[i] = npoints < 2 ? from : from + (to - from) * (double)i / (double)(npoints - 1);
     o.device = "syn";
-    o.dt_from = from;
-    o.dt_to = to;
+    o.dts = dts;
     o.npoints = npoints;
     o.pairs = pairs;
     o.frequency = f;

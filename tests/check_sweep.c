@@ -154,14 +154,14 @@ START_TEST(test_parse_lists)
     double *v = NULL;
     size_t n = 0;
     opsin_diag d;
-    ck_assert_int_eq(opsin_sweep_parse_values("500,1 kohm,8kohm,open", "ohm", 1, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("500,1 kohm,8kohm,open", "ohm", 1, &v, &n, &d), 0);
     ck_assert_uint_eq(n, 4);
     ck_assert(v[0] == 500 && v[1] == 1000 && v[2] == 8000 && isinf(v[3]));
     free(v);
-    ck_assert_int_eq(opsin_sweep_parse_values("2.5", "s", 0, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("2.5", "s", 0, &v, &n, &d), 0);
     ck_assert(n == 1 && v[0] == 2.5);
     free(v);
-    ck_assert_int_eq(opsin_sweep_parse_values("10ms,1e-3", "s", 0, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("10ms,1e-3", "s", 0, &v, &n, &d), 0);
     ck_assert(n == 2 && v[0] == 10e-3 && v[1] == 1e-3);
     free(v);
 }
@@ -172,20 +172,20 @@ START_TEST(test_parse_ranges)
     double *v = NULL;
     size_t n = 0;
     opsin_diag d;
-    ck_assert_int_eq(opsin_sweep_parse_values("log:500ohm:8kohm:5", "ohm", 1, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("log:500ohm:8kohm:5", "ohm", 1, &v, &n, &d), 0);
     static const double want[] = {500, 1000, 2000, 4000, 8000};
     ck_assert_uint_eq(n, 5);
     for (size_t i = 0; i < 5; i++)
         ck_assert_msg(close_rel(v[i], want[i], 1e-15), "%zu: %.17g", i, v[i]);
     ck_assert(v[0] == 500 && v[4] == 8000); /* ends exact */
     free(v);
-    ck_assert_int_eq(opsin_sweep_parse_values("0:1:5", "", 0, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("0:1:5", "", 0, &v, &n, &d), 0);
     ck_assert(n == 5 && v[0] == 0 && v[1] == 0.25 && v[2] == 0.5 && v[3] == 0.75 && v[4] == 1);
     free(v);
-    ck_assert_int_eq(opsin_sweep_parse_values("2 mA:-2mA:3", "A", 0, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("2 mA:-2mA:3", "A", 0, &v, &n, &d), 0);
     ck_assert(n == 3 && v[0] == 2e-3 && v[1] == 0 && v[2] == -2e-3);
     free(v);
-    ck_assert_int_eq(opsin_sweep_parse_values("log:1:1e3:4", "", 0, &v, &n, &d), 0);
+    ck_assert_int_eq(opsin_values_parse("log:1:1e3:4", "", 0, &v, &n, &d), 0);
     ck_assert(n == 4 && v[0] == 1 && close_rel(v[1], 10, 1e-14) && close_rel(v[2], 100, 1e-14) &&
               v[3] == 1000);
     free(v);
@@ -224,7 +224,7 @@ START_TEST(test_parse_errors)
         double *v = (double *)&bad[i];
         size_t n = 77;
         opsin_diag d = {""};
-        int rc = opsin_sweep_parse_values(bad[i].spec, bad[i].unit, bad[i].open, &v, &n, &d);
+        int rc = opsin_values_parse(bad[i].spec, bad[i].unit, bad[i].open, &v, &n, &d);
         ck_assert_msg(rc == OPSIN_EINVAL, "'%s' accepted", bad[i].spec);
         ck_assert(v == (double *)&bad[i] && n == 77);
         ck_assert_msg(strstr(d.msg, bad[i].want) && strstr(d.msg, "expected") &&

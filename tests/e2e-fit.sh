@@ -69,8 +69,8 @@ expect_line '^0\.06,' "ppf nlem voltage"
 expect_error "opsin ppf: missing --amplitude (expected e.g. --amplitude 4mA, 5V or 10mW/cm2)
 Try 'opsin ppf --help' for more information." ppf "$fmes" -o out.csv
 expect_error "opsin ppf: interval 0.0005 s is too short for 0.001 s pulses (expected intervals above 0.001 s, start to start)" ppf "$fmes" -a 1mA -i 0.5ms -o out.csv
-expect_error "opsin ppf: --intervals log:0:1:5: a log range needs FROM > 0 and TO > 0" ppf "$fmes" -a 1mA -i log:0:1:5 -o out.csv
-expect_error "opsin ppf: --intervals 1:2: expected FROM:TO:N or log:FROM:TO:N with N from 2 to 100000" ppf "$fmes" -a 1mA -i 1:2 -o out.csv
+expect_error "opsin ppf: --intervals 'log:0:1:5': a log range needs positive ends (expected log:FROM:TO:N with FROM, TO > 0)" ppf "$fmes" -a 1mA -i log:0:1:5 -o out.csv
+expect_error "opsin ppf: --intervals '1:2' is not a range (expected FROM:TO:N)" ppf "$fmes" -a 1mA -i 1:2 -o out.csv
 expect_error "opsin ppf: --rule top: unknown rule (expected peak or at:T, e.g. at:0.5ms)" ppf "$fmes" -a 1mA --rule top -o out.csv
 expect_error "opsin ppf: --kind optical needs --wavelength (expected e.g. --wavelength 445nm)
 Try 'opsin ppf --help' for more information." ppf "$fmes" -a 1W/m2 --kind optical -o out.csv

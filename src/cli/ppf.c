@@ -47,7 +47,6 @@ static const char help[] =
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
 #define MAX_SETS 64
-#define MAX_INTERVALS 100000
 
 typedef struct ppf_args {
     const char *circuit, *output, *plot, *intervals, *amplitude, *wavelength, *rule, *width;
@@ -187,79 +186,26 @@ static int parse_rule(ppf_args *a)
     return 0;
 }
 
-/* FROM:TO:N or log:FROM:TO:N into n values. */
-static int intervals_range(const char *spec, double *v, size_t *n)
-{
-    int logs = strncmp(spec, "log:", 4) == 0;
-    char buf[3][64];
-    const char *s = spec + (logs ? 4 : 0);
-    size_t k = 0;
-    for (; k < 3 && *s; k++) {
-        size_t len = strcspn(s, ":");
-        snprintf(buf[k], sizeof buf[k], "%.*s", (int)(len < 63 ? len : 63), s);
-        s += len + (s[len] == ':');
-    }
-    double from, to;
-    unsigned long count;
-    if (k != 3 || *s || parse_count(buf[2], &count) || count < 2 || count > MAX_INTERVALS) {
-        fprintf(stderr, "opsin ppf: --intervals %s: expected FROM:TO:N or log:FROM:TO:N with "
-                "N from 2 to %d\n", spec, MAX_INTERVALS);
-        return -1;
-    }
-    if (parse_quantity("--intervals", buf[0], "s", &from) ||
-        parse_quantity("--intervals", buf[1], "s", &to))
-        return -1;
-    if (logs && !(from > 0 && to > 0)) {
-        fprintf(stderr, "opsin ppf: --intervals %s: a log range needs FROM > 0 and TO > 0\n",
-                spec);
-        return -1;
-    }
-    for (size_t i = 0; i < count; i++) {
-        double f = (double)i / (double)(count - 1);
-        v[i] = logs ? from * pow(to / from, f) : from + (to - from) * f;
-    }
-    v[count - 1] = to; /* exactly the stated end */
-    *n = count;
-    return 0;
-}
-
-/* T,T,... with units. */
-static int intervals_list(const char *spec, double *v, size_t *n)
-{
-    *n = 0;
-    for (const char *s = spec; *s;) {
-        char item[64];
-        size_t len = strcspn(s, ",");
-        if (*n == MAX_INTERVALS) {
-            fprintf(stderr, "opsin ppf: --intervals: more than %d intervals\n", MAX_INTERVALS);
-            return -1;
-        }
-        snprintf(item, sizeof item, "%.*s", (int)(len < 63 ? len : 63), s);
-        if (parse_quantity("--intervals", item, "s", &v[(*n)++]))
-            return -1;
-        s += len + (s[len] == ',');
-    }
-    if (*n == 0) {
-        fprintf(stderr, "opsin ppf: --intervals: empty list (expected e.g. 5ms,10ms,20ms)\n");
-        return -1;
-    }
-    return 0;
-}
-
-static int parse_intervals(ppf_args *a, double *v)
+/* --intervals: a list, FROM:TO:N or log:FROM:TO:N (default: 12 from twice the width to 200
+ * times it, geometric); *v is malloc'd. */
+static int parse_intervals(ppf_args *a, double **v)
 {
     char deflt[128];
-    if (!a->intervals) {
+    const char *spec = a->intervals;
+    opsin_diag d;
+    if (!spec) {
         snprintf(deflt, sizeof deflt, "log:%.17g:%.17g:12", 2 * a->o.width, 200 * a->o.width);
-        return intervals_range(deflt, v, &a->o.nintervals);
+        spec = deflt;
     }
-    if (strchr(a->intervals, ':'))
-        return intervals_range(a->intervals, v, &a->o.nintervals);
-    return intervals_list(a->intervals, v, &a->o.nintervals);
+    if (opsin_values_parse(spec, "s", 0, v, &a->o.nintervals, &d) != OPSIN_OK) {
+        fprintf(stderr, "opsin ppf: --intervals %s\n", d.msg);
+        return -1;
+    }
+    return 0;
 }
 
 /* Width, amplitude, wavelength, rule and intervals into the protocol options. */
-static int resolve(ppf_args *a, double *v)
+static int resolve(ppf_args *a, double **v)
 {
     static const char *const units[] = {"A", "V", "W/m2"};
     if (a->width && parse_quantity("--width", a->width, "s", &a->o.width))
@@ -275,7 +221,7 @@ static int resolve(ppf_args *a, double *v)
     }
     if (parse_rule(a) || parse_intervals(a, v))
         return -1;
-    a->o.intervals = v;
+    a->o.intervals = *v;
     return 0;
 }
 
@@ -358,13 +304,13 @@ int opsin_cmd_ppf(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
-    double *v = malloc(MAX_INTERVALS * sizeof *v);
+    double *v = NULL;
     opsin_ppf_row *rows = NULL;
     char unit[32] = "", target[160] = "";
     opsin_diag d = {""};
-    if (!v || resolve(&a, v)) {
+    if (resolve(&a, &v)) {
         free(v);
-        return v ? EXIT_USAGE : EXIT_RUNTIME;
+        return EXIT_USAGE;
     }
     rows = calloc(a.o.nintervals, sizeof *rows);
     if (!rows)

@@ -21,7 +21,8 @@ static const char help[] =
     "measured.  Writes dt (s), dG and dG/G0 per point, in dt order.\n\n"
     "  -D, --device=ID        the synapse (a component that takes a voltage)\n"
     "      --output=NAME      the output to measure (default: the model's first, G or W)\n"
-    "      --dt=FROM:TO:N     dt range, N points (default -50ms:50ms:101)\n"
+    "      --dt=SPEC          values of dt: FROM:TO:N, log:FROM:TO:N or a list a,b,c\n"
+    "                         (default -50ms:50ms:101)\n"
     "  -n, --pairs=N          pairs per point (default 60)\n"
     "  -f, --freq=F           pair repetition frequency (default 1Hz)\n"
     "      --shape=SHAPE      rect, exp (rect + exponential tail of opposite sign), linear\n"
@@ -44,7 +45,8 @@ static const char help[] =
     "Exit status: 0 success, 1 run-time failure, 2 bad usage or input.\n";
 
 typedef struct stdp_args {
-    const char *circuit, *out, *plot, *shape, *light;
+    const char *circuit, *out, *plot, *shape, *light, *dt;
+    double *dts;   /* the values of --dt */
     const char *sets[64];
     int nsets;
     opsin_stdp_opts o;
@@ -61,27 +63,17 @@ static int quantity(const char *opt, const char *text, const char *unit, double 
     return -1;
 }
 
-/* FROM:TO:N with units on the ends. */
-static int parse_range(const char *text, stdp_args *a)
+/* --dt: a list, FROM:TO:N or log:FROM:TO:N of times (default -50ms:50ms:101). */
+static int parse_dt(stdp_args *a)
 {
-    char from[64], to[64];
-    unsigned long n;
-    char *end;
-    const char *c1 = strchr(text, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-    if (!c2 || (size_t)(c1 - text) >= sizeof from || (size_t)(c2 - c1 - 1) >= sizeof to) {
-        fprintf(stderr, "opsin stdp: --dt %s: expected FROM:TO:N, e.g. -50ms:50ms:101\n", text);
-        return -1;
+    opsin_diag d;
+    if (opsin_values_parse(a->dt ? a->dt : "-50ms:50ms:101", "s", 0, &a->dts, &a->o.npoints,
+                           &d) == OPSIN_OK) {
+        a->o.dts = a->dts;
+        return 0;
     }
-    snprintf(from, sizeof from, "%.*s", (int)(c1 - text), text);
-    snprintf(to, sizeof to, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-    errno = 0;
-    n = strtoul(c2 + 1, &end, 10);
-    if (errno || *end || n < 1 || n > 100000) {
-        fprintf(stderr, "opsin stdp: --dt %s: N must be a whole number from 1 to 100000\n", text);
-        return -1;
-    }
-    a->o.npoints = n;
-    return quantity("dt", from, "s", &a->o.dt_from) || quantity("dt", to, "s", &a->o.dt_to);
+    fprintf(stderr, "opsin stdp: --dt %s\n", d.msg);
+    return -1;
 }
 
 /* table:FILE: CSV rows "t,V" (SI or with units), '#' comments and a header line allowed. */
@@ -182,9 +174,6 @@ static void defaults(stdp_args *a)
 {
     memset(a, 0, sizeof *a);
     a->shape = "exp";
-    a->o.dt_from = -50e-3;
-    a->o.dt_to = 50e-3;
-    a->o.npoints = 101;
     a->o.pairs = 60;
     a->o.frequency = 1.0;
     /* a negative first phase: with a device that writes on positive voltage, post after pre
@@ -230,7 +219,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         switch (ch) {
         case 'D': a->o.device = optarg; break;
         case 'O': a->o.output = optarg; break;
-        case 'T': bad = parse_range(optarg, a); break;
+        case 'T': a->dt = optarg; break;
         case 'n': bad = whole("pairs", optarg, 1000000, &n); a->o.pairs = n; break;
         case 'f': bad = quantity("freq", optarg, "Hz", &a->o.frequency); break;
         case 'H': a->shape = optarg; break;
@@ -262,7 +251,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
     if (a->plot && !a->out)
         return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv (the plot reads the CSV)");
     a->circuit = argv[optind];
-    if (parse_shape(a) || (a->light && parse_light(a)))
+    if (parse_dt(a) || parse_shape(a) || (a->light && parse_light(a)))
         return EXIT_USAGE;
     return 0;
 }
@@ -317,6 +306,7 @@ int opsin_cmd_stdp(int argc, char **argv)
     cli_out out = {NULL, NULL, NULL};
     if (rc) {
         free(a.table);
+        free(a.dts);
         return rc < 0 ? EXIT_OK : rc;
     }
     if ((rc = load(&a, &c)) == EXIT_OK && (split_table(&a, &t, &v) ||
@@ -343,6 +333,7 @@ int opsin_cmd_stdp(int argc, char **argv)
     if (rc == EXIT_OK && a.plot && opsin_plot_csv(a.out, a.plot, stderr))
         rc = EXIT_RUNTIME;
     free(points);
+    free(a.dts);
     free(t);
     free(v);
     free(a.table);

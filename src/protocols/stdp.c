@@ -193,13 +193,6 @@ typedef struct pool {
     opsin_diag diag;
 } pool;
 
-static double point_dt(const opsin_stdp_opts *o, size_t i)
-{
-    if (o->npoints < 2)
-        return o->dt_from;
-    return o->dt_from + (o->dt_to - o->dt_from) * (double)i / (double)(o->npoints - 1);
-}
-
 static void *worker(void *arg)
 {
     pool *p = arg;
@@ -210,7 +203,7 @@ static void *worker(void *arg)
         if (i >= p->o->npoints)
             return NULL;
         opsin_diag d = {""};
-        int rc = run_point(p->c, p->o, point_dt(p->o, i), &p->points[i], &d);
+        int rc = run_point(p->c, p->o, p->o->dts[i], &p->points[i], &d);
         if (rc) {
             pthread_mutex_lock(&p->lock);
             if (!p->rc) {
@@ -239,7 +232,7 @@ static int check_opts(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_di
                        c->comps[ci].model->name);
         return OPSIN_EINVAL;
     }
-    if (o->npoints < 1 || o->pairs < 1 || !(o->frequency > 0) || !(sp->width > 0 ||
+    if (o->npoints < 1 || !o->dts || o->pairs < 1 || !(o->frequency > 0) || !(sp->width > 0 ||
                                                                    sp->shape == OPSIN_SPIKE_PWL)) {
         opsin_diag_set(d, NULL, 0, "stdp needs at least one point, one pair, a positive "
                        "frequency and a positive spike width (expected e.g. --dt -50ms:50ms:101 "

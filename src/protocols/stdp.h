@@ -26,7 +26,7 @@ typedef struct opsin_spike {
 typedef struct opsin_stdp_opts {
     const char *device;     /* component id of the synapse */
     const char *output;     /* its output to measure, NULL: the model's first */
-    double dt_from, dt_to;  /* s */
+    const double *dts;      /* s, the values of dt = t_post - t_pre */
     size_t npoints;
     size_t pairs;
     double frequency;       /* Hz, pair repetition */
@@ -41,9 +41,8 @@ typedef struct opsin_stdp_point {
     double dt, g0, g1; /* s; the measured output before and after the protocol */
 } opsin_stdp_point;
 
-/* Runs the window over npoints values of dt (linear from dt_from to dt_to) on circuit c (not
- * changed), in parallel over `jobs` threads; points[i] holds point i whatever the thread
- * count.  The stimulus of each point is printed by opsin_stdp_stimulus. */
+/* Runs the window over the npoints values dts on circuit c (not changed), in parallel over
+ * `jobs` threads; points[i] holds point i whatever the thread count.  The stimulus of each point is printed by opsin_stdp_stimulus. */
 int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_point *points,
                    opsin_diag *diag);
 

@@ -51,11 +51,5 @@ int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
                     opsin_sweep_progress progress, void *progress_ctx, size_t *nfailed,
                     opsin_diag *diag);
 
-/* Parses a value list SPEC for a quantity of SI unit si_unit: "a,b,c" (units allowed, "open"
- * when allow_open: +inf), "FROM:TO:N" (N >= 2 evenly spaced, both ends included) or
- * "log:FROM:TO:N" (geometric, 0 < FROM, TO).  *values is malloc'd.  EINVAL with "SPEC: what
- * (expected ...)" in diag. */
-int opsin_sweep_parse_values(const char *spec, const char *si_unit, int allow_open,
-                             double **values, size_t *n, opsin_diag *diag);
 
 #endif

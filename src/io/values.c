@@ -1,0 +1,115 @@
+/* values.c: value specifications of the command line: a list "a,b,c" of numbers with units,
+ * a linear range "FROM:TO:N" or a geometric one "log:FROM:TO:N" (sweep, ppf, stdp). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define MAX_VALUES 1000000
+
+/* Parses one number with a unit (or "open"); EINVAL with a message naming spec. */
+static int parse_one(const char *text, const char *si_unit, int allow_open, double *out,
+                     const char *spec, opsin_diag *d)
+{
+    opsin_diag u;
+    if (allow_open && strcmp(text, "open") == 0) {
+        *out = INFINITY;
+        return OPSIN_OK;
+    }
+    double v = 0;
+    int rc = opsin_units_parse(text, si_unit, &v, &u);
+    if (rc == OPSIN_OK && isfinite(v)) {
+        *out = v;
+        return OPSIN_OK;
+    }
+    opsin_diag_set(d, NULL, 0, "'%s': %s", spec, rc ? u.msg :
+                   "not a finite number (expected e.g. 500 or \"8 kohm\")");
+    return OPSIN_EINVAL;
+}
+
+/* "FROM:TO:N" (geometric when log): N points, both ends included exactly. */
+static int parse_range(const char *spec, const char *body, int geometric, const char *si_unit,
+                       double **values, size_t *n, opsin_diag *d)
+{
+    char from[128], to[128], *end;
+    const char *c1 = strchr(body, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (!c2 || strchr(c2 + 1, ':') || (size_t)(c1 - body) >= sizeof from ||
+        (size_t)(c2 - c1 - 1) >= sizeof to) {
+        opsin_diag_set(d, NULL, 0, "'%s' is not a range (expected %sFROM:TO:N)", spec,
+                       geometric ? "log:" : "");
+        return OPSIN_EINVAL;
+    }
+    snprintf(from, sizeof from, "%.*s", (int)(c1 - body), body);
+    snprintf(to, sizeof to, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+    double a, b;
+    if (parse_one(from, si_unit, 0, &a, spec, d) || parse_one(to, si_unit, 0, &b, spec, d))
+        return OPSIN_EINVAL;
+    unsigned long k = strtoul(c2 + 1, &end, 10);
+    if (*end || c2[1] == '\0' || c2[1] == '-' || k < 2 || k > MAX_VALUES) {
+        opsin_diag_set(d, NULL, 0, "'%s': N = '%s' is not a number of points (expected an "
+                       "integer from 2 to %d)", spec, c2 + 1, MAX_VALUES);
+        return OPSIN_EINVAL;
+    }
+    if (geometric && !(a > 0 && b > 0)) {
+        opsin_diag_set(d, NULL, 0, "'%s': a log range needs positive ends (expected "
+                       "log:FROM:TO:N with FROM, TO > 0)", spec);
+        return OPSIN_EINVAL;
+    }
+    double *v = malloc(k * sizeof *v);
+    if (!v)
+        return OPSIN_ENOMEM;
+    for (unsigned long i = 0; i < k; i++) {
+        double f = (double)i / (double)(k - 1);
+        v[i] = geometric ? a * pow(b / a, f) : a + (b - a) * f;
+    }
+    v[0] = a;
+    v[k - 1] = b;
+    *values = v;
+    *n = k;
+    return OPSIN_OK;
+}
+
+/* "a,b,c": each item a number with a unit, or "open". */
+static int parse_list(const char *spec, const char *si_unit, int allow_open, double **values,
+                      size_t *n, opsin_diag *d)
+{
+    size_t cap = 1, k = 0;
+    for (const char *s = spec; *s; s++)
+        cap += *s == ',';
+    double *v = malloc(cap * sizeof *v);
+    if (!v)
+        return OPSIN_ENOMEM;
+    for (const char *s = spec;; s++) {
+        char item[128];
+        size_t len = strcspn(s, ",");
+        if (len == 0 || len >= sizeof item) {
+            opsin_diag_set(d, NULL, 0, "'%s': %s item %zu (expected a list a,b,c of values, "
+                           "a range FROM:TO:N or log:FROM:TO:N)", spec, len ? "too long an" :
+                           "empty", k + 1);
+            free(v);
+            return OPSIN_EINVAL;
+        }
+        snprintf(item, sizeof item, "%.*s", (int)len, s);
+        if (parse_one(item, si_unit, allow_open, &v[k++], spec, d)) {
+            free(v);
+            return OPSIN_EINVAL;
+        }
+        s += len;
+        if (!*s)
+            break;
+    }
+    *values = v;
+    *n = k;
+    return OPSIN_OK;
+}
+
+int opsin_values_parse(const char *spec, const char *si_unit, int allow_open, double **values,
+                       size_t *n, opsin_diag *diag)
+{
+    if (strncmp(spec, "log:", 4) == 0)
+        return parse_range(spec, spec + 4, 1, si_unit, values, n, diag);
+    if (strchr(spec, ':'))
+        return parse_range(spec, spec, 0, si_unit, values, n, diag);
+    return parse_list(spec, si_unit, allow_open, values, n, diag);
+}
