@@ -16,6 +16,13 @@ int opsin_cmd_sweep(int argc, char **argv);
 /* Prints "opsin: msg" and the "Try" line to stderr; returns EXIT_USAGE. */
 int opsin_cli_usage_error(const char *cmd, const char *msg);
 
+/* A quantity with a unit ("10ms") for option opt; -1 after printing "opsin CMD: OPT: why". */
+int opsin_cli_quantity(const char *cmd, const char *opt, const char *text, const char *unit,
+                       double *out);
+
+/* A whole number from lo to hi (no sign, nothing after it); -1 otherwise, *out unchanged. */
+int opsin_cli_count(const char *text, unsigned long lo, unsigned long hi, unsigned long *out);
+
 /* Exit status for a library status code. */
 int opsin_cli_exit_status(int status);
 

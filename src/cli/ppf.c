@@ -59,26 +59,6 @@ static int usage(const char *msg)
     return opsin_cli_usage_error("ppf", msg);
 }
 
-/* A quantity option with a unit, into SI. */
-static int parse_quantity(const char *opt, const char *text, const char *si, double *out)
-{
-    opsin_diag d;
-    if (opsin_units_parse(text, si, out, &d) != OPSIN_OK) {
-        fprintf(stderr, "opsin ppf: %s: %s\n", opt, d.msg);
-        return -1;
-    }
-    return 0;
-}
-
-/* A non-negative integer option (seed, jobs). */
-static int parse_count(const char *text, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtoul(text, &end, 10);
-    return errno || *end || !*text || text[0] == '-' ? -1 : 0;
-}
-
 static int parse_kind(const char *s)
 {
     static const char *const names[] = {"current", "voltage", "optical"};
@@ -111,11 +91,11 @@ static int parse_option(int ch, ppf_args *a)
         a->sets[a->o.nsets++] = optarg;
         break;
     case 's':
-        if (parse_count(optarg, &a->o.seed))
+        if (opsin_cli_count(optarg, 0, (unsigned long)-1, &a->o.seed))
             return usage("--seed needs a non-negative integer");
         break;
     case 'j':
-        if (parse_count(optarg, &n) || n == 0 || n > 1024)
+        if (opsin_cli_count(optarg, 1, 1024, &n))
             return usage("--jobs needs an integer from 1 to 1024");
         a->o.jobs = n;
         break;
@@ -176,7 +156,7 @@ static int parse_rule(ppf_args *a)
         return -1;
     }
     a->o.rule = OPSIN_PPF_AT;
-    if (parse_quantity("--rule", a->rule + 3, "s", &a->o.rule_t))
+    if (opsin_cli_quantity("ppf", "--rule", a->rule + 3, "s", &a->o.rule_t))
         return -1;
     if (!(a->o.rule_t >= 0)) {
         fprintf(stderr, "opsin ppf: --rule %s: T is negative (expected T >= 0 after the falling "
@@ -208,11 +188,11 @@ static int parse_intervals(ppf_args *a, double **v)
 static int resolve(ppf_args *a, double **v)
 {
     static const char *const units[] = {"A", "V", "W/m2"};
-    if (a->width && parse_quantity("--width", a->width, "s", &a->o.width))
+    if (a->width && opsin_cli_quantity("ppf", "--width", a->width, "s", &a->o.width))
         return -1;
-    if (parse_quantity("--amplitude", a->amplitude, units[a->o.kind], &a->o.amplitude))
+    if (opsin_cli_quantity("ppf", "--amplitude", a->amplitude, units[a->o.kind], &a->o.amplitude))
         return -1;
-    if (a->wavelength && parse_quantity("--wavelength", a->wavelength, "m", &a->o.wavelength))
+    if (a->wavelength && opsin_cli_quantity("ppf", "--wavelength", a->wavelength, "m", &a->o.wavelength))
         return -1;
     if (a->wavelength && !(a->o.wavelength > 0)) {
         fprintf(stderr, "opsin ppf: --wavelength %s is not positive (expected e.g. 445nm)\n",

@@ -93,17 +93,6 @@ static int csv_map(void *ctx, double t, const char *array, size_t row, size_t co
     return fprintf(x->map, "%.17g,%s,%zu,%zu,%.17g\n", t, array, row, col, v) < 0;
 }
 
-/* Parses a time option ("100ms", "2.5") into seconds. */
-static int parse_time(const char *opt, const char *text, double *out)
-{
-    opsin_diag d;
-    if (opsin_units_parse(text, "s", out, &d) != OPSIN_OK) {
-        fprintf(stderr, "opsin run: %s: %s\n", opt, d.msg);
-        return -1;
-    }
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {
@@ -115,7 +104,6 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
-    char *end;
     memset(a, 0, sizeof *a);
     a->seed = 1;
     optind = 1;
@@ -136,9 +124,7 @@ static int parse_args(int argc, char **argv, run_args *a)
             a->sets[a->nsets++] = optarg;
             break;
         case 's':
-            errno = 0;
-            a->seed = strtoul(optarg, &end, 10);
-            if (errno || *end || !*optarg || optarg[0] == '-')
+            if (opsin_cli_count(optarg, 0, (unsigned long)-1, &a->seed) != 0)
                 return opsin_cli_usage_error("run", "--seed needs a non-negative integer");
             break;
         case 'h': fputs(help, stdout); return -1;
@@ -225,7 +211,7 @@ static int parse_map_times(const run_args *a, opsin_run_opts *o)
         char item[64];
         size_t len = strcspn(s, ",");
         snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
-        if (parse_time("--map-at", item, &times[n]))
+        if (opsin_cli_quantity("run", "--map-at", item, "s", &times[n]))
             return -1;
         if (!(times[n] >= 0 && times[n] <= o->t_end) || (n && !(times[n] > times[n - 1]))) {
             fprintf(stderr, "opsin run: --map-at: %s is not usable (expected increasing times "
@@ -261,8 +247,8 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
     *o = opsin_run_opts_default(*c, *s);
     o->seed = a->seed;
     o->probes = a->probes;
-    if ((a->t_end && parse_time("--t-end", a->t_end, &o->t_end)) ||
-        (a->dt_out && parse_time("--dt-out", a->dt_out, &o->dt_out)))
+    if ((a->t_end && opsin_cli_quantity("run", "--t-end", a->t_end, "s", &o->t_end)) ||
+        (a->dt_out && opsin_cli_quantity("run", "--dt-out", a->dt_out, "s", &o->dt_out)))
         return EXIT_USAGE;
     if (a->t_end && !(o->t_end > 0)) {
         fprintf(stderr, "opsin run: --t-end: %s is not a positive duration (expected e.g. "

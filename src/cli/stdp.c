@@ -53,16 +53,6 @@ typedef struct stdp_args {
     double *table; /* t, v pairs of table:FILE */
 } stdp_args;
 
-/* A quantity with a unit ("10 ms") into SI; -1 after printing the reason. */
-static int quantity(const char *opt, const char *text, const char *unit, double *out)
-{
-    opsin_diag d;
-    if (opsin_units_parse(text, unit, out, &d) == OPSIN_OK)
-        return 0;
-    fprintf(stderr, "opsin stdp: --%s: %s\n", opt, d.msg);
-    return -1;
-}
-
 /* --dt: a list, FROM:TO:N or log:FROM:TO:N of times (default -50ms:50ms:101). */
 static int parse_dt(stdp_args *a)
 {
@@ -158,9 +148,9 @@ static int parse_light(stdp_args *a)
             break;
         p += n + 1;
     }
-    if (k < 2 || quantity("light", part[0], "m", &a->o.light_wavelength) ||
-        quantity("light", part[1], "W/m2", &a->o.light_irradiance) ||
-        (k == 3 && quantity("light", part[2], "s", &a->o.light_duration))) {
+    if (k < 2 || opsin_cli_quantity("stdp", "--light", part[0], "m", &a->o.light_wavelength) ||
+        opsin_cli_quantity("stdp", "--light", part[1], "W/m2", &a->o.light_irradiance) ||
+        (k == 3 && opsin_cli_quantity("stdp", "--light", part[2], "s", &a->o.light_duration))) {
         if (k < 2)
             fprintf(stderr, "opsin stdp: --light %s: expected WAVELENGTH,IRRADIANCE[,DURATION], "
                     "e.g. 445nm,65mW/cm2\n", a->light);
@@ -185,17 +175,14 @@ static void defaults(stdp_args *a)
 }
 
 /* A whole number option. */
-static int whole(const char *opt, const char *text, unsigned long max, unsigned long *out)
+static int whole(const char *opt, const char *text, unsigned long lo, unsigned long max,
+                 unsigned long *out)
 {
-    char *end;
-    errno = 0;
-    *out = strtoul(text, &end, 10);
-    if (errno || *end || !*text || text[0] == '-' || *out < 1 || *out > max) {
-        fprintf(stderr, "opsin stdp: --%s %s: expected a whole number from 1 to %lu\n", opt,
-                text, max);
-        return -1;
-    }
-    return 0;
+    if (opsin_cli_count(text, lo, max, out) == 0)
+        return 0;
+    fprintf(stderr, "opsin stdp: --%s %s: expected a whole number from %lu to %lu\n", opt, text,
+            lo, max);
+    return -1;
 }
 
 static int parse_args(int argc, char **argv, stdp_args *a)
@@ -220,22 +207,22 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         case 'D': a->o.device = optarg; break;
         case 'O': a->o.output = optarg; break;
         case 'T': a->dt = optarg; break;
-        case 'n': bad = whole("pairs", optarg, 1000000, &n); a->o.pairs = n; break;
-        case 'f': bad = quantity("freq", optarg, "Hz", &a->o.frequency); break;
+        case 'n': bad = whole("pairs", optarg, 1, 1000000, &n); a->o.pairs = n; break;
+        case 'f': bad = opsin_cli_quantity("stdp", "--freq", optarg, "Hz", &a->o.frequency); break;
         case 'H': a->shape = optarg; break;
-        case 'a': bad = quantity("amplitude", optarg, "V", &a->o.spike.amplitude); break;
-        case 'w': bad = quantity("width", optarg, "s", &a->o.spike.width); break;
-        case 'R': bad = quantity("tail", optarg, "", &a->o.spike.tail); break;
-        case 'W': bad = quantity("tail-width", optarg, "s", &a->o.spike.tail_width); break;
-        case 'U': bad = quantity("tail-tau", optarg, "s", &a->o.spike.tail_tau); break;
+        case 'a': bad = opsin_cli_quantity("stdp", "--amplitude", optarg, "V", &a->o.spike.amplitude); break;
+        case 'w': bad = opsin_cli_quantity("stdp", "--width", optarg, "s", &a->o.spike.width); break;
+        case 'R': bad = opsin_cli_quantity("stdp", "--tail", optarg, "", &a->o.spike.tail); break;
+        case 'W': bad = opsin_cli_quantity("stdp", "--tail-width", optarg, "s", &a->o.spike.tail_width); break;
+        case 'U': bad = opsin_cli_quantity("stdp", "--tail-tau", optarg, "s", &a->o.spike.tail_tau); break;
         case 'L': a->light = optarg; break;
         case 'S':
             if (a->nsets == 64)
                 return opsin_cli_usage_error("stdp", "too many --set options (at most 64)");
             a->sets[a->nsets++] = optarg;
             break;
-        case 's': bad = whole("seed", optarg, (unsigned long)-1, &n); a->o.seed = n; break;
-        case 'j': bad = whole("jobs", optarg, 256, &n); a->o.jobs = n; break;
+        case 's': bad = whole("seed", optarg, 0, (unsigned long)-1, &n); a->o.seed = n; break;
+        case 'j': bad = whole("jobs", optarg, 1, 256, &n); a->o.jobs = n; break;
         case 'o': a->out = optarg; break;
         case 'P': a->plot = optarg; break;
         case 'h': fputs(help, stdout); return -1;

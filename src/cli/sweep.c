@@ -65,15 +65,6 @@ static int fail_usage(const char *msg)
     return EXIT_USAGE;
 }
 
-/* A non-negative integer option; -1 if it is not one. */
-static int parse_ulong(const char *text, unsigned long *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtoul(text, &end, 10);
-    return errno || *end || !*text || text[0] == '-' ? -1 : 0;
-}
-
 /* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help, --list-measures). */
 static int parse_args(int argc, char **argv, sweep_args *a)
 {
@@ -107,12 +98,12 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         case 'd': a->dt_out = optarg; break;
         case 'o': a->output = optarg; break;
         case 'j':
-            if (parse_ulong(optarg, &a->jobs) || a->jobs < 1 || a->jobs > 1024)
+            if (opsin_cli_count(optarg, 1, 1024, &a->jobs))
                 return fail_usage("--jobs needs a number of threads (expected an integer from "
                                   "1 to 1024)");
             break;
         case 's':
-            if (parse_ulong(optarg, &a->seed))
+            if (opsin_cli_count(optarg, 0, (unsigned long)-1, &a->seed))
                 return fail_usage("--seed needs a non-negative integer (expected e.g. 1)");
             break;
         case 'L':
