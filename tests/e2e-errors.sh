@@ -82,5 +82,20 @@ for t in 0 -1ms; do
     expect_empty_dir "--t-end $t" "$out"
 done
 
+# Option values go through one pair of helpers: a signed or trailing-junk seed and a 65th --set
+# are usage errors, with the same wording in every command.
+sets=$(i=0; while [ $i -lt 65 ]; do printf -- '--set x.y=1 '; i=$((i + 1)); done)
+for cmd in run sweep ppf stdp; do
+    run_opsin "$cmd" circuits/fmes.cfg --seed=-1
+    expect_status "$cmd --seed=-1" 2
+    if [ "$(cat "$work/stderr")" = "opsin $cmd: --seed '-1' is not a whole number (expected a non-negative integer, e.g. 1)" ]; then ok
+    else bad "$cmd --seed=-1: $(cat "$work/stderr")"; fi
+    # shellcheck disable=SC2086 # one word per option
+    run_opsin "$cmd" circuits/fmes.cfg $sets
+    expect_status "$cmd 65 --set" 2
+    if [ "$(cat "$work/stderr")" = "opsin $cmd: too many --set options (expected at most 64)" ]; then ok
+    else bad "$cmd 65 --set: $(cat "$work/stderr")"; fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -75,8 +75,7 @@ expect_error "opsin ppf: --rule top: unknown rule (expected peak or at:T, e.g. a
 expect_error "opsin ppf: --kind optical needs --wavelength (expected e.g. --wavelength 445nm)
 Try 'opsin ppf --help' for more information." ppf "$fmes" -a 1W/m2 --kind optical -o out.csv
 expect_error "opsin ppf: the pulses on 'syn': target 'syn' (model supercap) takes no optical drive (expected a component that accepts optical input)" ppf "$fmes" -a 1W/m2 --kind optical --wavelength 445nm -o out.csv
-expect_error "opsin ppf: --jobs needs an integer from 1 to 1024
-Try 'opsin ppf --help' for more information." ppf "$fmes" -a 1mA -j 0 -o out.csv
+expect_error "opsin ppf: --jobs '0' is out of range (expected an integer from 1 to 1024)" ppf "$fmes" -a 1mA -j 0 -o out.csv
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

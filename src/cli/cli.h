@@ -3,6 +3,8 @@
 #ifndef OPSIN_CLI_H
 #define OPSIN_CLI_H
 
+#include <stddef.h>
+
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 int opsin_cmd_run(int argc, char **argv);
@@ -20,8 +22,17 @@ int opsin_cli_usage_error(const char *cmd, const char *msg);
 int opsin_cli_quantity(const char *cmd, const char *opt, const char *text, const char *unit,
                        double *out);
 
-/* A whole number from lo to hi (no sign, nothing after it); -1 otherwise, *out unchanged. */
-int opsin_cli_count(const char *text, unsigned long lo, unsigned long hi, unsigned long *out);
+/* A whole number from lo to hi (no sign, nothing after it) for option opt; otherwise *out is
+ * unchanged and the result is EXIT_USAGE after one line "opsin CMD: OPT 'TEXT' is out of range
+ * (expected an integer from LO to HI)" (or "is not a whole number"). */
+int opsin_cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo,
+                    unsigned long hi, unsigned long *out);
+
+/* --set NAME=VALUE options kept for later, at most OPSIN_CLI_MAX_SETS of them. */
+enum { OPSIN_CLI_MAX_SETS = 64 };
+
+/* Appends arg to sets[*n]; EXIT_USAGE after one line on stderr when the list is full. */
+int opsin_cli_add_set(const char *cmd, const char **sets, size_t *n, const char *arg);
 
 /* Exit status for a library status code. */
 int opsin_cli_exit_status(int status);

@@ -6,6 +6,7 @@
  * standard error).
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,11 +47,10 @@ static const char help[] =
     "  -h, --help               show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
-#define MAX_SETS 64
 
 typedef struct ppf_args {
     const char *circuit, *output, *plot, *intervals, *amplitude, *wavelength, *rule, *width;
-    const char *sets[MAX_SETS];
+    const char *sets[OPSIN_CLI_MAX_SETS];
     opsin_ppf_opts o;
 } ppf_args;
 
@@ -86,17 +86,12 @@ static int parse_option(int ch, ppf_args *a)
             return usage("--kind must be current, voltage or optical");
         break;
     case 'S':
-        if (a->o.nsets == MAX_SETS)
-            return usage("too many --set options (at most 64)");
-        a->sets[a->o.nsets++] = optarg;
-        break;
+        return opsin_cli_add_set("ppf", a->sets, &a->o.nsets, optarg);
     case 's':
-        if (opsin_cli_count(optarg, 0, (unsigned long)-1, &a->o.seed))
-            return usage("--seed needs a non-negative integer");
-        break;
+        return opsin_cli_count("ppf", "--seed", optarg, 0, ULONG_MAX, &a->o.seed);
     case 'j':
-        if (opsin_cli_count(optarg, 1, 1024, &n))
-            return usage("--jobs needs an integer from 1 to 1024");
+        if (opsin_cli_count("ppf", "--jobs", optarg, 1, 1024, &n))
+            return EXIT_USAGE;
         a->o.jobs = n;
         break;
     default: return usage("unknown option or missing argument");

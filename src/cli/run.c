@@ -5,6 +5,7 @@
  * also only once the run has succeeded.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,14 +41,13 @@ static const char help[] =
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
-#define MAX_SETS 64
 
 #define MAX_MAP_TIMES 1024
 
 typedef struct run_args {
     const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out, *map, *map_at;
-    const char *sets[MAX_SETS];
-    int nsets;
+    const char *sets[OPSIN_CLI_MAX_SETS];
+    size_t nsets;
     unsigned long seed;
     int quiet;
 } run_args;
@@ -119,13 +119,12 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'A': a->map_at = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'S':
-            if (a->nsets == MAX_SETS)
-                return opsin_cli_usage_error("run", "too many --set options (at most 64)");
-            a->sets[a->nsets++] = optarg;
+            if (opsin_cli_add_set("run", a->sets, &a->nsets, optarg))
+                return EXIT_USAGE;
             break;
         case 's':
-            if (opsin_cli_count(optarg, 0, (unsigned long)-1, &a->seed) != 0)
-                return opsin_cli_usage_error("run", "--seed needs a non-negative integer");
+            if (opsin_cli_count("run", "--seed", optarg, 0, ULONG_MAX, &a->seed))
+                return EXIT_USAGE;
             break;
         case 'h': fputs(help, stdout); return -1;
         default: return opsin_cli_usage_error("run", "unknown option or missing argument");
@@ -233,7 +232,7 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
-    for (int i = 0; !rc && i < a->nsets; i++)
+    for (size_t i = 0; !rc && i < a->nsets; i++)
         if ((rc = opsin_circuit_assign(*c, a->sets[i], &d)) != OPSIN_OK) {
             fprintf(stderr, "opsin run: %s\n", d.msg);
             return opsin_cli_exit_status(rc);

@@ -1,5 +1,6 @@
 /* stdp.c: `opsin stdp CIRCUIT --device ID`: the STDP window of a synapse, dG against dt. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -47,8 +48,8 @@ static const char help[] =
 typedef struct stdp_args {
     const char *circuit, *out, *plot, *shape, *light, *dt;
     double *dts;   /* the values of --dt */
-    const char *sets[64];
-    int nsets;
+    const char *sets[OPSIN_CLI_MAX_SETS];
+    size_t nsets;
     opsin_stdp_opts o;
     double *table; /* t, v pairs of table:FILE */
 } stdp_args;
@@ -174,17 +175,6 @@ static void defaults(stdp_args *a)
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
 }
 
-/* A whole number option. */
-static int whole(const char *opt, const char *text, unsigned long lo, unsigned long max,
-                 unsigned long *out)
-{
-    if (opsin_cli_count(text, lo, max, out) == 0)
-        return 0;
-    fprintf(stderr, "opsin stdp: --%s %s: expected a whole number from %lu to %lu\n", opt, text,
-            lo, max);
-    return -1;
-}
-
 static int parse_args(int argc, char **argv, stdp_args *a)
 {
     static const struct option opts[] = {
@@ -207,7 +197,10 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         case 'D': a->o.device = optarg; break;
         case 'O': a->o.output = optarg; break;
         case 'T': a->dt = optarg; break;
-        case 'n': bad = whole("pairs", optarg, 1, 1000000, &n); a->o.pairs = n; break;
+        case 'n':
+            if ((bad = opsin_cli_count("stdp", "--pairs", optarg, 1, 1000000, &n)) == 0)
+                a->o.pairs = n;
+            break;
         case 'f': bad = opsin_cli_quantity("stdp", "--freq", optarg, "Hz", &a->o.frequency); break;
         case 'H': a->shape = optarg; break;
         case 'a': bad = opsin_cli_quantity("stdp", "--amplitude", optarg, "V", &a->o.spike.amplitude); break;
@@ -217,12 +210,14 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         case 'U': bad = opsin_cli_quantity("stdp", "--tail-tau", optarg, "s", &a->o.spike.tail_tau); break;
         case 'L': a->light = optarg; break;
         case 'S':
-            if (a->nsets == 64)
-                return opsin_cli_usage_error("stdp", "too many --set options (at most 64)");
-            a->sets[a->nsets++] = optarg;
+            if (opsin_cli_add_set("stdp", a->sets, &a->nsets, optarg))
+                return EXIT_USAGE;
             break;
-        case 's': bad = whole("seed", optarg, 0, (unsigned long)-1, &n); a->o.seed = n; break;
-        case 'j': bad = whole("jobs", optarg, 1, 256, &n); a->o.jobs = n; break;
+        case 's': bad = opsin_cli_count("stdp", "--seed", optarg, 0, ULONG_MAX, &a->o.seed); break;
+        case 'j':
+            if ((bad = opsin_cli_count("stdp", "--jobs", optarg, 1, 1024, &n)) == 0)
+                a->o.jobs = n;
+            break;
         case 'o': a->out = optarg; break;
         case 'P': a->plot = optarg; break;
         case 'h': fputs(help, stdout); return -1;
@@ -265,7 +260,7 @@ static int load(stdp_args *a, opsin_circuit **c)
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
-    for (int i = 0; !rc && i < a->nsets; i++)
+    for (size_t i = 0; !rc && i < a->nsets; i++)
         rc = opsin_circuit_assign(*c, a->sets[i], &d);
     if (rc)
         fprintf(stderr, "%s%s\n", *c ? "opsin stdp: " : "", d.msg);

@@ -6,6 +6,7 @@
  * complete.  The progress bar is drawn only when standard error is a terminal.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,12 +49,11 @@ static const char help[] =
     "Exit status: 0 success, 1 a run failed (its measures are nan) or writing failed,\n"
     "2 bad usage or input (nothing is run or written).\n";
 
-#define MAX_SETS 64
 #define MAX_MEASURES 64
 
 typedef struct sweep_args {
     const char *circuit, *stimulus, *output, *t_end, *dt_out;
-    const char *sets[MAX_SETS], *measures[MAX_MEASURES];
+    const char *sets[OPSIN_CLI_MAX_SETS], *measures[MAX_MEASURES];
     size_t nsets, nmeasures;
     unsigned long seed, jobs;
 } sweep_args;
@@ -84,9 +84,8 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     while ((ch = getopt_long(argc, argv, "S:m:t:d:j:s:o:h", opts, NULL)) != -1) {
         switch (ch) {
         case 'S':
-            if (a->nsets == MAX_SETS)
-                return fail_usage("too many --set options (expected at most 64)");
-            a->sets[a->nsets++] = optarg;
+            if (opsin_cli_add_set("sweep", a->sets, &a->nsets, optarg))
+                return EXIT_USAGE;
             break;
         case 'm':
             if (a->nmeasures == MAX_MEASURES)
@@ -98,13 +97,12 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         case 'd': a->dt_out = optarg; break;
         case 'o': a->output = optarg; break;
         case 'j':
-            if (opsin_cli_count(optarg, 1, 1024, &a->jobs))
-                return fail_usage("--jobs needs a number of threads (expected an integer from "
-                                  "1 to 1024)");
+            if (opsin_cli_count("sweep", "--jobs", optarg, 1, 1024, &a->jobs))
+                return EXIT_USAGE;
             break;
         case 's':
-            if (opsin_cli_count(optarg, 0, (unsigned long)-1, &a->seed))
-                return fail_usage("--seed needs a non-negative integer (expected e.g. 1)");
+            if (opsin_cli_count("sweep", "--seed", optarg, 0, ULONG_MAX, &a->seed))
+                return EXIT_USAGE;
             break;
         case 'L':
             opsin_measure_print_table(stdout);
