@@ -11,6 +11,10 @@
 void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Checks v against a definition's bounds (and wholeness); 0, or -1 with a message that
+ * starts with the name and ends with what was expected. */
+int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len);
+
 /* Duplicates a string; NULL on allocation failure. */
 char *opsin_strdup(const char *s);
 
@@ -42,11 +46,6 @@ typedef struct opsin_arraydef {
     int line;
 } opsin_arraydef;
 
-typedef struct opsin_probe {
-    int comp;
-    int output;
-} opsin_probe;
-
 struct opsin_circuit {
     char *path;
     opsin_compdef *comps;
@@ -73,24 +72,27 @@ int opsin_circuit_find(const opsin_circuit *c, const char *id);
 int opsin_circuit_find_material(const opsin_circuit *c, const char *id);
 int opsin_circuit_find_array(const opsin_circuit *c, const char *id);
 
-/* Parses "ID.OUTPUT[,ID.OUTPUT...]" into probes (allocated); diag names `where`. */
-int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
-                       const char *where, int line, opsin_diag *d);
 
 /* ---- stimulus ------------------------------------------------------------------------- */
 
-enum opsin_source_kind { OPSIN_SRC_CURRENT, OPSIN_SRC_VOLTAGE, OPSIN_SRC_OPTICAL };
+/* What a kind of source is: its name, units and the model input it drives. */
+typedef struct opsin_source_kind_def {
+    const char *name;       /* "current", "voltage", "optical" */
+    const char *unit;       /* of its level: A, V, W/m2 */
+    const char *slope_unit; /* A/s, V/s, W/m2/s */
+    const char *level_key;  /* the key of its level in files: amplitude or irradiance */
+    unsigned accepts;       /* the OPSIN_IN_* bit of models it can drive */
+} opsin_source_kind_def;
+
+/* The kinds, indexed by enum opsin_source_kind; OPSIN_NKINDS rows. */
+#define OPSIN_NKINDS 3
+extern const opsin_source_kind_def opsin_source_kinds[OPSIN_NKINDS];
 
 /* One pulse: its value is amplitude + slope (t - start) inside [start, start + width). */
 typedef struct opsin_pulse {
     double start, width, amplitude; /* s, s, A | V | W/m2 */
     double slope;                   /* A/s | V/s | W/m2/s */
 } opsin_pulse;
-
-/* Shape multiplying a source's value inside each pulse: rectangular (none), a raised
- * sinusoid (1 + sin(2 pi f (t - pulse start) + phase))/2 swinging between 0 and 1, or an
- * exponential decay exp(-(t - pulse start)/tau). */
-enum opsin_envelope_kind { OPSIN_ENV_RECT, OPSIN_ENV_SINE, OPSIN_ENV_EXP };
 
 typedef struct opsin_envelope {
     int kind;
@@ -106,17 +108,54 @@ typedef struct opsin_source {
     opsin_envelope env;
     int *targets;
     size_t ntargets;
+    opsin_train_spec *trains; /* as given; the pulses are expanded from them */
+    size_t ntrains;
+    int inline_train;    /* 1: trains[0] was given beside the source's id (SOURCE.KEY) */
     opsin_pulse *pulses; /* sorted by start, non-overlapping */
     size_t npulses;
     int line;
 } opsin_source;
 
 struct opsin_stimulus {
-    char *path;
+    char *path;              /* file, or the name of a stimulus built in code */
     opsin_source *sources;
-    size_t nsources;
+    size_t nsources, cap;
     double t_end; /* 0 = not set */
 };
+
+/* ---- the stimulus key table ------------------------------------------------------------ */
+
+enum opsin_stim_level { OPSIN_SK_SOURCE, OPSIN_SK_TRAIN };
+enum opsin_stim_unit { OPSIN_SKU_FIXED, OPSIN_SKU_LEVEL, OPSIN_SKU_SLOPE };
+
+/* One key of a source or train group.  Numeric keys have a definition (bounds, unit) and
+ * the offset of their double in opsin_source_spec or opsin_train_spec; others (id, kind,
+ * targets, trains, envelope) are read by the file reader only (offset SIZE_MAX). */
+typedef struct opsin_stim_key {
+    opsin_param_def def;
+    int level;        /* enum opsin_stim_level */
+    unsigned kinds;   /* bit (1u << kind) for every source kind it belongs to */
+    int unit_from;    /* enum opsin_stim_unit: the def's unit, or the kind's level/slope unit */
+    int envelope;     /* >= 0: belongs to that envelope only; -1: any */
+    size_t offset;
+} opsin_stim_key;
+
+/* The table (one row per key) and lookups. */
+extern const opsin_stim_key opsin_stim_keys[];
+extern const size_t opsin_stim_nkeys;
+/* Row of `name` at `level`, or -1. */
+int opsin_stim_key_find(const char *name, int level);
+/* The key's SI unit on a source of kind `kind`. */
+const char *opsin_stim_key_unit(const opsin_stim_key *k, int kind);
+/* The key's definition with the unit (and, for light, the bound >= 0) of kind `kind`. */
+opsin_param_def opsin_stim_key_def(const opsin_stim_key *k, int kind);
+
+/* ---- names -> enums ------------------------------------------------------------------ */
+
+/* Index of s in names[0..n-1], or -1; on -1 `expected` (len bytes) lists the names as
+ * "\"a\", \"b\" or \"c\"" for the message. */
+int opsin_name_lookup(const char *const *names, size_t n, const char *s, char *expected,
+                      size_t len);
 
 /* ---- runtime component ---------------------------------------------------------------- */
 

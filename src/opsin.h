@@ -48,6 +48,29 @@ const char *opsin_version(void);
 int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag);
 void opsin_circuit_free(opsin_circuit *c);
 
+/* A deep copy of c (components, materials, arrays, connections, probes, solver settings):
+ * the cheap way to make variants of one parsed circuit.  ENOMEM leaves *out untouched. */
+int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out);
+
+/* Finds "ID.PARAM" (a numeric parameter of component ID): its component and parameter
+ * indices, and the parameter's SI unit ("" if dimensionless) and whether "open" (+inf) is
+ * allowed.  EINVAL with "'KEY' is not a numeric parameter ... (expected ...)" otherwise. */
+typedef struct opsin_param_ref {
+    size_t comp, param;
+    const char *unit;
+    int allow_open;
+} opsin_param_ref;
+int opsin_circuit_param_find(const opsin_circuit *c, const char *key, opsin_param_ref *out,
+                             opsin_diag *diag);
+
+/* Sets one parameter to v (SI, +INFINITY for "open"), checks its bounds and the model's
+ * cross-checks, and re-derives the parameters that depend on it.  The circuit is unchanged
+ * on failure (EINVAL, "ID.PARAM = V UNIT is out of range (expected ...)"). */
+int opsin_circuit_set_param(opsin_circuit *c, const opsin_param_ref *p, double v,
+                            opsin_diag *diag);
+/* The current value of a parameter, SI. */
+double opsin_circuit_get_param(const opsin_circuit *c, const opsin_param_ref *p);
+
 /* Overrides one parameter, "ID.PARAM", with a value string as a file would hold it ("8 kohm",
  * "open", "1e-6").  The circuit is unchanged on failure. */
 int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *diag);
@@ -56,12 +79,114 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
  * "--set ". */
 int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *diag);
 
+/* A probe: output `output` of component `comp` (indices into the circuit's tables). */
+typedef struct opsin_probe {
+    int comp;
+    int output;
+} opsin_probe;
+
+/* Parses one "ID.OUTPUT" (text from a file or the command line).  EINVAL with a message that
+ * starts with `where` (a file or an option; line > 0 adds ":LINE"). */
+int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out,
+                      const char *where, int line, opsin_diag *diag);
+/* Parses a comma-separated list of "ID.OUTPUT" into a malloc'd array. */
+int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
+                       const char *where, int line, opsin_diag *diag);
+/* The probe's SI unit, and its name "ID.OUTPUT" written into buf (len bytes). */
+const char *opsin_probe_unit(const opsin_circuit *c, opsin_probe p);
+void opsin_probe_name(const opsin_circuit *c, opsin_probe p, char *buf, size_t len);
+/* The circuit's own probes (from its file, or every component's first output). */
+size_t opsin_circuit_nprobes(const opsin_circuit *c);
+opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i);
+
 /* Unit of the output "ID.OUTPUT" ("ID." alone: the component's first output); "" if none. */
 const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe);
 
 /* Prints the resolved circuit: every component with every parameter in SI (defaults marked),
  * inputs, connections, probes, solver settings and t_end. */
 void opsin_circuit_print(const opsin_circuit *c, FILE *fp);
+
+/* ---- stimuli ----------------------------------------------------------------------------
+ * A stimulus is a list of sources, each of one kind, driving target components, with pulse
+ * trains.  It is built from a file (opsin_stimulus_load) or in code (new, add_source,
+ * add_train), and changed by typed parameters (opsin_stimulus_param_find/_set_param); every
+ * check of the file reader applies to each of these, with the message composed where the
+ * fault is found: "NAME:LINE: what is wrong (expected ...)", NAME the stimulus' name. */
+enum opsin_source_kind { OPSIN_SRC_CURRENT, OPSIN_SRC_VOLTAGE, OPSIN_SRC_OPTICAL };
+
+/* Shape multiplying a source's value inside each pulse: rectangular (none), a raised
+ * sinusoid (1 + sin(2 pi f (t - pulse start) + phase))/2 swinging between 0 and 1, or an
+ * exponential decay exp(-(t - pulse start)/tau). */
+enum opsin_envelope_kind { OPSIN_ENV_RECT, OPSIN_ENV_SINE, OPSIN_ENV_EXP };
+
+typedef struct opsin_source_spec {
+    const char *id;
+    int kind;                   /* enum opsin_source_kind */
+    double wavelength;          /* m, optical sources only */
+    int envelope;               /* enum opsin_envelope_kind */
+    double frequency, phase;    /* Hz, rad: sine envelope */
+    double tau;                 /* s: exp envelope */
+    const char *const *targets; /* ids of components, or of arrays (all their cells) */
+    size_t ntargets;
+    int line, targets_line;     /* lines for messages (0: none) */
+} opsin_source_spec;
+
+/* `count` pulses of `width` every `period` from `start`; pulse k's amplitude runs linearly
+ * from amplitude (k = 0) to amplitude_end (the last), and inside a pulse its value is
+ * amplitude + slope (t - pulse start).  Units by the source's kind: A, V or W/m2 (slope per s). */
+typedef struct opsin_train_spec {
+    double start, width, period; /* s; period needed when count > 1, >= width */
+    double count;                /* a whole number, 0 .. 1e6 */
+    double amplitude;            /* A | V | W/m2 (the file's irradiance for light) */
+    double amplitude_end;        /* NAN: the same as amplitude */
+    double slope;                /* A/s | V/s | W/m2/s */
+    int line;                    /* for messages (0: none) */
+} opsin_train_spec;
+
+/* Specs with every field at its default: a current source with no targets; one pulse. */
+opsin_source_spec opsin_source_spec_default(void);
+opsin_train_spec opsin_train_spec_default(void);
+
+/* An empty stimulus; `name` stands for the file in messages. */
+int opsin_stimulus_new(const char *name, opsin_stimulus **out);
+/* Adds a source (ids unique; targets must be components or arrays of c that take the
+ * source's kind of drive); *index (may be NULL) gets its index. */
+int opsin_stimulus_add_source(opsin_stimulus *s, const opsin_circuit *c,
+                              const opsin_source_spec *spec, size_t *index, opsin_diag *diag);
+/* Appends a pulse train to source `source`; its pulses must not overlap any other. */
+int opsin_stimulus_add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t,
+                             opsin_diag *diag);
+/* End time carried by the stimulus (s, 0: none). */
+void opsin_stimulus_set_t_end(opsin_stimulus *s, double t_end);
+/* A deep copy.  ENOMEM leaves *out untouched. */
+int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out);
+
+/* A parameter of a stimulus: "SOURCE.KEY" (a source key, or a train key of a source given
+ * as one train) or "SOURCE.trainN.KEY" (its N-th train, from 1), KEY from the stimulus key
+ * table (opsin_stimulus_key_count).  unit: its SI unit for that source's kind. */
+typedef struct opsin_stimulus_param {
+    size_t source, train; /* train: index into the source's trains */
+    int key;              /* row of the key table */
+    const char *unit;
+} opsin_stimulus_param;
+int opsin_stimulus_param_find(const opsin_stimulus *s, const char *name,
+                              opsin_stimulus_param *out, opsin_diag *diag);
+/* Sets a parameter (SI) and re-checks and re-expands its source as the reader would.  The
+ * stimulus is unchanged on failure. */
+int opsin_stimulus_set_param(opsin_stimulus *s, const opsin_stimulus_param *p, double v,
+                             opsin_diag *diag);
+/* Sets n parameters together, then checks: values that are only valid together (a shorter
+ * width with a shorter period) pass.  The stimulus is unchanged on failure. */
+int opsin_stimulus_set_params(opsin_stimulus *s, const opsin_stimulus_param *p, const double *v,
+                              size_t n, opsin_diag *diag);
+
+/* The stimulus key table: every key a source or train group may hold, with its unit
+ * ("" dimensionless; for amplitude and slope, the unit of the source's kind), level and doc. */
+size_t opsin_stimulus_key_count(void);
+/* Row i: name, level ("source" or "train"), the kinds it belongs to ("current, voltage",
+ * ...), unit text and doc; NULL past the end. */
+const char *opsin_stimulus_key_name(size_t i);
+void opsin_stimulus_key_print(FILE *fp);
 
 /* Parses a stimulus file against a circuit (targets must name its components).  The stimulus
  * keeps a pointer to nothing in the circuit: it may outlive it. */
@@ -78,7 +203,8 @@ typedef struct opsin_run_opts {
     double t_end;          /* s */
     double dt_out;         /* s, output grid step */
     unsigned long seed;    /* seed of every random stream (noise, variability) */
-    const char *probes;    /* comma-separated "ID.OUTPUT" list, NULL = the circuit's probes */
+    const opsin_probe *probes; /* what to record; NULL = the circuit's probes */
+    size_t nprobes;
     const double *map_times; /* s, ascending: when to report every array cell (may be NULL) */
     size_t nmap_times;
 } opsin_run_opts;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "protocols/stdp.h"
 #include "testutil.h"
 
@@ -233,13 +234,18 @@ START_TEST(test_waveform)
     opsin_stdp_opts o = rect_opts(1, 4e-3, 4e-3, 1, 1.0);
     o.device = "S_0_0";
     o.spike = (opsin_spike){OPSIN_SPIKE_EXP_TAIL, -1.0, 1e-3, 0.5, 30e-3, 10e-3, NULL, NULL, 0};
-    char text[8192];
     double t_end;
-    ck_assert_int_eq(opsin_stdp_stimulus(&o, 4e-3, text, sizeof text, &t_end), 0);
-    const char *sp = tu_write_temp(1, text);
+    opsin_circuit *c = NULL;
+    opsin_stimulus *s = NULL;
+    opsin_diag d = {""};
+    ck_assert_msg(opsin_circuit_load(WINDOW, &c, &d) == OPSIN_OK, "%s", d.msg);
+    ck_assert_msg(opsin_stdp_stimulus(c, &o, 4e-3, &s, &t_end, &d) == OPSIN_OK, "%s", d.msg);
+    ck_assert_uint_eq(s->nsources, 4); /* pre and post, each a phase and a tail */
+    ck_assert_uint_eq(s->sources[3].npulses, 1);
     trace tr;
-    tu_run_files(&tr, WINDOW, sp, t_end, 1e-4, "S_0_0.V", NULL);
-    remove(sp);
+    tu_run_built(&tr, c, s, t_end, 1e-4, "S_0_0.V", 1);
+    opsin_stimulus_free(s);
+    opsin_circuit_free(c);
     /* pre at 1 ms: -1 V for 1 ms, then +0.5 exp(-(t - 2 ms)/10 ms); post at 5 ms, negated */
     for (size_t i = 0; i < tr.nrows; i++) {
         double t = tr.t[i], pre = 0, post = 0;

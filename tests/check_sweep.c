@@ -494,22 +494,22 @@ static const bad_case bad_cases[] = {
     {0, 0, "zz.R=1", NULL, "peak", 0, OPSIN_EINVAL, "no component 'zz'"},
     {0, 0, "zz=1", NULL, "peak", 0, OPSIN_EINVAL, "no component 'zz'"},
     {0, 1, "zz.R=1", NULL, "peak", 0, OPSIN_EINVAL, "no source 'zz'"},
-    {0, 1, "I.nope=1", NULL, "peak", 0, OPSIN_EINVAL, "unknown stimulus key 'nope'"},
-    {0, 1, "I.irradiance=1", NULL, "peak", 0, OPSIN_EINVAL, "irradiance does not belong to an "
-     "electrical source"},
-    {0, 1, "I.wavelength=1", NULL, "peak", 0, OPSIN_EINVAL, "wavelength does not belong"},
+    {0, 1, "I.nope=1", NULL, "peak", 0, OPSIN_EINVAL, "'nope' is not a key of current source 'I'"},
+    {0, 1, "I.irradiance=1", NULL, "peak", 0, OPSIN_EINVAL, "'irradiance' is not a key of "
+     "current source"},
+    {0, 1, "I.wavelength=1", NULL, "peak", 0, OPSIN_EINVAL, "'wavelength' is not a key of current source"},
     {0, 1, "I.train0.width=1", NULL, "peak", 0, OPSIN_EINVAL, "bad train number"},
     {0, 1, "I.trainx.width=1", NULL, "peak", 0, OPSIN_EINVAL, "bad train number"},
-    {0, 1, "I.train1.wavelength=1", NULL, "peak", 0, OPSIN_EINVAL, "unknown stimulus key"},
+    {0, 1, "I.train1.wavelength=1", NULL, "peak", 0, OPSIN_EINVAL, "'wavelength' is not a key"},
     {0, 1, "I.train1.width=1ms", NULL, "peak", 0, OPSIN_EINVAL, "has 0 train(s)"},
     {0, 2, "I.train2.width=1ms", NULL, "peak", 0, OPSIN_EINVAL, "has 1 train(s)"},
     {0, 2, "I.width=1ms", NULL, "peak", 0, OPSIN_EINVAL, "'width' is ambiguous (expected "
      "I.trainN.width"},
-    {0, 1, "I.width=0", NULL, "peak", 0, OPSIN_EINVAL, "with I.width=0: width"},
-    {0, 2, "L.period=0.5ms", NULL, "peak", 0, OPSIN_EINVAL, "with L.period=0.0005: period"},
+    {0, 1, "I.width=0", NULL, "peak", 0, OPSIN_EINVAL, "--set I.width=0: "},
+    {0, 2, "L.period=0.5ms", NULL, "peak", 0, OPSIN_EINVAL, "--set L.period=0.0005: "},
     {0, 2, "L.period=0.5ms,2ms", "L.width=0.2ms,1ms", "peak", 0, OPSIN_EINVAL,
-     "with L.period=0.0005, L.width=0.001: period"},
-    {0, 1, "I.count=1.5", NULL, "peak", 0, OPSIN_EINVAL, "with I.count=1.5: count"},
+     "--set L.period=0.0005, L.width=0.001: "},
+    {0, 1, "I.count=1.5", NULL, "peak", 0, OPSIN_EINVAL, "--set I.count=1.5: "},
     {1, 0, "n1.V_th=-1,1", NULL, "peak", 0, OPSIN_EINVAL, "--set n1.V_th=-1: n1.V_th: V_reset"},
     {0, 0, "syn.R_reg=1kohm", "syn.R_reg=2kohm", "peak", 0, OPSIN_EINVAL, "given twice"},
     {0, 0, NULL, NULL, "", 0, OPSIN_EINVAL, "--measure '': empty item"},
@@ -580,20 +580,27 @@ END_TEST
 
 /* ---- stimulus overrides in the library --------------------------------------------------- */
 
-/* Floats of the file survive the rewrite exactly; an override replaces or adds a key. */
-START_TEST(test_load_with_exact)
+/* Typed stimulus parameters: values set exactly, pulses re-expanded, a refused value leaves
+ * the stimulus as it was, and a copy is independent of its original. */
+START_TEST(test_stimulus_set_exact)
 {
     static const char stim[] =
         "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"syn\"]; start = 0.0012345678901234567;\n"
         "  width = 1e-3; amplitude = 0.0039603000000000003; });\nt_end = 0.030000000000000002;\n";
+    static const struct { const char *key; double v; } set[] = {
+        {"I.width", 2e-3}, {"I.period", 5e-3}, {"I.count", 3}};
     opsin_circuit *c;
-    opsin_stimulus *s = NULL;
+    opsin_stimulus *s = NULL, *copy = NULL;
     opsin_diag d;
     ck_assert_int_eq(opsin_circuit_load(FMES, &c, &d), 0);
     const char *path = tu_write_temp(1, stim);
-    opsin_stimulus_override ov[] = {{"I.width", "2 ms"}, {"I.period", "5 ms"},
-                                    {"I.count", "3"}};
-    ck_assert_msg(opsin_stimulus_load_with(path, c, ov, 3, &s, &d) == 0, "%s", d.msg);
+    ck_assert_msg(opsin_stimulus_load(path, c, &s, &d) == 0, "%s", d.msg);
+    ck_assert_int_eq(opsin_stimulus_copy(s, &copy), 0);
+    for (size_t i = 0; i < 3; i++) {
+        opsin_stimulus_param p;
+        ck_assert_msg(opsin_stimulus_param_find(s, set[i].key, &p, &d) == 0, "%s", d.msg);
+        ck_assert_msg(opsin_stimulus_set_param(s, &p, set[i].v, &d) == 0, "%s", d.msg);
+    }
     ck_assert_str_eq(s->path, path);
     ck_assert_uint_eq(s->sources[0].npulses, 3);
     ck_assert(s->sources[0].pulses[0].start == 0.0012345678901234567);
@@ -601,9 +608,16 @@ START_TEST(test_load_with_exact)
     ck_assert(s->sources[0].pulses[1].width == 2e-3);
     ck_assert(s->sources[0].pulses[1].amplitude == 0.0039603000000000003);
     ck_assert(s->t_end == 0.030000000000000002);
-    opsin_stimulus_free(s);
-    ck_assert_int_eq(opsin_stimulus_load_with(path, c, NULL, 0, &s, &d), 0);
-    ck_assert_uint_eq(s->sources[0].npulses, 1);
+    /* a width above the period is refused with the train's line; nothing changes */
+    opsin_stimulus_param w;
+    ck_assert_int_eq(opsin_stimulus_param_find(s, "I.width", &w, &d), 0);
+    ck_assert_int_eq(opsin_stimulus_set_param(s, &w, 6e-3, &d), OPSIN_EINVAL);
+    ck_assert_msg(strstr(d.msg, ":1: period 0.005 s is shorter than width 0.006 s") != NULL,
+                  "%s", d.msg);
+    ck_assert(s->sources[0].pulses[1].width == 2e-3 && s->sources[0].npulses == 3);
+    ck_assert_uint_eq(copy->sources[0].npulses, 1);
+    ck_assert(copy->sources[0].pulses[0].width == 1e-3);
+    opsin_stimulus_free(copy);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
 }
@@ -614,16 +628,18 @@ START_TEST(test_key_units)
 {
     static const char stim[] =
         "sources = ({ id = \"E\"; kind = \"voltage\"; targets = [\"d\"]; start = 0; width = 1;"
-        " amplitude = 1; },\n"
+        " amplitude = 1; envelope = \"sine\"; frequency = 1; },\n"
         "  { id = \"L\"; kind = \"optical\"; wavelength = \"450 nm\"; targets = [\"d\"];"
-        " start = 0; width = 1; irradiance = 1; });\n";
+        " start = 0; width = 1; irradiance = 1; envelope = \"exp\"; tau = 1; },\n"
+        "  { id = \"T\"; kind = \"voltage\"; targets = [\"d\"]; trains = ({ start = 0;"
+        " width = 1; amplitude = 1; }, { start = 2; width = 1; amplitude = 1; }); });\n";
     static const char circuit[] =
         "components = ({ id = \"d\"; model = \"phototrap\"; });\n";
     static const struct { const char *key, *unit; } ok[] = {
         {"E.start", "s"}, {"E.width", "s"}, {"E.period", "s"}, {"E.count", ""},
         {"E.amplitude", "V"}, {"E.amplitude_end", "V"}, {"E.frequency", "Hz"}, {"E.phase", ""},
-        {"L.irradiance", "W/m2"}, {"L.irradiance_end", "W/m2"}, {"L.wavelength", "m"},
-        {"L.train3.width", "s"},
+        {"E.slope", "V/s"}, {"L.irradiance", "W/m2"}, {"L.irradiance_end", "W/m2"},
+        {"L.wavelength", "m"}, {"L.tau", "s"}, {"L.slope", "W/m2/s"}, {"T.train2.width", "s"},
     };
     opsin_circuit *c;
     opsin_stimulus *s;
@@ -632,17 +648,19 @@ START_TEST(test_key_units)
         ck_abort_msg("%s", d.msg);
     ck_assert_msg(opsin_stimulus_load(tu_write_temp(1, stim), c, &s, &d) == 0, "%s", d.msg);
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        const char *u = NULL;
-        ck_assert_msg(opsin_stimulus_key_unit(s, ok[i].key, &u, &d) == 0, "%s", d.msg);
-        ck_assert_str_eq(u, ok[i].unit);
+        opsin_stimulus_param p;
+        ck_assert_msg(opsin_stimulus_param_find(s, ok[i].key, &p, &d) == 0, "%s", d.msg);
+        ck_assert_str_eq(p.unit, ok[i].unit);
     }
     static const char *const bad[] = {"L.amplitude", "E.irradiance_end", "E.wavelength", "E",
-                                      ".width", "Q.width", "E.train1.phase"};
+                                      ".width", "Q.width", "E.train1.phase", "E.tau",
+                                      "L.frequency", "T.width", "T.train3.width", "E.train0.width"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const char *u = "unchanged";
-        ck_assert_int_eq(opsin_stimulus_key_unit(s, bad[i], &u, &d), OPSIN_EINVAL);
-        ck_assert_str_eq(u, "unchanged");
-        ck_assert_msg(strstr(d.msg, "(expected"), "%s", d.msg);
+        opsin_stimulus_param p = {7, 7, 7, "unchanged"};
+        ck_assert_int_eq(opsin_stimulus_param_find(s, bad[i], &p, &d), OPSIN_EINVAL);
+        ck_assert_str_eq(p.unit, "unchanged");
+        ck_assert_msg(strstr(d.msg, "(expected") && !strchr(d.msg, '\n'), "%s: %s", bad[i],
+                      d.msg);
     }
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
@@ -681,7 +699,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(parse, test_parse_errors);
     tcase_add_test(parse, test_measure_table);
     tcase_add_test(parse, test_key_units);
-    tcase_add_test(parse, test_load_with_exact);
+    tcase_add_test(parse, test_stimulus_set_exact);
     suite_add_tcase(s, parse);
     TCase *meas = tcase_create("measures");
     tcase_set_timeout(meas, 120);

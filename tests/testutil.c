@@ -84,27 +84,25 @@ void tu_run_files(trace *tr, const char *cpath, const char *spath, double t_end,
     tu_run_seeded(tr, cpath, spath, t_end, dt_out, probes, sets, 1);
 }
 
-void tu_run_seeded(trace *tr, const char *cpath, const char *spath, double t_end,
-                   double dt_out, const char *probes, const char *const *sets,
-                   unsigned long seed)
+void tu_run_built(trace *tr, const opsin_circuit *c, const opsin_stimulus *s, double t_end,
+                  double dt_out, const char *probes, unsigned long seed)
 {
     opsin_diag d = {""};
-    opsin_circuit *c = NULL;
-    opsin_stimulus *s = NULL;
     opsin_sim *sim = NULL;
     memset(tr, 0, sizeof *tr);
-    ck_assert_msg(opsin_circuit_load(cpath, &c, &d) == OPSIN_OK, "%s", d.msg);
-    for (const char *const *kv = sets; kv && *kv; kv++)
-        ck_assert_msg(opsin_circuit_assign(c, *kv, &d) == OPSIN_OK, "%s", d.msg);
-    if (spath)
-        ck_assert_msg(opsin_stimulus_load(spath, c, &s, &d) == OPSIN_OK, "%s", d.msg);
     opsin_run_opts o = opsin_run_opts_default(c, s);
     if (t_end > 0)
         o.t_end = t_end;
     o.dt_out = dt_out < 0 ? o.t_end : dt_out;
-    o.probes = probes;
+    opsin_probe *pr = NULL;
+    if (probes) { /* test text is the command line's: parsed once here */
+        ck_assert_msg(opsin_probes_parse(c, probes, &pr, &o.nprobes, "probes", 0, &d) == OPSIN_OK,
+                      "%s", d.msg);
+        o.probes = pr;
+    }
     o.seed = seed;
     ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    free(pr);
     opsin_sink sink = {on_header, on_row, on_spike, NULL, tr};
     ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
     opsin_sim_stats(sim, &tr->stats);
@@ -116,6 +114,21 @@ void tu_run_seeded(trace *tr, const char *cpath, const char *spath, double t_end
         snprintf(tr->energy_name[i], sizeof tr->energy_name[i], "%s", name);
     }
     opsin_sim_free(sim);
+}
+
+void tu_run_seeded(trace *tr, const char *cpath, const char *spath, double t_end,
+                   double dt_out, const char *probes, const char *const *sets,
+                   unsigned long seed)
+{
+    opsin_diag d = {""};
+    opsin_circuit *c = NULL;
+    opsin_stimulus *s = NULL;
+    ck_assert_msg(opsin_circuit_load(cpath, &c, &d) == OPSIN_OK, "%s", d.msg);
+    for (const char *const *kv = sets; kv && *kv; kv++)
+        ck_assert_msg(opsin_circuit_assign(c, *kv, &d) == OPSIN_OK, "%s", d.msg);
+    if (spath)
+        ck_assert_msg(opsin_stimulus_load(spath, c, &s, &d) == OPSIN_OK, "%s", d.msg);
+    tu_run_built(tr, c, s, t_end, dt_out, probes, seed);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
 }

@@ -39,6 +39,10 @@ void tu_run_seeded(trace *tr, const char *circuit, const char *stimulus, double 
                    double dt_out, const char *probes, const char *const *sets,
                    unsigned long seed);
 
+/* Same with a parsed circuit and stimulus (may be NULL). */
+void tu_run_built(trace *tr, const opsin_circuit *c, const opsin_stimulus *s, double t_end,
+                  double dt_out, const char *probes, unsigned long seed);
+
 /* Circuit from a file, stimulus from text. */
 void tu_run_stim(trace *tr, const char *circuit_path, const char *stimulus, double t_end,
                  double dt_out, const char *probes, const char *const *sets);

@@ -245,7 +245,14 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
     }
     *o = opsin_run_opts_default(*c, *s);
     o->seed = a->seed;
-    o->probes = a->probes;
+    if (a->probes) { /* freed by the caller */
+        opsin_probe *p;
+        if ((rc = opsin_probes_parse(*c, a->probes, &p, &o->nprobes, "--probe", 0, &d))) {
+            fprintf(stderr, "opsin run: %s\n", d.msg);
+            return opsin_cli_exit_status(rc);
+        }
+        o->probes = p;
+    }
     if ((a->t_end && opsin_cli_quantity("run", "--t-end", a->t_end, "s", &o->t_end)) ||
         (a->dt_out && opsin_cli_quantity("run", "--dt-out", a->dt_out, "s", &o->dt_out)))
         return EXIT_USAGE;
@@ -320,6 +327,7 @@ int opsin_cmd_run(int argc, char **argv)
     opsin_circuit *c = NULL;
     opsin_stimulus *s = NULL;
     opsin_run_opts o;
+    memset(&o, 0, sizeof o);
     rc = load(&a, &c, &s, &o);
     if (!rc && a.plot && !a.output) {
         fprintf(stderr, "opsin run: --plot needs -o OUT.csv (the plot reads the CSV)\n");
@@ -329,6 +337,7 @@ int opsin_cmd_run(int argc, char **argv)
         rc = simulate(&a, c, s, &o);
     if (!rc && a.plot)
         rc = opsin_plot_csv(a.output, a.plot, stderr) ? EXIT_RUNTIME : EXIT_OK;
+    free((opsin_probe *)o.probes);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
     return rc;

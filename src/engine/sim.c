@@ -56,7 +56,7 @@ struct opsin_sim {
 
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
 {
-    opsin_run_opts o = {0.0, 0.0, 1, NULL, NULL, 0};
+    opsin_run_opts o = {0.0, 0.0, 1, NULL, 0, NULL, 0};
     o.t_end = s && s->t_end > 0 ? s->t_end : c->t_end;
     return o;
 }
@@ -287,13 +287,20 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         s->o.dt_out = s->o.t_end / 1000.0;
     opsin_queue_init(&s->q);
     int rc = OPSIN_OK;
-    if (opts->probes)
-        rc = opsin_probes_parse(c, opts->probes, &s->probes, &s->nprobes, "--probe", 0, d);
-    else if (!(s->probes = malloc(c->nprobes * sizeof *s->probes)))
+    const opsin_probe *probes = opts->probes ? opts->probes : c->probes;
+    size_t nprobes = opts->probes ? opts->nprobes : c->nprobes;
+    for (size_t i = 0; i < nprobes && !rc; i++)
+        if (probes[i].comp < 0 || (size_t)probes[i].comp >= c->ncomps || probes[i].output < 0 ||
+            (size_t)probes[i].output >= c->comps[probes[i].comp].model->noutputs) {
+            opsin_diag_set(d, NULL, 0, "probe %zu names no output of this circuit (expected "
+                           "one from opsin_probe_parse)", i + 1);
+            rc = OPSIN_EINVAL;
+        }
+    if (!rc && !(s->probes = malloc((nprobes ? nprobes : 1) * sizeof *s->probes)))
         rc = OPSIN_ENOMEM;
-    else {
-        memcpy(s->probes, c->probes, c->nprobes * sizeof *s->probes);
-        s->nprobes = c->nprobes;
+    else if (!rc) {
+        memcpy(s->probes, probes, nprobes * sizeof *s->probes);
+        s->nprobes = nprobes;
     }
     if (!rc && !(s->comps = calloc(c->ncomps, sizeof *s->comps)))
         rc = OPSIN_ENOMEM;

@@ -23,9 +23,6 @@ int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, ops
 int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open, double *out,
                      const char *file, opsin_diag *d);
 
-/* Checks v against a definition's bounds (and wholeness); 0, or -1 with a message that
- * starts with the name and ends with what was expected. */
-int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len);
 
 /* A parameter: a number as above, then checked against the definition's bounds. */
 int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double *out,

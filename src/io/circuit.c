@@ -1,4 +1,5 @@
 /* circuit.c: reads, validates, overrides and prints circuit files (libconfig). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,39 +7,8 @@
 
 static const char *const top_keys[] = {"components", "materials", "arrays", "connections",
                                        "probes", "solver", "t_end", NULL};
-static const char *const solver_keys[] = {"rtol", "atol_scale", "linear_solver", "max_steps",
-                                          "bandwidth", NULL};
 static const char *const conn_keys[] = {"from", "to", "kind", "shape", "amplitude", "width",
                                         "delay", NULL};
-
-void opsin_circuit_free(opsin_circuit *c)
-{
-    if (!c)
-        return;
-    for (size_t i = 0; i < c->ncomps; i++) {
-        free(c->comps[i].p);
-        free(c->comps[i].p_line);
-    }
-    for (size_t i = 0; i < c->nmats; i++) {
-        free(c->mats[i].p);
-        free(c->mats[i].p_line);
-    }
-    free(c->comps);
-    free(c->mats);
-    free(c->arrays);
-    free(c->conns);
-    free(c->probes);
-    free(c->path);
-    free(c);
-}
-
-int opsin_circuit_find(const opsin_circuit *c, const char *id)
-{
-    for (size_t i = 0; i < c->ncomps; i++)
-        if (strcmp(c->comps[i].id, id) == 0)
-            return (int)i;
-    return -1;
-}
 
 /* Checks an id: non-empty, short, and free of the characters that separate probes. */
 static int check_id(const char *id, const config_setting_t *s, const char *file, opsin_diag *d)
@@ -336,46 +306,6 @@ static int read_connections(const config_setting_t *list, opsin_circuit *c, opsi
     return OPSIN_OK;
 }
 
-int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
-                       const char *where, int line, opsin_diag *d)
-{
-    size_t cap = 1;
-    for (const char *s = list; *s; s++)
-        cap += *s == ',';
-    opsin_probe *p = calloc(cap, sizeof *p);
-    if (!p)
-        return OPSIN_ENOMEM;
-    size_t k = 0;
-    for (const char *s = list; *s;) {
-        size_t len = strcspn(s, ",");
-        char item[2 * OPSIN_ID_MAX];
-        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
-        char *dot = strchr(item, '.');
-        int ci = -1, oi = -1;
-        if (dot) {
-            *dot = '\0';
-            ci = opsin_circuit_find(c, item);
-            if (ci >= 0)
-                oi = opsin_model_output_index(c->comps[ci].model, dot + 1);
-            *dot = '.';
-        }
-        if (oi < 0) {
-            opsin_diag_set(d, where, line, "unknown probe '%s' (expected ID.OUTPUT with an output "
-                           "listed by 'opsin models MODEL', e.g. %s.%s)", item, c->comps[0].id,
-                           c->comps[0].model->outputs[0].name);
-            free(p);
-            return OPSIN_EINVAL;
-        }
-        p[k].comp = ci;
-        p[k].output = oi;
-        k++;
-        s += len + (s[len] == ',');
-    }
-    *out = p;
-    *n = k;
-    return OPSIN_OK;
-}
-
 /* Probes: an array of "ID.OUTPUT" strings; absent means every component's first output. */
 static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag *d)
 {
@@ -396,35 +326,93 @@ static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag
                        "[\"ID.OUTPUT\", ...];)");
         return OPSIN_EINVAL;
     }
-    char buf[4096] = "";
-    size_t used = 0;
-    for (int i = 0; i < config_setting_length(arr); i++) {
-        const char *s = config_setting_get_string_elem(arr, i);
-        if (!s || strchr(s, ',')) {
-            opsin_diag_set(d, c->path, line, "probe %d is not a string naming one output "
-                           "(expected \"ID.OUTPUT\")", i + 1);
-            return OPSIN_EINVAL;
-        }
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", i ? "," : "", s);
-        if (used >= sizeof buf) {
-            opsin_diag_set(d, c->path, line, "too many probes (expected at most about 100)");
-            return OPSIN_EINVAL;
-        }
-    }
-    if (used == 0) {
+    size_t n = (size_t)config_setting_length(arr);
+    if (n == 0) {
         opsin_diag_set(d, c->path, line, "probes is empty (expected at least one \"ID.OUTPUT\")");
         return OPSIN_EINVAL;
     }
-    return opsin_probes_parse(c, buf, &c->probes, &c->nprobes, c->path, line, d);
+    if (!(c->probes = calloc(n, sizeof *c->probes)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = config_setting_get_string_elem(arr, (int)i);
+        if (!s || strchr(s, ',')) {
+            opsin_diag_set(d, c->path, line, "probe %zu is not a string naming one output "
+                           "(expected \"ID.OUTPUT\")", i + 1);
+            return OPSIN_EINVAL;
+        }
+        int rc = opsin_probe_parse(c, s, &c->probes[i], c->path, line, d);
+        if (rc)
+            return rc;
+        c->nprobes = i + 1;
+    }
+    return OPSIN_OK;
+}
+
+/* The solver settings, one row each: name, bounds, default and meaning, and where the value
+ * goes (a double, or a long for whole numbers).  linear_solver is a name, not a number. */
+typedef struct solver_key {
+    opsin_param_def def;
+    size_t offset;
+    int is_long;
+} solver_key;
+
+static const solver_key solver_table[] = {
+    {{"rtol", "", 1e-6, 1e-14, 1e-2, 0, "relative tolerance of every state"},
+     offsetof(opsin_circuit, rtol), 0},
+    {{"atol_scale", "", 1.0, 0, 1e6, OPSIN_P_MIN_OPEN, "factor on each state's natural atol"},
+     offsetof(opsin_circuit, atol_scale), 0},
+    {{"max_steps", "", 1e5, 1, 1e9, OPSIN_P_INTEGER, "steps per advance before giving up"},
+     offsetof(opsin_circuit, max_steps), 1},
+    {{"bandwidth", "", -1, 0, 1e6, OPSIN_P_INTEGER, "half-bandwidth of the banded solver"},
+     offsetof(opsin_circuit, bandwidth), 1},
+};
+static const char *const solver_names[] = {"dense", "band"};
+
+/* Stores v into the circuit field of a solver row. */
+static void solver_store(opsin_circuit *c, const solver_key *k, double v)
+{
+    char *field = (char *)c + k->offset;
+    if (k->is_long)
+        *(long *)field = (long)v;
+    else
+        *(double *)field = v;
+}
+
+/* linear_solver = "dense" | "band"; bandwidth only with "band". */
+static int read_linear_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *d)
+{
+    const char *ls;
+    char expected[64];
+    int rc = opsin_cfg_string(g, "linear_solver", 0, &ls, c->path, d);
+    if (rc)
+        return rc;
+    int which = ls ? opsin_name_lookup(solver_names, 2, ls, expected, sizeof expected) : 0;
+    if (which < 0) {
+        opsin_diag_at(d, c->path, config_setting_get_member(g, "linear_solver"),
+                      "linear_solver '%s' is unknown (expected %s)", ls, expected);
+        return OPSIN_EINVAL;
+    }
+    c->band = which == 1;
+    if (c->bandwidth >= 0 && !c->band) {
+        opsin_diag_at(d, c->path, config_setting_get_member(g, "bandwidth"),
+                      "bandwidth applies to the banded solver only (expected linear_solver = "
+                      "\"band\")");
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
 }
 
 static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *d)
 {
-    c->rtol = 1e-6;
-    c->atol_scale = 1.0;
+    size_t n = sizeof solver_table / sizeof solver_table[0];
+    const char *keys[sizeof solver_table / sizeof solver_table[0] + 2];
+    for (size_t k = 0; k < n; k++) {
+        solver_store(c, &solver_table[k], solver_table[k].def.def);
+        keys[k] = solver_table[k].def.name;
+    }
+    keys[n] = "linear_solver";
+    keys[n + 1] = NULL;
     c->band = 0;
-    c->bandwidth = -1;
-    c->max_steps = 100000;
     if (!g)
         return OPSIN_OK;
     int rc;
@@ -433,40 +421,17 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
                        "= { rtol = 1e-6; };)");
         return OPSIN_EINVAL;
     }
-    if ((rc = opsin_cfg_known_keys(g, solver_keys, "solver key", c->path, d)))
+    if ((rc = opsin_cfg_known_keys(g, keys, "solver key", c->path, d)))
         return rc;
-    static const opsin_param_def defs[] = {
-        {"rtol", "", 1e-6, 1e-14, 1e-2, 0, ""},
-        {"atol_scale", "", 1.0, 0, 1e6, OPSIN_P_MIN_OPEN, ""},
-        {"max_steps", "", 1e5, 1, 1e9, OPSIN_P_INTEGER, ""},
-        {"bandwidth", "", -1, 0, 1e6, OPSIN_P_INTEGER, ""},
-    };
-    double v[4] = {c->rtol, c->atol_scale, 1e5, -1};
-    for (size_t k = 0; k < 4; k++) {
-        const config_setting_t *s = config_setting_get_member(g, defs[k].name);
-        if (s && (rc = opsin_cfg_param(s, &defs[k], &v[k], c->path, d)))
+    for (size_t k = 0; k < n; k++) {
+        const config_setting_t *s = config_setting_get_member(g, solver_table[k].def.name);
+        double v;
+        if (s && (rc = opsin_cfg_param(s, &solver_table[k].def, &v, c->path, d)))
             return rc;
+        if (s)
+            solver_store(c, &solver_table[k], v);
     }
-    c->rtol = v[0];
-    c->atol_scale = v[1];
-    c->max_steps = (long)v[2];
-    c->bandwidth = (long)v[3];
-    const char *ls;
-    if ((rc = opsin_cfg_string(g, "linear_solver", 0, &ls, c->path, d)))
-        return rc;
-    if (ls && strcmp(ls, "dense") != 0 && strcmp(ls, "band") != 0) {
-        opsin_diag_at(d, c->path, config_setting_get_member(g, "linear_solver"),
-                       "linear_solver '%s' is unknown (expected \"dense\" or \"band\")", ls);
-        return OPSIN_EINVAL;
-    }
-    c->band = ls && strcmp(ls, "band") == 0;
-    if (c->bandwidth >= 0 && !c->band) {
-        opsin_diag_at(d, c->path, config_setting_get_member(g, "bandwidth"),
-                       "bandwidth applies to the banded solver only (expected linear_solver = "
-                       "\"band\")");
-        return OPSIN_EINVAL;
-    }
-    return OPSIN_OK;
+    return read_linear_solver(g, c, d);
 }
 
 int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin_diag *d)
@@ -522,47 +487,35 @@ int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
     return OPSIN_OK;
 }
 
-int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *d)
+/* A value as a file or an option holds it ("8 kohm", "open") for a parameter; messages start
+ * with `where` (NULL: none) and the key. */
+static int set_text(opsin_circuit *c, const char *key, const char *value, const char *where,
+                    opsin_diag *d)
 {
-    const char *dot = strchr(key, '.');
-    char id[OPSIN_ID_MAX];
-    int ci = -1, pi = -1;
-    if (dot && (size_t)(dot - key) < sizeof id) {
-        snprintf(id, sizeof id, "%.*s", (int)(dot - key), key);
-        ci = opsin_circuit_find(c, id);
-        if (ci >= 0)
-            pi = opsin_model_param_index(c->comps[ci].model, dot + 1);
-    }
-    if (pi < 0 || (c->comps[ci].model->params[pi].flags & OPSIN_P_REF)) {
-        opsin_diag_set(d, NULL, 0, "'%s' is not a numeric parameter of this circuit (expected "
-                       "ID.PARAM, e.g. %s.%s)", key, c->comps[0].id,
-                       c->comps[0].model->params[0].name);
-        return OPSIN_EINVAL;
-    }
-    const opsin_param_def *pd = &c->comps[ci].model->params[pi];
-    double v;
+    opsin_param_ref p;
+    opsin_diag u;
     char msg[512];
-    if ((pd->flags & OPSIN_P_OPEN) && strcmp(value, "open") == 0)
+    double v;
+    if (opsin_circuit_param_find(c, key, &p, &u)) {
+        opsin_diag_set(d, where, 0, "%s", u.msg);
+        return OPSIN_EINVAL;
+    }
+    if (p.allow_open && strcmp(value, "open") == 0)
         v = INFINITY;
-    else if (opsin_units_convert(value, pd->unit, &v, msg, sizeof msg)) {
-        opsin_diag_set(d, NULL, 0, "%s: %s", key, msg);
+    else if (opsin_units_convert(value, p.unit, &v, msg, sizeof msg)) {
+        opsin_diag_set(d, where, 0, "%s: %s", key, msg);
         return OPSIN_EINVAL;
     }
-    if (opsin_param_check(pd, v, msg, sizeof msg)) {
-        opsin_diag_set(d, NULL, 0, "%s.%s", id, msg);
-        return OPSIN_EINVAL;
-    }
-    double old = c->comps[ci].p[pi];
-    c->comps[ci].p[pi] = v;
-    if (c->comps[ci].model->validate &&
-        c->comps[ci].model->validate(c->comps[ci].p, msg, sizeof msg)) {
-        c->comps[ci].p[pi] = old;
-        char again[8];
-        c->comps[ci].model->validate(c->comps[ci].p, again, sizeof again); /* re-derive */
-        opsin_diag_set(d, NULL, 0, "%s: %s", key, msg);
+    if (opsin_circuit_set_param(c, &p, v, &u)) {
+        opsin_diag_set(d, where, 0, "%s", u.msg);
         return OPSIN_EINVAL;
     }
     return OPSIN_OK;
+}
+
+int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *d)
+{
+    return set_text(c, key, value, NULL, d);
 }
 
 int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *d)
@@ -574,13 +527,7 @@ int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *d
         return OPSIN_EINVAL;
     }
     snprintf(key, sizeof key, "%.*s", (int)(eq - assignment), assignment);
-    int rc = opsin_circuit_set(c, key, eq + 1, d);
-    if (rc) {
-        char msg[sizeof d->msg];
-        snprintf(msg, sizeof msg, "%s", d->msg);
-        snprintf(d->msg, sizeof d->msg, "--set: %.600s", msg);
-    }
-    return rc;
+    return set_text(c, key, eq + 1, "--set", d);
 }
 
 const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe)

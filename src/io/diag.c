@@ -51,3 +51,17 @@ const char *opsin_version(void)
 {
     return PACKAGE_VERSION;
 }
+
+int opsin_name_lookup(const char *const *names, size_t n, const char *s, char *expected,
+                      size_t len)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return (int)i;
+    expected[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(expected + used, len - used, "%s\"%s\"",
+                                 i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+    return -1;
+}

@@ -1,76 +1,74 @@
-/* stimulus.c: reads stimulus files: current, voltage and optical sources with pulse trains. */
+/* stimulus.c: reads stimulus files into the typed stimulus object (engine/stimulus.c).
+ *
+ * This file checks what only a file can get wrong: the type, unit and line of each member,
+ * unknown or misplaced keys, missing members.  The values then go through
+ * opsin_stimulus_add_source and opsin_stimulus_add_train, whose checks (targets, bounds,
+ * periods, overlaps) are the same for files and for stimuli built in code.  The keys and
+ * their units come from the one key table (engine/stimkey.c).
+ */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/cfg.h"
 
 static const char *const top_keys[] = {"sources", "t_end", NULL};
-static const char *const source_keys[] = {"id", "kind", "targets", "wavelength", "trains",
-                                          "envelope", "frequency", "phase", "tau", "slope",
-                                          "start", "width", "period", "count", "amplitude",
-                                          "amplitude_end", "irradiance", "irradiance_end", NULL};
-static const char *const train_keys[] = {"start", "width", "period", "count", "amplitude",
-                                         "amplitude_end", "irradiance", "irradiance_end", "slope",
-                                         NULL};
-static const char *const kind_names[] = {"current", "voltage", "optical"};
-static const char *const kind_units[] = {"A", "V", "W/m2"};
-static const char *const kind_slope_units[] = {"A/s", "V/s", "W/m2/s"};
-static const unsigned kind_accepts[] = {OPSIN_IN_CURRENT, OPSIN_IN_VOLTAGE, OPSIN_IN_OPTICAL};
+static const char *const envelope_names[] = {"rect", "sine", "exp"};
 
-void opsin_stimulus_free(opsin_stimulus *s)
+/* The names of the table's keys of a source group (its own, then a train's: a source may
+ * be one train) or of a train group, NULL-terminated, in table order. */
+static void key_names(int train_only, const char **out)
 {
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->nsources; i++) {
-        free(s->sources[i].targets);
-        free(s->sources[i].pulses);
-    }
-    free(s->sources);
-    free(s->path);
-    free(s);
+    size_t n = 0;
+    for (int level = train_only ? OPSIN_SK_TRAIN : OPSIN_SK_SOURCE; level <= OPSIN_SK_TRAIN;
+         level++)
+        for (size_t i = 0; i < opsin_stim_nkeys; i++)
+            if (opsin_stim_keys[i].level == level)
+                out[n++] = opsin_stim_keys[i].def.name;
+    out[n] = NULL;
 }
 
-/* Reads an optional number member with bounds; *out keeps its value when absent. */
-static int member(const config_setting_t *g, const opsin_param_def *pd, double *out,
-                  const char *file, opsin_diag *d)
+/* Reads every numeric key of `level` present in g that fits the kind into spec (by the
+ * table's offsets), each checked against its bounds at its own line. */
+static int read_numbers(const config_setting_t *g, int level, int kind, void *spec,
+                        const char *file, opsin_diag *d)
 {
-    const config_setting_t *s = config_setting_get_member(g, pd->name);
-    return s ? opsin_cfg_param(s, pd, out, file, d) : OPSIN_OK;
+    for (size_t i = 0; i < opsin_stim_nkeys; i++) {
+        const opsin_stim_key *k = &opsin_stim_keys[i];
+        const config_setting_t *s = config_setting_get_member(g, k->def.name);
+        if (!s || k->level != level || k->offset == SIZE_MAX || !(k->kinds & (1u << kind)))
+            continue;
+        opsin_param_def pd = opsin_stim_key_def(k, kind);
+        int rc = opsin_cfg_param(s, &pd, (double *)((char *)spec + k->offset), file, d);
+        if (rc)
+            return rc;
+    }
+    return OPSIN_OK;
 }
 
 /* Optical trains give `irradiance`, electrical ones `amplitude`: the other is a mistake. */
-static int check_amplitude_key(const config_setting_t *g, const opsin_source *src,
-                               const char *file, opsin_diag *d)
+static int check_level_key(const config_setting_t *g, int kind, const char *file, opsin_diag *d)
 {
-    int optical = src->kind == OPSIN_SRC_OPTICAL;
+    int optical = kind == OPSIN_SRC_OPTICAL;
     const char *wrong = optical ? "amplitude" : "irradiance";
     const config_setting_t *s = config_setting_get_member(g, wrong);
     if (!s)
         s = config_setting_get_member(g, optical ? "amplitude_end" : "irradiance_end");
     if (!s)
         return OPSIN_OK;
-    opsin_diag_at(d, file, s, "'%s' does not belong to %s %s source (expected "
-                   "'%s')", config_setting_name(s), optical ? "an" : "a", kind_names[src->kind],
-                   optical ? "irradiance" : "amplitude");
+    opsin_diag_at(d, file, s, "'%s' does not belong to %s %s source (expected '%s')",
+                  config_setting_name(s), optical ? "an" : "a", opsin_source_kinds[kind].name,
+                  opsin_source_kinds[kind].level_key);
     return OPSIN_EINVAL;
 }
 
-/* Appends one train (start, width, period, count, amplitude ramp) to a source's pulses. */
-static int read_train(const config_setting_t *g, opsin_source *src, const char *file,
-                      opsin_diag *d)
+/* Reads one train group (or the train given beside a source's id) and adds it. */
+static int read_train(const config_setting_t *g, opsin_stimulus *st, size_t si,
+                      const char *file, opsin_diag *d)
 {
-    const char *unit = kind_units[src->kind];
-    const char *amp_name = src->kind == OPSIN_SRC_OPTICAL ? "irradiance" : "amplitude";
-    const char *end_name = src->kind == OPSIN_SRC_OPTICAL ? "irradiance_end" : "amplitude_end";
-    const opsin_param_def d_start = {"start", "s", 0, 0, INFINITY, 0, ""};
-    const opsin_param_def d_width = {"width", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-    const opsin_param_def d_period = {"period", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-    const opsin_param_def d_count = {"count", "", 1, 0, 1e6, OPSIN_P_INTEGER, ""};
-    const opsin_param_def d_amp = {amp_name, unit, 0, src->kind == OPSIN_SRC_OPTICAL ? 0 : -INFINITY,
-                                   INFINITY, 0, ""};
-    const opsin_param_def d_end = {end_name, unit, 0, d_amp.min, INFINITY, 0, ""};
-    int line = opsin_cfg_line(g), rc;
-    if ((rc = check_amplitude_key(g, src, file, d)))
+    int kind = st->sources[si].kind, line = opsin_cfg_line(g), rc;
+    const char *level = opsin_source_kinds[kind].level_key;
+    if ((rc = check_level_key(g, kind, file, d)))
         return rc;
     static const char *const needed[] = {"start", "width", NULL};
     for (const char *const *n = needed; *n; n++)
@@ -79,273 +77,223 @@ static int read_train(const config_setting_t *g, opsin_source *src, const char *
                            *n);
             return OPSIN_EINVAL;
         }
-    if (!config_setting_get_member(g, amp_name)) {
-        opsin_diag_set(d, file, line, "pulse train needs '%s' (expected %s = \"... %s\";)",
-                       amp_name, amp_name, unit);
+    if (!config_setting_get_member(g, level)) {
+        opsin_diag_set(d, file, line, "pulse train needs '%s' (expected %s = \"... %s\";)", level,
+                       level, opsin_source_kinds[kind].unit);
         return OPSIN_EINVAL;
     }
-    const opsin_param_def d_slope = {"slope", kind_slope_units[src->kind], 0, -INFINITY, INFINITY,
-                                     0, ""};
-    double start = 0, width = 0, period = 0, count = 1, amp = 0, amp_end, slope = 0;
-    if ((rc = member(g, &d_start, &start, file, d)) || (rc = member(g, &d_width, &width, file, d)) ||
-        (rc = member(g, &d_count, &count, file, d)) || (rc = member(g, &d_amp, &amp, file, d)))
+    opsin_train_spec t = opsin_train_spec_default();
+    t.line = line;
+    if ((rc = read_numbers(g, OPSIN_SK_TRAIN, kind, &t, file, d)))
         return rc;
-    amp_end = amp;
-    if ((rc = member(g, &d_end, &amp_end, file, d)) || (rc = member(g, &d_slope, &slope, file, d)))
-        return rc;
-    if (config_setting_get_member(g, "period") && (rc = member(g, &d_period, &period, file, d)))
-        return rc;
-    if (count > 1) {
-        if (!config_setting_get_member(g, "period")) {
-            opsin_diag_set(d, file, line, "a train of %ld pulses needs 'period' (expected period "
-                           ">= width)", (long)count);
-            return OPSIN_EINVAL;
-        }
-        if ((rc = member(g, &d_period, &period, file, d)))
-            return rc;
-        if (period < width) {
-            opsin_diag_set(d, file, line, "period %g s is shorter than width %g s: pulses would "
-                           "overlap (expected period >= width)", period, width);
-            return OPSIN_EINVAL;
-        }
-    }
-    size_t n = (size_t)count;
-    opsin_pulse *p = realloc(src->pulses, (src->npulses + n + 1) * sizeof *p);
-    if (!p)
-        return OPSIN_ENOMEM;
-    src->pulses = p;
-    for (size_t k = 0; k < n; k++) {
-        /* Exact products, never accumulated sums: pulse k starts at start + k*period. */
-        double frac = n > 1 ? (double)k / (double)(n - 1) : 0.0;
-        p[src->npulses + k] = (opsin_pulse){start + (double)k * period, width,
-                                            amp + (amp_end - amp) * frac, slope};
-    }
-    src->npulses += n;
-    return OPSIN_OK;
+    return opsin_stimulus_add_train(st, si, &t, d);
 }
 
-static int pulse_cmp(const void *a, const void *b)
-{
-    double x = ((const opsin_pulse *)a)->start, y = ((const opsin_pulse *)b)->start;
-    return (x > y) - (x < y);
-}
-
-/* Adds one component to a source's targets: it must take the source's kind, and only once. */
-static int add_target(const opsin_circuit *c, opsin_source *src, int ci, const char *file,
-                      int line, opsin_diag *d)
-{
-    const char *id = c->comps[ci].id;
-    if (!(c->comps[ci].model->accepts & kind_accepts[src->kind])) {
-        opsin_diag_set(d, file, line, "target '%s' (model %s) takes no %s drive (expected a "
-                       "component that accepts %s input)", id, c->comps[ci].model->name,
-                       kind_names[src->kind], kind_names[src->kind]);
-        return OPSIN_EINVAL;
-    }
-    for (size_t k = 0; k < src->ntargets; k++)
-        if (src->targets[k] == ci) {
-            opsin_diag_set(d, file, line, "target '%s' is listed twice (expected each target "
-                           "once)", id);
-            return OPSIN_EINVAL;
-        }
-    src->targets[src->ntargets++] = ci;
-    return OPSIN_OK;
-}
-
-/* Resolves the targets array to component indices accepting this kind of drive. */
-static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin_source *src,
-                        const char *file, opsin_diag *d)
+/* The targets array as a list of ids (pointers into the configuration). */
+static int read_targets(const config_setting_t *g, const opsin_circuit *c,
+                        opsin_source_spec *sp, const char ***ids, const char *file,
+                        opsin_diag *d)
 {
     const config_setting_t *t = config_setting_get_member(g, "targets");
-    int line = t ? opsin_cfg_line(t) : opsin_cfg_line(g);
     int n = t ? config_setting_length(t) : 0;
+    sp->targets_line = t ? opsin_cfg_line(t) : 0;
     if (t && config_setting_type(t) != CONFIG_TYPE_ARRAY && !config_setting_is_list(t)) {
-        opsin_diag_set(d, file, line, "targets must be an array (expected targets = [\"%s\"];)",
-                       c->comps[0].id);
+        opsin_diag_set(d, file, sp->targets_line, "targets must be an array (expected targets = "
+                       "[\"%s\"];)", c->comps[0].id);
         return OPSIN_EINVAL;
     }
-    if (n == 0) {
-        opsin_diag_set(d, file, line, "source '%s' needs targets (expected targets = [\"ID\", "
-                       "...];)", src->id);
-        return OPSIN_EINVAL;
-    }
-    size_t cap = 0;
-    for (int i = 0; i < n; i++) { /* an array id stands for all of its cells */
-        const char *id = config_setting_get_string_elem(t, i);
-        int ai = id ? opsin_circuit_find_array(c, id) : -1;
-        cap += ai >= 0 ? c->arrays[ai].rows * c->arrays[ai].cols : 1;
-    }
-    src->targets = calloc(cap, sizeof *src->targets);
-    if (!src->targets)
+    if (!(*ids = calloc((size_t)n + 1, sizeof **ids)))
         return OPSIN_ENOMEM;
-    for (int i = 0; i < n; i++) {
-        const char *id = config_setting_get_string_elem(t, i);
-        if (!id) {
-            opsin_diag_set(d, file, line, "target %d is not a string (expected the id of a "
-                           "component of %s)", i + 1, c->path);
+    for (int i = 0; i < n; i++)
+        if (!((*ids)[i] = config_setting_get_string_elem(t, i))) {
+            opsin_diag_set(d, file, sp->targets_line, "target %d is not a string (expected the "
+                           "id of a component of %s)", i + 1, c->path);
             return OPSIN_EINVAL;
         }
-        int ai = opsin_circuit_find_array(c, id), ci = opsin_circuit_find(c, id);
-        if (ci < 0 && ai < 0) {
-            opsin_diag_set(d, file, line, "unknown target '%s' (expected the id of a component "
-                           "or array of %s)", id, c->path);
-            return OPSIN_EINVAL;
-        }
-        size_t first = ai >= 0 ? c->arrays[ai].first : (size_t)ci;
-        size_t count = ai >= 0 ? c->arrays[ai].rows * c->arrays[ai].cols : 1;
-        for (size_t k = first; k < first + count; k++) {
-            int rc = add_target(c, src, (int)k, file, line, d);
-            if (rc)
-                return rc;
-        }
-    }
+    sp->targets = *ids;
+    sp->ntargets = (size_t)n;
     return OPSIN_OK;
 }
 
-/* envelope = "rect" (default) | "sine" with frequency (Hz) and phase (rad) | "exp" with tau (s). */
-static int read_envelope(const config_setting_t *g, opsin_source *src, const char *file,
+/* envelope = "rect" (default) | "sine" with frequency and phase | "exp" with tau; the keys
+ * of another envelope are mistakes. */
+static int read_envelope(const config_setting_t *g, opsin_source_spec *sp, const char *file,
                          opsin_diag *d)
 {
     const char *env;
     int rc = opsin_cfg_string(g, "envelope", 0, &env, file, d);
-    const config_setting_t *f = config_setting_get_member(g, "frequency");
-    const config_setting_t *ph = config_setting_get_member(g, "phase");
-    const config_setting_t *tau = config_setting_get_member(g, "tau");
     if (rc)
         return rc;
-    src->env.kind = OPSIN_ENV_RECT;
-    int sine = env && strcmp(env, "sine") == 0, ex = env && strcmp(env, "exp") == 0;
-    const config_setting_t *extra = !sine && f ? f : !sine && ph ? ph : !ex && tau ? tau : NULL;
-    if (extra) {
-        opsin_diag_at(d, file, extra, "'%s' does not belong to this envelope (expected "
-                      "frequency and phase with envelope = \"sine\", tau with \"exp\")",
-                      config_setting_name(extra));
+    char expected[96];
+    sp->envelope = env ? opsin_name_lookup(envelope_names, 3, env, expected, sizeof expected)
+                       : OPSIN_ENV_RECT;
+    if (sp->envelope < 0) {
+        opsin_diag_at(d, file, config_setting_get_member(g, "envelope"),
+                      "unknown envelope '%s' (expected %s)", env, expected);
         return OPSIN_EINVAL;
     }
-    if (!env || strcmp(env, "rect") == 0)
-        return OPSIN_OK;
-    if (ex) {
-        const opsin_param_def d_tau = {"tau", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-        if (!tau) {
-            opsin_diag_set(d, file, src->line, "an exponential envelope needs tau (expected "
-                           "tau = \"1 ms\";)");
+    for (size_t i = 0; i < opsin_stim_nkeys; i++) {
+        const opsin_stim_key *k = &opsin_stim_keys[i];
+        const config_setting_t *s = config_setting_get_member(g, k->def.name);
+        if (s && k->envelope >= 0 && k->envelope != sp->envelope) {
+            opsin_diag_at(d, file, s, "'%s' does not belong to this envelope (expected "
+                          "frequency and phase with envelope = \"sine\", tau with \"exp\")",
+                          k->def.name);
             return OPSIN_EINVAL;
         }
-        src->env.kind = OPSIN_ENV_EXP;
-        return opsin_cfg_param(tau, &d_tau, &src->env.tau, file, d);
     }
-    if (!sine) {
-        opsin_diag_at(d, file, config_setting_get_member(g, "envelope"),
-                       "unknown envelope '%s' (expected \"rect\", \"sine\" or \"exp\")", env);
-        return OPSIN_EINVAL;
-    }
-    const opsin_param_def d_f = {"frequency", "Hz", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-    const opsin_param_def d_ph = {"phase", "", 0, -INFINITY, INFINITY, 0, ""};
-    if (!f) {
-        opsin_diag_set(d, file, src->line, "a sinusoidal envelope needs a frequency (expected "
-                       "frequency = \"1 Hz\";)");
-        return OPSIN_EINVAL;
-    }
-    src->env.kind = OPSIN_ENV_SINE;
-    if ((rc = opsin_cfg_param(f, &d_f, &src->env.frequency, file, d)) ||
-        (ph && (rc = opsin_cfg_param(ph, &d_ph, &src->env.phase, file, d))))
-        return rc;
     return OPSIN_OK;
 }
 
-static int read_source(const config_setting_t *g, const opsin_stimulus *st,
-                       const opsin_circuit *c, opsin_source *src, opsin_diag *d)
+/* id, kind and wavelength of a source group into the spec. */
+static int read_kind(const config_setting_t *g, opsin_source_spec *sp, const char *file,
+                     opsin_diag *d)
 {
-    const char *file = st->path, *id, *kind;
+    const char *kind, *names[OPSIN_NKINDS];
     int rc;
-    src->line = opsin_cfg_line(g);
-    if (!config_setting_is_group(g)) {
-        opsin_diag_set(d, file, src->line, "a source must be a group (expected { id = ...; kind "
-                       "= ...; targets = [...]; ... })");
-        return OPSIN_EINVAL;
-    }
-    if ((rc = opsin_cfg_known_keys(g, source_keys, "source key", file, d)) ||
-        (rc = opsin_cfg_string(g, "id", 1, &id, file, d)) ||
+    if ((rc = opsin_cfg_string(g, "id", 1, &sp->id, file, d)) ||
         (rc = opsin_cfg_string(g, "kind", 1, &kind, file, d)))
         return rc;
-    if (strlen(id) == 0 || strlen(id) >= OPSIN_ID_MAX || strpbrk(id, "., \t=")) {
-        opsin_diag_set(d, file, src->line, "bad source id '%s' (expected 1 to %d characters "
-                       "without '.', ',', '=' or spaces)", id, OPSIN_ID_MAX - 1);
-        return OPSIN_EINVAL;
-    }
-    snprintf(src->id, sizeof src->id, "%s", id);
-    src->kind = -1;
-    for (int k = 0; k < 3; k++)
-        if (strcmp(kind, kind_names[k]) == 0)
-            src->kind = k;
-    if (src->kind < 0) {
+    for (int k = 0; k < OPSIN_NKINDS; k++)
+        names[k] = opsin_source_kinds[k].name;
+    char expected[96];
+    if ((sp->kind = opsin_name_lookup(names, OPSIN_NKINDS, kind, expected, sizeof expected)) < 0) {
         opsin_diag_at(d, file, config_setting_get_member(g, "kind"),
-                       "unknown source kind '%s' (expected \"current\", \"voltage\" or "
-                       "\"optical\")", kind);
+                      "unknown source kind '%s' (expected %s)", kind, expected);
         return OPSIN_EINVAL;
     }
-    if (src->kind == OPSIN_SRC_OPTICAL) {
-        const opsin_param_def wl = {"wavelength", "m", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-        if (!config_setting_get_member(g, "wavelength")) {
-            opsin_diag_set(d, file, src->line, "optical source '%s' needs a wavelength "
-                           "(expected wavelength = \"445 nm\";)", id);
+    const config_setting_t *wl = config_setting_get_member(g, "wavelength");
+    if (sp->kind == OPSIN_SRC_OPTICAL && !wl) {
+        opsin_diag_set(d, file, sp->line, "optical source '%s' needs a wavelength (expected "
+                       "wavelength = \"445 nm\";)", sp->id);
+        return OPSIN_EINVAL;
+    }
+    if (sp->kind != OPSIN_SRC_OPTICAL && wl) {
+        opsin_diag_at(d, file, wl, "wavelength belongs to optical sources only (expected "
+                      "kind = \"optical\")");
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* The source-level part of a group: everything but its trains, added to the stimulus. */
+static int read_source_head(const config_setting_t *g, opsin_stimulus *st,
+                            const opsin_circuit *c, size_t *si, const char *file,
+                            opsin_diag *d)
+{
+    const char *keys[64], **ids = NULL;
+    opsin_source_spec sp = opsin_source_spec_default();
+    sp.line = opsin_cfg_line(g);
+    key_names(0, keys);
+    int rc = opsin_cfg_known_keys(g, keys, "source key", file, d);
+    if (!rc)
+        rc = read_kind(g, &sp, file, d);
+    if (!rc)
+        rc = check_level_key(g, sp.kind, file, d);
+    if (!rc)
+        rc = read_targets(g, c, &sp, &ids, file, d);
+    if (!rc)
+        rc = read_envelope(g, &sp, file, d);
+    if (!rc)
+        rc = read_numbers(g, OPSIN_SK_SOURCE, sp.kind, &sp, file, d);
+    if (!rc)
+        rc = opsin_stimulus_add_source(st, c, &sp, si, d);
+    free(ids);
+    return rc;
+}
+
+/* A train key beside a source's id without `start` is a train that lost its start. */
+static int check_stray_train_keys(const config_setting_t *g, const char *id, const char *file,
+                                  opsin_diag *d)
+{
+    const char *keys[64];
+    key_names(1, keys);
+    for (const char *const *k = keys; *k; k++)
+        if (config_setting_get_member(g, *k)) {
+            opsin_diag_at(d, file, config_setting_get_member(g, *k),
+                          "'%s' belongs to a pulse train, but source '%s' gives no start "
+                          "(expected start = \"...\"; beside it, or the key inside "
+                          "trains = ( {...} );)", *k, id);
             return OPSIN_EINVAL;
         }
-        if ((rc = member(g, &wl, &src->wavelength, file, d)))
-            return rc;
-    } else if (config_setting_get_member(g, "wavelength")) {
-        opsin_diag_at(d, file, config_setting_get_member(g, "wavelength"),
-                       "wavelength belongs to optical sources only (expected kind = \"optical\")");
+    return OPSIN_OK;
+}
+
+/* The `trains` list of a source group. */
+static int read_train_list(const config_setting_t *trains, opsin_stimulus *st, size_t si,
+                           const char *file, opsin_diag *d)
+{
+    const char *keys[64];
+    key_names(1, keys);
+    if (!config_setting_is_list(trains)) {
+        opsin_diag_at(d, file, trains, "trains must be a list (expected "
+                      "trains = ( { start = ...; width = ...; ... } );)");
         return OPSIN_EINVAL;
     }
-    if ((rc = check_amplitude_key(g, src, file, d)) || (rc = read_targets(g, c, src, file, d)) ||
-        (rc = read_envelope(g, src, file, d)))
+    for (int i = 0; i < config_setting_length(trains); i++) {
+        const config_setting_t *tg = config_setting_get_elem(trains, (unsigned)i);
+        int rc;
+        if (!config_setting_is_group(tg)) {
+            opsin_diag_at(d, file, tg, "a train must be a group (expected "
+                          "{ start = ...; width = ...; ... })");
+            return OPSIN_EINVAL;
+        }
+        if ((rc = opsin_cfg_known_keys(tg, keys, "train key", file, d)) ||
+            (rc = read_train(tg, st, si, file, d)))
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+/* One source group: its head, then the train beside its id and/or its trains list. */
+static int read_source(const config_setting_t *g, opsin_stimulus *st, const opsin_circuit *c,
+                       opsin_diag *d)
+{
+    const char *file = st->path;
+    size_t si;
+    int rc;
+    if (!config_setting_is_group(g)) {
+        opsin_diag_set(d, file, opsin_cfg_line(g), "a source must be a group (expected { id = "
+                       "...; kind = ...; targets = [...]; ... })");
+        return OPSIN_EINVAL;
+    }
+    if ((rc = read_source_head(g, st, c, &si, file, d)))
         return rc;
     const config_setting_t *trains = config_setting_get_member(g, "trains");
-    if (config_setting_get_member(g, "start")) {
-        if ((rc = read_train(g, src, file, d)))
+    int inline_train = config_setting_get_member(g, "start") != NULL;
+    if (inline_train) {
+        if ((rc = read_train(g, st, si, file, d)))
             return rc;
-    } else {
-        for (const char *const *k = train_keys; *k; k++) /* a train without its start */
-            if (config_setting_get_member(g, *k)) {
-                opsin_diag_at(d, file, config_setting_get_member(g, *k),
-                               "'%s' belongs to a pulse train, but source '%s' gives no start "
-                               "(expected start = \"...\"; beside it, or the key inside "
-                               "trains = ( {...} );)", *k, id);
-                return OPSIN_EINVAL;
-            }
+        st->sources[si].inline_train = 1;
+    } else if ((rc = check_stray_train_keys(g, st->sources[si].id, file, d))) {
+        return rc;
     }
-    if (trains) {
-        if (!config_setting_is_list(trains)) {
-            opsin_diag_at(d, file, trains, "trains must be a list (expected "
-                           "trains = ( { start = ...; width = ...; ... } );)");
-            return OPSIN_EINVAL;
-        }
-        for (int i = 0; i < config_setting_length(trains); i++) {
-            const config_setting_t *tg = config_setting_get_elem(trains, (unsigned)i);
-            if (!config_setting_is_group(tg)) {
-                opsin_diag_at(d, file, tg, "a train must be a group (expected "
-                               "{ start = ...; width = ...; ... })");
-                return OPSIN_EINVAL;
-            }
-            if ((rc = opsin_cfg_known_keys(tg, train_keys, "train key", file, d)) ||
-                (rc = read_train(tg, src, file, d)))
-                return rc;
-        }
-    }
-    if ((!trains || config_setting_length(trains) == 0) && !config_setting_get_member(g, "start")) {
-        opsin_diag_set(d, file, src->line, "source '%s' has no pulses (expected start, width, "
-                       "... or trains = ( {...} );)", id);
+    if (trains && (rc = read_train_list(trains, st, si, file, d)))
+        return rc;
+    if ((!trains || config_setting_length(trains) == 0) && !inline_train) {
+        opsin_diag_set(d, file, st->sources[si].line, "source '%s' has no pulses (expected "
+                       "start, width, ... or trains = ( {...} );)", st->sources[si].id);
         return OPSIN_EINVAL;
     }
-    qsort(src->pulses, src->npulses, sizeof *src->pulses, pulse_cmp);
-    for (size_t k = 1; k < src->npulses; k++) {
-        const opsin_pulse *a = &src->pulses[k - 1], *b = &src->pulses[k];
-        if (b->start < a->start + a->width) {
-            opsin_diag_set(d, file, src->line, "pulses of source '%s' overlap at t = %g s "
-                           "(expected each pulse to end before the next starts)", id, b->start);
-            return OPSIN_EINVAL;
-        }
+    return OPSIN_OK;
+}
+
+/* The `sources` list: present, a list, not empty. */
+static int sources_list(const config_t *cfg, const char *path, const config_setting_t **out,
+                        opsin_diag *d)
+{
+    const config_setting_t *list = config_lookup(cfg, "sources");
+    if (list && !config_setting_is_list(list)) {
+        opsin_diag_at(d, path, list, "sources must be a list (expected "
+                      "sources = ( { id = ...; kind = ...; } );)");
+        return OPSIN_EINVAL;
     }
+    if (!list || config_setting_length(list) == 0) {
+        opsin_diag_set(d, path, list ? opsin_cfg_line(list) : 0,
+                       "no sources (expected sources = ( { id = ...; kind = ...; } );)");
+        return OPSIN_EINVAL;
+    }
+    *out = list;
     return OPSIN_OK;
 }
 
@@ -353,46 +301,21 @@ static int read_source(const config_setting_t *g, const opsin_stimulus *st,
 static int stimulus_read(const char *path, const char *text, const opsin_circuit *c,
                          opsin_stimulus **out, opsin_diag *diag)
 {
-    opsin_stimulus *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = opsin_strdup(path))) {
-        free(s);
+    opsin_stimulus *s = NULL;
+    if (opsin_stimulus_new(path, &s))
         return OPSIN_ENOMEM;
-    }
     config_t cfg;
     config_init(&cfg);
     int rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
                   : opsin_cfg_read(&cfg, path, diag);
     const config_setting_t *list = NULL;
-    if (!rc && !(rc = opsin_cfg_known_keys(config_root_setting(&cfg), top_keys, "stimulus key",
-                                          path, diag))) {
-        list = config_lookup(&cfg, "sources");
-        if (list && !config_setting_is_list(list)) {
-            opsin_diag_at(diag, path, list, "sources must be a list (expected "
-                           "sources = ( { id = ...; kind = ...; } );)");
-            rc = OPSIN_EINVAL;
-        } else if (!list || config_setting_length(list) == 0) {
-            opsin_diag_set(diag, path, list ? opsin_cfg_line(list) : 0,
-                           "no sources (expected sources = ( { id = ...; kind = ...; } );)");
-            rc = OPSIN_EINVAL;
-        }
-    }
-    if (!rc) {
-        size_t n = (size_t)config_setting_length(list);
-        s->sources = calloc(n ? n : 1, sizeof *s->sources);
-        rc = s->sources ? OPSIN_OK : OPSIN_ENOMEM;
-        for (size_t i = 0; i < n && !rc; i++) {
-            s->nsources = i + 1;
-            rc = read_source(config_setting_get_elem(list, (unsigned)i), s, c, &s->sources[i],
-                             diag);
-            for (size_t j = 0; j < i && !rc; j++)
-                if (strcmp(s->sources[j].id, s->sources[i].id) == 0) {
-                    opsin_diag_set(diag, path, s->sources[i].line, "source '%s' is defined twice "
-                                   "(expected unique ids; first at line %d)", s->sources[i].id,
-                                   s->sources[j].line);
-                    rc = OPSIN_EINVAL;
-                }
-        }
-    }
+    if (!rc)
+        rc = opsin_cfg_known_keys(config_root_setting(&cfg), top_keys, "stimulus key", path,
+                                  diag);
+    if (!rc)
+        rc = sources_list(&cfg, path, &list, diag);
+    for (int i = 0; !rc && i < config_setting_length(list); i++)
+        rc = read_source(config_setting_get_elem(list, (unsigned)i), s, c, diag);
     if (!rc)
         rc = opsin_read_t_end(&cfg, path, &s->t_end, diag);
     config_destroy(&cfg);
@@ -414,20 +337,4 @@ int opsin_stimulus_parse(const char *text, const char *name, const opsin_circuit
                          opsin_stimulus **out, opsin_diag *diag)
 {
     return stimulus_read(name, text, c, out, diag);
-}
-
-void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp)
-{
-    fprintf(fp, "stimulus %s: %zu source(s)\n", s->path, s->nsources);
-    for (size_t i = 0; i < s->nsources; i++) {
-        const opsin_source *src = &s->sources[i];
-        fprintf(fp, "  %s: %s, %zu pulse(s)", src->id, kind_names[src->kind], src->npulses);
-        if (src->kind == OPSIN_SRC_OPTICAL)
-            fprintf(fp, " at %.6g m", src->wavelength);
-        if (src->npulses)
-            fprintf(fp, ", first at %.9g s (%.6g s, %.6g %s), last ends %.9g s", src->pulses[0].start,
-                    src->pulses[0].width, src->pulses[0].amplitude, kind_units[src->kind],
-                    src->pulses[src->npulses - 1].start + src->pulses[src->npulses - 1].width);
-        fprintf(fp, "\n");
-    }
 }

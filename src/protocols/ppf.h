@@ -1,10 +1,10 @@
 /* ppf.h: the paired-pulse protocol: two pulses per interval (start to start) on a device,
  * A1 and A2 measured on a probe by a stated rule, intervals run in parallel.
  *
- * Each interval is its own simulation (a fresh circuit loaded from the file, a generated
- * stimulus: pulse 1 at t = width, pulse 2 at t = width + interval), so intervals are
+ * The circuit file is read once; each interval is its own simulation of it with a stimulus
+ * built in code (pulse 1 at t = width, pulse 2 at t = width + interval), so intervals are
  * independent and the rows come back in the order of the intervals whatever the number of
- * worker threads.  Rules: peak = the value of largest magnitude during each pulse (output rows
+ * worker threads (the worker pool, pool.h; the failure reported is the lowest interval's).  Rules: peak = the value of largest magnitude during each pulse (output rows
  * on a grid of width/50 plus both edges: the right side of the rising edge, the left side of
  * the falling edge); at:T = the value T after each falling edge (after the events there).
  */

@@ -42,13 +42,15 @@ typedef struct opsin_stdp_point {
 } opsin_stdp_point;
 
 /* Runs the window over the npoints values dts on circuit c (not changed), in parallel over
- * `jobs` threads; points[i] holds point i whatever the thread count.  The stimulus of each point is printed by opsin_stdp_stimulus. */
+ * `jobs` threads; points[i] holds point i whatever the thread count, and a failure reported
+ * is the lowest point's.  The stimulus of each point is the one opsin_stdp_stimulus builds. */
 int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_point *points,
                    opsin_diag *diag);
 
-/* Writes the libconfig stimulus of one dt into buf (len bytes); the protocol's t_end into
- * *t_end.  Returns 0, or -1 if buf is too small. */
-int opsin_stdp_stimulus(const opsin_stdp_opts *o, double dt, char *buf, size_t len,
-                        double *t_end);
+/* Builds the stimulus of one dt on circuit c (the pieces of the pre and post waveforms as
+ * voltage sources on the device, and the light) into *out; the protocol's t_end into
+ * *t_end. */
+int opsin_stdp_stimulus(const opsin_circuit *c, const opsin_stdp_opts *o, double dt,
+                        opsin_stimulus **out, double *t_end, opsin_diag *diag);
 
 #endif

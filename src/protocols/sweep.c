@@ -1,22 +1,22 @@
 /* sweep.c: parameter sweeps: a grid of circuit and stimulus parameter values, one run per
- * point on a pool of threads, named measures per run, CSV rows written in grid order.
+ * point on the worker pool, named measures per run, CSV rows written in grid order.
  *
- * Everything that can be wrong with a sweep's specification is found by opsin_sweep_new,
- * before any run: every value of every --set is applied (circuit parameters at every grid
- * point, in --set order, as the runs will apply them), every stimulus variant is loaded (the
- * product of the stimulus parameters' values; the runs share them read-only) and a sim is
- * created once.  A run loads its own copy of the circuit from the file and applies its
- * values to it, so runs share nothing writable.  Results go to slot k of an array; the
- * calling thread writes row k once slots 0 .. k are filled, so the output does not depend on
- * the number of threads or on their timing.
+ * The circuit and stimulus files are read once.  Everything that can be wrong with a sweep's
+ * specification is found by opsin_sweep_new, before any run: every value of every --set is
+ * applied by the typed setters (circuit parameters at every grid point, in --set order, as
+ * the runs will apply them), every stimulus variant is made (a copy of the parsed stimulus
+ * with the values of one combination set; the runs share them read-only) and a sim is
+ * created once.  A run copies the parsed circuit and sets its values as doubles, so runs
+ * share nothing writable and no number goes through text.  The pool hands rows back in grid
+ * order, so the output does not depend on the number of threads or on their timing.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
 #include "protocols/measure.h"
+#include "protocols/pool.h"
 #include "protocols/sweep.h"
 
 #define MAX_VARIANTS 100000 /* stimulus variants, all held in memory during the sweep */
@@ -26,9 +26,9 @@ typedef struct sweep_param {
     int is_stim;
     const char *unit;
     double *values;  /* SI, +inf for "open" */
-    char **texts;    /* the values as handed to the setter: "%.17g" or "open" */
     size_t n;
-    int ci, pi;      /* circuit parameters: component and parameter index */
+    opsin_param_ref ref;       /* circuit parameters */
+    opsin_stimulus_param sref; /* stimulus parameters */
 } sweep_param;
 
 typedef struct sweep_measure {
@@ -43,13 +43,14 @@ typedef struct sweep_measure {
 
 struct opsin_sweep {
     char *circuit_path, *stimulus_path;
-    opsin_circuit *circuit;     /* validation copy */
+    opsin_circuit *circuit;     /* as in the file (the validation copy, restored after use) */
     opsin_stimulus *stimulus;   /* as in the file */
     sweep_param *params;
     size_t nparams;
     sweep_measure *meas;
     size_t nmeas;
-    char *probes;               /* "ID.OUT,..." recorded by each run, or NULL */
+    opsin_probe *probes;        /* recorded by each run */
+    size_t nprobes;
     char (*neurons)[OPSIN_ID_MAX];
     size_t nneurons;
     opsin_stimulus **variants;  /* one per combination of stimulus values */
@@ -57,51 +58,47 @@ struct opsin_sweep {
     opsin_run_opts opts;
     size_t npoints;
     int ran;
-    /* run state, guarded by mu */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t next;
-    int stop;
-    unsigned char *done;
-    double *results;            /* npoints x nmeas */
-    char **failure;             /* message of a failed run, or NULL */
 };
 
+/* What the pool hands back for one point: its measures (nan when it failed). */
+typedef struct sweep_run {
+    const opsin_sweep *sw;
+    FILE *out, *warn;
+    opsin_sweep_progress progress;
+    void *progress_ctx;
+    size_t nfailed;
+} sweep_run;
 
 /* ---- parameters ------------------------------------------------------------------------- */
 
 static void param_free(sweep_param *p)
 {
-    for (size_t i = 0; p->texts && i < p->n; i++)
-        free(p->texts[i]);
-    free(p->texts);
     free(p->values);
     free(p->key);
 }
 
-/* Where a --set key points: a circuit parameter (its unit and "open"), or a stimulus key. */
+/* Where a --set key points: a parameter of a component of the circuit (its unit and
+ * "open"), else a stimulus key. */
 static int param_resolve(opsin_sweep *sw, sweep_param *p, int *allow_open, opsin_diag *d)
 {
     const char *dot = strchr(p->key, '.');
     char id[OPSIN_ID_MAX];
     int ci = -1;
+    opsin_diag u;
     if (dot && (size_t)(dot - p->key) < sizeof id) {
         snprintf(id, sizeof id, "%.*s", (int)(dot - p->key), p->key);
         ci = opsin_circuit_find(sw->circuit, id);
     }
     if (ci >= 0) {
         const opsin_model *m = sw->circuit->comps[ci].model;
-        int pi = opsin_model_param_index(m, dot + 1);
-        if (pi < 0 || (m->params[pi].flags & OPSIN_P_REF)) {
+        if (opsin_circuit_param_find(sw->circuit, p->key, &p->ref, &u)) {
             opsin_diag_set(d, NULL, 0, "--set %s: %s (model %s) has no numeric parameter '%s' "
                            "(expected one listed by 'opsin models %s')", p->key, id, m->name,
                            dot + 1, m->name);
             return OPSIN_EINVAL;
         }
-        p->ci = ci;
-        p->pi = pi;
-        p->unit = m->params[pi].unit;
-        *allow_open = (m->params[pi].flags & OPSIN_P_OPEN) != 0;
+        p->unit = p->ref.unit;
+        *allow_open = p->ref.allow_open;
         return OPSIN_OK;
     }
     if (!sw->stimulus) {
@@ -110,12 +107,12 @@ static int param_resolve(opsin_sweep *sw, sweep_param *p, int *allow_open, opsin
                        dot ? id : p->key, sw->circuit_path);
         return OPSIN_EINVAL;
     }
-    opsin_diag u;
-    if (opsin_stimulus_key_unit(sw->stimulus, p->key, &p->unit, &u)) {
+    if (opsin_stimulus_param_find(sw->stimulus, p->key, &p->sref, &u)) {
         opsin_diag_set(d, NULL, 0, "--set %s: not a parameter of %s; as a stimulus key: %s",
                        p->key, sw->circuit_path, u.msg);
         return OPSIN_EINVAL;
     }
+    p->unit = p->sref.unit;
     p->is_stim = 1;
     *allow_open = 0;
     return OPSIN_OK;
@@ -131,21 +128,13 @@ static void format_exact(char *buf, size_t len, double x)
     }
 }
 
-/* Formats the values as the setters take them: exact decimals, or "open". */
-static int param_texts(sweep_param *p)
+/* A value of a parameter as the user reads it: exact decimals, or "open". */
+static void value_text(double v, char *buf, size_t len)
 {
-    if (!(p->texts = calloc(p->n, sizeof *p->texts)))
-        return OPSIN_ENOMEM;
-    for (size_t i = 0; i < p->n; i++) {
-        char buf[32];
-        if (isinf(p->values[i]))
-            snprintf(buf, sizeof buf, "open");
-        else
-            format_exact(buf, sizeof buf, p->values[i]);
-        if (!(p->texts[i] = opsin_strdup(buf)))
-            return OPSIN_ENOMEM;
-    }
-    return OPSIN_OK;
+    if (isinf(v))
+        snprintf(buf, len, "open");
+    else
+        format_exact(buf, len, v);
 }
 
 /* One --set ID.PARAM=SPEC: key, unit, values. */
@@ -175,7 +164,7 @@ static int param_parse(opsin_sweep *sw, const char *set, sweep_param *p, opsin_d
                            p->key);
             return OPSIN_EINVAL;
         }
-    return param_texts(p);
+    return OPSIN_OK;
 }
 
 /* Index of parameter j's value at grid point i: the last parameter varies fastest. */
@@ -203,7 +192,8 @@ static int apply_circuit(const opsin_sweep *sw, opsin_circuit *c, size_t i, size
     for (size_t j = 0; j < sw->nparams; j++) {
         const sweep_param *p = &sw->params[j];
         int rc;
-        if (!p->is_stim && (rc = opsin_circuit_set(c, p->key, p->texts[grid_index(sw, i, j)], d))) {
+        if (!p->is_stim &&
+            (rc = opsin_circuit_set_param(c, &p->ref, p->values[grid_index(sw, i, j)], d))) {
             *bad = j;
             return rc;
         }
@@ -211,77 +201,103 @@ static int apply_circuit(const opsin_sweep *sw, opsin_circuit *c, size_t i, size
     return OPSIN_OK;
 }
 
-/* Every grid point's circuit values, applied to the validation copy as a run applies them to
- * a fresh one (each point starts from the file's values). */
-static int check_circuit_grid(opsin_sweep *sw, opsin_diag *d)
+/* "--set KEY=VALUE: why" for a value the setters refused. */
+static void refused(opsin_diag *d, const sweep_param *p, double v, const opsin_diag *why)
+{
+    char text[32];
+    value_text(v, text, sizeof text);
+    opsin_diag_set(d, NULL, 0, "--set %s=%s: %s", p->key, text, why->msg);
+}
+
+/* Every grid point's circuit values, applied to a copy of the parsed circuit as a run will
+ * apply them. */
+static int check_circuit_grid(const opsin_sweep *sw, opsin_diag *d)
 {
     size_t ncirc = 0;
     for (size_t j = 0; j < sw->nparams; j++)
         ncirc += !sw->params[j].is_stim;
-    if (ncirc == 0)
-        return OPSIN_OK;
-    double *base = malloc(sw->nparams * sizeof *base);
-    if (!base)
-        return OPSIN_ENOMEM;
-    for (size_t j = 0; j < sw->nparams; j++)
-        if (!sw->params[j].is_stim)
-            base[j] = sw->circuit->comps[sw->params[j].ci].p[sw->params[j].pi];
     int rc = OPSIN_OK;
-    for (size_t i = 0; i < sw->npoints && !rc; i++) {
+    for (size_t i = 0; ncirc && i < sw->npoints && !rc; i++) {
+        opsin_circuit *c = NULL;
         size_t bad = 0;
         opsin_diag u;
-        for (size_t j = 0; j < sw->nparams; j++)
-            if (!sw->params[j].is_stim)
-                sw->circuit->comps[sw->params[j].ci].p[sw->params[j].pi] = base[j];
-        if ((rc = apply_circuit(sw, sw->circuit, i, &bad, &u)))
-            opsin_diag_set(d, NULL, 0, "--set %s=%s: %s", sw->params[bad].key,
-                           sw->params[bad].texts[grid_index(sw, i, bad)], u.msg);
+        if ((rc = opsin_circuit_copy(sw->circuit, &c)) == OPSIN_OK &&
+            (rc = apply_circuit(sw, c, i, &bad, &u)))
+            refused(d, &sw->params[bad], sw->params[bad].values[grid_index(sw, i, bad)], &u);
+        opsin_circuit_free(c);
     }
-    for (size_t j = 0; j < sw->nparams; j++)
-        if (!sw->params[j].is_stim)
-            sw->circuit->comps[sw->params[j].ci].p[sw->params[j].pi] = base[j];
-    free(base);
     return rc;
 }
 
-/* Loads every combination of the stimulus parameters' values (or the file once). */
+/* "--set K=V, K=V: why" for the stimulus values of variant v that the setter refused
+ * together. */
+static void variant_refused(const opsin_sweep *sw, const double *v, size_t n,
+                            const opsin_diag *why, opsin_diag *d)
+{
+    char head[320] = "";
+    size_t used = 0, k = 0;
+    for (size_t j = 0; j < sw->nparams && k < n && used < sizeof head; j++)
+        if (sw->params[j].is_stim) {
+            char text[32];
+            value_text(v[k++], text, sizeof text);
+            used += (size_t)snprintf(head + used, sizeof head - used, "%s%s=%s", k > 1 ? ", " : "",
+                                     sw->params[j].key, text);
+        }
+    opsin_diag_set(d, NULL, 0, "--set %s: %s", head, why->msg);
+}
+
+/* Stimulus variant v: a copy of the parsed stimulus with the values of its combination, set
+ * together (values may be valid only together). */
+static int make_variant(const opsin_sweep *sw, size_t v, opsin_stimulus **out, opsin_diag *d)
+{
+    size_t nstim = 0, rest = v;
+    for (size_t j = 0; j < sw->nparams; j++)
+        nstim += sw->params[j].is_stim;
+    opsin_stimulus_param *p = calloc(nstim ? nstim : 1, sizeof *p);
+    double *val = calloc(nstim ? nstim : 1, sizeof *val);
+    int rc = p && val ? opsin_stimulus_copy(sw->stimulus, out) : OPSIN_ENOMEM;
+    for (size_t j = sw->nparams, k = nstim; !rc && j-- > 0;) /* last parameter fastest */
+        if (sw->params[j].is_stim) {
+            p[--k] = sw->params[j].sref;
+            val[k] = sw->params[j].values[rest % sw->params[j].n];
+            rest /= sw->params[j].n;
+        }
+    opsin_diag u;
+    if (!rc && (rc = opsin_stimulus_set_params(*out, p, val, nstim, &u)))
+        variant_refused(sw, val, nstim, &u, d);
+    free(p);
+    free(val);
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_set(d, NULL, 0, "out of memory (expected a smaller sweep)");
+    return rc;
+}
+
+/* Makes every combination of the stimulus parameters' values (or none without a stimulus). */
 static int load_variants(opsin_sweep *sw, opsin_diag *d)
 {
-    size_t n = 1, nstim = 0;
+    size_t n = 1;
     for (size_t j = 0; j < sw->nparams; j++)
-        if (sw->params[j].is_stim) {
+        if (sw->params[j].is_stim)
             n *= sw->params[j].n;
-            nstim++;
-        }
     if (!sw->stimulus)
         return OPSIN_OK;
     if (n > MAX_VARIANTS) {
         opsin_diag_set(d, NULL, 0, "--set: %zu combinations of stimulus values (expected at "
-                       "most %d: each is loaded before the runs)", n, MAX_VARIANTS);
+                       "most %d: each is made before the runs)", n, MAX_VARIANTS);
         return OPSIN_EINVAL;
     }
-    opsin_stimulus_override *ov = calloc(nstim ? nstim : 1, sizeof *ov);
-    if (!ov || !(sw->variants = calloc(n, sizeof *sw->variants))) {
-        free(ov);
+    if (!(sw->variants = calloc(n, sizeof *sw->variants)))
         return OPSIN_ENOMEM;
-    }
     int rc = OPSIN_OK;
     for (size_t v = 0; v < n && !rc; v++) {
-        size_t rest = v, k = nstim;
-        for (size_t j = sw->nparams; j-- > 0;) /* digits of v, last parameter fastest */
-            if (sw->params[j].is_stim) {
-                ov[--k] = (opsin_stimulus_override){sw->params[j].key,
-                                                    sw->params[j].texts[rest % sw->params[j].n]};
-                rest /= sw->params[j].n;
-            }
-        opsin_diag u;
-        if ((rc = opsin_stimulus_load_with(sw->stimulus_path, sw->circuit, ov, nstim,
-                                           &sw->variants[v], &u)) == OPSIN_OK)
-            sw->nvariants = v + 1;
-        else
-            opsin_diag_set(d, NULL, 0, "--set: %s", u.msg);
+        opsin_stimulus *s = NULL; /* untouched by a failed copy */
+        rc = make_variant(sw, v, &s, d);
+        if (rc) {
+            opsin_stimulus_free(s);
+            break;
+        }
+        sw->variants[sw->nvariants++] = s;
     }
-    free(ov);
     return rc;
 }
 
@@ -290,24 +306,17 @@ static int load_variants(opsin_sweep *sw, opsin_diag *d)
 /* Column of probe (ci, oi) in the run's rows, added to sw->probes when new. */
 static int probe_column(opsin_sweep *sw, int ci, int oi, int *col)
 {
-    char item[2 * OPSIN_ID_MAX + 2];
-    const opsin_compdef *cd = &sw->circuit->comps[ci];
-    snprintf(item, sizeof item, "%s.%s", cd->id, cd->model->outputs[oi].name);
-    size_t len = sw->probes ? strlen(sw->probes) : 0, k = 0;
-    for (const char *s = sw->probes; s && *s; k++) {
-        size_t n = strcspn(s, ",");
-        if (n == strlen(item) && strncmp(s, item, n) == 0) {
+    for (size_t k = 0; k < sw->nprobes; k++)
+        if (sw->probes[k].comp == ci && sw->probes[k].output == oi) {
             *col = (int)k;
             return OPSIN_OK;
         }
-        s += n + (s[n] == ',');
-    }
-    char *p = realloc(sw->probes, len + strlen(item) + 2);
+    opsin_probe *p = realloc(sw->probes, (sw->nprobes + 1) * sizeof *p);
     if (!p)
         return OPSIN_ENOMEM;
-    snprintf(p + len, strlen(item) + 2, "%s%s", len ? "," : "", item);
     sw->probes = p;
-    *col = (int)k;
+    p[sw->nprobes] = (opsin_probe){ci, oi};
+    *col = (int)sw->nprobes++;
     return OPSIN_OK;
 }
 
@@ -455,9 +464,14 @@ static int measure_parse(opsin_sweep *sw, const char *item, sweep_measure *m, op
     m->def = parts[first] ? opsin_measure_find(parts[first]) : NULL;
     m->col = m->neuron = m->source = -1;
     if (!m->def) {
+        char names[256];
+        size_t used = 0;
+        for (size_t k = 0; k < opsin_measure_count() && used < sizeof names; k++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s%s", k ? ", " : "",
+                                     opsin_measure_at(k)->name,
+                                     opsin_measure_at(k)->arg == OPSIN_MARG_TIME ? ":T" : "");
         opsin_diag_set(d, NULL, 0, "--measure %s: unknown measure '%s' (expected [PROBE:]NAME "
-                       "with NAME one of peak, min, final, mean, at:T, spikes, rate, dg_mean, "
-                       "dg_std, ppf, energy)", item, parts[first] ? parts[first] : "");
+                       "with NAME one of %s)", item, parts[first] ? parts[first] : "", names);
         return OPSIN_EINVAL;
     }
     if (np > first + 2) {
@@ -515,11 +529,6 @@ void opsin_sweep_free(opsin_sweep *sw)
     for (size_t v = 0; v < sw->nvariants; v++)
         opsin_stimulus_free(sw->variants[v]);
     free(sw->variants);
-    for (size_t i = 0; sw->failure && i < sw->npoints; i++)
-        free(sw->failure[i]);
-    free(sw->failure);
-    free(sw->done);
-    free(sw->results);
     free(sw->meas);
     free(sw->probes);
     free(sw->neurons);
@@ -580,12 +589,10 @@ static int params_parse(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *
 static int check_run_opts(opsin_sweep *sw, opsin_diag *d)
 {
     opsin_sim *sim = NULL;
-    opsin_diag u;
     sw->opts.probes = sw->probes;
-    int rc = opsin_sim_new(sw->circuit, sw->stimulus, &sw->opts, &sim, &u);
+    sw->opts.nprobes = sw->nprobes;
+    int rc = opsin_sim_new(sw->circuit, sw->stimulus, &sw->opts, &sim, d);
     opsin_sim_free(sim);
-    if (rc)
-        opsin_diag_set(d, NULL, 0, "%s", u.msg);
     return rc;
 }
 
@@ -742,14 +749,16 @@ static int measures_eval(const opsin_sweep *sw, const recorder *r, const opsin_s
 }
 
 /* Runs grid point i into res; on failure returns the status with diag filled. */
-static int point_run(const opsin_sweep *sw, size_t i, double *res, opsin_diag *d)
+static int point_run(void *ctx, size_t i, void *row, opsin_diag *d)
 {
+    const opsin_sweep *sw = ((const sweep_run *)ctx)->sw;
+    double *res = row;
     opsin_circuit *c = NULL;
     opsin_sim *sim = NULL;
     recorder r = {sw, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0};
     const opsin_stimulus *st = sw->variants ? sw->variants[variant_index(sw, i)] : NULL;
     size_t bad;
-    int rc = opsin_circuit_load(sw->circuit_path, &c, d);
+    int rc = opsin_circuit_copy(sw->circuit, &c);
     if (!rc)
         rc = apply_circuit(sw, c, i, &bad, d);
     if (!rc)
@@ -760,42 +769,16 @@ static int point_run(const opsin_sweep *sw, size_t i, double *res, opsin_diag *d
         if (rc == OPSIN_ECALLBACK)
             rc = OPSIN_ENOMEM; /* the recorder's only way to fail */
     }
-    if (!rc && (rc = measures_eval(sw, &r, st, sim, res)) == OPSIN_ENOMEM)
+    if (!rc)
+        rc = measures_eval(sw, &r, st, sim, res);
+    if (rc == OPSIN_ENOMEM)
         opsin_diag_set(d, NULL, 0, "out of memory");
+    for (size_t k = 0; rc && k < sw->nmeas; k++)
+        res[k] = NAN;
     rec_free(&r);
     opsin_sim_free(sim);
     opsin_circuit_free(c);
     return rc;
-}
-
-/* ---- the pool --------------------------------------------------------------------------- */
-
-/* A worker: takes the next point, runs it, files the result, until none is left. */
-static void *worker(void *arg)
-{
-    opsin_sweep *sw = arg;
-    for (;;) {
-        pthread_mutex_lock(&sw->mu);
-        size_t i = sw->next;
-        int stop = sw->stop || i == sw->npoints;
-        sw->next += !stop;
-        pthread_mutex_unlock(&sw->mu);
-        if (stop)
-            return NULL;
-        opsin_diag d = {""};
-        double *res = sw->results + i * sw->nmeas;
-        char *fail = NULL;
-        if (point_run(sw, i, res, &d) != OPSIN_OK) {
-            for (size_t k = 0; k < sw->nmeas; k++)
-                res[k] = NAN;
-            fail = opsin_strdup(d.msg[0] ? d.msg : "the run failed");
-        }
-        pthread_mutex_lock(&sw->mu);
-        sw->failure[i] = fail;
-        sw->done[i] = 1;
-        pthread_cond_broadcast(&sw->cv);
-        pthread_mutex_unlock(&sw->mu);
-    }
 }
 
 /* "1" for a dimensionless quantity, else the unit. */
@@ -828,9 +811,26 @@ static int write_header(const opsin_sweep *sw, FILE *out)
     return fputc('\n', out) == EOF || fflush(out) ? OPSIN_EIO : OPSIN_OK;
 }
 
-/* Row i, flushed; a failed run's warning names the point. */
-static int write_row(const opsin_sweep *sw, size_t i, FILE *out, FILE *warn)
+/* The warning for a failed point: which values, and why. */
+static void warn_failed(const opsin_sweep *sw, size_t i, const char *why, FILE *warn)
 {
+    fprintf(warn, "opsin sweep: warning: row %zu", i + 1);
+    for (size_t j = 0; j < sw->nparams; j++) {
+        char text[32];
+        value_text(sw->params[j].values[grid_index(sw, i, j)], text, sizeof text);
+        fprintf(warn, "%s%s=%s", j ? ", " : " (", sw->params[j].key, text);
+    }
+    fprintf(warn, "%s failed, its measures are nan: %s\n", sw->nparams ? ")" : "",
+            why[0] ? why : "the run failed");
+}
+
+/* Row i, flushed, in grid order (the pool's emit); a failed run's warning names the point. */
+static int write_row(void *ctx, size_t i, void *row, int status, const opsin_diag *d)
+{
+    sweep_run *run = ctx;
+    const opsin_sweep *sw = run->sw;
+    const double *res = row;
+    FILE *out = run->out;
     for (size_t j = 0; j < sw->nparams; j++) {
         if (j)
             fputc(',', out);
@@ -839,40 +839,18 @@ static int write_row(const opsin_sweep *sw, size_t i, FILE *out, FILE *warn)
     for (size_t k = 0; k < sw->nmeas; k++) {
         if (sw->nparams || k)
             fputc(',', out);
-        put_number(out, sw->results[i * sw->nmeas + k]);
+        put_number(out, res[k]);
     }
-    if (sw->failure[i] && warn) {
-        fprintf(warn, "opsin sweep: warning: row %zu", i + 1);
-        for (size_t j = 0; j < sw->nparams; j++)
-            fprintf(warn, "%s%s=%s", j ? ", " : " (", sw->params[j].key,
-                    sw->params[j].texts[grid_index(sw, i, j)]);
-        fprintf(warn, "%s failed, its measures are nan: %s\n", sw->nparams ? ")" : "",
-                sw->failure[i]);
+    if (status) {
+        run->nfailed++;
+        if (run->warn)
+            warn_failed(sw, i, d->msg, run->warn);
     }
-    return fputc('\n', out) == EOF || fflush(out) ? OPSIN_EIO : OPSIN_OK;
-}
-
-/* The calling thread's part: write each row once it and all rows before it are done. */
-static int write_rows(opsin_sweep *sw, FILE *out, FILE *warn, opsin_sweep_progress progress,
-                      void *pctx, size_t *nfailed)
-{
-    int rc = write_header(sw, out);
-    for (size_t i = 0; i < sw->npoints && !rc; i++) {
-        pthread_mutex_lock(&sw->mu);
-        while (!sw->done[i])
-            pthread_cond_wait(&sw->cv, &sw->mu);
-        pthread_mutex_unlock(&sw->mu);
-        *nfailed += sw->failure[i] != NULL;
-        rc = write_row(sw, i, out, warn);
-        if (progress)
-            progress(pctx, i + 1, sw->npoints);
-    }
-    if (rc) {
-        pthread_mutex_lock(&sw->mu);
-        sw->stop = 1;
-        pthread_mutex_unlock(&sw->mu);
-    }
-    return rc;
+    if (fputc('\n', out) == EOF || fflush(out))
+        return OPSIN_EIO;
+    if (run->progress)
+        run->progress(run->progress_ctx, i + 1, sw->npoints);
+    return OPSIN_OK;
 }
 
 int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
@@ -885,32 +863,16 @@ int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
     }
     sw->ran = 1;
     *nfailed = 0;
-    size_t nthreads = jobs < 1 ? 1 : jobs > sw->npoints ? sw->npoints : jobs;
-    pthread_t *tid = calloc(nthreads, sizeof *tid);
-    sw->done = calloc(sw->npoints, 1);
-    sw->failure = calloc(sw->npoints, sizeof *sw->failure);
-    sw->results = calloc(sw->npoints * (sw->nmeas ? sw->nmeas : 1), sizeof *sw->results);
-    if (!tid || !sw->done || !sw->failure || !sw->results) {
-        free(tid);
-        opsin_diag_set(diag, NULL, 0, "out of memory (expected a smaller sweep)");
-        return OPSIN_ENOMEM;
-    }
-    pthread_mutex_init(&sw->mu, NULL);
-    pthread_cond_init(&sw->cv, NULL);
-    size_t started = 0;
-    while (started < nthreads && pthread_create(&tid[started], NULL, worker, sw) == 0)
-        started++;
-    int rc = OPSIN_OK;
-    if (started == 0) {
-        opsin_diag_set(diag, NULL, 0, "cannot start a thread (expected --jobs within the "
-                       "system's limits)");
-        rc = OPSIN_ENOMEM;
-    } else if ((rc = write_rows(sw, out, warn, progress, progress_ctx, nfailed)))
+    sweep_run run = {sw, out, warn, progress, progress_ctx, 0};
+    opsin_pool_job job = {sw->npoints, (sw->nmeas ? sw->nmeas : 1) * sizeof(double), point_run,
+                          write_row, &run, 0};
+    if (write_header(sw, out)) {
         opsin_diag_set(diag, NULL, 0, "writing the output failed");
-    for (size_t k = 0; k < started; k++)
-        pthread_join(tid[k], NULL);
-    pthread_cond_destroy(&sw->cv);
-    pthread_mutex_destroy(&sw->mu);
-    free(tid);
+        return OPSIN_EIO;
+    }
+    int rc = opsin_pool_run(&job, jobs, diag);
+    *nfailed = run.nfailed;
+    if (rc == OPSIN_EIO)
+        opsin_diag_set(diag, NULL, 0, "writing the output failed");
     return rc;
 }

@@ -3,7 +3,7 @@
  *
  * A sweep is parsed and validated whole by opsin_sweep_new (every value of every --set, every
  * grid point's combination of values, every measure) before anything runs; opsin_sweep_run
- * then runs the points on a pool of threads and writes row k only once rows 0 .. k are done,
+ * then runs the points on the worker pool (pool.h) and writes row k only once rows 0 .. k are done,
  * so the output is the same byte for byte whatever the number of threads.  Every point uses
  * the same seed (common random numbers): rows differ only by the swept parameters.
  */
@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "io/stimulus_set.h"
 #include "opsin.h"
 
 typedef struct opsin_sweep opsin_sweep;

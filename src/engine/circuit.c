@@ -1,0 +1,217 @@
+/* circuit.c: the circuit object: lifetime, copies, typed parameters and probes.  The file
+ * reader is io/circuit.c; everything here works on parsed circuits and never on text, except
+ * the probe parser that reads what a file or the command line names. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* Frees the parameter arrays of n component definitions and the array itself. */
+static void compdefs_free(opsin_compdef *cd, size_t n)
+{
+    for (size_t i = 0; cd && i < n; i++) {
+        free(cd[i].p);
+        free(cd[i].p_line);
+    }
+    free(cd);
+}
+
+void opsin_circuit_free(opsin_circuit *c)
+{
+    if (!c)
+        return;
+    compdefs_free(c->comps, c->ncomps);
+    compdefs_free(c->mats, c->nmats);
+    free(c->arrays);
+    free(c->conns);
+    free(c->probes);
+    free(c->path);
+    free(c);
+}
+
+int opsin_circuit_find(const opsin_circuit *c, const char *id)
+{
+    for (size_t i = 0; i < c->ncomps; i++)
+        if (strcmp(c->comps[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A copy of n bytes, or NULL (also for n == 0, which needs none). */
+static void *memdup(const void *p, size_t n)
+{
+    void *q = n ? malloc(n) : NULL;
+    if (q)
+        memcpy(q, p, n);
+    return q;
+}
+
+/* Deep copies of n component definitions (parameters and their lines); NULL on failure. */
+static opsin_compdef *compdefs_copy(const opsin_compdef *src, size_t n, int *fail)
+{
+    opsin_compdef *cd = n ? calloc(n, sizeof *cd) : NULL;
+    if (n && !cd) {
+        *fail = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t np = src[i].model->nparams;
+        cd[i] = src[i];
+        cd[i].p = memdup(src[i].p, np * sizeof *src[i].p);
+        cd[i].p_line = memdup(src[i].p_line, np * sizeof *src[i].p_line);
+        *fail |= np && (!cd[i].p || !cd[i].p_line);
+    }
+    return cd;
+}
+
+int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
+{
+    opsin_circuit *t = malloc(sizeof *t);
+    int fail = !t;
+    if (fail)
+        return OPSIN_ENOMEM;
+    *t = *c;
+    t->path = opsin_strdup(c->path);
+    t->comps = compdefs_copy(c->comps, c->ncomps, &fail);
+    t->mats = compdefs_copy(c->mats, c->nmats, &fail);
+    t->arrays = memdup(c->arrays, c->narrays * sizeof *c->arrays);
+    t->conns = memdup(c->conns, c->nconns * sizeof *c->conns);
+    t->probes = memdup(c->probes, c->nprobes * sizeof *c->probes);
+    fail |= !t->path || (c->narrays && !t->arrays) || (c->nconns && !t->conns) ||
+            (c->nprobes && !t->probes);
+    if (fail) {
+        opsin_circuit_free(t);
+        return OPSIN_ENOMEM;
+    }
+    *out = t;
+    return OPSIN_OK;
+}
+
+/* ---- typed parameters ------------------------------------------------------------------- */
+
+int opsin_circuit_param_find(const opsin_circuit *c, const char *key, opsin_param_ref *out,
+                             opsin_diag *d)
+{
+    const char *dot = strchr(key, '.');
+    char id[OPSIN_ID_MAX];
+    int ci = -1, pi = -1;
+    if (dot && (size_t)(dot - key) < sizeof id) {
+        snprintf(id, sizeof id, "%.*s", (int)(dot - key), key);
+        ci = opsin_circuit_find(c, id);
+        if (ci >= 0)
+            pi = opsin_model_param_index(c->comps[ci].model, dot + 1);
+    }
+    if (pi < 0 || (c->comps[ci].model->params[pi].flags & OPSIN_P_REF)) {
+        opsin_diag_set(d, NULL, 0, "'%s' is not a numeric parameter of this circuit (expected "
+                       "ID.PARAM, e.g. %s.%s)", key, c->comps[0].id,
+                       c->comps[0].model->params[0].name);
+        return OPSIN_EINVAL;
+    }
+    const opsin_param_def *pd = &c->comps[ci].model->params[pi];
+    *out = (opsin_param_ref){(size_t)ci, (size_t)pi, pd->unit, (pd->flags & OPSIN_P_OPEN) != 0};
+    return OPSIN_OK;
+}
+
+double opsin_circuit_get_param(const opsin_circuit *c, const opsin_param_ref *p)
+{
+    return c->comps[p->comp].p[p->param];
+}
+
+int opsin_circuit_set_param(opsin_circuit *c, const opsin_param_ref *p, double v,
+                            opsin_diag *d)
+{
+    opsin_compdef *cd = &c->comps[p->comp];
+    const opsin_param_def *pd = &cd->model->params[p->param];
+    char msg[512];
+    if (isinf(v) && !(v > 0 && (pd->flags & OPSIN_P_OPEN))) {
+        opsin_diag_set(d, NULL, 0, "%s.%s = %g is not allowed (expected a finite value%s)",
+                       cd->id, pd->name, v, (pd->flags & OPSIN_P_OPEN) ? " or open" : "");
+        return OPSIN_EINVAL;
+    }
+    if (opsin_param_check(pd, v, msg, sizeof msg)) {
+        opsin_diag_set(d, NULL, 0, "%s.%s", cd->id, msg);
+        return OPSIN_EINVAL;
+    }
+    double old = cd->p[p->param];
+    cd->p[p->param] = v;
+    if (cd->model->validate && cd->model->validate(cd->p, msg, sizeof msg)) {
+        cd->p[p->param] = old;
+        char again[8];
+        cd->model->validate(cd->p, again, sizeof again); /* re-derive from the old value */
+        opsin_diag_set(d, NULL, 0, "%s.%s: %s", cd->id, pd->name, msg);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* ---- probes ----------------------------------------------------------------------------- */
+
+int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out,
+                      const char *where, int line, opsin_diag *d)
+{
+    char item[2 * OPSIN_ID_MAX];
+    snprintf(item, sizeof item, "%s", text);
+    char *dot = strchr(item, '.');
+    int ci = -1, oi = -1;
+    if (dot) {
+        *dot = '\0';
+        ci = opsin_circuit_find(c, item);
+        if (ci >= 0)
+            oi = opsin_model_output_index(c->comps[ci].model, dot + 1);
+        *dot = '.';
+    }
+    if (oi < 0) {
+        opsin_diag_set(d, where, line, "unknown probe '%s' (expected ID.OUTPUT with an output "
+                       "listed by 'opsin models MODEL', e.g. %s.%s)", item, c->comps[0].id,
+                       c->comps[0].model->outputs[0].name);
+        return OPSIN_EINVAL;
+    }
+    *out = (opsin_probe){ci, oi};
+    return OPSIN_OK;
+}
+
+int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
+                       const char *where, int line, opsin_diag *d)
+{
+    size_t cap = 1;
+    for (const char *s = list; *s; s++)
+        cap += *s == ',';
+    opsin_probe *p = calloc(cap, sizeof *p);
+    if (!p)
+        return OPSIN_ENOMEM;
+    size_t k = 0;
+    for (const char *s = list; *s; k++) {
+        size_t len = strcspn(s, ",");
+        char item[2 * OPSIN_ID_MAX];
+        snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
+        if (opsin_probe_parse(c, item, &p[k], where, line, d)) {
+            free(p);
+            return OPSIN_EINVAL;
+        }
+        s += len + (s[len] == ',');
+    }
+    *out = p;
+    *n = k;
+    return OPSIN_OK;
+}
+
+const char *opsin_probe_unit(const opsin_circuit *c, opsin_probe p)
+{
+    return c->comps[p.comp].model->outputs[p.output].unit;
+}
+
+void opsin_probe_name(const opsin_circuit *c, opsin_probe p, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s.%s", c->comps[p.comp].id,
+             c->comps[p.comp].model->outputs[p.output].name);
+}
+
+size_t opsin_circuit_nprobes(const opsin_circuit *c)
+{
+    return c->nprobes;
+}
+
+opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i)
+{
+    return c->probes[i];
+}

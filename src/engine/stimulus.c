@@ -1,0 +1,649 @@
+/* stimulus.c: the stimulus object: sources with their trains, built, copied and changed by
+ * typed calls; pulses are expanded from the trains and checked after every change.
+ *
+ * The file reader (io/stimulus.c) checks what only a file can get wrong (types, units, keys,
+ * the line of each member) and builds through these same calls, so a stimulus made in code
+ * (ppf, stdp) or changed by a sweep passes exactly the checks a file does.  Messages are
+ * composed here, where the fault is known: "NAME:LINE: what (expected ...)".
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+opsin_source_spec opsin_source_spec_default(void)
+{
+    opsin_source_spec s;
+    memset(&s, 0, sizeof s);
+    s.kind = OPSIN_SRC_CURRENT;
+    s.envelope = OPSIN_ENV_RECT;
+    return s;
+}
+
+opsin_train_spec opsin_train_spec_default(void)
+{
+    opsin_train_spec t;
+    memset(&t, 0, sizeof t);
+    t.count = 1;
+    t.amplitude_end = NAN;
+    return t;
+}
+
+int opsin_stimulus_new(const char *name, opsin_stimulus **out)
+{
+    opsin_stimulus *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = opsin_strdup(name))) {
+        free(s);
+        return OPSIN_ENOMEM;
+    }
+    *out = s;
+    return OPSIN_OK;
+}
+
+static void source_free(opsin_source *src)
+{
+    free(src->targets);
+    free(src->trains);
+    free(src->pulses);
+}
+
+void opsin_stimulus_free(opsin_stimulus *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nsources; i++)
+        source_free(&s->sources[i]);
+    free(s->sources);
+    free(s->path);
+    free(s);
+}
+
+void opsin_stimulus_set_t_end(opsin_stimulus *s, double t_end)
+{
+    s->t_end = t_end;
+}
+
+/* Duplicates n elements of `size` bytes (NULL for none); -1 on allocation failure. */
+static int dup_array(void **dst, const void *src, size_t n, size_t size)
+{
+    *dst = NULL;
+    if (n == 0)
+        return 0;
+    if (!(*dst = malloc(n * size)))
+        return -1;
+    memcpy(*dst, src, n * size);
+    return 0;
+}
+
+/* Deep copy of one source into dst (zeroed on failure, so it frees cleanly). */
+static int source_copy(opsin_source *dst, const opsin_source *src)
+{
+    *dst = *src;
+    dst->targets = NULL;
+    dst->trains = NULL;
+    dst->pulses = NULL;
+    if (dup_array((void **)&dst->targets, src->targets, src->ntargets, sizeof *src->targets) ||
+        dup_array((void **)&dst->trains, src->trains, src->ntrains, sizeof *src->trains) ||
+        dup_array((void **)&dst->pulses, src->pulses, src->npulses, sizeof *src->pulses)) {
+        source_free(dst);
+        memset(dst, 0, sizeof *dst);
+        return OPSIN_ENOMEM;
+    }
+    return OPSIN_OK;
+}
+
+int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out)
+{
+    opsin_stimulus *t = NULL;
+    if (opsin_stimulus_new(s->path, &t))
+        return OPSIN_ENOMEM;
+    t->t_end = s->t_end;
+    if (s->nsources && !(t->sources = calloc(s->nsources, sizeof *t->sources))) {
+        opsin_stimulus_free(t);
+        return OPSIN_ENOMEM;
+    }
+    t->cap = s->nsources;
+    for (size_t i = 0; i < s->nsources; i++, t->nsources++)
+        if (source_copy(&t->sources[i], &s->sources[i])) {
+            opsin_stimulus_free(t);
+            return OPSIN_ENOMEM;
+        }
+    *out = t;
+    return OPSIN_OK;
+}
+
+/* ---- sources ---------------------------------------------------------------------------- */
+
+/* Adds one component to a source's targets: it must take the source's kind, and only once. */
+static int add_target(const opsin_stimulus *s, const opsin_circuit *c, opsin_source *src,
+                      int ci, int line, opsin_diag *d)
+{
+    const opsin_source_kind_def *k = &opsin_source_kinds[src->kind];
+    if (!(c->comps[ci].model->accepts & k->accepts)) {
+        opsin_diag_set(d, s->path, line, "target '%s' (model %s) takes no %s drive (expected a "
+                       "component that accepts %s input)", c->comps[ci].id,
+                       c->comps[ci].model->name, k->name, k->name);
+        return OPSIN_EINVAL;
+    }
+    for (size_t j = 0; j < src->ntargets; j++)
+        if (src->targets[j] == ci) {
+            opsin_diag_set(d, s->path, line, "target '%s' is listed twice (expected each target "
+                           "once)", c->comps[ci].id);
+            return OPSIN_EINVAL;
+        }
+    src->targets[src->ntargets++] = ci;
+    return OPSIN_OK;
+}
+
+/* Cells of an array target, or 1 for a component; 0 if the id names neither. */
+static size_t target_size(const opsin_circuit *c, const char *id)
+{
+    int ai = opsin_circuit_find_array(c, id);
+    if (ai >= 0)
+        return c->arrays[ai].rows * c->arrays[ai].cols;
+    return opsin_circuit_find(c, id) >= 0;
+}
+
+/* Resolves target ids (an array id stands for all of its cells) to component indices. */
+static int resolve_targets(const opsin_stimulus *s, const opsin_circuit *c,
+                           const opsin_source_spec *sp, opsin_source *src, opsin_diag *d)
+{
+    int line = sp->targets_line ? sp->targets_line : sp->line;
+    size_t cap = 0;
+    if (sp->ntargets == 0) {
+        opsin_diag_set(d, s->path, line, "source '%s' needs targets (expected targets = "
+                       "[\"ID\", ...];)", src->id);
+        return OPSIN_EINVAL;
+    }
+    for (size_t i = 0; i < sp->ntargets; i++) {
+        size_t n = target_size(c, sp->targets[i]);
+        if (n == 0) {
+            opsin_diag_set(d, s->path, line, "unknown target '%s' (expected the id of a "
+                           "component or array of %s)", sp->targets[i], c->path);
+            return OPSIN_EINVAL;
+        }
+        cap += n;
+    }
+    if (!(src->targets = calloc(cap, sizeof *src->targets)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < sp->ntargets; i++) {
+        int ai = opsin_circuit_find_array(c, sp->targets[i]);
+        size_t first = ai >= 0 ? c->arrays[ai].first : (size_t)opsin_circuit_find(c, sp->targets[i]);
+        for (size_t k = first; k < first + target_size(c, sp->targets[i]); k++) {
+            int rc = add_target(s, c, src, (int)k, line, d);
+            if (rc)
+                return rc;
+        }
+    }
+    return OPSIN_OK;
+}
+
+/* Bounds of one numeric key, composed with the stimulus name and line. */
+static int key_check(const opsin_stimulus *s, int line, const opsin_stim_key *k, int kind,
+                     double v, opsin_diag *d)
+{
+    opsin_param_def pd = opsin_stim_key_def(k, kind);
+    char msg[400];
+    if (!opsin_param_check(&pd, v, msg, sizeof msg))
+        return OPSIN_OK;
+    opsin_diag_set(d, s->path, line, "%s", msg);
+    return OPSIN_EINVAL;
+}
+
+/* A train key left at its "not given" value: amplitude_end NAN (the amplitude holds), period
+ * 0 (one pulse needs none). */
+static int absent(const opsin_stim_key *k, double v)
+{
+    return (k->offset == offsetof(opsin_train_spec, amplitude_end) && isnan(v)) ||
+           (k->offset == offsetof(opsin_train_spec, period) && v == 0);
+}
+
+/* Every numeric key of `level` that applies to this kind and envelope, within bounds. */
+static int keys_check(const opsin_stimulus *s, int line, int level, int kind, int envelope,
+                      const void *spec, opsin_diag *d)
+{
+    for (size_t i = 0; i < opsin_stim_nkeys; i++) {
+        const opsin_stim_key *k = &opsin_stim_keys[i];
+        if (k->level != level || k->offset == SIZE_MAX || !(k->kinds & (1u << kind)) ||
+            (k->envelope >= 0 && k->envelope != envelope))
+            continue;
+        double v = *(const double *)((const char *)spec + k->offset);
+        if (level == OPSIN_SK_TRAIN && absent(k, v))
+            continue;
+        int rc = key_check(s, line, k, kind, v, d);
+        if (rc)
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+/* Checks an id: non-empty, short, and free of the characters that separate keys. */
+static int id_check(const opsin_stimulus *s, const opsin_source_spec *sp, opsin_diag *d)
+{
+    size_t n = sp->id ? strlen(sp->id) : 0;
+    if (n == 0 || n >= OPSIN_ID_MAX || strpbrk(sp->id, "., \t=")) {
+        opsin_diag_set(d, s->path, sp->line, "bad source id '%s' (expected 1 to %d characters "
+                       "without '.', ',', '=' or spaces)", sp->id ? sp->id : "",
+                       OPSIN_ID_MAX - 1);
+        return OPSIN_EINVAL;
+    }
+    for (size_t j = 0; j < s->nsources; j++)
+        if (strcmp(s->sources[j].id, sp->id) == 0) {
+            opsin_diag_set(d, s->path, sp->line, "source '%s' is defined twice (expected unique "
+                           "ids; first at line %d)", sp->id, s->sources[j].line);
+            return OPSIN_EINVAL;
+        }
+    return OPSIN_OK;
+}
+
+/* Kind, envelope and their numbers: what a source spec must hold besides its targets. */
+static int spec_check(const opsin_stimulus *s, const opsin_source_spec *sp, opsin_diag *d)
+{
+    if (sp->kind < 0 || sp->kind >= OPSIN_NKINDS || sp->envelope < OPSIN_ENV_RECT ||
+        sp->envelope > OPSIN_ENV_EXP) {
+        opsin_diag_set(d, s->path, sp->line, "source '%s': kind %d or envelope %d is unknown "
+                       "(expected an enum opsin_source_kind and opsin_envelope_kind)", sp->id,
+                       sp->kind, sp->envelope);
+        return OPSIN_EINVAL;
+    }
+    if (sp->kind == OPSIN_SRC_OPTICAL && sp->wavelength == 0) {
+        opsin_diag_set(d, s->path, sp->line, "optical source '%s' needs a wavelength (expected "
+                       "wavelength = \"445 nm\";)", sp->id);
+        return OPSIN_EINVAL;
+    }
+    if (sp->envelope == OPSIN_ENV_SINE && sp->frequency == 0) {
+        opsin_diag_set(d, s->path, sp->line, "a sinusoidal envelope needs a frequency (expected "
+                       "frequency = \"1 Hz\";)");
+        return OPSIN_EINVAL;
+    }
+    if (sp->envelope == OPSIN_ENV_EXP && sp->tau == 0) {
+        opsin_diag_set(d, s->path, sp->line, "an exponential envelope needs tau (expected "
+                       "tau = \"1 ms\";)");
+        return OPSIN_EINVAL;
+    }
+    return keys_check(s, sp->line, OPSIN_SK_SOURCE, sp->kind, sp->envelope, sp, d);
+}
+
+/* Room for one more source. */
+static int sources_grow(opsin_stimulus *s)
+{
+    if (s->nsources < s->cap)
+        return OPSIN_OK;
+    size_t cap = s->cap ? 2 * s->cap : 4;
+    opsin_source *p = realloc(s->sources, cap * sizeof *p);
+    if (!p)
+        return OPSIN_ENOMEM;
+    s->sources = p;
+    s->cap = cap;
+    return OPSIN_OK;
+}
+
+int opsin_stimulus_add_source(opsin_stimulus *s, const opsin_circuit *c,
+                              const opsin_source_spec *sp, size_t *index, opsin_diag *d)
+{
+    int rc;
+    if ((rc = id_check(s, sp, d)) || (rc = spec_check(s, sp, d)))
+        return rc;
+    opsin_source src;
+    memset(&src, 0, sizeof src);
+    snprintf(src.id, sizeof src.id, "%s", sp->id);
+    src.kind = sp->kind;
+    src.wavelength = sp->kind == OPSIN_SRC_OPTICAL ? sp->wavelength : 0.0;
+    src.env = (opsin_envelope){sp->envelope, sp->frequency, sp->phase, sp->tau};
+    src.line = sp->line;
+    if ((rc = resolve_targets(s, c, sp, &src, d)) || (rc = sources_grow(s))) {
+        source_free(&src);
+        return rc;
+    }
+    if (index)
+        *index = s->nsources;
+    s->sources[s->nsources++] = src;
+    return OPSIN_OK;
+}
+
+/* ---- trains and pulses ------------------------------------------------------------------ */
+
+/* A train's own checks: bounds of every key, a period when it has several pulses. */
+static int train_check(const opsin_stimulus *s, const opsin_source *src,
+                       const opsin_train_spec *t, opsin_diag *d)
+{
+    int rc = keys_check(s, t->line, OPSIN_SK_TRAIN, src->kind, src->env.kind, t, d);
+    if (rc)
+        return rc;
+    if (t->count > 1 && t->period == 0) {
+        opsin_diag_set(d, s->path, t->line, "a train of %.0f pulses needs 'period' (expected "
+                       "period >= width)", t->count);
+        return OPSIN_EINVAL;
+    }
+    if (t->count > 1 && t->period < t->width) {
+        opsin_diag_set(d, s->path, t->line, "period %g s is shorter than width %g s: pulses "
+                       "would overlap (expected period >= width)", t->period, t->width);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+static int pulse_cmp(const void *a, const void *b)
+{
+    double x = ((const opsin_pulse *)a)->start, y = ((const opsin_pulse *)b)->start;
+    return (x > y) - (x < y);
+}
+
+/* Writes a train's pulses at p: pulse k starts at start + k period (exact products, never
+ * accumulated sums) and its amplitude runs linearly from amplitude to amplitude_end. */
+static size_t train_pulses(const opsin_train_spec *t, opsin_pulse *p)
+{
+    size_t n = (size_t)t->count;
+    double end = isnan(t->amplitude_end) ? t->amplitude : t->amplitude_end;
+    for (size_t k = 0; k < n; k++) {
+        double frac = n > 1 ? (double)k / (double)(n - 1) : 0.0;
+        p[k] = (opsin_pulse){t->start + (double)k * t->period, t->width,
+                             t->amplitude + (end - t->amplitude) * frac, t->slope};
+    }
+    return n;
+}
+
+/* The source's pulses from its trains, sorted, with no overlap; the source keeps its old
+ * pulses on failure. */
+static int expand(const opsin_stimulus *s, opsin_source *src, opsin_diag *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < src->ntrains; i++)
+        n += (size_t)src->trains[i].count;
+    opsin_pulse *p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return OPSIN_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < src->ntrains; i++)
+        k += train_pulses(&src->trains[i], p + k);
+    qsort(p, n, sizeof *p, pulse_cmp);
+    for (k = 1; k < n; k++)
+        if (p[k].start < p[k - 1].start + p[k - 1].width) {
+            opsin_diag_set(d, s->path, src->line, "pulses of source '%s' overlap at t = %g s "
+                           "(expected each pulse to end before the next starts)", src->id,
+                           p[k].start);
+            free(p);
+            return OPSIN_EINVAL;
+        }
+    free(src->pulses);
+    src->pulses = p;
+    src->npulses = n;
+    return OPSIN_OK;
+}
+
+int opsin_stimulus_add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t,
+                             opsin_diag *d)
+{
+    if (source >= s->nsources) {
+        opsin_diag_set(d, s->path, t->line, "no source %zu (expected an index below %zu)",
+                       source, s->nsources);
+        return OPSIN_EINVAL;
+    }
+    opsin_source *src = &s->sources[source];
+    int rc = train_check(s, src, t, d);
+    if (rc)
+        return rc;
+    opsin_train_spec *tr = realloc(src->trains, (src->ntrains + 1) * sizeof *tr);
+    if (!tr)
+        return OPSIN_ENOMEM;
+    src->trains = tr;
+    tr[src->ntrains++] = *t;
+    if ((rc = expand(s, src, d)))
+        src->ntrains--;
+    return rc;
+}
+
+/* ---- typed parameters ------------------------------------------------------------------- */
+
+/* Splits SOURCE.KEY or SOURCE.trainN.KEY into its parts; N = 0 when absent. */
+static int name_split(const opsin_stimulus *s, const char *name, char *source, long *train,
+                      const char **key, opsin_diag *d)
+{
+    const char *dot = strchr(name, '.');
+    if (!dot || dot == name || (size_t)(dot - name) >= OPSIN_ID_MAX) {
+        opsin_diag_set(d, NULL, 0, "'%s' is not a stimulus parameter (expected SOURCE.KEY or "
+                       "SOURCE.trainN.KEY)", name);
+        return OPSIN_EINVAL;
+    }
+    snprintf(source, OPSIN_ID_MAX, "%.*s", (int)(dot - name), name);
+    *key = dot + 1;
+    *train = 0;
+    if (strncmp(*key, "train", 5) == 0 && strchr(*key, '.')) {
+        char *end;
+        *train = strtol(*key + 5, &end, 10);
+        if (end == *key + 5 || *end != '.' || *train < 1) {
+            opsin_diag_set(d, NULL, 0, "'%s': bad train number (expected SOURCE.trainN.KEY with "
+                           "N = 1, 2, ...)", name);
+            return OPSIN_EINVAL;
+        }
+        *key = end + 1;
+    }
+    (void)s;
+    return OPSIN_OK;
+}
+
+/* Index of the source named id, or -1 with a message listing what there is. */
+static int source_find(const opsin_stimulus *s, const char *id, const char *name,
+                       opsin_diag *d)
+{
+    for (size_t i = 0; i < s->nsources; i++)
+        if (strcmp(s->sources[i].id, id) == 0)
+            return (int)i;
+    opsin_diag_set(d, NULL, 0, "'%s': no source '%s' in %s (expected the id of one of its %zu "
+                   "source(s), e.g. %s)", name, id, s->path, s->nsources,
+                   s->nsources ? s->sources[0].id : "none");
+    return -1;
+}
+
+/* The numeric keys of one level that fit a kind, as "a, b or c" for messages. */
+static void keys_text(int level, int kind, char *buf, size_t len)
+{
+    size_t used = 0, n = 0, total = 0;
+    for (size_t i = 0; i < opsin_stim_nkeys; i++)
+        total += opsin_stim_keys[i].level == level && opsin_stim_keys[i].offset != SIZE_MAX &&
+                 (opsin_stim_keys[i].kinds & (1u << kind));
+    buf[0] = '\0';
+    for (size_t i = 0; i < opsin_stim_nkeys && used < len; i++) {
+        const opsin_stim_key *k = &opsin_stim_keys[i];
+        if (k->level != level || k->offset == SIZE_MAX || !(k->kinds & (1u << kind)))
+            continue;
+        n++;
+        used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                 n == 1 ? "" : n == total ? " or " : ", ", k->def.name);
+    }
+}
+
+/* The key row of `key` on source src (train keys on a train, source keys on the source). */
+static int key_resolve(const opsin_source *src, long train, const char *key, const char *name,
+                       opsin_diag *d)
+{
+    int level = train || opsin_stim_key_find(key, OPSIN_SK_SOURCE) < 0 ? OPSIN_SK_TRAIN
+                                                                        : OPSIN_SK_SOURCE;
+    int ki = opsin_stim_key_find(key, level);
+    const opsin_stim_key *k = ki >= 0 ? &opsin_stim_keys[ki] : NULL;
+    if (k && k->envelope >= 0 && k->envelope != src->env.kind) {
+        opsin_diag_set(d, NULL, 0, "'%s': '%s' belongs to the %s envelope, which source '%s' "
+                       "does not have (expected frequency and phase with envelope = \"sine\", "
+                       "tau with \"exp\")", name, key,
+                       k->envelope == OPSIN_ENV_SINE ? "sine" : "exp", src->id);
+        return -1;
+    }
+    if (k && k->offset != SIZE_MAX && (k->kinds & (1u << src->kind)))
+        return ki;
+    char trains[200], sources[200];
+    keys_text(OPSIN_SK_TRAIN, src->kind, trains, sizeof trains);
+    keys_text(OPSIN_SK_SOURCE, src->kind, sources, sizeof sources);
+    opsin_diag_set(d, NULL, 0, "'%s': '%s' is not a key of %s source '%s' (expected %s%s%s)",
+                   name, key, opsin_source_kinds[src->kind].name, src->id, trains,
+                   train ? "" : "; or of the source: ", train ? "" : sources);
+    return -1;
+}
+
+/* The train a train key points to: N-th of the list, or the source's one train. */
+static int train_resolve(const opsin_source *src, long train, const char *key,
+                         const char *name, size_t *out, opsin_diag *d)
+{
+    size_t listed = src->ntrains - (size_t)src->inline_train;
+    if (train > 0 && (size_t)train <= listed) {
+        *out = (size_t)src->inline_train + (size_t)train - 1;
+        return OPSIN_OK;
+    }
+    if (train > 0)
+        opsin_diag_set(d, NULL, 0, "'%s': source '%s' has %zu train(s) (expected N from 1 to "
+                       "%zu in SOURCE.trainN.KEY%s)", name, src->id, listed, listed,
+                       listed ? "" : ", or SOURCE.KEY");
+    else if (listed > 0)
+        opsin_diag_set(d, NULL, 0, "'%s': source '%s' has a trains list, so '%s' is ambiguous "
+                       "(expected %s.trainN.%s with N from 1 to %zu)", name, src->id, key,
+                       src->id, key, listed);
+    else if (src->ntrains == 0)
+        opsin_diag_set(d, NULL, 0, "'%s': source '%s' has no train (expected a source with "
+                       "pulses)", name, src->id);
+    else {
+        *out = 0;
+        return OPSIN_OK;
+    }
+    return OPSIN_EINVAL;
+}
+
+int opsin_stimulus_param_find(const opsin_stimulus *s, const char *name,
+                              opsin_stimulus_param *out, opsin_diag *d)
+{
+    char id[OPSIN_ID_MAX];
+    const char *key;
+    long train;
+    int si, ki;
+    opsin_stimulus_param p = {0, 0, 0, ""};
+    if (name_split(s, name, id, &train, &key, d) || (si = source_find(s, id, name, d)) < 0 ||
+        (ki = key_resolve(&s->sources[si], train, key, name, d)) < 0)
+        return OPSIN_EINVAL;
+    p.source = (size_t)si;
+    p.key = ki;
+    p.unit = opsin_stim_key_unit(&opsin_stim_keys[ki], s->sources[si].kind);
+    if (opsin_stim_keys[ki].level == OPSIN_SK_TRAIN &&
+        train_resolve(&s->sources[si], train, key, name, &p.train, d))
+        return OPSIN_EINVAL;
+    *out = p;
+    return OPSIN_OK;
+}
+
+/* The source as a spec (for re-checking its source keys). */
+static opsin_source_spec spec_of(const opsin_source *src)
+{
+    opsin_source_spec sp = opsin_source_spec_default();
+    sp.id = src->id;
+    sp.kind = src->kind;
+    sp.wavelength = src->wavelength;
+    sp.envelope = src->env.kind;
+    sp.frequency = src->env.frequency;
+    sp.phase = src->env.phase;
+    sp.tau = src->env.tau;
+    sp.line = src->line;
+    return sp;
+}
+
+/* Where the value of a parameter lives: a train's field, or the source's own. */
+static double *slot(opsin_stimulus *s, const opsin_stimulus_param *p)
+{
+    opsin_source *src = &s->sources[p->source];
+    size_t off = opsin_stim_keys[p->key].offset;
+    if (opsin_stim_keys[p->key].level == OPSIN_SK_TRAIN)
+        return (double *)((char *)&src->trains[p->train] + off);
+    if (off == offsetof(opsin_source_spec, wavelength))
+        return &src->wavelength;
+    if (off == offsetof(opsin_source_spec, frequency))
+        return &src->env.frequency;
+    if (off == offsetof(opsin_source_spec, phase))
+        return &src->env.phase;
+    return &src->env.tau;
+}
+
+/* A parameter as opsin_stimulus_param_find makes them, for this stimulus. */
+static int param_ok(const opsin_stimulus *s, const opsin_stimulus_param *p)
+{
+    if (p->source >= s->nsources || p->key < 0 || (size_t)p->key >= opsin_stim_nkeys)
+        return 0;
+    const opsin_stim_key *k = &opsin_stim_keys[p->key];
+    const opsin_source *src = &s->sources[p->source];
+    return k->offset != SIZE_MAX && (k->kinds & (1u << src->kind)) &&
+           (k->envelope < 0 || k->envelope == src->env.kind) &&
+           (k->level == OPSIN_SK_SOURCE || p->train < src->ntrains);
+}
+
+/* Every check of a source after its values changed: its keys, each train, its pulses. */
+static int source_recheck(const opsin_stimulus *s, opsin_source *src, opsin_diag *d)
+{
+    opsin_source_spec sp = spec_of(src);
+    int rc = keys_check(s, src->line, OPSIN_SK_SOURCE, src->kind, src->env.kind, &sp, d);
+    for (size_t t = 0; !rc && t < src->ntrains; t++)
+        rc = train_check(s, src, &src->trains[t], d);
+    return rc ? rc : expand(s, src, d);
+}
+
+/* Re-checks every source that one of the n parameters touched. */
+static int recheck_touched(opsin_stimulus *s, const opsin_stimulus_param *p, size_t n,
+                           opsin_diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = p[j].source == p[i].source;
+        int rc = seen ? OPSIN_OK : source_recheck(s, &s->sources[p[i].source], d);
+        if (rc)
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+int opsin_stimulus_set_params(opsin_stimulus *s, const opsin_stimulus_param *p, const double *v,
+                              size_t n, opsin_diag *d)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!param_ok(s, &p[i])) {
+            opsin_diag_set(d, s->path, 0, "parameter %zu is not one of this stimulus (expected "
+                           "one from opsin_stimulus_param_find)", i + 1);
+            return OPSIN_EINVAL;
+        }
+    double *old = malloc((n ? n : 1) * sizeof *old);
+    if (!old)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        old[i] = *slot(s, &p[i]);
+        *slot(s, &p[i]) = v[i];
+    }
+    int rc = recheck_touched(s, p, n, d);
+    if (rc) { /* the old values, which passed, and their pulses back */
+        for (size_t i = n; i-- > 0;)
+            *slot(s, &p[i]) = old[i];
+        opsin_diag ignored;
+        recheck_touched(s, p, n, &ignored);
+    }
+    free(old);
+    return rc;
+}
+
+int opsin_stimulus_set_param(opsin_stimulus *s, const opsin_stimulus_param *p, double v,
+                             opsin_diag *d)
+{
+    return opsin_stimulus_set_params(s, p, &v, 1, d);
+}
+
+void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp)
+{
+    fprintf(fp, "stimulus %s: %zu source(s)\n", s->path, s->nsources);
+    for (size_t i = 0; i < s->nsources; i++) {
+        const opsin_source *src = &s->sources[i];
+        const opsin_source_kind_def *k = &opsin_source_kinds[src->kind];
+        fprintf(fp, "  %s: %s, %zu pulse(s)", src->id, k->name, src->npulses);
+        if (src->kind == OPSIN_SRC_OPTICAL)
+            fprintf(fp, " at %.6g m", src->wavelength);
+        if (src->npulses)
+            fprintf(fp, ", first at %.9g s (%.6g s, %.6g %s), last ends %.9g s",
+                    src->pulses[0].start, src->pulses[0].width, src->pulses[0].amplitude,
+                    k->unit, src->pulses[src->npulses - 1].start +
+                    src->pulses[src->npulses - 1].width);
+        fprintf(fp, "\n");
+    }
+}

@@ -1,0 +1,142 @@
+/* pool.c: the worker pool (see pool.h): POSIX threads take the next index, the calling
+ * thread emits rows in index order. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "protocols/pool.h"
+
+typedef struct pool {
+    const opsin_pool_job *job;
+    unsigned char *rows;   /* n x row_size */
+    int *status;           /* per job */
+    opsin_diag *diag;      /* per job */
+    unsigned char *done;   /* per job */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;           /* next index to hand out */
+    size_t limit;          /* no index at or above it is handed out */
+} pool;
+
+/* Hands out the next index below the limit; 0 when there is none. */
+static int take(pool *p, size_t *i)
+{
+    pthread_mutex_lock(&p->mu);
+    int ok = p->next < p->limit;
+    if (ok)
+        *i = p->next++;
+    pthread_mutex_unlock(&p->mu);
+    return ok;
+}
+
+/* Runs job i and files its outcome; a failure lowers the limit when failures stop the pool. */
+static void run_one(pool *p, size_t i)
+{
+    p->diag[i].msg[0] = '\0';
+    int status = p->job->run(p->job->ctx, i, p->rows + i * p->job->row_size, &p->diag[i]);
+    pthread_mutex_lock(&p->mu);
+    p->status[i] = status;
+    p->done[i] = 1;
+    if (status && p->job->stop_on_failure && i + 1 < p->limit)
+        p->limit = i + 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    size_t i;
+    while (take(p, &i))
+        run_one(p, i);
+    return NULL;
+}
+
+/* Stops handing out work (after a failure, or when emit asks). */
+static void halt(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->limit = 0;
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Makes row i done: runs it here when no worker thread runs, else waits for it (every index
+ * below a failure is handed out, and the emit loop stops at the first failure). */
+static void wait_for(pool *p, size_t i, int threaded)
+{
+    if (!threaded) {
+        size_t k;
+        if (take(p, &k))
+            run_one(p, k);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    while (!p->done[i])
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* The calling thread's part: every row in index order to emit. */
+static int emit_all(pool *p, int threaded, opsin_diag *d)
+{
+    const opsin_pool_job *job = p->job;
+    for (size_t i = 0; i < job->n; i++) {
+        wait_for(p, i, threaded);
+        if (p->status[i] && job->stop_on_failure) {
+            *d = p->diag[i];
+            return p->status[i];
+        }
+        int rc = job->emit(job->ctx, i, p->rows + i * job->row_size, p->status[i], &p->diag[i]);
+        if (rc)
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+/* Allocates the per-job arrays; 0 or -1. */
+static int pool_alloc(pool *p, const opsin_pool_job *job)
+{
+    memset(p, 0, sizeof *p);
+    p->job = job;
+    p->limit = job->n;
+    size_t n = job->n ? job->n : 1;
+    p->rows = calloc(n, job->row_size ? job->row_size : 1);
+    p->status = calloc(n, sizeof *p->status);
+    p->diag = calloc(n, sizeof *p->diag);
+    p->done = calloc(n, 1);
+    return p->rows && p->status && p->diag && p->done ? 0 : -1;
+}
+
+static void pool_free(pool *p)
+{
+    free(p->rows);
+    free(p->status);
+    free(p->diag);
+    free(p->done);
+}
+
+int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag)
+{
+    pool p;
+    if (pool_alloc(&p, job)) {
+        pool_free(&p);
+        opsin_diag_set(diag, NULL, 0, "out of memory (expected fewer points)");
+        return OPSIN_ENOMEM;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    size_t nt = threads < 1 ? 1 : threads > job->n ? job->n : threads, started = 0;
+    pthread_t *tid = calloc(nt ? nt : 1, sizeof *tid);
+    while (tid && started < nt && pthread_create(&tid[started], NULL, worker, &p) == 0)
+        started++;
+    int rc = emit_all(&p, started > 0, diag);
+    halt(&p);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    free(tid);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    pool_free(&p);
+    return rc;
+}

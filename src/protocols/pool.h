@@ -1,0 +1,38 @@
+/* pool.h: the one worker pool of the protocols (sweep, ppf, stdp): jobs 0 .. n-1 run on
+ * threads and their result rows come back to the caller in index order.
+ *
+ * A job maps an index to a result row of row_size bytes and nothing else, the shape a
+ * process backend (MPI ranks shipping rows to rank 0) can implement as well as threads.
+ * run() is called from worker threads for distinct indices and must not touch shared
+ * writable state.  emit() is called on the calling thread for i = 0, 1, ... in order, each
+ * once its row and every row before it are done, so whatever emit writes is the same bytes
+ * for any number of threads.  Failure rule: with stop_on_failure, no job above a failed
+ * index is started once the failure is known and emission stops at the first failed row, so
+ * the failure reported is always the lowest-index one; without it, failed rows are emitted
+ * like the others (with their status and message) and the pool goes on.
+ */
+#ifndef OPSIN_POOL_H
+#define OPSIN_POOL_H
+
+#include <stddef.h>
+
+#include "opsin.h"
+
+typedef struct opsin_pool_job {
+    size_t n;        /* jobs */
+    size_t row_size; /* bytes of one result row */
+    /* Fills row for job i; returns OPSIN_OK or a status with d filled. */
+    int (*run)(void *ctx, size_t i, void *row, opsin_diag *d);
+    /* Takes row i in order, with the job's status and message; non-zero stops the pool. */
+    int (*emit)(void *ctx, size_t i, void *row, int status, const opsin_diag *d);
+    void *ctx;
+    int stop_on_failure;
+} opsin_pool_job;
+
+/* Runs every job on `threads` worker threads (>= 1; fewer when there are fewer jobs, and the
+ * calling thread alone when none can start).  Returns OPSIN_OK; the status of the lowest
+ * failed job (stop_on_failure) with its message in diag; the status emit returned when it
+ * stopped the pool; or OPSIN_ENOMEM. */
+int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag);
+
+#endif
