@@ -150,12 +150,7 @@ const char *opsin_stim_key_unit(const opsin_stim_key *k, int kind);
 /* The key's definition with the unit (and, for light, the bound >= 0) of kind `kind`. */
 opsin_param_def opsin_stim_key_def(const opsin_stim_key *k, int kind);
 
-/* ---- names -> enums ------------------------------------------------------------------ */
 
-/* Index of s in names[0..n-1], or -1; on -1 `expected` (len bytes) lists the names as
- * "\"a\", \"b\" or \"c\"" for the message. */
-int opsin_name_lookup(const char *const *names, size_t n, const char *s, char *expected,
-                      size_t len);
 
 /* ---- runtime component ---------------------------------------------------------------- */
 

@@ -273,6 +273,21 @@ int opsin_units_parse(const char *text, const char *si_unit, double *out, opsin_
 int opsin_values_parse(const char *spec, const char *si_unit, int allow_open, double **values,
                        size_t *n, opsin_diag *diag);
 
+/* n >= 2 values from `from` to `to`, both ends exact, evenly spaced or (geometric) in
+ * constant ratio; *values is malloc'd.  EINVAL for n < 2 or a geometric range with an end
+ * <= 0, ENOMEM. */
+int opsin_values_range(double from, double to, size_t n, int geometric, double **values);
+
+/* Index of s among names[0..n-1], or -1; then `expected` (len bytes) lists the names as
+ * "\"a\", \"b\" or \"c\"", for the one error form "unknown WHAT 'S' (expected ...)". */
+int opsin_name_lookup(const char *const *names, size_t n, const char *s, char *expected,
+                      size_t len);
+
+/* Name ("current", "voltage", "optical") and SI unit ("A", "V", "W/m2") of a source kind;
+ * NULL when kind is not an enum opsin_source_kind. */
+const char *opsin_source_kind_name(int kind);
+const char *opsin_source_kind_unit(int kind);
+
 #ifdef __cplusplus
 }
 #endif

@@ -177,7 +177,7 @@ START_TEST(test_nlem_voltage)
     o.nintervals = 2;
     o.width = 30e-3;
     o.amplitude = 5;
-    o.kind = OPSIN_PPF_VOLTAGE;
+    o.kind = OPSIN_SRC_VOLTAGE;
     o.target = "lem.I";
     opsin_ppf_row r[2];
     char unit[32], target[160];
@@ -219,12 +219,12 @@ START_TEST(test_errors)
     ck_assert_str_eq(d.msg, "width 0 s, amplitude 0.0039603 are not usable (expected width > 0 "
                      "and a finite amplitude, >= 0 for light)");
     o.width = W;
-    o.kind = OPSIN_PPF_OPTICAL;
+    o.kind = OPSIN_SRC_OPTICAL;
     o.wavelength = 445e-9;
     ck_assert_int_eq(opsin_ppf_run(&o, r, unit, target, &d), OPSIN_EINVAL);
     ck_assert_str_eq(d.msg, "the pulses on 'syn': target 'syn' (model supercap) takes no optical "
                      "drive (expected a component that accepts optical input)");
-    o.kind = OPSIN_PPF_CURRENT;
+    o.kind = OPSIN_SRC_CURRENT;
     o.target = "syn.nope";
     ck_assert_int_eq(opsin_ppf_run(&o, r, unit, target, &d), OPSIN_EINVAL);
     ck_assert_msg(strstr(d.msg, "nope") != NULL, "%s", d.msg);

@@ -110,5 +110,39 @@ else bad "failed run: $(cat "$out/f.csv")"; fi
 if grep -q '^opsin sweep: warning: row 2 (syn.C1=1e-100) failed' "$work/stderr"; then ok
 else bad "failed run: no warning: $(cat "$work/stderr")"; fi
 
+# The stimulus key table: --list-keys prints it, every key it lists is documented in
+# opsin-stimulus(5), and numeric keys the file reader accepts are sweepable, slope and tau
+# among them (a key the file leaves out takes the swept value).
+run_opsin sweep --list-keys
+expect_status "--list-keys" 0
+keys=$(awk 'NR > 1 { print $1 }' "$work/stdout")
+if [ "$(echo "$keys" | wc -l)" -ge 18 ]; then ok; else bad "--list-keys: $(cat "$work/stdout")"; fi
+for k in $keys; do
+    kk=$(echo "$k" | sed 's/_/\\\\?_/g')
+    if grep -qE "(^\.BR? |\\fB)$kk([ ,\\]|$)" man/opsin-stimulus.5; then ok
+    else bad "stimulus key $k is not documented in man/opsin-stimulus.5"; fi
+done
+cat >"$work/exp.cfg" <<'STIM'
+sources = ({ id = "pre"; kind = "current"; targets = ["syn"]; envelope = "exp"; tau = "1 ms";
+             start = "1 ms"; width = "2 ms"; amplitude = "2 mA"; });
+t_end = "10 ms";
+STIM
+run_opsin sweep "$C" "$work/exp.cfg" --set pre.tau=0.2ms,5ms --set pre.slope=0,1A/s \
+    --measure syn.v:peak
+expect_status "sweep tau and slope" 0
+rows=$(tail -n +2 "$work/stdout" | cut -d, -f3 | sort -u | grep -vc nan || true)
+if [ "$(head -n 1 "$work/stdout")" = "pre.tau (s),pre.slope (A/s),syn.v:peak (V)" ] &&
+   [ "$rows" -eq 4 ]; then ok
+else bad "sweep tau and slope: $(cat "$work/stdout" "$work/stderr")"; fi
+# the same point from a file holding the values gives the same peak, to the last digit
+sed 's/tau = "1 ms";/tau = "5 ms"; slope = "1 A\/s";/' "$work/exp.cfg" >"$work/exp2.cfg"
+run_opsin sweep "$C" "$work/exp2.cfg" --measure syn.v:peak
+from_file=$(tail -n 1 "$work/stdout")
+run_opsin sweep "$C" "$work/exp.cfg" --set pre.tau=5ms --set pre.slope=1A/s --measure syn.v:peak
+swept=$(tail -n 1 "$work/stdout" | cut -d, -f3)
+if grep -q 'slope = "1 A/s"' "$work/exp2.cfg" && [ -n "$swept" ] && [ "$swept" = "$from_file" ]
+then ok; else bad "swept tau/slope peak '$swept' differs from the file's '$from_file'"; fi
+bad_spec "tau on a rect source" "$C" "$S" --set pre.tau=1ms --measure peak
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -59,18 +59,20 @@ static int usage(const char *msg)
     return opsin_cli_usage_error("ppf", msg);
 }
 
-static int parse_kind(const char *s)
+/* --kind: a source kind by name; -1 with the names in `expected`. */
+static int parse_kind(const char *s, char *expected, size_t len)
 {
-    static const char *const names[] = {"current", "voltage", "optical"};
-    for (int k = 0; k < 3; k++)
-        if (strcmp(s, names[k]) == 0)
-            return k;
-    return -1;
+    const char *names[8];
+    size_t n = 0;
+    while (n < 8 && (names[n] = opsin_source_kind_name((int)n)))
+        n++;
+    return opsin_name_lookup(names, n, s, expected, len);
 }
 
 static int parse_option(int ch, ppf_args *a)
 {
     unsigned long n;
+    char expected[96];
     switch (ch) {
     case 'o': a->output = optarg; break;
     case 'T': a->o.target = optarg; break;
@@ -82,8 +84,11 @@ static int parse_option(int ch, ppf_args *a)
     case 'r': a->rule = optarg; break;
     case 'P': a->plot = optarg; break;
     case 'k':
-        if ((a->o.kind = parse_kind(optarg)) < 0)
-            return usage("--kind must be current, voltage or optical");
+        if ((a->o.kind = parse_kind(optarg, expected, sizeof expected)) < 0) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "unknown --kind '%.32s' (expected %s)", optarg, expected);
+            return usage(msg);
+        }
         break;
     case 'S':
         return opsin_cli_add_set("ppf", a->sets, &a->o.nsets, optarg);
@@ -133,9 +138,9 @@ static int parse_args(int argc, char **argv, ppf_args *a)
     a->circuit = a->o.circuit = argv[optind];
     if (!a->amplitude)
         return usage("missing --amplitude (expected e.g. --amplitude 4mA, 5V or 10mW/cm2)");
-    if (a->wavelength && a->o.kind != OPSIN_PPF_OPTICAL)
+    if (a->wavelength && a->o.kind != OPSIN_SRC_OPTICAL)
         return usage("--wavelength is for --kind optical only");
-    if (!a->wavelength && a->o.kind == OPSIN_PPF_OPTICAL)
+    if (!a->wavelength && a->o.kind == OPSIN_SRC_OPTICAL)
         return usage("--kind optical needs --wavelength (expected e.g. --wavelength 445nm)");
     return 0;
 }
@@ -165,14 +170,12 @@ static int parse_rule(ppf_args *a)
  * times it, geometric); *v is malloc'd. */
 static int parse_intervals(ppf_args *a, double **v)
 {
-    char deflt[128];
-    const char *spec = a->intervals;
     opsin_diag d;
-    if (!spec) {
-        snprintf(deflt, sizeof deflt, "log:%.17g:%.17g:12", 2 * a->o.width, 200 * a->o.width);
-        spec = deflt;
+    if (!a->intervals) {
+        a->o.nintervals = 12;
+        return opsin_values_range(2 * a->o.width, 200 * a->o.width, 12, 1, v) ? -1 : 0;
     }
-    if (opsin_values_parse(spec, "s", 0, v, &a->o.nintervals, &d) != OPSIN_OK) {
+    if (opsin_values_parse(a->intervals, "s", 0, v, &a->o.nintervals, &d) != OPSIN_OK) {
         fprintf(stderr, "opsin ppf: --intervals %s\n", d.msg);
         return -1;
     }
@@ -182,10 +185,10 @@ static int parse_intervals(ppf_args *a, double **v)
 /* Width, amplitude, wavelength, rule and intervals into the protocol options. */
 static int resolve(ppf_args *a, double **v)
 {
-    static const char *const units[] = {"A", "V", "W/m2"};
     if (a->width && opsin_cli_quantity("ppf", "--width", a->width, "s", &a->o.width))
         return -1;
-    if (opsin_cli_quantity("ppf", "--amplitude", a->amplitude, units[a->o.kind], &a->o.amplitude))
+    if (opsin_cli_quantity("ppf", "--amplitude", a->amplitude, opsin_source_kind_unit(a->o.kind),
+                           &a->o.amplitude))
         return -1;
     if (a->wavelength && opsin_cli_quantity("ppf", "--wavelength", a->wavelength, "m", &a->o.wavelength))
         return -1;

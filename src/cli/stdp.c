@@ -117,21 +117,18 @@ static int read_table(const char *path, stdp_args *a)
 /* --shape NAME: rect | exp | linear | table:FILE. */
 static int parse_shape(stdp_args *a)
 {
+    /* by enum opsin_spike_shape; the table takes its file after "table:" */
+    static const char *const names[] = {"rect", "exp", "linear"};
     const char *s = a->shape;
     opsin_spike *sp = &a->o.spike;
-    if (strcmp(s, "rect") == 0)
-        sp->shape = OPSIN_SPIKE_RECT;
-    else if (strcmp(s, "exp") == 0)
-        sp->shape = OPSIN_SPIKE_EXP_TAIL;
-    else if (strcmp(s, "linear") == 0)
-        sp->shape = OPSIN_SPIKE_LIN_TAIL;
-    else if (strncmp(s, "table:", 6) == 0) {
+    char expected[96];
+    if (strncmp(s, "table:", 6) == 0) {
         sp->shape = OPSIN_SPIKE_PWL;
-        if (read_table(s + 6, a))
-            return -1;
-    } else {
-        fprintf(stderr, "opsin stdp: --shape %s: unknown (expected rect, exp, linear or "
-                "table:FILE)\n", s);
+        return read_table(s + 6, a) ? -1 : 0;
+    }
+    if ((sp->shape = opsin_name_lookup(names, 3, s, expected, sizeof expected)) < 0) {
+        fprintf(stderr, "opsin stdp: unknown --shape '%s' (expected %s or \"table:FILE\")\n",
+                s, expected);
         return -1;
     }
     return 0;

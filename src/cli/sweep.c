@@ -30,9 +30,8 @@ static const char help[] =
     "fastest), each row flushed as soon as it and all rows before it are done.\n\n"
     "  -S, --set=KEY=SPEC   a swept parameter (repeatable; several make a grid).  KEY is\n"
     "                       ID.PARAM of the circuit, or SOURCE.KEY / SOURCE.trainN.KEY of\n"
-    "                       the stimulus (start, width, period, count, amplitude,\n"
-    "                       amplitude_end, irradiance, irradiance_end, wavelength,\n"
-    "                       frequency, phase).  SPEC: a list 500,1k,8kohm (open where the\n"
+    "                       the stimulus (any numeric key --list-keys shows, e.g. width,\n"
+    "                       amplitude, slope, tau).  SPEC: a list 500,1k,8kohm (open where the\n"
     "                       parameter allows it), FROM:TO:N (N evenly spaced points, both\n"
     "                       ends included) or log:FROM:TO:N (geometric), e.g.\n"
     "                       --set syn.R_reg=log:500ohm:8kohm:5\n"
@@ -40,6 +39,7 @@ static const char help[] =
     "                       syn.v:peak,syn.v:at:10ms,post:rate,energy; PROBE is ID.OUTPUT\n"
     "                       (or ID for a neuron's spikes), default the circuit's first probe\n"
     "      --list-measures  list the measures with their units and exit\n"
+    "      --list-keys      list the stimulus keys with their units and exit\n"
     "  -t, --t-end=T        end time of every run, e.g. 30ms (default: the files' t_end)\n"
     "  -d, --dt-out=DT      output grid step of every run (default t_end/1000)\n"
     "  -j, --jobs=N         parallel runs (default: the number of online CPUs)\n"
@@ -65,7 +65,8 @@ static int fail_usage(const char *msg)
     return EXIT_USAGE;
 }
 
-/* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help, --list-measures). */
+/* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help, --list-measures,
+ * --list-keys). */
 static int parse_args(int argc, char **argv, sweep_args *a)
 {
     static const struct option opts[] = {
@@ -73,6 +74,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         {"t-end", required_argument, NULL, 't'}, {"dt-out", required_argument, NULL, 'd'},
         {"jobs", required_argument, NULL, 'j'},  {"seed", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'}, {"list-measures", no_argument, NULL, 'L'},
+        {"list-keys", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     int ch;
     memset(a, 0, sizeof *a);
@@ -106,6 +108,9 @@ static int parse_args(int argc, char **argv, sweep_args *a)
             break;
         case 'L':
             opsin_measure_print_table(stdout);
+            return -1;
+        case 'K':
+            opsin_stimulus_key_print(stdout);
             return -1;
         case 'h': fputs(help, stdout); return -1;
         default: return opsin_cli_usage_error("sweep", "unknown option or missing argument");

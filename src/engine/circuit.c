@@ -1,5 +1,5 @@
 /* circuit.c: the circuit object: lifetime, copies, typed parameters and probes.  The file
- * reader is io/circuit.c; everything here works on parsed circuits and never on text, except
+ * reader is io/circuit_read.c; everything here works on parsed circuits and never on text, except
  * the probe parser that reads what a file or the command line names. */
 #include <stdlib.h>
 #include <string.h>

@@ -14,6 +14,16 @@ const opsin_source_kind_def opsin_source_kinds[OPSIN_NKINDS] = {
     {"optical", "W/m2", "W/m2/s", "irradiance", OPSIN_IN_OPTICAL},
 };
 
+const char *opsin_source_kind_name(int kind)
+{
+    return kind >= 0 && kind < OPSIN_NKINDS ? opsin_source_kinds[kind].name : NULL;
+}
+
+const char *opsin_source_kind_unit(int kind)
+{
+    return kind >= 0 && kind < OPSIN_NKINDS ? opsin_source_kinds[kind].unit : NULL;
+}
+
 #define ELEC ((1u << OPSIN_SRC_CURRENT) | (1u << OPSIN_SRC_VOLTAGE))
 #define LIGHT (1u << OPSIN_SRC_OPTICAL)
 #define ANY (ELEC | LIGHT)

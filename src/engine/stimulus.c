@@ -1,7 +1,7 @@
 /* stimulus.c: the stimulus object: sources with their trains, built, copied and changed by
  * typed calls; pulses are expanded from the trains and checked after every change.
  *
- * The file reader (io/stimulus.c) checks what only a file can get wrong (types, units, keys,
+ * The file reader (io/stimulus_read.c) checks what only a file can get wrong (types, units, keys,
  * the line of each member) and builds through these same calls, so a stimulus made in code
  * (ppf, stdp) or changed by a sweep passes exactly the checks a file does.  Messages are
  * composed here, where the fault is known: "NAME:LINE: what (expected ...)".

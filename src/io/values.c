@@ -56,17 +56,26 @@ static int parse_range(const char *spec, const char *body, int geometric, const 
                        "log:FROM:TO:N with FROM, TO > 0)", spec);
         return OPSIN_EINVAL;
     }
-    double *v = malloc(k * sizeof *v);
+    int rc = opsin_values_range(a, b, k, geometric, values);
+    if (!rc)
+        *n = k;
+    return rc;
+}
+
+int opsin_values_range(double from, double to, size_t n, int geometric, double **values)
+{
+    if (n < 2 || (geometric && !(from > 0 && to > 0)))
+        return OPSIN_EINVAL;
+    double *v = malloc(n * sizeof *v);
     if (!v)
         return OPSIN_ENOMEM;
-    for (unsigned long i = 0; i < k; i++) {
-        double f = (double)i / (double)(k - 1);
-        v[i] = geometric ? a * pow(b / a, f) : a + (b - a) * f;
+    for (size_t i = 0; i < n; i++) {
+        double f = (double)i / (double)(n - 1);
+        v[i] = geometric ? from * pow(to / from, f) : from + (to - from) * f;
     }
-    v[0] = a;
-    v[k - 1] = b;
+    v[0] = from;
+    v[n - 1] = to;
     *values = v;
-    *n = k;
     return OPSIN_OK;
 }
 

@@ -54,7 +54,7 @@ static int add_pair(opsin_stimulus *s, const opsin_circuit *c, const opsin_ppf_o
     size_t si;
     sp.id = id;
     sp.kind = o->kind;
-    sp.wavelength = o->kind == OPSIN_PPF_OPTICAL ? o->wavelength : 0.0;
+    sp.wavelength = o->kind == OPSIN_SRC_OPTICAL ? o->wavelength : 0.0;
     sp.targets = &source;
     sp.ntargets = 1;
     t.start = start;
@@ -239,7 +239,7 @@ static int intervals_check(const opsin_ppf_opts *o, opsin_diag *d)
         return OPSIN_EINVAL;
     }
     if (!(o->width > 0) || !isfinite(o->width) || !isfinite(o->amplitude) ||
-        (o->kind == OPSIN_PPF_OPTICAL && !(o->amplitude >= 0))) {
+        (o->kind == OPSIN_SRC_OPTICAL && !(o->amplitude >= 0))) {
         opsin_diag_set(d, NULL, 0, "width %g s, amplitude %g are not usable (expected width > 0 "
                        "and a finite amplitude, >= 0 for light)", o->width, o->amplitude);
         return OPSIN_EINVAL;

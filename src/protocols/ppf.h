@@ -16,7 +16,6 @@
 #include "opsin.h"
 
 enum opsin_ppf_rule { OPSIN_PPF_PEAK, OPSIN_PPF_AT };
-enum opsin_ppf_kind { OPSIN_PPF_CURRENT, OPSIN_PPF_VOLTAGE, OPSIN_PPF_OPTICAL };
 
 typedef struct opsin_ppf_opts {
     const char *circuit;           /* circuit file */
@@ -28,7 +27,7 @@ typedef struct opsin_ppf_opts {
     size_t nintervals;
     double width;                  /* s */
     double amplitude;              /* A, V or W/m2 by kind */
-    int kind;                      /* enum opsin_ppf_kind */
+    int kind;                      /* enum opsin_source_kind */
     double wavelength;             /* m, optical only */
     int rule;                      /* enum opsin_ppf_rule */
     double rule_t;                 /* s, at:T */

@@ -1,4 +1,4 @@
-/* circuit.c: reads, validates, overrides and prints circuit files (libconfig). */
+/* circuit_read.c: reads, validates, overrides and prints circuit files (libconfig). */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>

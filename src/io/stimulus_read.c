@@ -1,4 +1,4 @@
-/* stimulus.c: reads stimulus files into the typed stimulus object (engine/stimulus.c).
+/* stimulus_read.c: reads stimulus files into the typed stimulus object (engine/stimulus.c).
  *
  * This file checks what only a file can get wrong: the type, unit and line of each member,
  * unknown or misplaced keys, missing members.  The values then go through
