@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/plot.h"
 #include "io/table.h"
 #include "opsin.h"
 #include "protocols/fit.h"
@@ -193,7 +194,7 @@ static int plot(const fit_args *a, const opsin_table *t, const series *s,
     double lo, hi, cx[2][CURVE_N], cy[2][CURVE_N];
     int logx = strcmp(a->model, "ppf") == 0;
     range_of(t->v[0], t->nrows, &lo, &hi);
-    opsin_fit_series ser[4] = {{t->v[0], t->v[1], t->nrows, t->header[1], 0},
+    opsin_plot_series ser[4] = {{t->v[0], t->v[1], t->nrows, t->header[1], 0},
                                {cx[0], cy[0], CURVE_N, "fit", 1},
                                {s->x2, s->y2, s->n2, a->y2 ? t->header[2] : "", 0},
                                {cx[1], cy[1], CURVE_N, "fit (LTD)", 1}};
@@ -209,7 +210,7 @@ static int plot(const fit_args *a, const opsin_table *t, const series *s,
     }
     if (!r)
         ser[1].title = "linear range";
-    if (opsin_fit_plot(a->plot, t->header[0], t->header[1], logx, ser, a->y2 ? 4 : 2, stderr))
+    if (opsin_plot_xy(a->plot, t->header[0], t->header[1], logx, ser, a->y2 ? 4 : 2, stderr))
         return EXIT_RUNTIME;
     return EXIT_OK;
 }

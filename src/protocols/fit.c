@@ -9,8 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
@@ -927,7 +925,7 @@ void opsin_staircase_print(const opsin_staircase *s, const double *x, const char
     fprintf(fp, "LDR     = %.6g (linear range / write noise)\n", s->ldr);
 }
 
-/* ---- plotting ------------------------------------------------------------------------- */
+/* ---- fitted curve ---------------------------------------------------------------------- */
 
 void opsin_fit_curve(const opsin_fit_result *r, int series, double lo, double hi, int logx,
                      size_t n, double *x, double *y)
@@ -937,66 +935,4 @@ void opsin_fit_curve(const opsin_fit_result *r, int series, double lo, double hi
         x[i] = logx ? lo * pow(hi / lo, f) : lo + (hi - lo) * f;
         y[i] = opsin_fit_eval(r, series, x[i]);
     }
-}
-
-/* Writes s as a gnuplot single-quoted string (a quote is doubled). */
-static void gp_quoted(FILE *gp, const char *s)
-{
-    fputc('\'', gp);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputc('\'', gp);
-        fputc(*s, gp);
-    }
-    fputc('\'', gp);
-}
-
-/* The script: every series as an inline data block, then one plot command. */
-static void gp_script(FILE *gp, const char *png, const char *term, const char *xlabel,
-                      const char *ylabel, int logx, const opsin_fit_series *s, size_t ns)
-{
-    fprintf(gp, "set terminal %s size 800,500 noenhanced\nset output ", term);
-    gp_quoted(gp, png);
-    fprintf(gp, "\nset grid\nset key top right\nset xlabel ");
-    gp_quoted(gp, xlabel);
-    fprintf(gp, "\nset ylabel ");
-    gp_quoted(gp, ylabel);
-    fprintf(gp, "\n%s\n", logx ? "set logscale x" : "unset logscale x");
-    for (size_t k = 0; k < ns; k++) {
-        fprintf(gp, "$d%zu << EOD\n", k);
-        for (size_t i = 0; i < s[k].n; i++)
-            if (isfinite(s[k].y[i]))
-                fprintf(gp, "%.17g %.17g\n", s[k].x[i], s[k].y[i]);
-        fprintf(gp, "EOD\n");
-    }
-    fprintf(gp, "plot ");
-    for (size_t k = 0; k < ns; k++) {
-        fprintf(gp, "%s$d%zu using 1:2 with %s title ", k ? ", " : "", k,
-                s[k].lines ? "lines lw 2" : "points pt 7 ps 0.8");
-        gp_quoted(gp, s[k].title);
-    }
-    fprintf(gp, "\nset output\n");
-}
-
-int opsin_fit_plot(const char *png, const char *xlabel, const char *ylabel, int logx,
-                   const opsin_fit_series *s, size_t ns, FILE *err)
-{
-    static const char *const terms[] = {"pngcairo", "png"};
-    for (size_t t = 0; t < 2; t++) {
-        FILE *gp = popen("gnuplot 2>/dev/null", "w");
-        if (!gp)
-            break;
-        gp_script(gp, png, terms[t], xlabel, ylabel, logx, s, ns);
-        int status = pclose(gp);
-        if (status == 0)
-            return 0;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-            fprintf(err, "opsin: gnuplot is not installed, so %s was not drawn (install it with "
-                    "'apt-get install -y gnuplot-nox')\n", png);
-            return 0;
-        }
-    }
-    unlink(png);
-    fprintf(err, "opsin: gnuplot could not draw %s\n", png);
-    return -1;
 }

@@ -93,19 +93,6 @@ int opsin_staircase_analyse(const double *x, const double *y, size_t n, opsin_st
 void opsin_staircase_print(const opsin_staircase *s, const double *x, const char *yunit,
                            FILE *fp);
 
-/* One thing to draw: points (lines = 0) or a curve (lines = 1). */
-typedef struct opsin_fit_series {
-    const double *x, *y;
-    size_t n;
-    const char *title;
-    int lines;
-} opsin_fit_series;
-
-/* Draws the series into png with gnuplot (log x axis if logx).  Without gnuplot it says so
- * on err and returns 0; -1 (png removed, reason on err) if gnuplot failed. */
-int opsin_fit_plot(const char *png, const char *xlabel, const char *ylabel, int logx,
-                   const opsin_fit_series *s, size_t ns, FILE *err);
-
 /* n points of the fitted curve of series `series` over [lo, hi] (log-spaced if logx) into
  * x and y. */
 void opsin_fit_curve(const opsin_fit_result *r, int series, double lo, double hi, int logx,
