@@ -746,7 +746,6 @@ static int solve(const fit_job *j, const double *q0, const opsin_fit_opts *o,
 int opsin_fit_run(const char *model, const opsin_fit_data *data, const opsin_fit_opts *opts,
                   opsin_fit_result *r, opsin_diag *d)
 {
-    gsl_set_error_handler_off();
     int two = data->y2 && data->n2 > 0;
     const fit_model *m = model_find(model, two);
     if (!m) {

@@ -11,6 +11,10 @@
  *   stdp   dW(dt) = A+ exp(-dt/tau+) (dt > 0), -A- exp(dt/tau-) (dt < 0).
  * Standard errors: sqrt of the diagonal of (J^T J)^-1 s^2, s^2 = RSS/(n - p), carried to the
  * reported parameters by the derivative of their transformation (tau = exp(ln tau), A = Pmax/NL).
+ *
+ * GSL's default error handler aborts the process; the solver reports its failures through
+ * return codes instead, so the caller must turn the handler off once, before the first fit:
+ * gsl_set_error_handler_off() (the library keeps no global state and so does not do it).
  */
 #ifndef OPSIN_FIT_H
 #define OPSIN_FIT_H
