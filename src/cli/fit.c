@@ -13,24 +13,22 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/plot.h"
 #include "io/table.h"
 #include "opsin.h"
 #include "protocols/fit.h"
 
 int opsin_cmd_fit(int argc, char **argv);
 
-static const char help[] =
+static const char help_head[] =
     "Usage: opsin fit MODEL DATA.csv [OPTION]...\n"
     "Fit MODEL to the measured curve in DATA.csv (a header row, then numbers; columns by name)\n"
     "by nonlinear least squares and print every parameter with its standard error and R^2.\n\n"
-    "Models (x = the --x column, y = the --y column):\n"
-    "  nl         seed 002 weight update: G_LTP(P) = Gmin + (Gmax - Gmin)(1 - exp(-P/A))\n"
-    "             / (1 - exp(-Pmax/A)); with --y2 also G_LTD after P depression pulses from\n"
-    "             Gmax (own A_LTD).  Pmax = the largest P (fixed); NL = Pmax/A\n"
-    "  ppf        PPF(dt) = 1 + C1 exp(-dt/tau1) + C2 exp(-dt/tau2), tau1 < tau2 (y = A2/A1)\n"
-    "  decay      G(t) = Ginf + (G0 - Ginf) exp(-(t/tau)^beta)\n"
-    "  stdp       dW(dt) = A+ exp(-dt/tau+) for dt > 0, -A- exp(dt/tau-) for dt < 0\n"
-    "  staircase  not a fit: states, mean step, SNR, write noise, linear range and LDR\n\n"
+    "Models (x = the --x column, y = the --y column):\n";
+static const char help_staircase[] =
+    "not a fit: states, mean step, SNR, write noise, linear range and LDR";
+static const char help_tail[] =
+    "\n"
     "  -x, --x=COL          x column (default: the first)\n"
     "  -y, --y=COL          y column (default: the second)\n"
     "      --y2=COL         nl only: the LTD column (empty cells allowed)\n"
@@ -43,10 +41,51 @@ static const char help[] =
     "Exit status: 0 success, 1 the fit did not converge or writing failed, 2 bad usage or "
     "input.\n";
 
+/* One model of the help: its name in a column, its text beside, continued lines aligned. */
+static void help_model(const char *name, const char *text)
+{
+    printf("  %-10s ", name);
+    for (const char *t = text; *t; t++) {
+        putchar(*t);
+        if (*t == '\n')
+            printf("%13s", "");
+    }
+    putchar('\n');
+}
+
+/* The help lists the models from the library's catalogue, so it follows the models. */
+static void help_print(void)
+{
+    const char *name, *text;
+    fputs(help_head, stdout);
+    for (size_t i = 0; (name = opsin_fit_model_at(i, &text)); i++)
+        help_model(name, text);
+    help_model("staircase", help_staircase);
+    fputs(help_tail, stdout);
+}
+
 typedef struct fit_args {
     const char *model, *data, *x, *y, *y2, *output, *plot, *p0;
     size_t max_iter;
 } fit_args;
+
+/* MODEL and --y2 are checked against the catalogue before the data is read. */
+static int check_model(const fit_args *a)
+{
+    char names[96], msg[200];
+    if (!opsin_fit_model_known(a->model) && strcmp(a->model, "staircase") != 0) {
+        opsin_fit_model_names(names, sizeof names, 0, "staircase");
+        snprintf(msg, sizeof msg, "unknown model '%.40s' (expected %s)", a->model, names);
+        return opsin_cli_usage_error("fit", msg);
+    }
+    if (a->y2 && !opsin_fit_model_two_series(a->model)) {
+        opsin_fit_model_names(names, sizeof names, 1, NULL);
+        snprintf(msg, sizeof msg, "--y2 is for model %s only (expected the LTD column of an "
+                 "LTP/LTD measurement)", names);
+        return opsin_cli_usage_error("fit", msg);
+    }
+    return 0;
+}
 
 static int parse_args(int argc, char **argv, fit_args *a)
 {
@@ -76,7 +115,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
             if (errno || *end || !*optarg || optarg[0] == '-' || a->max_iter == 0)
                 return opsin_cli_usage_error("fit", "--max-iter needs a positive integer");
             break;
-        case 'h': fputs(help, stdout); return -1;
+        case 'h': help_print(); return -1;
         default: return opsin_cli_usage_error("fit", "unknown option or missing argument");
         }
     }
@@ -87,16 +126,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         return opsin_cli_usage_error("fit", "too many arguments (expected MODEL DATA.csv)");
     a->model = argv[optind];
     a->data = argv[optind + 1];
-    if (!opsin_fit_model_known(a->model) && strcmp(a->model, "staircase") != 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "unknown model '%.40s' (expected nl, ppf, decay, stdp or "
-                 "staircase)", a->model);
-        return opsin_cli_usage_error("fit", msg);
-    }
-    if (a->y2 && strcmp(a->model, "nl") != 0)
-        return opsin_cli_usage_error("fit", "--y2 is for model nl only (expected the LTD "
-                                     "column of an LTP/LTD measurement)");
-    return 0;
+    return check_model(a);
 }
 
 /* Prints a library message: it names the file already, or gets the command's prefix. */
@@ -191,9 +221,9 @@ static int plot(const fit_args *a, const opsin_table *t, const series *s,
                 const opsin_fit_result *r, const opsin_staircase *st)
 {
     double lo, hi, cx[2][CURVE_N], cy[2][CURVE_N];
-    int logx = strcmp(a->model, "ppf") == 0;
+    int logx = r && r->logx;
     range_of(t->v[0], t->nrows, &lo, &hi);
-    opsin_fit_series ser[4] = {{t->v[0], t->v[1], t->nrows, t->header[1], 0},
+    opsin_plot_series ser[4] = {{t->v[0], t->v[1], t->nrows, t->header[1], 0},
                                {cx[0], cy[0], CURVE_N, "fit", 1},
                                {s->x2, s->y2, s->n2, a->y2 ? t->header[2] : "", 0},
                                {cx[1], cy[1], CURVE_N, "fit (LTD)", 1}};
@@ -209,7 +239,7 @@ static int plot(const fit_args *a, const opsin_table *t, const series *s,
     }
     if (!r)
         ser[1].title = "linear range";
-    if (opsin_fit_plot(a->plot, t->header[0], t->header[1], logx, ser, a->y2 ? 4 : 2, stderr))
+    if (opsin_plot_xy(a->plot, t->header[0], t->header[1], logx, ser, a->y2 ? 4 : 2, stderr))
         return EXIT_RUNTIME;
     return EXIT_OK;
 }

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli/cli.h"
 #include "opsin.h"
 
@@ -41,6 +43,7 @@ int opsin_cli_exit_status(int status)
 
 int main(int argc, char **argv)
 {
+    gsl_set_error_handler_off(); /* failures come back as return codes (fit.h); never abort */
     if (argc < 2)
         return opsin_cli_usage_error(NULL, "missing command");
     const char *cmd = argv[1];

@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/plot.h"
 #include "opsin.h"
 #include "protocols/fit.h"
 #include "protocols/ppf.h"
@@ -267,8 +268,8 @@ static int fit_and_plot(const ppf_args *a, const opsin_ppf_row *rows)
     if (a->plot) {
         if (fitted)
             opsin_fit_curve(&r, 0, lo, hi, 1, CURVE_N, cx, cy);
-        opsin_fit_series s[2] = {{x, y, n, "A2/A1", 0}, {cx, cy, CURVE_N, "double exponential", 1}};
-        if (opsin_fit_plot(a->plot, "interval (s)", "A2/A1", 1, s, fitted ? 2 : 1, stderr))
+        opsin_plot_series s[2] = {{x, y, n, "A2/A1", 0}, {cx, cy, CURVE_N, "double exponential", 1}};
+        if (opsin_plot_xy(a->plot, "interval (s)", "A2/A1", 1, s, fitted ? 2 : 1, stderr))
             rc = EXIT_RUNTIME;
     }
     free(x);

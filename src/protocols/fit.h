@@ -11,6 +11,14 @@
  *   stdp   dW(dt) = A+ exp(-dt/tau+) (dt > 0), -A- exp(dt/tau-) (dt < 0).
  * Standard errors: sqrt of the diagonal of (J^T J)^-1 s^2, s^2 = RSS/(n - p), carried to the
  * reported parameters by the derivative of their transformation (tau = exp(ln tau), A = Pmax/NL).
+ *
+ * The module (src/protocols/fit/): lsq.c the least-squares driver, one file per model
+ * (model_nl.c, model_ppf.c, model_decay.c, model_stdp.c) holding its descriptor (model.h),
+ * catalogue.c the one list of them, staircase.c the staircase analysis.
+ *
+ * GSL's default error handler aborts the process; the solver reports its failures through
+ * return codes instead, so the caller must turn the handler off once, before the first fit:
+ * gsl_set_error_handler_off() (the library keeps no global state and so does not do it).
  */
 #ifndef OPSIN_FIT_H
 #define OPSIN_FIT_H
@@ -54,13 +62,25 @@ typedef struct opsin_fit_result {
     double value[OPSIN_FIT_MAXR], se[OPSIN_FIT_MAXR];
     double r2, rss;                     /* over both series; rss in y units squared */
     size_t n, dof, iters;
+    int logx;                           /* 1: the model's x spans decades (plot it on a log axis) */
     /* internal: the fitted vector, for opsin_fit_eval */
     const void *m;
-    double q[OPSIN_FIT_MAXQ], fixed_pmax, yscale;
+    double q[OPSIN_FIT_MAXQ], constant, yscale;
 } opsin_fit_result;
 
 /* 1 if name is a fit model (nl, ppf, decay, stdp). */
 int opsin_fit_model_known(const char *name);
+
+/* 1 if the model name also fits a second series (nl: LTD in x2, y2). */
+int opsin_fit_model_two_series(const char *name);
+
+/* The i-th fit model's name and its `opsin fit --help` text (lines joined by '\n'); NULL past
+ * the last. */
+const char *opsin_fit_model_at(size_t i, const char **help);
+
+/* The fit models' names as "nl, ppf, decay, stdp" (with two_series only those fitting a second
+ * series), and " or " last when last is given: the lists of messages. */
+void opsin_fit_model_names(char *buf, size_t len, int two_series, const char *last);
 
 /* Fits model to data.  EINVAL: unknown model, too few points, bad --p0, data out of the
  * model's domain; ESOLVER: did not converge or the solver failed.  *r untouched on failure. */
@@ -92,19 +112,6 @@ int opsin_staircase_analyse(const double *x, const double *y, size_t n, opsin_st
 
 void opsin_staircase_print(const opsin_staircase *s, const double *x, const char *yunit,
                            FILE *fp);
-
-/* One thing to draw: points (lines = 0) or a curve (lines = 1). */
-typedef struct opsin_fit_series {
-    const double *x, *y;
-    size_t n;
-    const char *title;
-    int lines;
-} opsin_fit_series;
-
-/* Draws the series into png with gnuplot (log x axis if logx).  Without gnuplot it says so
- * on err and returns 0; -1 (png removed, reason on err) if gnuplot failed. */
-int opsin_fit_plot(const char *png, const char *xlabel, const char *ylabel, int logx,
-                   const opsin_fit_series *s, size_t ns, FILE *err);
 
 /* n points of the fitted curve of series `series` over [lo, hi] (log-spaced if logx) into
  * x and y. */

@@ -1,0 +1,147 @@
+/* staircase.c: the staircase analysis of a conductance-vs-pulse series (seed 000's states,
+ * write noise, SNR, linear range and LDR; see fit.h). */
+#include <math.h>
+
+#include "core.h"
+#include "protocols/fit.h"
+
+/* Least-squares line through points [a, b]. */
+static void line_fit(const double *x, const double *y, size_t a, size_t b, double *slope,
+                     double *icpt)
+{
+    double n = (double)(b - a + 1), mx = 0, my = 0, sxx = 0, sxy = 0;
+    for (size_t i = a; i <= b; i++) {
+        mx += x[i] / n;
+        my += y[i] / n;
+    }
+    for (size_t i = a; i <= b; i++) {
+        sxx += (x[i] - mx) * (x[i] - mx);
+        sxy += (x[i] - mx) * (y[i] - my);
+    }
+    *slope = sxx > 0 ? sxy / sxx : 0;
+    *icpt = my - *slope * mx;
+}
+
+/* Largest |residual| of the points [a, b] from the line slope x + icpt. */
+static double line_maxres(const double *x, const double *y, size_t a, size_t b, double slope,
+                          double icpt)
+{
+    double m = 0;
+    for (size_t i = a; i <= b; i++)
+        m = fmax(m, fabs(y[i] - (icpt + slope * x[i])));
+    return m;
+}
+
+/* Seed 000's linear range: the conductance span |slope| (x_b - x_a) of the window [a, b]
+ * whose best-fit line stays within half the mean step of every point in it, the largest
+ * such span (not the most points: a flat saturated tail is straight but spans little).
+ * Windows that cannot beat the best span are skipped before their line is fitted. */
+static void linear_range(const double *x, const double *y, size_t n, opsin_staircase *s)
+{
+    double half = fabs(s->mean_step) / 2, best = -1;
+    for (size_t a = 0; a + 1 < n; a++)
+        for (size_t b = n - 1; b > a; b--) {
+            if (fabs(y[b] - y[a]) + 2 * half <= best)
+                continue;
+            double slope, icpt;
+            line_fit(x, y, a, b, &slope, &icpt);
+            double span = fabs(slope * (x[b] - x[a]));
+            if (span > best && line_maxres(x, y, a, b, slope, icpt) < half) {
+                best = span;
+                s->lin_first = a;
+                s->lin_last = b;
+                s->slope = slope;
+                s->intercept = icpt;
+            }
+        }
+    s->linear_range = best;
+}
+
+/* The definitions need at least two differences of steps and pulses in order. */
+static int staircase_check(const double *x, size_t n, opsin_diag *d)
+{
+    if (n < 4) {
+        opsin_diag_set(d, NULL, 0, "%zu points are too few for a staircase (expected at least 4)",
+                       n);
+        return OPSIN_EINVAL;
+    }
+    for (size_t i = 1; i < n; i++)
+        if (!(x[i] > x[i - 1])) {
+            opsin_diag_set(d, NULL, 0, "pulse numbers are not increasing at point %zu (%g after "
+                           "%g) (expected one row per pulse, in order)", i + 1, x[i], x[i - 1]);
+            return OPSIN_EINVAL;
+        }
+    return OPSIN_OK;
+}
+
+/* Mean and spread of the steps, and the write noise from differences of successive steps
+ * (a slow drift of the step size does not count as noise). */
+static void step_stats(const double *y, size_t n, opsin_staircase *s, double *var)
+{
+    double m = 0, v = 0, mssd = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        m += (y[i + 1] - y[i]) / (double)(n - 1);
+    for (size_t i = 0; i + 1 < n; i++) {
+        double dg = y[i + 1] - y[i];
+        v += (dg - m) * (dg - m) / (double)(n - 2);
+        if (i + 2 < n) {
+            double dd = (y[i + 2] - y[i + 1]) - dg;
+            mssd += dd * dd / (double)(n - 2);
+        }
+    }
+    s->mean_step = m;
+    s->step_std = sqrt(v);
+    s->noise_std = sqrt(mssd / 2);
+    *var = v;
+}
+
+/* States a reader can tell apart: steps in the mean direction larger than the noise. */
+static size_t count_states(const double *y, size_t n, const opsin_staircase *s)
+{
+    size_t states = 1;
+    for (size_t i = 0; i + 1 < n; i++)
+        states += (y[i + 1] - y[i]) * (s->mean_step > 0 ? 1 : -1) > s->noise_std;
+    return states;
+}
+
+/* Checks, step statistics, states, then the linear range that bounds the LDR. */
+int opsin_staircase_analyse(const double *x, const double *y, size_t n, opsin_staircase *out,
+                            opsin_diag *d)
+{
+    if (staircase_check(x, n, d))
+        return OPSIN_EINVAL;
+    opsin_staircase s = {.npoints = n, .nsteps = n - 1};
+    double v, m;
+    step_stats(y, n, &s, &v);
+    m = s.mean_step;
+    if (m == 0 || !(s.noise_std > 0)) {
+        opsin_diag_set(d, NULL, 0, "%s (expected a staircase with a net change and some write "
+                       "noise)", m == 0 ? "no net change over the pulses" : "no write noise: "
+                       "every step is equal, the dynamic range is unbounded");
+        return OPSIN_EINVAL;
+    }
+    s.snr = v > 0 ? m * m / v : INFINITY;
+    s.states = count_states(y, n, &s);
+    linear_range(x, y, n, &s);
+    s.ldr = s.linear_range / s.noise_std;
+    *out = s;
+    return OPSIN_OK;
+}
+
+/* The analysis for people: each value with its unit and definition. */
+void opsin_staircase_print(const opsin_staircase *s, const double *x, const char *yunit,
+                           FILE *fp)
+{
+    const char *u = yunit ? yunit : "", *sp = *u ? " " : "";
+    fprintf(fp, "staircase: %zu points, %zu steps\n", s->npoints, s->nsteps);
+    fprintf(fp, "states  = %zu (steps in the mean direction larger than the write noise)\n",
+            s->states);
+    fprintf(fp, "mean dG = %.6g%s%s\nstd dG  = %.6g%s%s\n", s->mean_step, sp, u, s->step_std,
+            sp, u);
+    fprintf(fp, "noise   = %.6g%s%s (write noise: sqrt(mean((dG[k+1] - dG[k])^2)/2))\n",
+            s->noise_std, sp, u);
+    fprintf(fp, "SNR     = %.6g (mean(dG)^2/var(dG))\n", s->snr);
+    fprintf(fp, "linear  = %.6g%s%s from x = %g to %g (within half a step of the line)\n",
+            s->linear_range, sp, u, x[s->lin_first], x[s->lin_last]);
+    fprintf(fp, "LDR     = %.6g (linear range / write noise)\n", s->ldr);
+}
