@@ -53,7 +53,7 @@ START_TEST(test_pool_order)
     static const int none[40] = {0};
     for (unsigned threads = 1; threads <= 5; threads++) {
         squares q = {none, {0}, 0, {0}, (size_t)-1};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_OK);
         ck_assert_uint_eq(q.nemitted, 40);
@@ -71,7 +71,7 @@ START_TEST(test_pool_lowest_failure)
     fail[9] = fail[30] = 1;
     for (unsigned threads = 1; threads <= 5; threads++) {
         squares q = {fail, {0}, 0, {0}, (size_t)-1};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1, NULL};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ESOLVER);
         ck_assert_str_eq(d.msg, "job 9 failed");
@@ -86,7 +86,7 @@ START_TEST(test_pool_go_on_and_emit_stop)
     int fail[40] = {0};
     fail[3] = 1;
     squares q = {fail, {0}, 0, {0}, (size_t)-1};
-    opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0};
+    opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL};
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_OK);
     ck_assert_uint_eq(q.nemitted, 40);
@@ -96,6 +96,14 @@ START_TEST(test_pool_go_on_and_emit_stop)
     job.ctx = &r;
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_EIO);
     ck_assert_uint_eq(r.nemitted, 13);
+    /* no emit: the rows land in `out`, in their slots */
+    double out[40];
+    static const int none[40] = {0};
+    squares z = {none, {0}, 0, {0}, (size_t)-1};
+    opsin_pool_job copy = {40, sizeof(double), sq_run, NULL, &z, 1, out};
+    ck_assert_int_eq(opsin_pool_run(&copy, 4, &d), OPSIN_OK);
+    for (size_t i = 0; i < 40; i++)
+        ck_assert(out[i] == (double)(i * i));
 }
 END_TEST
 

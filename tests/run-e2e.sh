@@ -27,6 +27,16 @@ for m in lif supercap phototrap pairstdp; do
     else bad "man/opsin-models.7 parameters of $m differ from 'opsin models $m' (run man/gen-params.sh)"; fi
 done
 
+# The protocols drive the engine through the typed API: none prints libconfig text or parses
+# a string it made, and none reads a file more than once (its inputs, before any run).
+if grep -rnE 'opsin_stimulus_parse|opsin_cfg_read_string|config_write|open_memstream|%\.1[57]g|opsin_circuit_set\(' \
+    "$SRCDIR/src/protocols" >"$work/road"; then bad "text road in src/protocols: $(cat "$work/road")"
+else ok; fi
+for f in "$SRCDIR"/src/protocols/*.c; do
+    n=$(grep -cE 'opsin_(circuit|stimulus)_load\(' "$f" || true)
+    if [ "$n" -le 2 ]; then ok; else bad "$f calls a file loader $n times"; fi
+done
+
 # check resolves a circuit and a stimulus.
 if opsin check "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" >"$work/check" &&
    grep -q 'R_reg *= 7000 ohm' "$work/check" && grep -q '2 pulse(s)' "$work/check"; then ok

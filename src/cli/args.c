@@ -1,5 +1,6 @@
 /* args.c: option values shared by the commands: quantities with units and whole numbers. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,5 +46,20 @@ int opsin_cli_add_set(const char *cmd, const char **sets, size_t *n, const char 
         return EXIT_USAGE;
     }
     sets[(*n)++] = arg;
+    return 0;
+}
+
+int opsin_cli_help_only(int argc, char **argv, const char *cmd, const char *help)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int ch;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (ch != 'h')
+            return opsin_cli_usage_error(cmd, "unknown option");
+        fputs(help, stdout);
+        return -1;
+    }
     return 0;
 }

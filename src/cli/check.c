@@ -1,6 +1,6 @@
 /* check.c: `opsin check FILE...`: validates circuit and stimulus files and prints them. */
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
@@ -15,22 +15,14 @@ static const char help[] =
 
 int opsin_cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int ch;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(help, stdout);
-            return EXIT_OK;
-        }
-        return opsin_cli_usage_error("check", "unknown option");
-    }
+    int rc = opsin_cli_help_only(argc, argv, "check", help);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
     if (optind == argc)
         return opsin_cli_usage_error("check", "missing CIRCUIT file");
     opsin_diag d = {""};
     opsin_circuit *c = NULL;
-    int rc = opsin_circuit_load(argv[optind], &c, &d);
+    rc = opsin_circuit_load(argv[optind], &c, &d);
     if (rc) {
         fprintf(stderr, "%s\n", d.msg);
         return opsin_cli_exit_status(rc);

@@ -37,4 +37,8 @@ int opsin_cli_add_set(const char *cmd, const char **sets, size_t *n, const char 
 /* Exit status for a library status code. */
 int opsin_cli_exit_status(int status);
 
+/* Options of a command whose only option is --help: 0 to go on (optind at the first
+ * operand), -1 when the help was printed (exit 0), else the usage exit status. */
+int opsin_cli_help_only(int argc, char **argv, const char *cmd, const char *help);
+
 #endif

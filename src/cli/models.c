@@ -1,6 +1,6 @@
 /* models.c: `opsin models [NAME]`: the model catalogue from the models' parameter tables. */
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "opsin.h"
@@ -13,17 +13,9 @@ static const char help[] =
 
 int opsin_cmd_models(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int ch;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(help, stdout);
-            return EXIT_OK;
-        }
-        return opsin_cli_usage_error("models", "unknown option");
-    }
+    int rc = opsin_cli_help_only(argc, argv, "models", help);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
     if (argc - optind > 1)
         return opsin_cli_usage_error("models", "too many arguments (expected at most one NAME)");
     if (optind == argc) {

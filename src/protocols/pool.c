@@ -87,7 +87,10 @@ static int emit_all(pool *p, int threaded, opsin_diag *d)
             *d = p->diag[i];
             return p->status[i];
         }
-        int rc = job->emit(job->ctx, i, p->rows + i * job->row_size, p->status[i], &p->diag[i]);
+        unsigned char *row = p->rows + i * job->row_size;
+        int rc = job->emit ? job->emit(job->ctx, i, row, p->status[i], &p->diag[i]) : OPSIN_OK;
+        if (!job->emit)
+            memcpy((unsigned char *)job->out + i * job->row_size, row, job->row_size);
         if (rc)
             return rc;
     }

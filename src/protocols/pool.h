@@ -23,10 +23,12 @@ typedef struct opsin_pool_job {
     size_t row_size; /* bytes of one result row */
     /* Fills row for job i; returns OPSIN_OK or a status with d filled. */
     int (*run)(void *ctx, size_t i, void *row, opsin_diag *d);
-    /* Takes row i in order, with the job's status and message; non-zero stops the pool. */
+    /* Takes row i in order, with the job's status and message; non-zero stops the pool.
+     * NULL: row i is copied to out + i row_size. */
     int (*emit)(void *ctx, size_t i, void *row, int status, const opsin_diag *d);
     void *ctx;
     int stop_on_failure;
+    void *out; /* n rows, when emit is NULL */
 } opsin_pool_job;
 
 /* Runs every job on `threads` worker threads (>= 1; fewer when there are fewer jobs, and the

@@ -156,7 +156,6 @@ typedef struct ppf_job {
     const opsin_circuit *c;
     opsin_probe target;
     char source[OPSIN_ID_MAX];
-    opsin_ppf_row *rows;
 } ppf_job;
 
 /* Runs one interval with its own stimulus and sim (the pool's run). */
@@ -191,15 +190,6 @@ static int interval_run(void *ctx, size_t i, void *row, opsin_diag *d)
     opsin_sim_free(sim);
     opsin_stimulus_free(s);
     return rc;
-}
-
-/* Files row i in its slot (the pool's emit; failures stop the pool before they get here). */
-static int interval_keep(void *ctx, size_t i, void *row, int status, const opsin_diag *d)
-{
-    (void)status;
-    (void)d;
-    ((ppf_job *)ctx)->rows[i] = *(const opsin_ppf_row *)row;
-    return OPSIN_OK;
 }
 
 /* ---- checks --------------------------------------------------------------------------- */
@@ -265,7 +255,7 @@ int opsin_ppf_run(const opsin_ppf_opts *o, opsin_ppf_row *rows, char *unit, char
                   opsin_diag *d)
 {
     opsin_circuit *c = NULL;
-    ppf_job j = {o, NULL, {0, 0}, "", rows};
+    ppf_job j = {o, NULL, {0, 0}, ""};
     int rc = intervals_check(o, d);
     if (!rc)
         rc = circuit_open(o, &c, d);
@@ -278,8 +268,8 @@ int opsin_ppf_run(const opsin_ppf_opts *o, opsin_ppf_row *rows, char *unit, char
                                                             : c->comps[j.target.comp].id);
         if (unit)
             snprintf(unit, 32, "%s", opsin_probe_unit(c, j.target));
-        opsin_pool_job job = {o->nintervals, sizeof(opsin_ppf_row), interval_run, interval_keep,
-                              &j, 1};
+        opsin_pool_job job = {o->nintervals, sizeof(opsin_ppf_row), interval_run, NULL, &j, 1,
+                              rows};
         rc = opsin_pool_run(&job, (unsigned)o->jobs, d);
     }
     opsin_circuit_free(c);

@@ -158,7 +158,6 @@ typedef struct stdp_job {
     const opsin_circuit *c;
     const opsin_stdp_opts *o;
     opsin_probe probe;
-    opsin_stdp_point *points;
 } stdp_job;
 
 /* One point: stimulus, simulation, G before and after (the pool's run). */
@@ -186,15 +185,6 @@ static int run_point(void *ctx, size_t i, void *row, opsin_diag *d)
     opsin_sim_free(sim);
     opsin_stimulus_free(s);
     return rc;
-}
-
-/* Files point i in its slot (the pool's emit). */
-static int keep_point(void *ctx, size_t i, void *row, int status, const opsin_diag *d)
-{
-    (void)status;
-    (void)d;
-    ((stdp_job *)ctx)->points[i] = *(const opsin_stdp_point *)row;
-    return OPSIN_OK;
 }
 
 /* Checks the options against each other; a message and EINVAL when they cannot work. */
@@ -251,7 +241,7 @@ int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_
         return rc;
     int ci = opsin_circuit_find(c, o->device);
     stdp_job j = {c, o, {ci, o->output ? opsin_model_output_index(c->comps[ci].model,
-                                                                  o->output) : 0}, points};
-    opsin_pool_job job = {o->npoints, sizeof(opsin_stdp_point), run_point, keep_point, &j, 1};
+                                                                  o->output) : 0}};
+    opsin_pool_job job = {o->npoints, sizeof(opsin_stdp_point), run_point, NULL, &j, 1, points};
     return opsin_pool_run(&job, o->jobs ? (unsigned)o->jobs : 1, diag);
 }

@@ -865,7 +865,7 @@ int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
     *nfailed = 0;
     sweep_run run = {sw, out, warn, progress, progress_ctx, 0};
     opsin_pool_job job = {sw->npoints, (sw->nmeas ? sw->nmeas : 1) * sizeof(double), point_run,
-                          write_row, &run, 0};
+                          write_row, &run, 0, NULL};
     if (write_header(sw, out)) {
         opsin_diag_set(diag, NULL, 0, "writing the output failed");
         return OPSIN_EIO;
