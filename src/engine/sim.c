@@ -14,7 +14,6 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "engine/cvcompat.h"
 #include "engine/island.h"
 
 /* Where a drive's level comes from: a stimulus source or a spike connection. */
@@ -29,7 +28,6 @@ struct opsin_sim {
     const opsin_circuit *c;
     const opsin_stimulus *st;
     opsin_run_opts o;
-    SUNContext ctx;
     opsin_comp *comps;
     opsin_island *isl;
     size_t nisl;
@@ -306,18 +304,17 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
     }
     if (!rc)
         rc = seed_components(s);
-    if (!rc && OPSIN_SUNCTX_CREATE(&s->ctx) != 0)
-        rc = OPSIN_ENOMEM;
     if (!rc)
         rc = build_drives(s);
     if (!rc)
         rc = build_islands(s);
     if (!rc)
         rc = build_energy_names(s);
-    opsin_island_cfg icfg = {c->rtol, c->atol_scale, s->o.t_end, c->max_steps, c->band,
-                             c->bandwidth};
+    opsin_island_cfg icfg = {.rtol = c->rtol, .atol_scale = c->atol_scale,
+                             .max_steps = c->max_steps, .band = c->band,
+                             .bandwidth = c->bandwidth};
     for (size_t i = 0; !rc && i < s->nisl; i++)
-        rc = opsin_island_init(&s->isl[i], s->ctx, &icfg, d);
+        rc = opsin_island_init(&s->isl[i], &icfg, d);
     if (!rc && st)
         rc = queue_stimulus(s);
     if (rc) {
@@ -357,8 +354,6 @@ void opsin_sim_free(opsin_sim *s)
     free(s->energy_name);
     free(s->energy);
     opsin_queue_free(&s->q);
-    if (s->ctx)
-        SUNContext_Free(&s->ctx);
     free(s);
 }
 
@@ -507,7 +502,7 @@ static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_di
             return rc;
     }
     for (size_t i = 0; i < s->ndirty; i++) {
-        int rc = opsin_island_reinit(&s->isl[s->dirty[i]], s->o.t_end, d);
+        int rc = opsin_island_reinit(&s->isl[s->dirty[i]], d);
         if (rc)
             return rc;
     }
@@ -577,9 +572,8 @@ static int finish(opsin_sim *s, opsin_diag *d)
     for (size_t i = 0; i < s->nisl; i++) {
         opsin_island *isl = &s->isl[i];
         int rc = opsin_island_at(isl, s->o.t_end, s->o.t_end, d);
-        if (rc)
+        if (rc || (rc = opsin_island_collect(isl, d)))
             return rc;
-        opsin_island_collect(isl);
         s->stats.steps += isl->steps;
         s->stats.rhs_evals += isl->rhs_evals;
         s->stats.reinits += isl->reinits;
