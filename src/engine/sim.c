@@ -29,6 +29,7 @@ struct opsin_sim {
     const opsin_stimulus *st;
     opsin_run_opts o;
     opsin_comp *comps;
+    double *aux;        /* every component's model-private values, one block */
     opsin_island *isl;
     size_t nisl;
     double *levels;     /* one per drive */
@@ -81,6 +82,19 @@ static int seed_components(opsin_sim *s)
         gsl_rng_set(r, (unsigned long)splitmix64(splitmix64(s->o.seed) ^ (uint64_t)i));
         s->comps[i].rng = r;
     }
+    return OPSIN_OK;
+}
+
+/* Every component's model-private values (naux of its model each) in one zeroed block. */
+static int alloc_aux(opsin_sim *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->c->ncomps; i++)
+        n += s->c->comps[i].model->naux;
+    if (!(s->aux = calloc(n ? n : 1, sizeof *s->aux)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0, off = 0; i < s->c->ncomps; off += s->c->comps[i++].model->naux)
+        s->comps[i].aux = s->c->comps[i].model->naux ? s->aux + off : NULL;
     return OPSIN_OK;
 }
 
@@ -303,6 +317,8 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         s->comps[i].in = c->comps[i].input >= 0 ? &s->comps[c->comps[i].input] : NULL;
     }
     if (!rc)
+        rc = alloc_aux(s);
+    if (!rc)
         rc = seed_components(s);
     if (!rc)
         rc = build_drives(s);
@@ -341,6 +357,7 @@ void opsin_sim_free(opsin_sim *s)
             gsl_rng_free(s->comps[i].rng);
     }
     free(s->comps);
+    free(s->aux);
     free(s->levels);
     free(s->t_on);
     free(s->slopes);
