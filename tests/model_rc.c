@@ -74,12 +74,7 @@ const opsin_model opsin_model_rc = {
     .summary = "test model: linear RC membrane driven by a current",
     .equations = "C dV/dt = I - (V - E)/R\n"
                  "pulse I from t0: V = E + I R (1 - exp(-(t - t0)/(R C)))",
-    .params = params,
-    .nparams = OPSIN_COUNT(params),
-    .states = states,
-    .nstates = OPSIN_COUNT(states),
-    .outputs = outputs,
-    .noutputs = OPSIN_COUNT(outputs),
+    OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_CURRENT,
     .port = OPSIN_PORT_NONE,
     .naux = NAUX,

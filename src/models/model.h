@@ -20,6 +20,12 @@ struct opsin_comp;
 /* Number of elements of an array (a model's params, states and outputs tables). */
 #define OPSIN_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The table fields of an opsin_model initializer with their lengths counted from the arrays,
+ * so that no model states a count by hand: `OPSIN_MODEL_TABLES(params, states, outputs),`. */
+#define OPSIN_MODEL_TABLES(p, s, o)                                                          \
+    .params = (p), .nparams = OPSIN_COUNT(p), .states = (s), .nstates = OPSIN_COUNT(s),      \
+    .outputs = (o), .noutputs = OPSIN_COUNT(o)
+
 /* Parameter flags. */
 enum {
     OPSIN_P_OPEN = 1u << 0,     /* the string "open" is allowed and means +infinity */

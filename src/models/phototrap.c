@@ -405,12 +405,7 @@ const opsin_model opsin_model_phototrap = {
         "G = G0 + G_T s (sign +1);  G = G0 (1 - (1 - r0 exp(min(V,0)/V_w)) s) (sign -1)\n"
         "I = G V_read,  L = k_L max(0, |I| - I_L)^gamma_L\n"
         "sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS), 003 (N-LEM)",
-    .params = params,
-    .nparams = OPSIN_COUNT(params),
-    .states = states,
-    .nstates = OPSIN_COUNT(states),
-    .outputs = outputs,
-    .noutputs = OPSIN_COUNT(outputs),
+    OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_OPTICAL | OPSIN_IN_VOLTAGE,
     .port = OPSIN_PORT_CONDUCTANCE,
     .naux = NAUX,
