@@ -1,7 +1,7 @@
 /* model.h: the table of function pointers every component model fills, and its parameter table.
  *
  * A model is one .c file defining one `const opsin_model opsin_model_NAME` and one line in
- * registry.c.  The parameter table (name, unit, default, bounds, doc) is the single source for
+ * registry.c (plus the file's name in the library's sources in Makefile.am).  The parameter table (name, unit, default, bounds, doc) is the single source for
  * parsing, validation, `opsin models` and the man page; the state and output tables likewise
  * for the layout of the state vector and the probes, and their lengths are counted from them
  * (OPSIN_COUNT).  Models see their own slice of the island's state vector through comp->y_off,
@@ -69,12 +69,13 @@ typedef struct opsin_model {
     const char *name;
     const char *summary;   /* one line */
     const char *equations; /* multi-line text: equations, units, source paper */
+    /* The tables and their lengths, filled by OPSIN_MODEL_TABLES. */
     const opsin_param_def *params;
-    size_t nparams;                /* OPSIN_COUNT(params) */
+    size_t nparams;
     const opsin_var_def *states;
-    size_t nstates;                /* OPSIN_COUNT(states) */
+    size_t nstates;
     const opsin_var_def *outputs; /* probe-able quantities; outputs[0] is the default probe */
-    size_t noutputs;               /* OPSIN_COUNT(outputs) */
+    size_t noutputs;
     unsigned accepts;
     int port;
     size_t nroots; /* root (threshold) functions; > 0 with roots and on_root: the model spikes */
