@@ -176,7 +176,8 @@ typedef struct opsin_comp {
     size_t y_off;
     size_t root_off;
     int mode;         /* model-private discrete state (e.g. refractory) */
-    double aux[4];    /* model-private values changed at events (e.g. a pulse's noise) */
+    double *aux;      /* model->naux model-private values changed at events (e.g. a pulse's
+                         noise), zero at start; owned by the sim */
     void *rng;        /* gsl_rng of this component (seeded from the run seed and its index) */
     opsin_drive *drives;
     size_t ndrives;

@@ -12,12 +12,14 @@ for cmd in "" run check models stdp; do
 done
 if opsin --version | grep -q '^opsin [0-9]'; then ok; else bad "--version"; fi
 
-# The model catalogue names both models and documents parameters with units.
-if opsin models | grep -qx lif && opsin models | grep -qx supercap; then ok; else bad "models list"; fi
+# The model catalogue names the models and documents parameters with units.
+opsin models >"$work/models"
+if grep -qx lif "$work/models" && grep -qx supercap "$work/models"; then ok; else bad "models list"; fi
 if opsin models supercap | grep -q 'R_reg *ohm *open'; then ok; else bad "models supercap"; fi
 
-# The parameter lists of man/opsin-models.7 are exactly what the models' tables generate.
-for m in lif supercap phototrap pairstdp; do
+# The parameter lists of man/opsin-models.7 are exactly what the tables of every model in the
+# catalogue generate.
+for m in $(cat "$work/models"); do
     sh "$SRCDIR/man/gen-params.sh" "$m" "$OPSIN" >"$work/gen.man"
     awk -v m="$m" 'index($0, "END PARAMETERS " m) == 5 { p = 0 }
                    p { print }

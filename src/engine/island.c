@@ -58,6 +58,7 @@ static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
     return 0;
 }
 
+/* The island's root functions: each neuron fills its own slice of g. */
 static int island_roots(sunrealtype t, N_Vector yv, sunrealtype *g, void *ud)
 {
     const opsin_island *isl = ud;
@@ -69,17 +70,6 @@ static int island_roots(sunrealtype t, N_Vector yv, sunrealtype *g, void *ud)
     }
     return 0;
 }
-
-#if SUNDIALS_VERSION_MAJOR < 7
-/* Keeps CVODE's message for our diagnostic instead of letting it print to stderr. */
-static void island_err(int code, const char *module, const char *function, char *msg, void *ud)
-{
-    opsin_island *isl = ud;
-    (void)code;
-    (void)module;
-    snprintf(isl->err, sizeof isl->err, "%s: %s", function, msg);
-}
-#endif
 
 /* What a user can do about a failure, by CVODE's flag. */
 static const char *advice(int flag)
@@ -97,6 +87,7 @@ static const char *advice(int flag)
     }
 }
 
+/* Reports a SUNDIALS failure: where, the flag, SUNDIALS's own message and what to do. */
 static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_diag *d)
 {
     opsin_diag_set(d, NULL, 0, "integrator failure in %s at t = %.9g s (flag %d%s%s): %s", what,
@@ -104,29 +95,25 @@ static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_d
     return OPSIN_ESOLVER;
 }
 
-/* 1 when every derivative is exactly 0 at the initial state: a device in the dark, a neuron at
- * rest.  Such an island costs nothing until its first event. */
-static int at_rest(opsin_island *isl)
+/* Whether every derivative is exactly 0 at the initial state (a device in the dark, a neuron
+ * at rest): such an island costs nothing until its first event. */
+static int at_rest(opsin_island *isl, int *rest)
 {
     N_Vector f = N_VClone(isl->y);
-    int rest = f && island_rhs(isl->t, isl->y, f, isl) == 0;
-    const double *fd = f ? N_VGetArrayPointer(f) : NULL;
-    for (size_t i = 0; rest && i < isl->n; i++)
-        rest = fd[i] == 0.0;
-    if (f)
-        N_VDestroy(f);
-    return rest;
+    if (!f)
+        return OPSIN_ENOMEM;
+    const double *fd = N_VGetArrayPointer(f);
+    *rest = island_rhs(isl->t, isl->y, f, isl) == 0;
+    for (size_t i = 0; *rest && i < isl->n; i++)
+        *rest = fd[i] == 0.0;
+    N_VDestroy(f);
+    return OPSIN_OK;
 }
 
-int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg *cfg,
-                      opsin_diag *d)
+/* The initial state from the models, and the absolute tolerances: each state's natural one
+ * scaled by rtol, so large for the energy states that they take no part in the error test. */
+static void initial_state(opsin_island *isl, const opsin_island_cfg *cfg)
 {
-    sunindextype n = (sunindextype)isl->n;
-    isl->y = N_VNew_Serial(n, ctx);
-    isl->atol = N_VNew_Serial(n, ctx);
-    isl->rootsfound = calloc(isl->nroots ? isl->nroots : 1, sizeof *isl->rootsfound);
-    if (!isl->y || !isl->atol || !isl->rootsfound)
-        return OPSIN_ENOMEM;
     double *y = N_VGetArrayPointer(isl->y), *atol = N_VGetArrayPointer(isl->atol);
     for (size_t i = 0; i < isl->n; i++) {
         y[i] = 0.0;
@@ -138,27 +125,70 @@ int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg 
         for (size_t k = 0; k < c->def->model->nstates; k++)
             atol[c->y_off + k] = cfg->rtol * cfg->atol_scale * c->def->model->states[k].atol;
     }
-    isl->t = isl->tn = isl->t0 = 0.0;
-    isl->tstop = NAN;
-    opsin_queue_init(&isl->stops);
-    isl->cvode = CVodeCreate(CV_BDF, ctx);
-    if (!isl->cvode)
-        return OPSIN_ENOMEM;
-#if SUNDIALS_VERSION_MAJOR < 7
-    CVodeSetErrHandlerFn(isl->cvode, island_err, isl);
-#endif
+}
+
+/* The dense or banded direct solver; the band never wider than the island. */
+static int linear_solver(opsin_island *isl, const opsin_island_cfg *cfg)
+{
+    sunindextype n = (sunindextype)isl->n;
     if (cfg->band) {
         sunindextype bw = n > 1 ? n - 1 : 0;
         if (cfg->bandwidth >= 0 && (sunindextype)cfg->bandwidth < bw)
             bw = (sunindextype)cfg->bandwidth;
-        isl->A = SUNBandMatrix(n, bw, bw, ctx);
-        isl->LS = isl->A ? SUNLinSol_Band(isl->y, isl->A, ctx) : NULL;
+        isl->A = SUNBandMatrix(n, bw, bw, isl->ctx);
+        isl->LS = isl->A ? SUNLinSol_Band(isl->y, isl->A, isl->ctx) : NULL;
     } else {
-        isl->A = SUNDenseMatrix(n, n, ctx);
-        isl->LS = isl->A ? SUNLinSol_Dense(isl->y, isl->A, ctx) : NULL;
+        isl->A = SUNDenseMatrix(n, n, isl->ctx);
+        isl->LS = isl->A ? SUNLinSol_Dense(isl->y, isl->A, isl->ctx) : NULL;
     }
-    if (!isl->A || !isl->LS)
+    return isl->A && isl->LS ? OPSIN_OK : OPSIN_ENOMEM;
+}
+
+/* Root finding on the island's threshold functions, upward crossings only. */
+static int root_setup(opsin_island *isl, opsin_diag *d)
+{
+    int *dir = malloc(isl->nroots * sizeof *dir);
+    if (!dir)
         return OPSIN_ENOMEM;
+    for (size_t i = 0; i < isl->nroots; i++)
+        dir[i] = 1;
+    int flag = CVodeRootInit(isl->cvode, (int)isl->nroots, island_roots);
+    if (flag == CV_SUCCESS)
+        flag = CVodeSetRootDirection(isl->cvode, dir);
+    free(dir);
+    if (flag == CV_SUCCESS)
+        flag = CVodeSetNoInactiveRootWarn(isl->cvode);
+    return flag == CV_SUCCESS ? OPSIN_OK : fail(isl, "root setup", flag, 0.0, d);
+}
+
+/* The context, the integrator and its error hook first, so that SUNDIALS reports every later
+ * failure to this island. */
+static int create_integrator(opsin_island *isl, opsin_diag *d)
+{
+    if (OPSIN_SUNCTX_CREATE(&isl->ctx) != 0) {
+        isl->ctx = NULL;
+        return OPSIN_ENOMEM;
+    }
+    if (!(isl->cvode = CVodeCreate(CV_BDF, isl->ctx)))
+        return OPSIN_ENOMEM;
+    int flag = opsin_cv_catch_errors(isl->ctx, isl->cvode, isl->err);
+    return flag == 0 ? OPSIN_OK : fail(isl, "error handler setup", flag, 0.0, d);
+}
+
+int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag *d)
+{
+    opsin_queue_init(&isl->stops);
+    int rc = create_integrator(isl, d);
+    if (rc)
+        return rc;
+    isl->y = N_VNew_Serial((sunindextype)isl->n, isl->ctx);
+    isl->atol = isl->y ? N_VClone(isl->y) : NULL;
+    isl->rootsfound = calloc(isl->nroots ? isl->nroots : 1, sizeof *isl->rootsfound);
+    if (!isl->y || !isl->atol || !isl->rootsfound || linear_solver(isl, cfg))
+        return OPSIN_ENOMEM;
+    initial_state(isl, cfg);
+    isl->t = isl->tn = isl->t0 = 0.0;
+    isl->tstop = NAN;
     int flag;
     if ((flag = CVodeInit(isl->cvode, island_rhs, 0.0, isl->y)) != CV_SUCCESS ||
         (flag = CVodeSVtolerances(isl->cvode, cfg->rtol, isl->atol)) != CV_SUCCESS ||
@@ -166,37 +196,27 @@ int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg 
         (flag = CVodeSetLinearSolver(isl->cvode, isl->LS, isl->A)) != CV_SUCCESS ||
         (flag = CVodeSetMaxNumSteps(isl->cvode, cfg->max_steps)) != CV_SUCCESS)
         return fail(isl, "setup", flag, 0.0, d);
-    isl->resting = at_rest(isl);
-    if (isl->nroots) {
-        int *dir = malloc(isl->nroots * sizeof *dir);
-        if (!dir)
-            return OPSIN_ENOMEM;
-        for (size_t i = 0; i < isl->nroots; i++)
-            dir[i] = 1; /* upward crossings only */
-        flag = CVodeRootInit(isl->cvode, (int)isl->nroots, island_roots);
-        if (flag == CV_SUCCESS)
-            flag = CVodeSetRootDirection(isl->cvode, dir);
-        free(dir);
-        if (flag == CV_SUCCESS)
-            flag = CVodeSetNoInactiveRootWarn(isl->cvode);
-        if (flag != CV_SUCCESS)
-            return fail(isl, "root setup", flag, 0.0, d);
-    }
-    return OPSIN_OK;
+    if ((rc = at_rest(isl, &isl->resting)))
+        return rc;
+    return isl->nroots ? root_setup(isl, d) : OPSIN_OK;
 }
 
+/* Frees in the reverse order of creation: every SUNDIALS object refers to the context.  The
+ * flags of SUNLinSolFree and SUNContext_Free are ignored: nothing is left to do about them. */
 void opsin_island_free(opsin_island *isl)
 {
     if (isl->cvode)
         CVodeFree(&isl->cvode);
     if (isl->LS)
-        SUNLinSolFree(isl->LS);
+        (void)SUNLinSolFree(isl->LS);
     if (isl->A)
         SUNMatDestroy(isl->A);
     if (isl->y)
         N_VDestroy(isl->y);
     if (isl->atol)
         N_VDestroy(isl->atol);
+    if (isl->ctx)
+        (void)SUNContext_Free(&isl->ctx);
     free(isl->rootsfound);
     opsin_queue_free(&isl->stops);
     free(isl->comps);
@@ -274,7 +294,12 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
     int flag = CVode(isl->cvode, stop, isl->y, &tret, CV_ONE_STEP);
     if (flag < 0)
         return fail(isl, "CVode", flag, isl->tn, d);
-    CVodeGetCurrentTime(isl->cvode, &tcur);
+    int info;
+    if ((info = CVodeGetCurrentTime(isl->cvode, &tcur)) != CV_SUCCESS)
+        return fail(isl, "CVodeGetCurrentTime", info, tret, d);
+    if (flag == CV_ROOT_RETURN &&
+        (info = CVodeGetRootInfo(isl->cvode, isl->rootsfound)) != CV_SUCCESS)
+        return fail(isl, "CVodeGetRootInfo", info, tret, d);
     isl->stepped = 1;
     isl->tn = tcur;
     isl->t = tret;
@@ -282,26 +307,29 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
         isl->tstop = NAN; /* CVODE forgets a stop time once reached */
         isl->tn = fmax(tcur, stop);
     } else if (flag == CV_ROOT_RETURN) {
-        CVodeGetRootInfo(isl->cvode, isl->rootsfound);
         *root = tret;
     }
     return OPSIN_OK;
 }
 
-void opsin_island_collect(opsin_island *isl)
+int opsin_island_collect(opsin_island *isl, opsin_diag *d)
 {
     long nst = 0, nfe = 0, nfels = 0;
-    CVodeGetNumSteps(isl->cvode, &nst);
-    CVodeGetNumRhsEvals(isl->cvode, &nfe);
-    CVodeGetNumLinRhsEvals(isl->cvode, &nfels);
+    int flag;
+    if ((flag = CVodeGetNumSteps(isl->cvode, &nst)) != CV_SUCCESS ||
+        (flag = CVodeGetNumRhsEvals(isl->cvode, &nfe)) != CV_SUCCESS ||
+        (flag = CVodeGetNumLinRhsEvals(isl->cvode, &nfels)) != CV_SUCCESS)
+        return fail(isl, "the solver statistics", flag, isl->tn, d);
     isl->steps += (unsigned long)nst;
     isl->rhs_evals += (unsigned long)(nfe + nfels);
+    return OPSIN_OK;
 }
 
-int opsin_island_reinit(opsin_island *isl, double t_end, opsin_diag *d)
+int opsin_island_reinit(opsin_island *isl, opsin_diag *d)
 {
-    (void)t_end;
-    opsin_island_collect(isl);
+    int rc = opsin_island_collect(isl, d);
+    if (rc)
+        return rc;
     int flag = CVodeReInit(isl->cvode, isl->t, isl->y);
     if (flag != CV_SUCCESS)
         return fail(isl, "CVodeReInit", flag, isl->t, d);

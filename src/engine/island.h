@@ -9,6 +9,7 @@
 #include <sundials/sundials_matrix.h>
 
 #include "core.h"
+#include "engine/cvcompat.h"
 #include "engine/queue.h"
 
 typedef struct opsin_island {
@@ -16,6 +17,7 @@ typedef struct opsin_island {
     size_t ncomps;
     size_t n;          /* states, including one energy state per drive */
     size_t nroots;
+    SUNContext ctx;    /* the island's own: SUNDIALS 7 routes errors per context */
     void *cvode;
     N_Vector y;        /* state at time t (the cache handed out by opsin_island_at) */
     N_Vector atol;
@@ -33,19 +35,19 @@ typedef struct opsin_island {
     int resting;       /* at a fixed point since t = 0 (all derivatives 0): nothing to integrate
                           until an event touches it */
     unsigned long steps, rhs_evals, reinits; /* accumulated over re-initialisations */
-    char err[320];     /* last CVODE message */
+    char err[OPSIN_CV_MSG_MAX]; /* last SUNDIALS message */
 } opsin_island;
 
 typedef struct opsin_island_cfg {
-    double rtol, atol_scale, t_end;
+    double rtol, atol_scale;
     long max_steps;
     int band;
     long bandwidth; /* half-bandwidth of the banded solver, < 0: the whole island */
 } opsin_island_cfg;
 
-/* Allocates the integrator and sets the initial state at t = 0. */
-int opsin_island_init(opsin_island *isl, SUNContext ctx, const opsin_island_cfg *cfg,
-                      opsin_diag *d);
+/* Allocates the island's SUNDIALS context and integrator and sets the initial state at t = 0.
+ * OPSIN_ENOMEM (diag untouched) when an allocation fails. */
+int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag *d);
 void opsin_island_free(opsin_island *isl);
 
 /* Makes isl->y the state at time t >= the start of the integrator's last step: whole steps
@@ -58,9 +60,9 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d);
 int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag *d);
 
 /* Restarts the integrator from isl->y at isl->t (after an event changed y or the drive). */
-int opsin_island_reinit(opsin_island *isl, double t_end, opsin_diag *d);
+int opsin_island_reinit(opsin_island *isl, opsin_diag *d);
 
 /* Adds the integrator's counters of the current segment to the accumulated ones. */
-void opsin_island_collect(opsin_island *isl);
+int opsin_island_collect(opsin_island *isl, opsin_diag *d);
 
 #endif

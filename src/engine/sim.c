@@ -14,7 +14,6 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "engine/cvcompat.h"
 #include "engine/island.h"
 
 /* Where a drive's level comes from: a stimulus source or a spike connection. */
@@ -29,8 +28,8 @@ struct opsin_sim {
     const opsin_circuit *c;
     const opsin_stimulus *st;
     opsin_run_opts o;
-    SUNContext ctx;
     opsin_comp *comps;
+    double *aux;        /* every component's model-private values, one block */
     opsin_island *isl;
     size_t nisl;
     double *levels;     /* one per drive */
@@ -83,6 +82,19 @@ static int seed_components(opsin_sim *s)
         gsl_rng_set(r, (unsigned long)splitmix64(splitmix64(s->o.seed) ^ (uint64_t)i));
         s->comps[i].rng = r;
     }
+    return OPSIN_OK;
+}
+
+/* Every component's model-private values (naux of its model each) in one zeroed block. */
+static int alloc_aux(opsin_sim *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->c->ncomps; i++)
+        n += s->c->comps[i].model->naux;
+    if (!(s->aux = calloc(n ? n : 1, sizeof *s->aux)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0, off = 0; i < s->c->ncomps; off += s->c->comps[i++].model->naux)
+        s->comps[i].aux = s->c->comps[i].model->naux ? s->aux + off : NULL;
     return OPSIN_OK;
 }
 
@@ -312,19 +324,20 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         s->comps[i].in = c->comps[i].input >= 0 ? &s->comps[c->comps[i].input] : NULL;
     }
     if (!rc)
+        rc = alloc_aux(s);
+    if (!rc)
         rc = seed_components(s);
-    if (!rc && OPSIN_SUNCTX_CREATE(&s->ctx) != 0)
-        rc = OPSIN_ENOMEM;
     if (!rc)
         rc = build_drives(s);
     if (!rc)
         rc = build_islands(s);
     if (!rc)
         rc = build_energy_names(s);
-    opsin_island_cfg icfg = {c->rtol, c->atol_scale, s->o.t_end, c->max_steps, c->band,
-                             c->bandwidth};
+    opsin_island_cfg icfg = {.rtol = c->rtol, .atol_scale = c->atol_scale,
+                             .max_steps = c->max_steps, .band = c->band,
+                             .bandwidth = c->bandwidth};
     for (size_t i = 0; !rc && i < s->nisl; i++)
-        rc = opsin_island_init(&s->isl[i], s->ctx, &icfg, d);
+        rc = opsin_island_init(&s->isl[i], &icfg, d);
     if (!rc && st)
         rc = queue_stimulus(s);
     if (rc) {
@@ -351,6 +364,7 @@ void opsin_sim_free(opsin_sim *s)
             gsl_rng_free(s->comps[i].rng);
     }
     free(s->comps);
+    free(s->aux);
     free(s->levels);
     free(s->t_on);
     free(s->slopes);
@@ -364,8 +378,6 @@ void opsin_sim_free(opsin_sim *s)
     free(s->energy_name);
     free(s->energy);
     opsin_queue_free(&s->q);
-    if (s->ctx)
-        SUNContext_Free(&s->ctx);
     free(s);
 }
 
@@ -514,7 +526,7 @@ static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_di
             return rc;
     }
     for (size_t i = 0; i < s->ndirty; i++) {
-        int rc = opsin_island_reinit(&s->isl[s->dirty[i]], s->o.t_end, d);
+        int rc = opsin_island_reinit(&s->isl[s->dirty[i]], d);
         if (rc)
             return rc;
     }
@@ -584,9 +596,8 @@ static int finish(opsin_sim *s, opsin_diag *d)
     for (size_t i = 0; i < s->nisl; i++) {
         opsin_island *isl = &s->isl[i];
         int rc = opsin_island_at(isl, s->o.t_end, s->o.t_end, d);
-        if (rc)
+        if (rc || (rc = opsin_island_collect(isl, d)))
             return rc;
-        opsin_island_collect(isl);
         s->stats.steps += isl->steps;
         s->stats.rhs_evals += isl->rhs_evals;
         s->stats.reinits += isl->reinits;

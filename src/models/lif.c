@@ -120,12 +120,7 @@ const opsin_model opsin_model_lif = {
         "V = V_th (upward) -> spike; V := V_reset, held for t_ref\n"
         "rate f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))), tau = C_m/(G_L+G)\n"
         "source: I&F neuron circuits of seed 000 (ReS2 neuristor, Fig. 1b)",
-    .params = params,
-    .nparams = NP,
-    .states = states,
-    .nstates = 1,
-    .outputs = outputs,
-    .noutputs = 2,
+    OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_CURRENT,
     .port = OPSIN_PORT_NONE,
     .nroots = 1,

@@ -1,9 +1,12 @@
 /* model.h: the table of function pointers every component model fills, and its parameter table.
  *
- * A model is one .c file defining one `const opsin_model` and one line in registry.c.  The
- * parameter table (name, unit, default, bounds, doc) is the single source for parsing,
- * validation, `opsin models` and the man page.  Models see their own slice of the island's
- * state vector through comp->y_off and read their drive through opsin_comp_drive().
+ * A model is one .c file defining one `const opsin_model opsin_model_NAME` and one line in
+ * registry.c (plus the file's name in the library's sources in Makefile.am).  The parameter table (name, unit, default, bounds, doc) is the single source for
+ * parsing, validation, `opsin models` and the man page; the state and output tables likewise
+ * for the layout of the state vector and the probes, and their lengths are counted from them
+ * (OPSIN_COUNT).  Models see their own slice of the island's state vector through comp->y_off,
+ * read their drive through opsin_comp_current() and its siblings, and keep the values they
+ * change at events in comp->aux (naux of them, allocated by the engine).
  */
 #ifndef OPSIN_MODEL_H
 #define OPSIN_MODEL_H
@@ -13,6 +16,15 @@
 #include <stdio.h>
 
 struct opsin_comp;
+
+/* Number of elements of an array (a model's params, states and outputs tables). */
+#define OPSIN_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The table fields of an opsin_model initializer with their lengths counted from the arrays,
+ * so that no model states a count by hand: `OPSIN_MODEL_TABLES(params, states, outputs),`. */
+#define OPSIN_MODEL_TABLES(p, s, o)                                                          \
+    .params = (p), .nparams = OPSIN_COUNT(p), .states = (s), .nstates = OPSIN_COUNT(s),      \
+    .outputs = (o), .noutputs = OPSIN_COUNT(o)
 
 /* Parameter flags. */
 enum {
@@ -57,6 +69,7 @@ typedef struct opsin_model {
     const char *name;
     const char *summary;   /* one line */
     const char *equations; /* multi-line text: equations, units, source paper */
+    /* The tables and their lengths, filled by OPSIN_MODEL_TABLES. */
     const opsin_param_def *params;
     size_t nparams;
     const opsin_var_def *states;
@@ -65,7 +78,8 @@ typedef struct opsin_model {
     size_t noutputs;
     unsigned accepts;
     int port;
-    size_t nroots;
+    size_t nroots; /* root (threshold) functions; > 0 with roots and on_root: the model spikes */
+    size_t naux;   /* model-private values per component, c->aux[0 .. naux-1], zero at start */
     int random; /* 1: draws noise or variability from c->rng (seeded per component) */
 
     /* Cross-parameter checks, and the parameters derived from others (filled in p); returns 0
@@ -100,6 +114,10 @@ typedef struct opsin_model {
 /* Looks a model up by name; NULL if unknown. */
 const opsin_model *opsin_model_find(const char *name);
 const opsin_model *opsin_model_at(size_t i);
+
+/* 1 when components of the model can spike (threshold functions and a handler for their
+ * crossings), so they can be the source of a connection or a spike measure; else 0. */
+int opsin_model_spikes(const opsin_model *m);
 
 /* Sum of the current (A) driven into the component at time t by sources and connections. */
 double opsin_comp_current(const struct opsin_comp *c, double t);

@@ -110,12 +110,7 @@ const opsin_model opsin_model_pairstdp = {
         "hard bounds: f = 1, W clipped to [W_min, W_max]; soft: f+ = (W_max-W)/span, f- = (W-W_min)/span\n"
         "one pair: dW = A_plus exp(-dt/tau_plus) (dt > 0), -A_minus exp(dt/tau_minus) (dt < 0)\n"
         "source: pair-based STDP (Song, Miller and Abbott 2000), for comparison with the devices",
-    .params = params,
-    .nparams = NP,
-    .states = states,
-    .nstates = NS,
-    .outputs = outputs,
-    .noutputs = sizeof outputs / sizeof outputs[0],
+    OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_VOLTAGE,
     .port = OPSIN_PORT_CONDUCTANCE,
     .validate = validate,

@@ -146,8 +146,8 @@ static const opsin_var_def outputs[] = {
     {"V", "V", 0, "applied voltage (sum of voltage drives)"},
 };
 
-/* Per-component values drawn from the generator. */
-enum { AUX_WRITE, AUX_ERASE, AUX_D2D, AUX_X_ON };
+/* Per-component values drawn from the generator, and where the current pulse started. */
+enum { AUX_WRITE, AUX_ERASE, AUX_D2D, AUX_X_ON, NAUX };
 
 /* Absorbed photons per incident photon at a wavelength: Urbach tail below the gap, rising
  * with the excess energy above it (so that blue writes faster than red at equal power). */
@@ -405,14 +405,10 @@ const opsin_model opsin_model_phototrap = {
         "G = G0 + G_T s (sign +1);  G = G0 (1 - (1 - r0 exp(min(V,0)/V_w)) s) (sign -1)\n"
         "I = G V_read,  L = k_L max(0, |I| - I_L)^gamma_L\n"
         "sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS), 003 (N-LEM)",
-    .params = params,
-    .nparams = NP,
-    .states = states,
-    .nstates = NS,
-    .outputs = outputs,
-    .noutputs = sizeof outputs / sizeof outputs[0],
+    OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_OPTICAL | OPSIN_IN_VOLTAGE,
     .port = OPSIN_PORT_CONDUCTANCE,
+    .naux = NAUX,
     .random = 1,
     .validate = validate,
     .init = init,

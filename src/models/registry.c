@@ -3,21 +3,33 @@
 
 #include "core.h"
 
-extern const opsin_model opsin_model_lif;
-extern const opsin_model opsin_model_supercap;
-extern const opsin_model opsin_model_phototrap;
-extern const opsin_model opsin_model_pairstdp;
+/* The catalogue, in `opsin models` order: X(NAME) for each `const opsin_model opsin_model_NAME`
+ * (src/models/NAME.c). */
+#define OPSIN_MODELS(X) \
+    X(lif)              \
+    X(supercap)         \
+    X(phototrap)        \
+    X(pairstdp)
+
+/* Models a build adds after those, in the same form: the test suite compiles this file with
+ * -D'OPSIN_EXTRA_MODELS(X)=X(rc)' into a test binary, whose registry object is linked before
+ * the library and so takes the place of the library's own (tests/Makefile.inc). */
+#ifndef OPSIN_EXTRA_MODELS
+#define OPSIN_EXTRA_MODELS(X)
+#endif
+
+#define OPSIN_MODEL_DECLARE(name) extern const opsin_model opsin_model_##name;
+#define OPSIN_MODEL_ENTRY(name) &opsin_model_##name,
+OPSIN_MODELS(OPSIN_MODEL_DECLARE)
+OPSIN_EXTRA_MODELS(OPSIN_MODEL_DECLARE)
 
 static const opsin_model *const registry[] = {
-    &opsin_model_lif,
-    &opsin_model_supercap,
-    &opsin_model_phototrap,
-    &opsin_model_pairstdp,
+    OPSIN_MODELS(OPSIN_MODEL_ENTRY) OPSIN_EXTRA_MODELS(OPSIN_MODEL_ENTRY)
 };
 
 size_t opsin_model_count(void)
 {
-    return sizeof registry / sizeof registry[0];
+    return OPSIN_COUNT(registry);
 }
 
 const opsin_model *opsin_model_at(size_t i)
@@ -36,6 +48,11 @@ const opsin_model *opsin_model_find(const char *name)
         if (strcmp(registry[i]->name, name) == 0)
             return registry[i];
     return NULL;
+}
+
+int opsin_model_spikes(const opsin_model *m)
+{
+    return m->nroots > 0 && m->roots && m->on_root;
 }
 
 int opsin_model_param_index(const opsin_model *m, const char *name)

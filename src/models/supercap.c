@@ -99,12 +99,7 @@ const opsin_model opsin_model_supercap = {
         "C2 dw/dt  = (v1 - w)/R_d\n"
         "R_s = 0: C1 dv/dt = I - v/R_reg - v/R_sd - (v - w)/R_d; probe v = u (PSV)\n"
         "source: seed 004, u(t) = (Q0 - int u/R dt)/C with a slow redistribution branch",
-    .params = params,
-    .nparams = NP,
-    .states = states,
-    .nstates = 2,
-    .outputs = outputs,
-    .noutputs = 5,
+    OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_CURRENT,
     .port = OPSIN_PORT_VOLTAGE,
     .init = init,
