@@ -239,7 +239,7 @@ static int read_connection(const config_setting_t *g, opsin_circuit *c, opsin_co
                        "the id of a lif defined in this file)", from);
         return OPSIN_EINVAL;
     }
-    if (c->comps[cn->from].model->nroots == 0) {
+    if (!opsin_model_spikes(c->comps[cn->from].model)) {
         opsin_diag_set(d, file, from_line, "connection source '%s' (model %s) does not spike "
                        "(expected the id of a lif)", from, c->comps[cn->from].model->name);
         return OPSIN_EINVAL;

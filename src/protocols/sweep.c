@@ -427,7 +427,7 @@ static int measure_bind(opsin_sweep *sw, sweep_measure *m, const char *probe, co
         return rc;
     const opsin_compdef *cd = &sw->circuit->comps[ci];
     if (m->def->needs & OPSIN_MEAS_SPIKES) {
-        if (!cd->model->on_root) {
+        if (!opsin_model_spikes(cd->model)) {
             opsin_diag_set(d, NULL, 0, "--measure %s: %s (model %s) does not spike (expected "
                            "the id of a neuron, e.g. NEURON:%s)", item, cd->id, cd->model->name,
                            m->def->name);
