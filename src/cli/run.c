@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
 
@@ -22,9 +23,9 @@ static const char help[] =
     "Usage: opsin run CIRCUIT [STIMULUS] [OPTION]...\n"
     "Simulate CIRCUIT (driven by the sources of STIMULUS) from t = 0 to t_end and write the\n"
     "probes as CSV: a header of names and units, the output grid plus both sides of every\n"
-    "event, values with 17 significant digits.  With -o OUT.csv, spikes go to OUT.spikes.csv\n"
-    "and the summary (events, solver statistics, energy per source) to OUT.summary.txt and\n"
-    "standard error.\n\n"
+    "event, each number the shortest decimal (15 to 17 significant digits) that reads back as\n"
+    "the same double.  With -o OUT.csv, spikes go to OUT.spikes.csv and the summary (events,\n"
+    "solver statistics, energy per source) to OUT.summary.txt and standard error.\n\n"
     "  -o, --output=FILE    write the CSV to FILE (default: standard output)\n"
     "  -t, --t-end=T        end time, e.g. 100ms or 2.5 (s); overrides the files' t_end\n"
     "  -d, --dt-out=DT      output grid step (default t_end/1000)\n"
@@ -66,20 +67,20 @@ static int csv_header(void *ctx, size_t n, const char *const *names, const char 
     return fputc('\n', fp) == EOF;
 }
 
-/* %.17g: a re-read gives back the same doubles. */
+/* Numbers as io/number.h writes them: a re-read gives back the same doubles. */
 static int csv_row(void *ctx, double t, const double *v, size_t n)
 {
     FILE *fp = ((csv_ctx *)ctx)->csv;
-    fprintf(fp, "%.17g", t);
-    for (size_t i = 0; i < n; i++)
-        fprintf(fp, ",%.17g", v[i]);
+    opsin_number_write(fp, t);
+    if (n && (fputc(',', fp) == EOF || opsin_number_write_list(fp, v, n) == EOF))
+        return 1;
     return fputc('\n', fp) == EOF;
 }
 
 static int csv_spike(void *ctx, double t, const char *neuron)
 {
     FILE *fp = ((csv_ctx *)ctx)->spikes;
-    return fp && fprintf(fp, "%.17g,%s\n", t, neuron) < 0;
+    return fp && (opsin_number_write(fp, t) == EOF || fprintf(fp, ",%s\n", neuron) < 0);
 }
 
 static int csv_map(void *ctx, double t, const char *array, size_t row, size_t col, double v,
@@ -90,7 +91,9 @@ static int csv_map(void *ctx, double t, const char *array, size_t row, size_t co
         return 0;
     if (!x->map_header++)
         fprintf(x->map, "t (s),array,row,col,value (%s)\n", unit);
-    return fprintf(x->map, "%.17g,%s,%zu,%zu,%.17g\n", t, array, row, col, v) < 0;
+    opsin_number_write(x->map, t);
+    fprintf(x->map, ",%s,%zu,%zu,", array, row, col);
+    return opsin_number_write(x->map, v) == EOF || fputc('\n', x->map) == EOF;
 }
 
 static int parse_args(int argc, char **argv, run_args *a)
