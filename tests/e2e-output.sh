@@ -1,6 +1,7 @@
 #!/bin/sh
 # e2e-output.sh: the numbers of every CSV the commands write are the shortest of %.15g,
-# %.16g and %.17g that reads back as the same double (io/number.h).
+# %.16g and %.17g that reads back as the same double (io/number.h); --map-at takes any
+# number of times.
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 opsin() { $VG "$OPSIN" "$@"; }
@@ -44,6 +45,20 @@ expect_shortest window.csv "stdp"
 opsin fit nl "$SRCDIR/examples/fit-your-data/ltp-ltd.csv" --y G_LTP --y2 G_LTD -o nl.csv \
     >/dev/null
 expect_shortest nl.csv "fit"
+
+# --map-at: 1500 times (more than the 1024 of old), each written as given, in order.
+cp "$SRCDIR/circuits/res2-materials.cfg" .
+cat >tiny.cfg <<'EOF'
+@include "res2-materials.cfg"
+arrays = ( { id = "A"; rows = 1; cols = 2; material = "res2"; G0 = "1 nS"; } );
+probes = [ "A_0_0.G" ];
+EOF
+times=$(awk 'BEGIN { for (k = 1; k <= 1500; k++) printf "%s%g", (k > 1 ? "," : ""), k / 1000 }')
+opsin run tiny.cfg -t 2s --map map.csv --map-at "$times" -o tiny.csv -q
+if [ "$(wc -l <map.csv)" -eq 3001 ] &&
+   [ "$(sed 1d map.csv | cut -d, -f1 | uniq | paste -sd, -)" = "$times" ]; then ok
+else bad "--map-at with 1500 times: $(wc -l <map.csv) lines, $(sed -n '2p;$p' map.csv)"; fi
+expect_shortest map.csv "map"
 
 echo "e2e-output: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -43,8 +43,6 @@ static const char help[] =
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
 
-#define MAX_MAP_TIMES 1024
-
 typedef struct run_args {
     const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out, *map, *map_at;
     const char *sets[OPSIN_CLI_MAX_SETS];
@@ -200,25 +198,33 @@ static int outputs_commit(outputs *o)
     return cli_out_commit(&o->csv);
 }
 
-/* --map-at T,T,...: increasing times within the run (default: t_end). */
-static int parse_map_times(const run_args *a, opsin_run_opts *o)
+/* --map-at T,T,...: increasing times within the run (default: t_end), as many as given, in
+ * *times (malloc'd; the caller frees it, also after a failure).  An exit status. */
+static int parse_map_times(const run_args *a, opsin_run_opts *o, double **times_out)
 {
-    static double times[MAX_MAP_TIMES];
-    size_t n = 0;
+    const char *list = a->map_at ? a->map_at : "";
+    size_t n = 0, max = 1;
     if (!a->map) {
         fprintf(stderr, "opsin run: --map-at needs --map FILE.csv\n");
-        return -1;
+        return EXIT_USAGE;
     }
-    for (const char *s = a->map_at ? a->map_at : ""; *s && n < MAX_MAP_TIMES;) {
+    for (const char *s = list; *s; s++)
+        max += *s == ',';
+    double *times = *times_out = malloc(max * sizeof *times);
+    if (!times) {
+        fprintf(stderr, "opsin run: out of memory for %zu --map-at times\n", max);
+        return EXIT_RUNTIME;
+    }
+    for (const char *s = list; *s;) {
         char item[64];
         size_t len = strcspn(s, ",");
         snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
         if (opsin_cli_quantity("run", "--map-at", item, "s", &times[n]))
-            return -1;
+            return EXIT_USAGE;
         if (!(times[n] >= 0 && times[n] <= o->t_end) || (n && !(times[n] > times[n - 1]))) {
             fprintf(stderr, "opsin run: --map-at: %s is not usable (expected increasing times "
                     "between 0 and t_end = %g s)\n", item, o->t_end);
-            return -1;
+            return EXIT_USAGE;
         }
         n++;
         s += len + (s[len] == ',');
@@ -230,8 +236,10 @@ static int parse_map_times(const run_args *a, opsin_run_opts *o)
     return 0;
 }
 
-/* Loads the files and resolves the run options (command line over files over default). */
-static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_run_opts *o)
+/* Loads the files and resolves the run options (command line over files over default);
+ * o->map_times is *map_times, malloc'd. */
+static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_run_opts *o,
+                double **map_times)
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
@@ -269,8 +277,8 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
                 "circuit or stimulus file)\n");
         return EXIT_USAGE;
     }
-    if ((a->map || a->map_at) && parse_map_times(a, o))
-        return EXIT_USAGE;
+    if ((a->map || a->map_at) && (rc = parse_map_times(a, o, map_times)))
+        return rc;
     if (a->dt_out && !(o->dt_out > 0)) {
         fprintf(stderr, "opsin run: --dt-out: %s is not a positive step (expected e.g. 1ms)\n",
                 a->dt_out);
@@ -331,7 +339,8 @@ int opsin_cmd_run(int argc, char **argv)
     opsin_stimulus *s = NULL;
     opsin_run_opts o;
     memset(&o, 0, sizeof o);
-    rc = load(&a, &c, &s, &o);
+    double *map_times = NULL;
+    rc = load(&a, &c, &s, &o, &map_times);
     if (!rc && a.plot && !a.output) {
         fprintf(stderr, "opsin run: --plot needs -o OUT.csv (the plot reads the CSV)\n");
         rc = EXIT_USAGE;
@@ -341,6 +350,7 @@ int opsin_cmd_run(int argc, char **argv)
     if (!rc && a.plot)
         rc = opsin_plot_csv(a.output, a.plot, stderr) ? EXIT_RUNTIME : EXIT_OK;
     free((opsin_probe *)o.probes);
+    free(map_times);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
     return rc;
