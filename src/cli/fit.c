@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/number.h"
 #include "io/plot.h"
 #include "io/table.h"
 #include "opsin.h"
@@ -187,12 +188,15 @@ static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit
     fputc('\n', fp);
     for (size_t i = 0; i < t->nrows; i++) {
         double x = t->v[0][i];
-        double f = r ? opsin_fit_eval(r, 0, x) : st->intercept + st->slope * x;
-        fprintf(fp, "%.17g,%.17g,%.17g", x, t->v[1][i], f);
-        if (a->y2 && isnan(t->v[2][i]))
-            fprintf(fp, ",,%.17g", opsin_fit_eval(r, 1, x));
-        else if (a->y2)
-            fprintf(fp, ",%.17g,%.17g", t->v[2][i], opsin_fit_eval(r, 1, x));
+        double v[] = {x, t->v[1][i], r ? opsin_fit_eval(r, 0, x) : st->intercept + st->slope * x};
+        opsin_number_write_list(fp, v, 3);
+        if (a->y2) {
+            fputc(',', fp);
+            if (!isnan(t->v[2][i])) /* an empty y2 cell stays empty */
+                opsin_number_write(fp, t->v[2][i]);
+            fputc(',', fp);
+            opsin_number_write(fp, opsin_fit_eval(r, 1, x));
+        }
         fputc('\n', fp);
     }
     if (cli_out_commit(&out)) {

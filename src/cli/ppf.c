@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
 #include "protocols/fit.h"
@@ -204,15 +205,19 @@ static int resolve(ppf_args *a, double **v)
     return 0;
 }
 
-/* The table, %.12g: the same bytes for the same doubles whatever the thread count. */
+/* The table, numbers as io/number.h writes them: the same bytes for the same doubles
+ * whatever the thread count. */
 static void table_write(FILE *fp, const opsin_ppf_row *rows, size_t n, const char *target,
                         const char *unit)
 {
     fprintf(fp, "interval (s),A1 %s (%s),A2 %s (%s),A2/A1,(A2-A1)/A1\n", target, unit, target,
             unit);
-    for (size_t i = 0; i < n; i++)
-        fprintf(fp, "%.12g,%.12g,%.12g,%.12g,%.12g\n", rows[i].interval, rows[i].a1, rows[i].a2,
-                rows[i].a2 / rows[i].a1, (rows[i].a2 - rows[i].a1) / rows[i].a1);
+    for (size_t i = 0; i < n; i++) {
+        double v[] = {rows[i].interval, rows[i].a1, rows[i].a2, rows[i].a2 / rows[i].a1,
+                      (rows[i].a2 - rows[i].a1) / rows[i].a1};
+        opsin_number_write_list(fp, v, sizeof v / sizeof v[0]);
+        fputc('\n', fp);
+    }
 }
 
 static int output(const ppf_args *a, const opsin_ppf_row *rows, const char *target,

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
 
@@ -22,9 +23,9 @@ static const char help[] =
     "Usage: opsin run CIRCUIT [STIMULUS] [OPTION]...\n"
     "Simulate CIRCUIT (driven by the sources of STIMULUS) from t = 0 to t_end and write the\n"
     "probes as CSV: a header of names and units, the output grid plus both sides of every\n"
-    "event, values with 17 significant digits.  With -o OUT.csv, spikes go to OUT.spikes.csv\n"
-    "and the summary (events, solver statistics, energy per source) to OUT.summary.txt and\n"
-    "standard error.\n\n"
+    "event, each number the shortest decimal (15 to 17 significant digits) that reads back as\n"
+    "the same double.  With -o OUT.csv, spikes go to OUT.spikes.csv and the summary (events,\n"
+    "solver statistics, energy per source) to OUT.summary.txt and standard error.\n\n"
     "  -o, --output=FILE    write the CSV to FILE (default: standard output)\n"
     "  -t, --t-end=T        end time, e.g. 100ms or 2.5 (s); overrides the files' t_end\n"
     "  -d, --dt-out=DT      output grid step (default t_end/1000)\n"
@@ -41,8 +42,6 @@ static const char help[] =
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
-
-#define MAX_MAP_TIMES 1024
 
 typedef struct run_args {
     const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out, *map, *map_at;
@@ -66,20 +65,20 @@ static int csv_header(void *ctx, size_t n, const char *const *names, const char 
     return fputc('\n', fp) == EOF;
 }
 
-/* %.17g: a re-read gives back the same doubles. */
+/* Numbers as io/number.h writes them: a re-read gives back the same doubles. */
 static int csv_row(void *ctx, double t, const double *v, size_t n)
 {
     FILE *fp = ((csv_ctx *)ctx)->csv;
-    fprintf(fp, "%.17g", t);
-    for (size_t i = 0; i < n; i++)
-        fprintf(fp, ",%.17g", v[i]);
+    opsin_number_write(fp, t);
+    if (n && (fputc(',', fp) == EOF || opsin_number_write_list(fp, v, n) == EOF))
+        return 1;
     return fputc('\n', fp) == EOF;
 }
 
 static int csv_spike(void *ctx, double t, const char *neuron)
 {
     FILE *fp = ((csv_ctx *)ctx)->spikes;
-    return fp && fprintf(fp, "%.17g,%s\n", t, neuron) < 0;
+    return fp && (opsin_number_write(fp, t) == EOF || fprintf(fp, ",%s\n", neuron) < 0);
 }
 
 static int csv_map(void *ctx, double t, const char *array, size_t row, size_t col, double v,
@@ -90,7 +89,9 @@ static int csv_map(void *ctx, double t, const char *array, size_t row, size_t co
         return 0;
     if (!x->map_header++)
         fprintf(x->map, "t (s),array,row,col,value (%s)\n", unit);
-    return fprintf(x->map, "%.17g,%s,%zu,%zu,%.17g\n", t, array, row, col, v) < 0;
+    opsin_number_write(x->map, t);
+    fprintf(x->map, ",%s,%zu,%zu,", array, row, col);
+    return opsin_number_write(x->map, v) == EOF || fputc('\n', x->map) == EOF;
 }
 
 static int parse_args(int argc, char **argv, run_args *a)
@@ -197,25 +198,33 @@ static int outputs_commit(outputs *o)
     return cli_out_commit(&o->csv);
 }
 
-/* --map-at T,T,...: increasing times within the run (default: t_end). */
-static int parse_map_times(const run_args *a, opsin_run_opts *o)
+/* --map-at T,T,...: increasing times within the run (default: t_end), as many as given, in
+ * *times (malloc'd; the caller frees it, also after a failure).  An exit status. */
+static int parse_map_times(const run_args *a, opsin_run_opts *o, double **times_out)
 {
-    static double times[MAX_MAP_TIMES];
-    size_t n = 0;
+    const char *list = a->map_at ? a->map_at : "";
+    size_t n = 0, max = 1;
     if (!a->map) {
         fprintf(stderr, "opsin run: --map-at needs --map FILE.csv\n");
-        return -1;
+        return EXIT_USAGE;
     }
-    for (const char *s = a->map_at ? a->map_at : ""; *s && n < MAX_MAP_TIMES;) {
+    for (const char *s = list; *s; s++)
+        max += *s == ',';
+    double *times = *times_out = malloc(max * sizeof *times);
+    if (!times) {
+        fprintf(stderr, "opsin run: out of memory for %zu --map-at times\n", max);
+        return EXIT_RUNTIME;
+    }
+    for (const char *s = list; *s;) {
         char item[64];
         size_t len = strcspn(s, ",");
         snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
         if (opsin_cli_quantity("run", "--map-at", item, "s", &times[n]))
-            return -1;
+            return EXIT_USAGE;
         if (!(times[n] >= 0 && times[n] <= o->t_end) || (n && !(times[n] > times[n - 1]))) {
             fprintf(stderr, "opsin run: --map-at: %s is not usable (expected increasing times "
                     "between 0 and t_end = %g s)\n", item, o->t_end);
-            return -1;
+            return EXIT_USAGE;
         }
         n++;
         s += len + (s[len] == ',');
@@ -227,8 +236,10 @@ static int parse_map_times(const run_args *a, opsin_run_opts *o)
     return 0;
 }
 
-/* Loads the files and resolves the run options (command line over files over default). */
-static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_run_opts *o)
+/* Loads the files and resolves the run options (command line over files over default);
+ * o->map_times is *map_times, malloc'd. */
+static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_run_opts *o,
+                double **map_times)
 {
     opsin_diag d = {""};
     int rc = opsin_circuit_load(a->circuit, c, &d);
@@ -266,8 +277,8 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
                 "circuit or stimulus file)\n");
         return EXIT_USAGE;
     }
-    if ((a->map || a->map_at) && parse_map_times(a, o))
-        return EXIT_USAGE;
+    if ((a->map || a->map_at) && (rc = parse_map_times(a, o, map_times)))
+        return rc;
     if (a->dt_out && !(o->dt_out > 0)) {
         fprintf(stderr, "opsin run: --dt-out: %s is not a positive step (expected e.g. 1ms)\n",
                 a->dt_out);
@@ -328,7 +339,8 @@ int opsin_cmd_run(int argc, char **argv)
     opsin_stimulus *s = NULL;
     opsin_run_opts o;
     memset(&o, 0, sizeof o);
-    rc = load(&a, &c, &s, &o);
+    double *map_times = NULL;
+    rc = load(&a, &c, &s, &o, &map_times);
     if (!rc && a.plot && !a.output) {
         fprintf(stderr, "opsin run: --plot needs -o OUT.csv (the plot reads the CSV)\n");
         rc = EXIT_USAGE;
@@ -338,6 +350,7 @@ int opsin_cmd_run(int argc, char **argv)
     if (!rc && a.plot)
         rc = opsin_plot_csv(a.output, a.plot, stderr) ? EXIT_RUNTIME : EXIT_OK;
     free((opsin_probe *)o.probes);
+    free(map_times);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);
     return rc;

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
 #include "protocols/stdp.h"
@@ -268,9 +269,12 @@ static int load(stdp_args *a, opsin_circuit **c)
 static int write_csv(FILE *fp, const char *unit, const opsin_stdp_point *p, size_t n)
 {
     fprintf(fp, "dt (s),dG (%s),relative (1)\n", unit);
-    for (size_t i = 0; i < n; i++)
-        fprintf(fp, "%.17g,%.17g,%.17g\n", p[i].dt, p[i].g1 - p[i].g0,
-                p[i].g0 != 0 ? (p[i].g1 - p[i].g0) / p[i].g0 : NAN);
+    for (size_t i = 0; i < n; i++) {
+        double v[] = {p[i].dt, p[i].g1 - p[i].g0,
+                      p[i].g0 != 0 ? (p[i].g1 - p[i].g0) / p[i].g0 : NAN};
+        opsin_number_write_list(fp, v, sizeof v / sizeof v[0]);
+        fputc('\n', fp);
+    }
     return ferror(fp) ? -1 : 0;
 }
 
