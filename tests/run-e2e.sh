@@ -31,7 +31,7 @@ done
 
 # The protocols drive the engine through the typed API: none prints libconfig text or parses
 # a string it made, and none reads a file more than once (its inputs, before any run).
-if grep -rnE 'opsin_stimulus_parse|opsin_cfg_read_string|config_write|open_memstream|%\.1[57]g|opsin_circuit_set\(' \
+if grep -rnE --include='*.[ch]' 'opsin_stimulus_parse|opsin_cfg_read_string|config_write|open_memstream|%\.1[57]g|opsin_circuit_set\(' \
     "$SRCDIR/src/protocols" >"$work/road"; then bad "text road in src/protocols: $(cat "$work/road")"
 else ok; fi
 for f in "$SRCDIR"/src/protocols/*.c; do

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "io/number.h"
 #include "protocols/measure.h"
 #include "protocols/pool.h"
 #include "protocols/sweep.h"
@@ -118,23 +119,13 @@ static int param_resolve(opsin_sweep *sw, sweep_param *p, int *allow_open, opsin
     return OPSIN_OK;
 }
 
-/* The shortest of 15 to 17 significant digits that reads back as x. */
-static void format_exact(char *buf, size_t len, double x)
-{
-    for (int digits = 15; digits <= 17; digits++) {
-        snprintf(buf, len, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
-}
-
 /* A value of a parameter as the user reads it: exact decimals, or "open". */
 static void value_text(double v, char *buf, size_t len)
 {
     if (isinf(v))
         snprintf(buf, len, "open");
     else
-        format_exact(buf, len, v);
+        opsin_number_format(buf, len, v);
 }
 
 /* One --set ID.PARAM=SPEC: key, unit, values. */
@@ -204,7 +195,7 @@ static int apply_circuit(const opsin_sweep *sw, opsin_circuit *c, size_t i, size
 /* "--set KEY=VALUE: why" for a value the setters refused. */
 static void refused(opsin_diag *d, const sweep_param *p, double v, const opsin_diag *why)
 {
-    char text[32];
+    char text[OPSIN_NUMBER_MAX];
     value_text(v, text, sizeof text);
     opsin_diag_set(d, NULL, 0, "--set %s=%s: %s", p->key, text, why->msg);
 }
@@ -238,7 +229,7 @@ static void variant_refused(const opsin_sweep *sw, const double *v, size_t n,
     size_t used = 0, k = 0;
     for (size_t j = 0; j < sw->nparams && k < n && used < sizeof head; j++)
         if (sw->params[j].is_stim) {
-            char text[32];
+            char text[OPSIN_NUMBER_MAX];
             value_text(v[k++], text, sizeof text);
             used += (size_t)snprintf(head + used, sizeof head - used, "%s%s=%s", k > 1 ? ", " : "",
                                      sw->params[j].key, text);
@@ -787,19 +778,6 @@ static const char *unit_text(const char *u)
     return u[0] ? u : "1";
 }
 
-/* A number as the CSV holds it: the shortest of 15 to 17 digits that reads back as the same
- * double, "nan" without a sign, "inf" for "open". */
-static void put_number(FILE *out, double x)
-{
-    char buf[32];
-    if (isnan(x)) {
-        fputs("nan", out);
-        return;
-    }
-    format_exact(buf, sizeof buf, x);
-    fputs(buf, out);
-}
-
 static int write_header(const opsin_sweep *sw, FILE *out)
 {
     for (size_t j = 0; j < sw->nparams; j++)
@@ -816,7 +794,7 @@ static void warn_failed(const opsin_sweep *sw, size_t i, const char *why, FILE *
 {
     fprintf(warn, "opsin sweep: warning: row %zu", i + 1);
     for (size_t j = 0; j < sw->nparams; j++) {
-        char text[32];
+        char text[OPSIN_NUMBER_MAX];
         value_text(sw->params[j].values[grid_index(sw, i, j)], text, sizeof text);
         fprintf(warn, "%s%s=%s", j ? ", " : " (", sw->params[j].key, text);
     }
@@ -834,12 +812,12 @@ static int write_row(void *ctx, size_t i, void *row, int status, const opsin_dia
     for (size_t j = 0; j < sw->nparams; j++) {
         if (j)
             fputc(',', out);
-        put_number(out, sw->params[j].values[grid_index(sw, i, j)]);
+        opsin_number_write(out, sw->params[j].values[grid_index(sw, i, j)]);
     }
     for (size_t k = 0; k < sw->nmeas; k++) {
         if (sw->nparams || k)
             fputc(',', out);
-        put_number(out, res[k]);
+        opsin_number_write(out, res[k]);
     }
     if (status) {
         run->nfailed++;
