@@ -261,6 +261,12 @@ size_t opsin_model_count(void);
 const char *opsin_model_name(size_t i);
 /* Prints one model's description, equations, source and parameter table; EINVAL if unknown. */
 int opsin_model_describe(const char *name, FILE *fp);
+/* The same tables for scripts: one line per row, five fields separated by tabs (no field holds
+ * a tab or a newline).  "param", NAME, UNIT ("" dimensionless), DEFAULT ("open", "(required)",
+ * "(none)" for a parameter naming another component, or a number), MEANING; then "state",
+ * NAME, UNIT, the natural size of its absolute tolerance (SI), MEANING; then "output", NAME,
+ * UNIT, "", MEANING.  EINVAL if unknown. */
+int opsin_model_tabulate(const char *name, FILE *fp);
 
 /* Converts a value string with a unit ("10 ms", "8 kohm", "5 mW/cm2") to SI for a quantity
  * whose SI unit is si_unit ("s", "ohm", "W/m2", ...).  A bare number is taken as SI. */

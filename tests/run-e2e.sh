@@ -17,18 +17,6 @@ opsin models >"$work/models"
 if grep -qx lif "$work/models" && grep -qx supercap "$work/models"; then ok; else bad "models list"; fi
 if opsin models supercap | grep -q 'R_reg *ohm *open'; then ok; else bad "models supercap"; fi
 
-# The parameter lists of man/opsin-models.7 are exactly what the tables of every model in the
-# catalogue generate.
-for m in $(cat "$work/models"); do
-    sh "$SRCDIR/man/gen-params.sh" "$m" "$OPSIN" >"$work/gen.man"
-    awk -v m="$m" 'index($0, "END PARAMETERS " m) == 5 { p = 0 }
-                   p { print }
-                   index($0, "BEGIN PARAMETERS " m " ") == 5 { p = 1 }' \
-        "$SRCDIR/man/opsin-models.7" >"$work/page.man"
-    if [ -s "$work/gen.man" ] && cmp -s "$work/gen.man" "$work/page.man"; then ok
-    else bad "man/opsin-models.7 parameters of $m differ from 'opsin models $m' (run man/gen-params.sh)"; fi
-done
-
 # The protocols drive the engine through the typed API: none prints libconfig text or parses
 # a string it made, and none reads a file more than once (its inputs, before any run).
 if grep -rnE --include='*.[ch]' 'opsin_stimulus_parse|opsin_cfg_read_string|config_write|open_memstream|%\.1[57]g|opsin_circuit_set\(' \

@@ -112,3 +112,24 @@ int opsin_model_describe(const char *name, FILE *fp)
             m->accepts & OPSIN_IN_OPTICAL ? "optical" : "");
     return OPSIN_OK;
 }
+
+/* Rows a script can split on tabs without guessing where a unit with a space ends. */
+int opsin_model_tabulate(const char *name, FILE *fp)
+{
+    const opsin_model *m = opsin_model_find(name);
+    if (!m)
+        return OPSIN_EINVAL;
+    for (size_t i = 0; i < m->nparams; i++) {
+        char def[32];
+        format_default(&m->params[i], def, sizeof def);
+        fprintf(fp, "param\t%s\t%s\t%s\t%s\n", m->params[i].name, m->params[i].unit, def,
+                m->params[i].doc);
+    }
+    for (size_t i = 0; i < m->nstates; i++)
+        fprintf(fp, "state\t%s\t%s\t%g\t%s\n", m->states[i].name, m->states[i].unit,
+                m->states[i].atol, m->states[i].doc);
+    for (size_t i = 0; i < m->noutputs; i++)
+        fprintf(fp, "output\t%s\t%s\t\t%s\n", m->outputs[i].name, m->outputs[i].unit,
+                m->outputs[i].doc);
+    return OPSIN_OK;
+}

@@ -1,0 +1,97 @@
+#!/bin/sh
+# e2e-man.sh: the man pages against the code: every generated block (parameters, states,
+# outputs of a model) is what man/gen-params.sh makes of `opsin models --tsv`, rows with tricky
+# units read as a person would write them, and every model has its blocks.
+set -eu
+. "$(dirname "$0")/e2e-lib.sh"
+opsin() { $VG "$OPSIN" "$@"; }
+pages="$SRCDIR/man/opsin.1 $SRCDIR/man/opsin-circuit.5 $SRCDIR/man/opsin-stimulus.5 $SRCDIR/man/opsin-models.7"
+
+# 1 if the lines of file $2 appear in file $1 as consecutive lines.
+holds() {
+    awk 'NR == FNR { want[n++] = $0; next }
+         { line[m++] = $0 }
+         END { for (i = 0; i + n <= m; i++) { for (k = 0; k < n && line[i + k] == want[k]; k++);
+                                              if (k == n) exit 0 }
+               exit 1 }' "$2" "$1"
+}
+
+# Every block of every page holds exactly the generator's text.
+blocks=0
+for page in $pages; do
+    for key in $(awk '/^\.\\" BEGIN (PARAMETERS|STATES|OUTPUTS) / { print $3 ":" $4 }' "$page"); do
+        kind=${key%%:*} model=${key#*:}
+        case $kind in PARAMETERS) gen=params ;; STATES) gen=states ;; *) gen=outputs ;; esac
+        sh "$SRCDIR/man/gen-params.sh" "$gen" "$model" "$OPSIN" >"$work/gen.man"
+        awk -v b="BEGIN $kind $model " -v e="END $kind $model" \
+            'index($0, e) == 5 { p = 0 } p { print } index($0, b) == 5 { p = 1 }' \
+            "$page" >"$work/page.man"
+        blocks=$((blocks + 1))
+        if [ -s "$work/gen.man" ] && cmp -s "$work/gen.man" "$work/page.man"; then ok
+        else bad "$(basename "$page"): block $kind $model differs from the tables (run sh man/gen-params.sh --update)"; fi
+    done
+done
+
+# Every model of the catalogue has its three blocks in opsin-models(7).
+for m in $(opsin models); do
+    for kind in PARAMETERS STATES OUTPUTS; do
+        if grep -q "^\.\\\\\" BEGIN $kind $m " "$SRCDIR/man/opsin-models.7"; then ok
+        else bad "opsin-models.7 has no $kind block for $m"; fi
+    done
+done
+if [ "$blocks" -ge 12 ]; then ok; else bad "only $blocks generated blocks in the pages"; fi
+
+# Rows written by hand: a unit with a space, 1/eV, "open" and hyphenated defaults, a reference,
+# a dimensionless state and outputs.
+n=0
+while IFS= read -r line; do
+    if [ -z "$line" ]; then
+        n=$((n + 1))
+        if holds "$SRCDIR/man/opsin-models.7" "$work/want"; then ok
+        else bad "opsin-models.7 lacks the rows: $(cat "$work/want")"; fi
+        : >"$work/want"
+    else
+        printf '%s\n' "$line" >>"$work/want"
+    fi
+done <<'EOF'
+.TP
+.BR k_e " (1/(V s); default 0)"
+erase rate per volt above V_e (occupancy removed per second at x >> x_e).
+
+.BR k_p " (1/(V s); default 0)"
+electrical generation per volt above V_p.
+
+.BR eta_ex " (1/eV; default 1)"
+quantum yield per eV of photon energy above the gap.
+
+.BR R_reg " (ohm; default open)"
+regulating resistor in parallel with the device ("open": none).
+
+.BR sigma " (m2; default 1e\-20)"
+write cross\-section: generation per absorbed photon flux.
+
+.BR input " (the id of a component; no default)"
+
+.BR n " (dimensionless; natural size 0.0001)"
+free photocarriers (fraction of the trap density).
+
+.BR L " (W)"
+light output k_L max(0, |I| \- I_L)^gamma_L.
+
+.BR x " (1)"
+trap occupancy m1 + m2 + m3.
+
+EOF
+if [ "$n" -eq 9 ]; then ok; else bad "read $n hand-written row groups"; fi
+
+# The machine-readable table itself: tab-separated, five fields a row.
+opsin models --tsv phototrap >"$work/tsv"
+if awk -F '\t' 'NF != 5 { exit 1 } $1 == "param" && $2 == "k_e" { u = $3 } END { exit u != "1/(V s)" }' \
+        "$work/tsv"; then ok
+else bad "opsin models --tsv phototrap: $(grep k_e "$work/tsv")"; fi
+st=0
+opsin models --tsv >/dev/null 2>"$work/err" || st=$?
+if [ "$st" -eq 2 ] && grep -q -- '--tsv needs a NAME' "$work/err"; then ok; else bad "models --tsv without NAME: $st"; fi
+
+echo "e2e-man: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
