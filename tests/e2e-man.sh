@@ -41,6 +41,59 @@ for m in $(opsin models); do
 done
 if [ "$blocks" -ge 12 ]; then ok; else bad "only $blocks generated blocks in the pages"; fi
 
+# Every model's outputs are in opsin-circuit(5)'s PROBES.
+for m in $(opsin models); do
+    if grep -q "^\.\\\\\" BEGIN OUTPUTS $m " "$SRCDIR/man/opsin-circuit.5"; then ok
+    else bad "opsin-circuit.5 has no OUTPUTS block for $m"; fi
+done
+
+# opsin(1) outlines every model (a section and its outputs) and gives the range of every lif
+# and supercap parameter.
+for m in $(opsin models); do
+    if grep -q "^\.SS \"$m \\\\(em " "$SRCDIR/man/opsin.1" &&
+       grep -q "^\.\\\\\" BEGIN OUTPUTS $m " "$SRCDIR/man/opsin.1"; then ok
+    else bad "opsin.1 MODELS has no section or no outputs for $m"; fi
+done
+for m in lif supercap; do
+    for p in $(opsin models --tsv "$m" | awk -F '\t' '$1 == "param" { print $2 }'); do
+        if grep -q "^\.BR $p \"  (" "$SRCDIR/man/opsin.1"; then ok
+        else bad "opsin.1 MODELS does not list $m's parameter $p"; fi
+    done
+done
+
+# Every parameter that may be "open" (default open) is named where opsin-circuit(5) explains it.
+sed -n '/^\.B \\(dqopen\\(dq$/,/^\.PP$/p' "$SRCDIR/man/opsin-circuit.5" >"$work/open.man"
+for m in $(opsin models); do
+    for p in $(opsin models --tsv "$m" | awk -F '\t' '$1 == "param" && $4 == "open" { print $2 }'); do
+        if grep -qx "\.BR* $p\( ,\)\{0,1\}" "$work/open.man"; then ok
+        else bad "opsin-circuit.5 does not say that $m's $p may be \"open\""; fi
+    done
+done
+
+# The sample diagnostics of opsin-circuit(5) that name models are what opsin says, after
+# "FILE:LINE: " (a sample is one message broken over lines that start with two spaces).
+sample() {
+    awk -v pat="$1" '/^circuit\.cfg:/ { if (p) exit; if (index($0, pat)) { p = 1; s = $0; next } }
+                     p && /^  / { sub(/^ +/, " "); s = s $0; next }
+                     p { exit }
+                     END { print s }' "$SRCDIR/man/opsin-circuit.5" |
+        sed -e 's/^circuit\.cfg:[0-9]*: //' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g"
+}
+said() {
+    printf '%s\n' "$2" >"$work/$1.cfg"
+    opsin check "$work/$1.cfg" 2>&1 | sed 's/^[^:]*:[0-9]*: //'
+}
+for t in "unknown model|m|components = ({ id = \"n1\"; model = \"lifx\"; });" \
+         "unknown circuit key|k|probe = [\"n1.V\"];" \
+         "takes no current|c|components = ({ id = \"n\"; model = \"lif\"; }, { id = \"p\"; model = \"phototrap\"; }); connections = ({ from = \"n\"; to = \"p\"; amplitude = \"1 mA\"; width = \"1 ms\"; });" \
+         "W_min = 0 S|w|components = ({ id = \"w\"; model = \"pairstdp\"; W0 = \"200 nS\"; });" \
+         "w1 + w2 + w3|p|components = ({ id = \"p\"; model = \"phototrap\"; w1 = 0.5; });"; do
+    pat=${t%%|*} rest=${t#*|}
+    want=$(sample "$pat") got=$(said "${rest%%|*}" "${rest#*|}")
+    if [ -n "$want" ] && [ "$want" = "$got" ]; then ok
+    else bad "opsin-circuit.5 sample '$pat': page '$want', opsin '$got'"; fi
+done
+
 # Rows written by hand: a unit with a space, 1/eV, "open" and hyphenated defaults, a reference,
 # a dimensionless state and outputs.
 n=0
