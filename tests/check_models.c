@@ -1,8 +1,10 @@
-/* check_models.c: lif and supercap waveforms against closed forms; edges, islands, energy. */
+/* check_models.c: lif and supercap waveforms against closed forms; edges, islands, energy;
+ * the lif's external drive output. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -333,6 +335,57 @@ START_TEST(test_spike_to_spike)
 }
 END_TEST
 
+/* 1 when t lies in the pulse [on, off): the left row at an edge time (the state before the
+ * events) counts the pulse as on over (on, off] instead. */
+static int pulse_on(double t, int left, double on, double off)
+{
+    return left ? t > on && t <= off : t >= on && t < off;
+}
+
+/* I_ext of a neuron is what drives it from outside: a current step from a source plus the
+ * pulses a connection sends on each spike of another neuron, on every row and both sides of
+ * every edge. */
+START_TEST(test_lif_i_ext)
+{
+    static const char net[] =
+        "components = (\n"
+        " { id = \"a\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\"; G_in = \"30 nS\";\n"
+        "   V_in = 1; V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; },\n"
+        " { id = \"b\"; model = \"lif\"; C_m = \"50 pF\"; G_L = \"10 nS\";\n"
+        "   V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; });\n"
+        "connections = ({ from = \"a\"; to = \"b\"; amplitude = \"20 nA\";\n"
+        "   width = \"2 ms\"; delay = \"0.5 ms\"; });\n"
+        "solver = { rtol = 1e-10; };\n";
+    static const char step[] =
+        "sources = ({ id = \"step\"; kind = \"current\"; targets = [\"b\"]; start = \"10 ms\";\n"
+        "  width = \"50 ms\"; amplitude = \"3 nA\"; });\n";
+    const double Is = 3e-9, Ic = 20e-9, t0 = 10e-3, t1 = 10e-3 + 50e-3;
+    trace tr;
+    tu_run(&tr, net, step, 0.1, 1e-3, "b.I_ext,a.I_ext", NULL);
+    size_t pulses = 0, nonzero = 0;
+    for (size_t i = 0; i < tr.nrows; i++) {
+        double t = tr.t[i], want = 0.0;
+        int left = i + 1 < tr.nrows && tr.t[i + 1] == t;
+        want += pulse_on(t, left, t0, t1) ? Is : 0.0;
+        for (size_t k = 0; k < tr.nspikes; k++)
+            if (strcmp(tr.spike_names[tr.spike_who[k]], "a") == 0) {
+                double on = tr.spike_t[k] + 0.5e-3;
+                want += pulse_on(t, left, on, on + 2e-3) ? Ic : 0.0;
+                pulses += i == 0;
+            }
+        double got = tr.v[i * tr.ncols];
+        /* the drive sums its sources in doubles: a few ulps, and exactly 0 when off */
+        ck_assert_msg(want == 0 ? got == 0 : close_rel(got, want, 1e-14),
+                      "row %zu, t %.17g: I_ext %g, expected %g", i, t, got, want);
+        nonzero += got != 0;
+        ck_assert(tr.v[i * tr.ncols + 1] == 0.0); /* nothing drives a from outside */
+    }
+    ck_assert_uint_ge(pulses, 20);
+    ck_assert_uint_ge(nonzero, tr.nrows / 2);
+    tu_free(&tr);
+}
+END_TEST
+
 /* ---- cost follows events --------------------------------------------------------------- */
 
 /* One pulse, then rest: 100x more rest costs less than 1.5x the steps (the step size grows
@@ -396,6 +449,7 @@ static Suite *models_suite(void)
     tcase_add_test(lif, test_chain);
     tcase_add_test(lif, test_ulp_close_events);
     tcase_add_loop_test(lif, test_spike_to_spike, 0, 2);
+    tcase_add_test(lif, test_lif_i_ext);
     tcase_set_timeout(lif, 60);
     suite_add_tcase(s, lif);
     TCase *cost = tcase_create("cost");

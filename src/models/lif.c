@@ -29,9 +29,12 @@ static const opsin_param_def params[NP] = {
 };
 
 static const opsin_var_def states[] = {{"V", "V", 1.0, "membrane potential"}};
+enum { O_V, O_ISYN, O_IEXT };
 static const opsin_var_def outputs[] = {
-    {"V", "V", 0, "membrane potential"},
-    {"I_syn", "A", 0, "input current through G_in and the input device"},
+    [O_V] = {"V", "V", 0, "membrane potential"},
+    [O_ISYN] = {"I_syn", "A", 0, "input current through G_in and the input device"},
+    [O_IEXT] = {"I_ext", "A", 0,
+                "external drive: the sum of the current sources and connections on the neuron"},
 };
 
 /* Current through the input branch: the device either adds conductance or input voltage. */
@@ -74,9 +77,15 @@ static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
     ydot[c->y_off] = I / p[P_CM];
 }
 
+/* The probe-able quantities: I_ext is what drives the neuron from outside, so a lab can plot
+ * the step beside V. */
 static double output(const opsin_comp *c, size_t k, double t, const double *y)
 {
-    return k == 0 ? y[c->y_off] : input_current(c, t, y);
+    switch (k) {
+    case O_V: return y[c->y_off];
+    case O_ISYN: return input_current(c, t, y);
+    default: return opsin_comp_current(c, t);
+    }
 }
 
 static double terminal_v(const opsin_comp *c, double t, const double *y)
