@@ -137,6 +137,34 @@ trap occupancy m1 + m2 + m3.
 EOF
 if [ "$n" -eq 9 ]; then ok; else bad "read $n hand-written row groups"; fi
 
+# The phototrap example of opsin-models(7), exactly as the page prints it: the .EX blocks that
+# start with "# trap.cfg:" and "# write-erase.cfg:" are the files, the one that starts with
+# "opsin run" the command.  G rises after the light and falls after the gate pulse.
+mkdir "$work/ex"
+awk -v dir="$work/ex" '
+    function text(s) {
+        gsub(/\\-/, "-", s); gsub(/\\\(dq/, "\"", s); gsub(/\\\(aq/, "\047", s)
+        gsub(/\\~/, " ", s); gsub(/\\e/, "\\", s)
+        return s
+    }
+    /^\.EE/ { out = ""; next }
+    out { print text($0) >out; next }
+    /^\.EX/ { start = 1; next }
+    start && /^# trap\.cfg:/ { out = dir "/trap.cfg" }
+    start && /^# write\\-erase\.cfg:/ { out = dir "/write-erase.cfg" }
+    start && /^opsin run trap\.cfg/ { out = dir "/command" }
+    start { start = 0; if (out) print text($0) >out }' "$SRCDIR/man/opsin-models.7"
+st=0
+(cd "$work/ex" && opsin() { $VG "$OPSIN" "$@"; } && . ./command) >"$work/ex.out" 2>&1 || st=$?
+if [ "$st" -eq 0 ] && [ -s "$work/ex/trap.cfg" ] && [ -s "$work/ex/write-erase.cfg" ] &&
+   grep -q -- '--plot' "$work/ex/command" && head -1 "$work/ex/we.csv" | grep -q '^t (s),syn.G (S)'
+then ok; else bad "the phototrap example of opsin-models.7 does not run (status $st): $(cat "$work/ex.out")"; fi
+# G at the light's start, its end, the gate's start and end (right side of each edge), t_end.
+g() { awk -F, -v t="$1" 'NR > 1 && $1 <= t { g = $2 } END { print g }' "$work/ex/we.csv"; }
+if awk -v a="$(g 0.5)" -v b="$(g 1)" -v c="$(g 2.5)" -v d="$(g 3)" -v e="$(g 4)" \
+       'BEGIN { exit !(a == 1e-9 && b > 10 * a && c > 0.9 * b && d < c / 3 && e < c / 3 && e > a) }'
+then ok; else bad "phototrap example: G $(g 0.5) -> $(g 1) (light) -> $(g 2.5) -> $(g 3) (gate) -> $(g 4)"; fi
+
 # The machine-readable table itself: tab-separated, five fields a row.
 opsin models --tsv phototrap >"$work/tsv"
 if awk -F '\t' 'NF != 5 { exit 1 } $1 == "param" && $2 == "k_e" { u = $3 } END { exit u != "1/(V s)" }' \
