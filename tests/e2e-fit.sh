@@ -61,6 +61,8 @@ expect_line '^0\.01,0\.0939997[0-9]*,0\.114998[0-9]*,1\.22339' "ppf 10 ms"
 run_opsin ppf "$fmes" -a 3.9603mA -i log:2ms:2s:13 -j 1 -o one.csv
 run_opsin ppf "$fmes" -a 3.9603mA -i log:2ms:2s:13 -j 2 -o two.csv
 if cmp -s one.csv two.csv && [ "$(wc -l <one.csv)" -eq 14 ]; then ok; else bad "ppf: -j 1 and -j 2 differ"; fi
+if head -1 one.csv | grep -qx 'interval (s),A1 syn.v (V),A2 syn.v (V),A2/A1 (1),(A2-A1)/A1 (1)'
+then ok; else bad "ppf header: $(head -1 one.csv)"; fi
 expect_line '^tau1    = 0\.0065' "ppf fit"
 run_opsin ppf "$SRCDIR/circuits/nlem.cfg" --kind voltage -a 5V -w 30ms --target lem.I \
     -i 60ms,100ms,200ms --rule peak

@@ -210,8 +210,8 @@ static int resolve(ppf_args *a, double **v)
 static void table_write(FILE *fp, const opsin_ppf_row *rows, size_t n, const char *target,
                         const char *unit)
 {
-    fprintf(fp, "interval (s),A1 %s (%s),A2 %s (%s),A2/A1,(A2-A1)/A1\n", target, unit, target,
-            unit);
+    fprintf(fp, "interval (s),A1 %s (%s),A2 %s (%s),A2/A1 (1),(A2-A1)/A1 (1)\n", target, unit,
+            target, unit);
     for (size_t i = 0; i < n; i++) {
         double v[] = {rows[i].interval, rows[i].a1, rows[i].a2, rows[i].a2 / rows[i].a1,
                       (rows[i].a2 - rows[i].a1) / rows[i].a1};
