@@ -395,7 +395,8 @@ START_TEST(test_train_override)
 END_TEST
 
 /* Leaky I&F with a constant input conductance: spikes in [0, T] and the rate, against
- * f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))) (first spike without t_ref). */
+ * f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))) (first spike without t_ref, so
+ * n spikes over T are not n/T = f). */
 START_TEST(test_lif_rate)
 {
     static const char circuit[] =
@@ -416,9 +417,46 @@ START_TEST(test_lif_rate)
         ck_assert(frac > 1e-4 && frac < 1 - 1e-4); /* no spike within rtol of T */
         ck_assert_msg(at(&r, i, 1) == n, "G %g: %g spikes, closed form %g", G[i], at(&r, i, 1),
                       n);
-        ck_assert(at(&r, i, 2) == n / T && at(&r, i, 3) == n / T);
-        ck_assert(fabs(at(&r, i, 2) - f) <= 1 / T); /* the asymptotic rate */
+        /* from the first spike on, every interval is t_ref + t1: the rate is f itself */
+        ck_assert_msg(close_rel(at(&r, i, 2), f, REL), "G %g: %.12g Hz, closed form %.12g Hz",
+                      G[i], at(&r, i, 2), f);
+        ck_assert(at(&r, i, 3) == at(&r, i, 2));
     }
+    result_free(&r);
+}
+END_TEST
+
+/* A neuron driven by a current step for half the run: its rate is the closed-form rate of the
+ * step, f = 1/(t_ref + tau ln(V_inf/(V_inf - V_th))), not spikes / t_end; 0 below threshold
+ * and nan with a single spike. */
+START_TEST(test_lif_rate_driven)
+{
+    static const char circuit[] =
+        "components = ({ id = \"n\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\";\n"
+        "  E_L = 0; V_th = \"0.5 V\"; V_reset = 0; t_ref = \"2 ms\"; });\n"
+        "probes = [\"n.V\"];\nsolver = { rtol = 1e-9; };\n";
+    static const char stim[] =
+        "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"n\"]; start = \"20 ms\";\n"
+        "  width = \"50 ms\"; amplitude = \"10 nA\"; });\n";
+    const char *amps[] = {"I.amplitude=3nA,10nA,30nA", NULL};
+    static const double I[] = {3e-9, 10e-9, 30e-9};
+    const double T = 0.1, tau = 10e-3, tref = 2e-3, Vth = 0.5, GL = 10e-9;
+    result r;
+    sweep(&r, tu_write_temp(0, circuit), tu_write_temp(1, stim), amps, "n:spikes,n:rate", T, 0,
+          2);
+    ck_assert(strncmp(r.text, "I.amplitude (A),n:spikes (1),n:rate (Hz)\n", 41) == 0);
+    ck_assert(at(&r, 0, 1) == 0 && at(&r, 0, 2) == 0); /* V_inf = 0.3 V < V_th */
+    for (size_t i = 1; i < 3; i++) {
+        double Vinf = I[i] / GL, f = 1 / (tref + tau * log(Vinf / (Vinf - Vth)));
+        ck_assert_double_ge(at(&r, i, 1), 5);
+        ck_assert_msg(close_rel(at(&r, i, 2), f, REL), "I %g: %.12g Hz, closed form %.12g Hz",
+                      I[i], at(&r, i, 2), f);
+        ck_assert(at(&r, i, 2) > 1.5 * at(&r, i, 1) / T); /* spikes/t_end is far below it */
+    }
+    result_free(&r);
+    const char *one[] = {"I.width=9ms", NULL}; /* the 2nd spike would come 15.9 ms after 20 ms */
+    sweep(&r, tu_write_temp(0, circuit), tu_write_temp(1, stim), one, "n:spikes,n:rate", T, 0, 1);
+    ck_assert(at(&r, 0, 1) == 1 && isnan(at(&r, 0, 2)));
     result_free(&r);
 }
 END_TEST
@@ -709,6 +747,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(meas, test_pulse_measures);
     tcase_add_test(meas, test_train_override);
     tcase_add_test(meas, test_lif_rate);
+    tcase_add_test(meas, test_lif_rate_driven);
     tcase_add_test(meas, test_determinism);
     tcase_add_test(meas, test_failed_runs);
     suite_add_tcase(s, meas);

@@ -102,9 +102,14 @@ static double m_spikes(const opsin_measure_input *in)
     return (double)in->nspikes;
 }
 
+/* The firing rate while the neuron fires: the inverse of its mean interspike interval,
+ * (n - 1)/(t_n - t_1), so time without drive does not dilute it (spikes/t_end would); 0 with
+ * no spike, undefined with one. */
 static double m_rate(const opsin_measure_input *in)
 {
-    return (double)in->nspikes / in->t_end;
+    if (in->nspikes < 2)
+        return in->nspikes ? NAN : 0.0;
+    return (double)(in->nspikes - 1) / (in->spikes[in->nspikes - 1] - in->spikes[0]);
 }
 
 static double m_energy(const opsin_measure_input *in)
@@ -186,7 +191,9 @@ static const opsin_measure_def table[] = {
      "at:T, value at time T (right side if T is an edge; linear between rows)", m_at},
     {"spikes", "1", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE, "number of spikes of the neuron",
      m_spikes},
-    {"rate", "Hz", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE, "spikes / t_end", m_rate},
+    {"rate", "Hz", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE,
+     "firing rate, the inverse of the mean interspike interval: (n - 1)/(t_n - t_1) for n "
+     "spikes at t_1 .. t_n; 0 with no spike, nan with one", m_rate},
     {"dg_mean", "", OPSIN_MEAS_ROWS | OPSIN_MEAS_PULSES, OPSIN_MARG_SOURCE,
      "mean change per pulse of the source: right side of the falling edge minus left side "
      "of the rising edge, over the pulses that end by t_end", m_dg_mean},
