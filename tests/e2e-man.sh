@@ -94,6 +94,15 @@ for t in "unknown model|m|components = ({ id = \"n1\"; model = \"lifx\"; });" \
     else bad "opsin-circuit.5 sample '$pat': page '$want', opsin '$got'"; fi
 done
 
+# Every long option of every command's --help is in opsin(1).
+for cmd in run check models stdp ppf fit sweep; do
+    opsin "$cmd" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$work/opts"
+    while IFS= read -r o; do
+        if grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$SRCDIR/man/opsin.1"; then ok
+        else bad "opsin $cmd $o is not in opsin.1"; fi
+    done <"$work/opts"
+done
+
 # Rows written by hand: a unit with a space, 1/eV, "open" and hyphenated defaults, a reference,
 # a dimensionless state and outputs.
 n=0

@@ -79,7 +79,28 @@ if command -v gnuplot >/dev/null 2>&1; then
         -o g.csv --plot g.png -q)
     if [ "$(od -An -tx1 -N4 "$work/g.png" | tr -d ' ')" = 89504e47 ]; then ok
     else bad "--plot made no PNG"; fi
+    # The picture type follows the name; --plot-overlay draws the probes of a unit together.
+    if (cd "$work" && opsin run "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" \
+            -o g2.csv --plot g.svg -q && opsin run "$SRCDIR/circuits/fmes.cfg" \
+            "$SRCDIR/stimuli/fmes-ppf.cfg" -p syn.v,syn.w,syn.i -o g3.csv --plot g.pdf --plot-overlay -q) &&
+       grep -q '<svg' "$work/g.svg" && [ "$(head -c 4 "$work/g.pdf")" = "%PDF" ]; then ok
+    else bad "--plot g.svg / g.pdf: $(file "$work/g.svg" "$work/g.pdf" 2>&1)"; fi
 fi
+
+# A --plot name of no known picture type, or --plot-overlay alone, is refused before the files
+# are read (the circuit does not exist): status 2, one line, nothing written.
+mkdir "$work/ext"
+for args in "--plot g.jpg" "--plot plot" "--plot-overlay"; do
+    st=0
+    # shellcheck disable=SC2086
+    (cd "$work/ext" && "$OPSIN" run no-such.cfg -o ext.csv $args 2>"$work/ext.err") || st=$?
+    if [ "$st" -eq 2 ] && [ "$(wc -l <"$work/ext.err")" -eq 1 ] && grep -q -- '--plot' "$work/ext.err" &&
+       [ -z "$(ls "$work/ext")" ]; then ok
+    else bad "run $args: status $st, $(cat "$work/ext.err"), wrote: $(ls "$work/ext")"; fi
+done
+(cd "$work/ext" && "$OPSIN" run no-such.cfg -o ext.csv --plot g.jpg 2>"$work/ext.err") || true
+if grep -qx "opsin run: --plot: cannot tell the picture type of 'g.jpg' (expected a file name ending in .png, .svg or .pdf)" \
+        "$work/ext.err"; then ok; else bad "--plot g.jpg: $(cat "$work/ext.err")"; fi
 
 # --set overrides a parameter (a smaller R_reg lowers the first peak); a bad value is
 # refused with status 2 and writes nothing; output files get the usual mode (umask 022).

@@ -34,7 +34,8 @@ static const char help[] =
     "  -S, --set=ID.PARAM=VALUE\n"
     "                       override a circuit parameter, e.g. --set syn.R_reg=500ohm\n"
     "                       or --set syn.R_reg=open (repeatable)\n"
-    "      --plot=FILE.png  plot the probes with gnuplot\n"
+    "      --plot=FILE      plot the probes with gnuplot into FILE.png, .svg or .pdf\n"
+    "      --plot-overlay   with --plot: the probes of one unit share an axis, with a legend\n"
     "      --map=FILE.csv   write every array cell's first output (e.g. G) at the\n"
     "                       --map-at times: t, array, row, col, value\n"
     "      --map-at=T,...   times of the map, e.g. 10s,20s (default: t_end)\n"
@@ -48,7 +49,7 @@ typedef struct run_args {
     const char *sets[OPSIN_CLI_MAX_SETS];
     size_t nsets;
     unsigned long seed;
-    int quiet;
+    int quiet, overlay;
 } run_args;
 
 typedef struct csv_ctx {
@@ -94,6 +95,23 @@ static int csv_map(void *ctx, double t, const char *array, size_t row, size_t co
     return opsin_number_write(x->map, v) == EOF || fputc('\n', x->map) == EOF;
 }
 
+/* --plot names a picture type and --plot-overlay comes with it: checked before anything runs. */
+static int check_plot(const run_args *a)
+{
+    char expected[128];
+    if (a->overlay && !a->plot) {
+        fprintf(stderr, "opsin run: --plot-overlay needs --plot FILE (expected e.g. --plot "
+                "run.png --plot-overlay)\n");
+        return EXIT_USAGE;
+    }
+    if (a->plot && !opsin_plot_name_ok(a->plot, expected, sizeof expected)) {
+        fprintf(stderr, "opsin run: --plot: cannot tell the picture type of '%s' (expected %s)\n",
+                a->plot, expected);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {
@@ -101,7 +119,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"dt-out", required_argument, NULL, 'd'}, {"probe", required_argument, NULL, 'p'},
         {"seed", required_argument, NULL, 's'},   {"plot", required_argument, NULL, 'P'},
         {"set", required_argument, NULL, 'S'},    {"map", required_argument, NULL, 'M'},
-        {"map-at", required_argument, NULL, 'A'},
+        {"map-at", required_argument, NULL, 'A'}, {"plot-overlay", no_argument, NULL, 'O'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
@@ -116,6 +134,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'd': a->dt_out = optarg; break;
         case 'p': a->probes = optarg; break;
         case 'P': a->plot = optarg; break;
+        case 'O': a->overlay = 1; break;
         case 'M': a->map = optarg; break;
         case 'A': a->map_at = optarg; break;
         case 'q': a->quiet = 1; break;
@@ -137,7 +156,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         return opsin_cli_usage_error("run", "too many files (expected CIRCUIT [STIMULUS])");
     a->circuit = argv[optind];
     a->stimulus = optind + 1 < argc ? argv[optind + 1] : NULL;
-    return 0;
+    return check_plot(a);
 }
 
 /* The stem of OUT.csv (OUT) for the files beside it. */
@@ -329,6 +348,16 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
     return EXIT_OK;
 }
 
+/* The probes against t from 0 to t_end, titled with the files they came from. */
+static int plot(const run_args *a, double t_end)
+{
+    char title[1024];
+    snprintf(title, sizeof title, "%s%s%s", a->circuit, a->stimulus ? " + " : "",
+             a->stimulus ? a->stimulus : "");
+    opsin_plot_opts po = {title, t_end, a->overlay};
+    return opsin_plot_csv_opts(a->output, a->plot, &po, stderr) ? EXIT_RUNTIME : EXIT_OK;
+}
+
 int opsin_cmd_run(int argc, char **argv)
 {
     run_args a;
@@ -348,7 +377,7 @@ int opsin_cmd_run(int argc, char **argv)
     if (!rc)
         rc = simulate(&a, c, s, &o);
     if (!rc && a.plot)
-        rc = opsin_plot_csv(a.output, a.plot, stderr) ? EXIT_RUNTIME : EXIT_OK;
+        rc = plot(&a, o.t_end);
     free((opsin_probe *)o.probes);
     free(map_times);
     opsin_stimulus_free(s);

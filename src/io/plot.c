@@ -1,16 +1,57 @@
-/* plot.c: the one gnuplot driver: a waveform CSV (one panel per probe) or point and curve
- * series (fits), each a script body written after the shared terminal and output lines. */
+/* plot.c: the one gnuplot driver: a waveform CSV (one panel per probe, or per unit with a
+ * legend) or point and curve series (fits), each a script body written after the shared
+ * terminal and output lines; the terminal follows from the file name. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "io/plot.h"
 
+/* A picture type: the file name's ending, the gnuplot terminals to try in order (the second,
+ * if any, for builds without cairo) and whether its size is given in inches (100 px each). */
+typedef struct plot_type {
+    const char *ext;
+    const char *term[2];
+    int inches;
+} plot_type;
+
+static const plot_type types[] = {
+    {".png", {"pngcairo", "png"}, 0},
+    {".svg", {"svg", NULL}, 0},
+    {".pdf", {"pdfcairo", NULL}, 1},
+};
+#define NTYPES (sizeof types / sizeof types[0])
+
+/* The type named by the file's ending (any case), or NULL. */
+static const plot_type *type_of(const char *file)
+{
+    size_t n = strlen(file);
+    for (size_t i = 0; i < NTYPES; i++) {
+        size_t k = strlen(types[i].ext);
+        if (n > k && strcasecmp(file + n - k, types[i].ext) == 0)
+            return &types[i];
+    }
+    return NULL;
+}
+
+/* The known endings are listed from the table, so a new type is one row. */
+int opsin_plot_name_ok(const char *file, char *expected, size_t len)
+{
+    if (type_of(file))
+        return 1;
+    size_t used = (size_t)snprintf(expected, len, "a file name ending in");
+    for (size_t i = 0; i < NTYPES && used < len; i++)
+        used += (size_t)snprintf(expected + used, len - used, "%s %s",
+                                 i == 0 ? "" : i + 1 < NTYPES ? "," : " or", types[i].ext);
+    return 0;
+}
+
 /* One drawing: the picture's size and the body of its script; csv names the data file in
  * messages (NULL when the data is inline). */
 typedef struct plot_job {
-    const char *png, *csv;
+    const char *out, *csv;
     size_t width, height;
     void (*body)(FILE *gp, const void *arg);
     const void *arg;
@@ -45,13 +86,28 @@ static void quoted(FILE *fp, const char *s)
     fputc('\'', fp);
 }
 
-/* No picture: the partial PNG goes, and err says which one (and from which CSV). */
+/* No picture: the partial file goes, and err says which one (and from which CSV). */
 static int plot_failed(const plot_job *job, FILE *err)
 {
-    unlink(job->png);
-    fprintf(err, "opsin: gnuplot could not draw %s%s%s\n", job->png, job->csv ? " from " : "",
+    unlink(job->out);
+    fprintf(err, "opsin: gnuplot could not draw %s%s%s\n", job->out, job->csv ? " from " : "",
             job->csv ? job->csv : "");
     return -1;
+}
+
+/* The terminal and output lines every script starts with.  Text is noenhanced: names such as
+ * R_reg and G_LTP keep their underscores instead of turning into subscripts. */
+static void script_head(FILE *gp, const plot_job *job, const char *term)
+{
+    const plot_type *t = type_of(job->out);
+    if (t && t->inches)
+        fprintf(gp, "set terminal %s size %gin,%gin noenhanced\n", term, job->width / 100.0,
+                job->height / 100.0);
+    else
+        fprintf(gp, "set terminal %s size %zu,%zu noenhanced\n", term, job->width, job->height);
+    fprintf(gp, "set output ");
+    quoted(gp, job->out);
+    fputc('\n', gp);
 }
 
 /* One gnuplot run with terminal term: 0 when it drew the picture. */
@@ -60,10 +116,7 @@ static int run_gnuplot(const plot_job *job, const char *term)
     FILE *gp = popen("gnuplot 2>/dev/null", "w");
     if (!gp)
         return -1;
-    fprintf(gp, "set terminal %s size %zu,%zu noenhanced\nset output ", term, job->width,
-            job->height);
-    quoted(gp, job->png);
-    fputc('\n', gp);
+    script_head(gp, job, term);
     job->body(gp, job->arg);
     return pclose(gp) == 0 ? 0 : -1;
 }
@@ -75,84 +128,295 @@ static int gnuplot_missing(const plot_job *job, FILE *err)
     if (on_path("gnuplot"))
         return 0;
     fprintf(err, "opsin: gnuplot is not installed, so %s was not drawn%s%s%s (install it with "
-            "'apt-get install -y gnuplot-nox')\n", job->png, job->csv ? "; the CSV " : "",
+            "'apt-get install -y gnuplot-nox')\n", job->out, job->csv ? "; the CSV " : "",
             job->csv ? job->csv : "", job->csv ? " is complete" : "");
     return 1;
 }
 
-/* Runs the job with pngcairo, else with the plain png terminal (builds without cairo). */
+/* Runs the job with the terminals of the file's type in turn (an unknown ending: PNG). */
 static int plot_draw(const plot_job *job, FILE *err)
 {
-    if (run_gnuplot(job, "pngcairo") == 0 || run_gnuplot(job, "png") == 0)
-        return 0;
+    const plot_type *t = type_of(job->out);
+    if (!t)
+        t = &types[0];
+    for (size_t i = 0; i < 2 && t->term[i]; i++)
+        if (run_gnuplot(job, t->term[i]) == 0)
+            return 0;
     return plot_failed(job, err);
 }
 
 /* ---- a waveform CSV -------------------------------------------------------------------- */
 
-/* Column titles from the CSV header; returns how many (0 on failure). */
-static size_t read_header(const char *csv, char ***titles)
-{
-    FILE *fp = fopen(csv, "r");
-    char line[8192];
-    size_t n = 0;
-    *titles = NULL;
-    if (!fp)
-        return 0;
-    if (fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        for (char *tok = strtok(line, ","); tok; tok = strtok(NULL, ",")) {
-            char **t = realloc(*titles, (n + 1) * sizeof *t);
-            if (!t)
-                break;
-            *titles = t;
-            if (!(t[n] = malloc(strlen(tok) + 1)))
-                break;
-            strcpy(t[n++], tok);
-        }
-    }
-    fclose(fp);
-    return n;
-}
+/* One column of the CSV: its name and unit from the header cell "NAME (UNIT)", the largest
+ * magnitude of its numbers, and the panel that draws it. */
+typedef struct column {
+    char *name, *unit;
+    double maxabs;
+    size_t panel;
+} column;
 
-/* The CSV's columns and titles, for csv_body. */
+/* An axis: its factor from SI and its label "NAME (PREFIXUNIT)". */
+typedef struct axis {
+    double scale;
+    char unit[32];
+} axis;
+
+/* The CSV as the script needs it: columns, panels (an axis each) and the x axis. */
 typedef struct csv_arg {
     const char *csv;
-    char **titles;
-    size_t n;
+    const opsin_plot_opts *o;
+    column *col;
+    size_t n, npanels;
+    axis x, *panel;
 } csv_arg;
 
-/* One panel per column after the first, read from the file by gnuplot itself. */
+/* Splits a header cell "NAME (UNIT)" at its first " (" (no unit: ""); 0, or -1 out of
+ * memory.  Names hold no space, units may hold parentheses: "k (1/(V s))". */
+static int column_set(column *c, const char *cell)
+{
+    size_t n = strlen(cell);
+    const char *open = strstr(cell, " (");
+    size_t nlen = open && cell[n - 1] == ')' ? (size_t)(open - cell) : n;
+    size_t ulen = nlen < n ? n - nlen - 3 : 0;
+    c->name = malloc(nlen + 1);
+    c->unit = malloc(ulen + 1);
+    if (!c->name || !c->unit)
+        return -1;
+    memcpy(c->name, cell, nlen);
+    c->name[nlen] = '\0';
+    memcpy(c->unit, cell + (nlen < n ? nlen + 2 : n), ulen);
+    c->unit[ulen] = '\0';
+    return 0;
+}
+
+/* The header's cells as columns; 0, or -1. */
+static int read_header(char *line, csv_arg *a)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *tok = strtok(line, ","); tok; tok = strtok(NULL, ",")) {
+        column *c = realloc(a->col, (a->n + 1) * sizeof *c);
+        if (!c)
+            return -1;
+        a->col = c;
+        memset(&c[a->n], 0, sizeof c[a->n]);
+        if (column_set(&c[a->n++], tok))
+            return -1;
+    }
+    return 0;
+}
+
+/* The largest finite magnitude of every column over the data rows. */
+static void read_ranges(FILE *fp, char **line, size_t *cap, csv_arg *a)
+{
+    while (getline(line, cap, fp) > 0) {
+        char *s = *line;
+        for (size_t i = 0; i < a->n; i++) {
+            char *end;
+            double v = strtod(s, &end);
+            if (end != s && isfinite(v) && fabs(v) > a->col[i].maxabs)
+                a->col[i].maxabs = fabs(v);
+            s = end + strcspn(end, ",");
+            if (*s != ',')
+                break;
+            s++;
+        }
+    }
+}
+
+/* Reads the CSV's header and ranges; 0, or -1 if it cannot be read or has no data column. */
+static int csv_scan(const char *csv, csv_arg *a)
+{
+    FILE *fp = fopen(csv, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = -1;
+    if (fp && getline(&line, &cap, fp) > 0 && read_header(line, a) == 0) {
+        read_ranges(fp, &line, &cap, a);
+        rc = a->n >= 2 ? 0 : -1;
+    }
+    free(line);
+    if (fp)
+        fclose(fp);
+    return rc;
+}
+
+/* The SI prefix that puts the largest magnitude between 1 and 1000 (t_end 30 ms: ms, 20 nS:
+ * nS).  Units that do not take a prefix keep factor 1: dimensionless ("" or "1"), those not
+ * starting with a letter (1/s) and those whose first symbol has a power (m2). */
+static axis axis_for(double maxabs, const char *unit)
+{
+    static const char prefixes[] = "fpnum kMGT"; /* 1e-15 .. 1e12; ' ' is none */
+    axis x = {1.0, ""};
+    size_t sym = strspn(unit, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    int k = 5;
+    if (sym > 0 && !(unit[sym] >= '0' && unit[sym] <= '9') && maxabs > 0 && isfinite(maxabs)) {
+        k = (int)floor(log10(maxabs) / 3.0 + 1e-9) + 5;
+        k = k < 0 ? 0 : k > 9 ? 9 : k;
+        x.scale = pow(10.0, -3.0 * (k - 5));
+    }
+    snprintf(x.unit, sizeof x.unit, "%.1s%s", k == 5 ? "" : &prefixes[k], unit);
+    return x;
+}
+
+/* Panels: one per column, or with overlay one per unit; each gets the axis of the largest
+ * magnitude it draws.  0, or -1 out of memory. */
+static int make_panels(csv_arg *a)
+{
+    int overlay = a->o && a->o->overlay;
+    a->npanels = 0;
+    for (size_t i = 1; i < a->n; i++) {
+        size_t p = a->npanels;
+        for (size_t j = 1; overlay && j < i; j++)
+            if (strcmp(a->col[j].unit, a->col[i].unit) == 0)
+                p = a->col[j].panel;
+        a->col[i].panel = p;
+        a->npanels += p == a->npanels;
+    }
+    if (!(a->panel = calloc(a->npanels, sizeof *a->panel)))
+        return -1;
+    for (size_t p = 0; p < a->npanels; p++) {
+        double m = 0.0;
+        const char *unit = "";
+        for (size_t i = 1; i < a->n; i++)
+            if (a->col[i].panel == p) {
+                m = fmax(m, a->col[i].maxabs);
+                unit = a->col[i].unit;
+            }
+        a->panel[p] = axis_for(m, unit);
+    }
+    double x_end = a->o && a->o->x_end > 0 ? a->o->x_end : a->col[0].maxabs;
+    a->x = axis_for(x_end, a->col[0].unit);
+    return 0;
+}
+
+static void csv_free(csv_arg *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        free(a->col[i].name);
+        free(a->col[i].unit);
+    }
+    free(a->col);
+    free(a->panel);
+}
+
+/* Writes "NAME (UNIT)" as a quoted label ("NAME" without a unit, "(UNIT)" without a name). */
+static void label(FILE *gp, const char *name, const char *unit)
+{
+    char buf[512];
+    if (!unit[0])
+        snprintf(buf, sizeof buf, "%s", name);
+    else
+        snprintf(buf, sizeof buf, "%s%s(%s)", name, name[0] ? " " : "", unit);
+    quoted(gp, buf);
+}
+
+/* The widest legend entry in characters, for the right margin that the keys need. */
+static size_t widest_name(const csv_arg *a)
+{
+    size_t w = 0;
+    for (size_t i = 1; i < a->n; i++)
+        w = strlen(a->col[i].name) > w ? strlen(a->col[i].name) : w;
+    return w;
+}
+
+/* One panel: its columns scaled to the panel's prefixed unit, against scaled x. */
+static void csv_panel(FILE *gp, const csv_arg *a, size_t p)
+{
+    size_t members = 0, last = 0;
+    for (size_t i = 1; i < a->n; i++)
+        if (a->col[i].panel == p) {
+            members++;
+            last = i;
+        }
+    fprintf(gp, "set ylabel ");
+    label(gp, members == 1 ? a->col[last].name : "", a->panel[p].unit);
+    fprintf(gp, "\nplot ");
+    for (size_t i = 1, k = 0; i < a->n; i++) {
+        if (a->col[i].panel != p)
+            continue;
+        fprintf(gp, "%s", k++ ? ", " : "");
+        quoted(gp, a->csv);
+        fprintf(gp, " using ($1*%.17g):($%zu*%.17g) every ::1 with lines lw 1.5 ", a->x.scale,
+                i + 1, a->panel[p].scale);
+        if (a->o && a->o->overlay) {
+            fprintf(gp, "title ");
+            quoted(gp, a->col[i].name);
+        } else {
+            fprintf(gp, "notitle");
+        }
+    }
+    fputc('\n', gp);
+}
+
+/* The panels one above the other, read from the file by gnuplot itself: one left margin for
+ * all (aligned axes), the same x range, a title over them. */
 static void csv_body(FILE *gp, const void *arg)
 {
     const csv_arg *a = arg;
-    fprintf(gp, "set datafile separator ','\nset grid\nset multiplot layout %zu,1\n", a->n - 1);
-    for (size_t i = 1; i < a->n; i++) {
-        fprintf(gp, "set xlabel ");
-        quoted(gp, a->titles[0]);
-        fprintf(gp, "\nset ylabel ");
-        quoted(gp, a->titles[i]);
-        fprintf(gp, "\nplot ");
-        quoted(gp, a->csv);
-        fprintf(gp, " using 1:%zu every ::1 with lines lw 1.5 notitle\n", i + 1);
+    int overlay = a->o && a->o->overlay;
+    fprintf(gp, "set datafile separator ','\nset grid\nset lmargin 12\nset rmargin %zu\n",
+            overlay ? widest_name(a) + 12 : 4);
+    fprintf(gp, "%s\n", overlay ? "set key outside right top" : "unset key");
+    if (a->o && a->o->x_end > 0)
+        fprintf(gp, "set xrange [0:%.17g]\n", a->o->x_end * a->x.scale);
+    else
+        fprintf(gp, "set autoscale xfix\n");
+    fprintf(gp, "set xlabel ");
+    label(gp, a->col[0].name, a->x.unit);
+    fprintf(gp, "\nset multiplot layout %zu,1", a->npanels);
+    if (a->o && a->o->title) {
+        fprintf(gp, " title ");
+        quoted(gp, a->o->title);
     }
+    fputc('\n', gp);
+    for (size_t p = 0; p < a->npanels; p++)
+        csv_panel(gp, a, p);
     fprintf(gp, "unset multiplot\nset output\n");
 }
 
-/* gnuplot reads the CSV itself; only the header is needed here, for the titles. */
-int opsin_plot_csv(const char *csv, const char *png, FILE *err)
+/* The job of drawing a scanned CSV into out. */
+static plot_job csv_job(const char *csv, const char *out, const csv_arg *a)
 {
-    csv_arg a = {csv, NULL, 0};
-    plot_job job = {png, csv, 900, 0, csv_body, &a};
+    int title = a->o && a->o->title;
+    plot_job job = {out, csv, 900, 60 + 240 * a->npanels + (title ? 30 : 0), csv_body, a};
+    return job;
+}
+
+int opsin_plot_csv_script(FILE *gp, const char *csv, const char *out, const char *term,
+                          const opsin_plot_opts *o)
+{
+    csv_arg a = {csv, o, NULL, 0, 0, {1.0, ""}, NULL};
+    int rc = csv_scan(csv, &a) == 0 && make_panels(&a) == 0 ? 0 : -1;
+    if (rc == 0) {
+        plot_job job = csv_job(csv, out, &a);
+        script_head(gp, &job, term);
+        csv_body(gp, &a);
+    }
+    csv_free(&a);
+    return rc;
+}
+
+/* gnuplot reads the CSV itself; here only the header and the ranges, for labels and axes. */
+int opsin_plot_csv_opts(const char *csv, const char *out, const opsin_plot_opts *o, FILE *err)
+{
+    csv_arg a = {csv, o, NULL, 0, 0, {1.0, ""}, NULL};
+    plot_job job = {out, csv, 900, 0, csv_body, &a};
     if (gnuplot_missing(&job, err))
         return 0;
-    a.n = read_header(csv, &a.titles);
-    job.height = a.n >= 2 ? 60 + 240 * (a.n - 1) : 0;
-    int rc = a.n >= 2 ? plot_draw(&job, err) : plot_failed(&job, err);
-    for (size_t i = 0; i < a.n; i++)
-        free(a.titles[i]);
-    free(a.titles);
+    int rc = csv_scan(csv, &a) == 0 && make_panels(&a) == 0 ? 0 : -1;
+    if (rc == 0) {
+        job = csv_job(csv, out, &a);
+        rc = plot_draw(&job, err);
+    } else {
+        rc = plot_failed(&job, err);
+    }
+    csv_free(&a);
     return rc;
+}
+
+int opsin_plot_csv(const char *csv, const char *out, FILE *err)
+{
+    return opsin_plot_csv_opts(csv, out, NULL, err);
 }
 
 /* ---- point and curve series ------------------------------------------------------------ */
@@ -190,7 +454,7 @@ static void xy_body(FILE *gp, const void *arg)
     fprintf(gp, "\nset output\n");
 }
 
-/* The data goes inline, so nothing but the PNG is written. */
+/* The data goes inline, so nothing but the picture is written. */
 int opsin_plot_xy(const char *png, const char *xlabel, const char *ylabel, int logx,
                   const opsin_plot_series *s, size_t ns, FILE *err)
 {
