@@ -39,5 +39,18 @@ fmes-ppf-vs-r             R=500 1\.1[0-9]+; .*R=8000 1\.2[0-9]+; R=open 1\.2[0-9
 nlem-ppf                  tau1 0\.03 s, C2 0\.04[5-7][0-9]*, tau2 7[01]\.[0-9]+ s
 fit-your-data             LTP NL 2\.[3-7][0-9]* \+- .*LTD NL (3\.[89]|4\.[01])
 TABLE
+# Outside the quick mode an example draws its own picture: fit-your-data's run.sh runs its
+# plot.gp when gnuplot is installed.
+if command -v gnuplot >/dev/null 2>&1; then
+    dir=$work/fit-your-data-plots
+    mkdir -p "$dir"
+    if (cd "$dir" && QUICK=0 sh "$SRCDIR/examples/fit-your-data/run.sh" >out.txt 2>err.txt) &&
+       [ "$(od -An -tx1 -N4 "$dir/fit-your-data.png" | tr -d ' ')" = 89504e47 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: examples/fit-your-data without QUICK drew no fit-your-data.png: $(cat "$dir/err.txt")" >&2
+    fi
+fi
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

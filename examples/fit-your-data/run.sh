@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh: fits the two "measured" files of this example (made by make-data.awk from known
 # parameters plus noise) with `opsin fit` and prints the recovered nonlinearities and PPF
-# time constants on one line.  QUICK=1 skips the plots.
+# time constants on one line; with gnuplot, `opsin fit --plot` draws nl.png and ppf.png and
+# plot.gp both side by side (fit-your-data.png, kept as expected.png).  QUICK=1 skips the plots.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 opsin=${OPSIN:-$here/../../src/opsin}
@@ -17,3 +18,4 @@ awk '$1 == "NL" { nl = $3 " +- " $5 } $1 == "NL_LTD" { nd = $3 " +- " $5 }
      END { printf "LTP NL %s (true 2.5), LTD NL %s (true 4); ", nl, nd }' nl.txt
 awk '$1 == "tau1" { t1 = $3 * 1e3 " +- " $5 * 1e3 } $1 == "tau2" { t2 = $3 * 1e3 " +- " $5 * 1e3 }
      END { printf "PPF tau1 %s ms (true 12), tau2 %s ms (true 180)\n", t1, t2 }' ppf.txt
+if [ -n "$plot_nl" ]; then gnuplot "$here/plot.gp"; fi
