@@ -301,24 +301,27 @@ START_TEST(test_chain)
 }
 END_TEST
 
+/* Neuron a fires on its own; each of its spikes sends 20 nA for 2 ms, after a delay (%s),
+ * into neuron b. */
+static const char two_neurons[] =
+    "components = (\n"
+    " { id = \"a\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\"; G_in = \"30 nS\";\n"
+    "   V_in = 1; V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; },\n"
+    " { id = \"b\"; model = \"lif\"; C_m = \"50 pF\"; G_L = \"10 nS\";\n"
+    "   V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; });\n"
+    "connections = ({ from = \"a\"; to = \"b\"; amplitude = \"20 nA\";\n"
+    "   width = \"2 ms\"; delay = %s; });\n"
+    "probes = [\"a.V\", \"b.V\"];\nsolver = { rtol = 1e-10; };\n";
+
 /* Neuron a fires regularly; each spike puts a rectangular current on neuron b (another
  * spiking island) with no delay.  b rests at V = 0 between spikes, so it fires exactly
  * tau_b ln(I/(I - G_L V_th)) after each of a's spikes: causality across islands, even when b
  * was stepped past a's spike before the spike was found. */
 START_TEST(test_spike_to_spike)
 {
-    static const char net[] =
-        "components = (\n"
-        " { id = \"a\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\"; G_in = \"30 nS\";\n"
-        "   V_in = 1; V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; },\n"
-        " { id = \"b\"; model = \"lif\"; C_m = \"50 pF\"; G_L = \"10 nS\";\n"
-        "   V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; });\n"
-        "connections = ({ from = \"a\"; to = \"b\"; amplitude = \"20 nA\";\n"
-        "   width = \"2 ms\"; delay = %s; });\n"
-        "probes = [\"a.V\", \"b.V\"];\nsolver = { rtol = 1e-10; };\n";
     static const char *const delays[] = {"0", "0.3e-3"};
     char text[1024];
-    snprintf(text, sizeof text, net, delays[_i]);
+    snprintf(text, sizeof text, two_neurons, delays[_i]);
     double d = _i ? 0.3e-3 : 0.0;
     double lag = d + 5e-3 * log(20e-9 / (20e-9 - 10e-9 * 0.5)); /* tau_b = 5 ms */
     trace tr;
@@ -347,19 +350,12 @@ static int pulse_on(double t, int left, double on, double off)
  * every edge. */
 START_TEST(test_lif_i_ext)
 {
-    static const char net[] =
-        "components = (\n"
-        " { id = \"a\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\"; G_in = \"30 nS\";\n"
-        "   V_in = 1; V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; },\n"
-        " { id = \"b\"; model = \"lif\"; C_m = \"50 pF\"; G_L = \"10 nS\";\n"
-        "   V_th = 0.5; V_reset = 0; t_ref = \"1 ms\"; });\n"
-        "connections = ({ from = \"a\"; to = \"b\"; amplitude = \"20 nA\";\n"
-        "   width = \"2 ms\"; delay = \"0.5 ms\"; });\n"
-        "solver = { rtol = 1e-10; };\n";
     static const char step[] =
         "sources = ({ id = \"step\"; kind = \"current\"; targets = [\"b\"]; start = \"10 ms\";\n"
         "  width = \"50 ms\"; amplitude = \"3 nA\"; });\n";
     const double Is = 3e-9, Ic = 20e-9, t0 = 10e-3, t1 = 10e-3 + 50e-3;
+    char net[1024];
+    snprintf(net, sizeof net, two_neurons, "\"0.5 ms\"");
     trace tr;
     tu_run(&tr, net, step, 0.1, 1e-3, "b.I_ext,a.I_ext", NULL);
     size_t pulses = 0, nonzero = 0;

@@ -8,24 +8,13 @@
 #include <unistd.h>
 
 #include "io/plot.h"
-
-/* Writes csv text to a temporary file; returns its path (static). */
-static const char *temp_csv(const char *text)
-{
-    static char path[64];
-    snprintf(path, sizeof path, "/tmp/opsin-plot-%ld.csv", (long)getpid());
-    FILE *fp = fopen(path, "w");
-    ck_assert_ptr_nonnull(fp);
-    fputs(text, fp);
-    fclose(fp);
-    return path;
-}
+#include "testutil.h"
 
 /* The script for csv text, as a malloc'd string. */
 static char *script(const char *csv_text, const char *out, const char *term,
                     const opsin_plot_opts *o)
 {
-    const char *csv = temp_csv(csv_text);
+    const char *csv = tu_write_temp(0, csv_text);
     FILE *fp = tmpfile();
     ck_assert_ptr_nonnull(fp);
     ck_assert_int_eq(opsin_plot_csv_script(fp, csv, out, term, o), 0);
@@ -171,7 +160,7 @@ START_TEST(test_names)
     ck_assert(!opsin_plot_name_ok(".png", expected, sizeof expected));
     ck_assert(!opsin_plot_name_ok("run.png.txt", expected, sizeof expected));
     /* a CSV with only t cannot be plotted */
-    const char *csv = temp_csv("t (s)\n0\n1\n");
+    const char *csv = tu_write_temp(0, "t (s)\n0\n1\n");
     FILE *fp = tmpfile();
     ck_assert_int_eq(opsin_plot_csv_script(fp, csv, "a.png", "png", NULL), -1);
     fclose(fp);
