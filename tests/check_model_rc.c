@@ -111,7 +111,8 @@ static const struct {
     {"components = ({ id = \"c\"; model = \"rc\"; R = -1; });\n", "R = -1 ohm is out of range (expected > 0 ohm)"},
     {"components = ({ id = \"c\"; model = \"rc\"; C = 0; });\n", "C = 0 F is out of range (expected > 0 F)"},
     {"components = ({ id = \"c\"; model = \"rc\"; Q = 1; });\n", "'Q'"},
-    {"components = ({ id = \"c\"; model = \"rc\"; });\nprobes = [\"c.I\"];\n", "c.I"},
+    {"components = ({ id = \"c\"; model = \"rc\"; });\nprobes = [\"c.I\"];\n",
+     "component 'c' (model rc) has no output 'I' (expected one of: V, i_R, pulses)"},
     {"components = ({ id = \"a\"; model = \"rc\"; }, { id = \"b\"; model = \"rc\"; });\n"
      "connections = ({ from = \"a\"; to = \"b\"; amplitude = \"1 nA\"; width = \"1 ms\"; });\n",
      "does not spike"},
@@ -171,8 +172,8 @@ START_TEST(test_registry_consistent)
 }
 END_TEST
 
-/* An infinite derivative at a restart: ESOLVER with SUNDIALS's own message in the diagnostic,
- * and nothing printed by SUNDIALS on stderr. */
+/* An infinite derivative at a restart: ESOLVER naming the island's component, with SUNDIALS's
+ * own message in the diagnostic, and nothing printed by SUNDIALS on stderr. */
 START_TEST(test_solver_failure_message)
 {
     static const char circuit[] =
@@ -198,8 +199,8 @@ START_TEST(test_solver_failure_message)
     dup2(saved, STDERR_FILENO);
     close(saved);
     ck_assert_int_eq(rc, OPSIN_ESOLVER);
-    ck_assert_msg(strstr(d.msg, "integrator failure in CVode at t = 0.001 s") &&
-                  strstr(d.msg, ", CVode: "), "%s", d.msg);
+    ck_assert_msg(strstr(d.msg, "integrator failure in the island of 'c' (rc) at t = 0.001 s "
+                             "(CVode, flag ") && strstr(d.msg, ", CVode: "), "%s", d.msg);
     ck_assert_int_eq(fseek(err, 0, SEEK_END), 0);
     ck_assert_int_eq(ftell(err), 0);
     fclose(err);

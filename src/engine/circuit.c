@@ -146,6 +146,46 @@ int opsin_circuit_set_param(opsin_circuit *c, const opsin_param_ref *p, double v
 
 /* ---- probes ----------------------------------------------------------------------------- */
 
+/* Appends name i of n to a list "a, b, c" for a message; past ~300 characters it ends with
+ * "... (N in all)" and returns 0 to stop. */
+static int list_add(char *buf, size_t len, size_t *used, const char *name, size_t i, size_t n)
+{
+    if (i == 0)
+        buf[0] = '\0';
+    if (*used >= len)
+        return 0;
+    if (*used > 300) {
+        snprintf(buf + *used, len - *used, ", ... (%zu in all)", n);
+        return 0;
+    }
+    *used += (size_t)snprintf(buf + *used, len - *used, "%s%s", i ? ", " : "", name);
+    return 1;
+}
+
+/* What is wrong with "ID.OUTPUT" whose id (ci < 0) or output is unknown. */
+static void probe_fault(const opsin_circuit *c, const char *text, int ci, char *msg,
+                        size_t len)
+{
+    char list[400];
+    size_t n = strcspn(text, "."), used = 0;
+    if (!text[n]) {
+        snprintf(msg, len, "probe '%s' names no output (expected ID.OUTPUT, e.g. %s.%s)", text,
+                 c->comps[0].id, c->comps[0].model->outputs[0].name);
+    } else if (ci < 0) {
+        for (size_t i = 0; i < c->ncomps && list_add(list, sizeof list, &used, c->comps[i].id,
+                                                     i, c->ncomps); i++)
+            ;
+        snprintf(msg, len, "no component '%.*s' (expected one of: %s)", (int)n, text, list);
+    } else {
+        const opsin_model *m = c->comps[ci].model;
+        for (size_t i = 0; i < m->noutputs && list_add(list, sizeof list, &used,
+                                                       m->outputs[i].name, i, m->noutputs); i++)
+            ;
+        snprintf(msg, len, "component '%s' (model %s) has no output '%s' (expected one of: %s)",
+                 c->comps[ci].id, m->name, text + n + 1, list);
+    }
+}
+
 int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out,
                       const char *where, int line, opsin_diag *d)
 {
@@ -161,9 +201,9 @@ int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out
         *dot = '.';
     }
     if (oi < 0) {
-        opsin_diag_set(d, where, line, "unknown probe '%s' (expected ID.OUTPUT with an output "
-                       "listed by 'opsin models MODEL', e.g. %s.%s)", item, c->comps[0].id,
-                       c->comps[0].model->outputs[0].name);
+        char msg[sizeof d->msg];
+        probe_fault(c, item, ci, msg, sizeof msg);
+        opsin_diag_set(d, where, line, "%s", msg);
         return OPSIN_EINVAL;
     }
     *out = (opsin_probe){ci, oi};

@@ -87,11 +87,29 @@ static const char *advice(int flag)
     }
 }
 
-/* Reports a SUNDIALS failure: where, the flag, SUNDIALS's own message and what to do. */
+/* The island's components for a message: "'syn' (supercap)", "'pre' (lif), 'syn'
+ * (supercap) and 'post' (lif)", the first three and how many more. */
+static void island_names(const opsin_island *isl, char *buf, size_t len)
+{
+    size_t used = 0, shown = isl->ncomps < 3 ? isl->ncomps : 3;
+    buf[0] = '\0';
+    for (size_t i = 0; i < shown && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s'%s' (%s)",
+                                 i == 0 ? "" : i + 1 == isl->ncomps ? " and " : ", ",
+                                 isl->comps[i]->def->id, isl->comps[i]->def->model->name);
+    if (isl->ncomps > shown && used < len)
+        snprintf(buf + used, len - used, " and %zu more", isl->ncomps - shown);
+}
+
+/* Reports a SUNDIALS failure: which components, when, the call and flag, SUNDIALS's own
+ * message and what to do. */
 static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_diag *d)
 {
-    opsin_diag_set(d, NULL, 0, "integrator failure in %s at t = %.9g s (flag %d%s%s): %s", what,
-                   t, flag, isl->err[0] ? ", " : "", isl->err, advice(flag));
+    char names[200];
+    island_names(isl, names, sizeof names);
+    opsin_diag_set(d, NULL, 0, "integrator failure in the island of %s at t = %.9g s (%s, "
+                   "flag %d%s%s): %s", names, t, what, flag, isl->err[0] ? ", " : "", isl->err,
+                   advice(flag));
     return OPSIN_ESOLVER;
 }
 

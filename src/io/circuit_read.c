@@ -442,6 +442,18 @@ int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin
     return s ? opsin_cfg_param(s, &def, t_end, file, d) : OPSIN_OK;
 }
 
+/* A stimulus file given where the circuit belongs (opsin run STIMULUS CIRCUIT): its
+ * `sources` and no components say so, before the unknown key would. */
+static int check_not_stimulus(const config_t *cfg, const char *path, opsin_diag *d)
+{
+    const config_setting_t *sources = config_lookup(cfg, "sources");
+    if (!sources || config_lookup(cfg, "components") || config_lookup(cfg, "arrays"))
+        return OPSIN_OK;
+    opsin_diag_at(d, path, sources, "unknown circuit key 'sources': this looks like a stimulus "
+                  "file (expected the circuit file first: opsin run CIRCUIT STIMULUS)");
+    return OPSIN_EINVAL;
+}
+
 int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
 {
     opsin_circuit *c = calloc(1, sizeof *c);
@@ -458,7 +470,8 @@ int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
         const config_setting_t *arrays = config_lookup(&cfg, "arrays");
         const char **inputs = NULL;
         size_t nexplicit = 0;
-        if (!(rc = opsin_cfg_known_keys(root, top_keys, "circuit key", path, diag)) &&
+        if (!(rc = check_not_stimulus(&cfg, path, diag)) &&
+            !(rc = opsin_cfg_known_keys(root, top_keys, "circuit key", path, diag)) &&
             !(rc = opsin_materials_read(config_lookup(&cfg, "materials"), c, diag)) &&
             !(rc = read_components(config_lookup(&cfg, "components"), arrays != NULL, c, &inputs,
                                    diag))) {

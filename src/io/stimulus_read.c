@@ -297,6 +297,21 @@ static int sources_list(const config_t *cfg, const char *path, const config_sett
     return OPSIN_OK;
 }
 
+/* A circuit file given where the stimulus belongs: its components (or arrays) and no
+ * sources say so, before the unknown key would. */
+static int check_not_circuit(const config_t *cfg, const char *path, opsin_diag *d)
+{
+    const config_setting_t *comps = config_lookup(cfg, "components");
+    if (!comps)
+        comps = config_lookup(cfg, "arrays");
+    if (!comps || config_lookup(cfg, "sources"))
+        return OPSIN_OK;
+    opsin_diag_at(d, path, comps, "unknown stimulus key '%s': this looks like a circuit file "
+                  "(expected a stimulus file after the circuit: opsin run CIRCUIT STIMULUS)",
+                  config_setting_name(comps));
+    return OPSIN_EINVAL;
+}
+
 /* Reads a stimulus from a file (text == NULL) or from text named `path` in messages. */
 static int stimulus_read(const char *path, const char *text, const opsin_circuit *c,
                          opsin_stimulus **out, opsin_diag *diag)
@@ -309,6 +324,8 @@ static int stimulus_read(const char *path, const char *text, const opsin_circuit
     int rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
                   : opsin_cfg_read(&cfg, path, diag);
     const config_setting_t *list = NULL;
+    if (!rc)
+        rc = check_not_circuit(&cfg, path, diag);
     if (!rc)
         rc = opsin_cfg_known_keys(config_root_setting(&cfg), top_keys, "stimulus key", path,
                                   diag);
