@@ -18,6 +18,34 @@ int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len
 /* Duplicates a string; NULL on allocation failure. */
 char *opsin_strdup(const char *s);
 
+/* ---- warnings (io/warnings.c) --------------------------------------------------------- */
+
+/* The warnings of a circuit, stimulus or simulation: one line each, each line once. */
+typedef struct opsin_warnings {
+    char **line;
+    size_t n;
+} opsin_warnings;
+
+/* Adds a copy of `line` (unless it is there already); OPSIN_ENOMEM. */
+int opsin_warnings_add(opsin_warnings *w, const char *line);
+/* Adds "FILE:LINE: warning: " (file NULL: "warning: "; line <= 0: no line) and the text. */
+int opsin_warnings_addf(opsin_warnings *w, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int opsin_warnings_copy(opsin_warnings *dst, const opsin_warnings *src);
+void opsin_warnings_free(opsin_warnings *w);
+/* Line i, NULL past the end. */
+const char *opsin_warnings_at(const opsin_warnings *w, size_t i);
+
+/* The usual range of a parameter (io/usual.c): 0 when v (SI; `number` as the file wrote it,
+ * before its unit) is within 1e3 times of the definition's lo .. hi, or zero, or open, or the
+ * parameter has none; else 1 with "NAME = V UNIT is far outside the usual LO .. HI: did you
+ * mean \"NUMBER PREFIXED-UNIT\"?" in msg. */
+int opsin_param_usual(const opsin_param_def *pd, double v, double number, char *msg,
+                      size_t len);
+/* The usual range as text, "1 pF .. 10 uF"; a parameter that may be negative gets
+ * "-100 V .. 100 V" (lo = 0) or "1 pA .. 10 mA in magnitude". */
+void opsin_param_usual_text(const opsin_param_def *pd, char *buf, size_t len);
+
 /* ---- circuit -------------------------------------------------------------------------- */
 
 typedef struct opsin_compdef {
@@ -64,6 +92,7 @@ struct opsin_circuit {
     long bandwidth;    /* half-bandwidth for the banded solver, -1: whole island */
     long max_steps;    /* per advance */
     double t_end;      /* 0 = not set */
+    opsin_warnings warn;
 };
 
 /* Index of a component by id, or -1. */
@@ -82,6 +111,7 @@ typedef struct opsin_source_kind_def {
     const char *slope_unit; /* A/s, V/s, W/m2/s */
     const char *level_key;  /* the key of its level in files: amplitude or irradiance */
     unsigned accepts;       /* the OPSIN_IN_* bit of models it can drive */
+    double lo, hi;          /* usual magnitudes of its level (opsin_param_def's lo, hi) */
 } opsin_source_kind_def;
 
 /* The kinds, indexed by enum opsin_source_kind; OPSIN_NKINDS rows. */
@@ -121,6 +151,7 @@ struct opsin_stimulus {
     opsin_source *sources;
     size_t nsources, cap;
     double t_end; /* 0 = not set */
+    opsin_warnings warn;
 };
 
 /* ---- the stimulus key table ------------------------------------------------------------ */
@@ -147,7 +178,8 @@ extern const size_t opsin_stim_nkeys;
 int opsin_stim_key_find(const char *name, int level);
 /* The key's SI unit on a source of kind `kind`. */
 const char *opsin_stim_key_unit(const opsin_stim_key *k, int kind);
-/* The key's definition with the unit (and, for light, the bound >= 0) of kind `kind`. */
+/* The key's definition with the unit (and, for the level keys, the usual range) of kind
+ * `kind`. */
 opsin_param_def opsin_stim_key_def(const opsin_stim_key *k, int kind);
 
 
@@ -164,6 +196,21 @@ typedef struct opsin_drive {
     const double *t_on;  /* start of the current pulse (for the envelope's phase) */
     size_t energy_y;     /* index of this drive's energy state in the island vector */
 } opsin_drive;
+
+/* ---- runs that do nothing (engine/idle.c) --------------------------------------------- */
+
+/* Warnings before a run to t_end: a source whose pulses all start at or after t_end or are
+ * all 0, a source whose targets' model calls its drive inert. */
+int opsin_idle_check(const opsin_circuit *c, const opsin_stimulus *st, double t_end,
+                     opsin_warnings *w);
+/* Warnings after a run: nothing drives the circuit when no probe moved and nothing spiked,
+ * then each of the n probes that never left its first value (moved[i] 0), unless something
+ * else moved and no drive reaches the probe's island. */
+int opsin_idle_after(const opsin_circuit *c, const opsin_stimulus *st, const opsin_probe *probes,
+                     size_t n, const double *first, const unsigned char *moved,
+                     unsigned long spikes, opsin_warnings *w);
+/* Rows a run will write at least: the grid and both sides of every edge before t_end. */
+double opsin_idle_rows(const opsin_stimulus *st, double t_end, double dt_out);
 
 /* The drive's value at t: (level + slope (t - pulse start)) times the envelope. */
 double opsin_drive_value(const opsin_drive *dv, double t);
@@ -189,5 +236,15 @@ typedef struct opsin_comp {
  * explanation (without file:line) in msg. */
 int opsin_units_convert(const char *text, const char *si_unit, double *out, char *msg,
                         size_t len);
+
+/* v (SI) with the prefix of unit si that puts its number between 1 and 1000 ("10 uF",
+ * "7 kohm"), or as "%g UNIT" when the unit takes no prefix. */
+void opsin_units_format(double v, const char *si, char *buf, size_t len);
+
+/* "NUMBER SYMBOL" (e.g. "100 pF"): the spelling of unit si (a prefix, or another symbol such
+ * as "um2" for m2) that makes `number` a value whose magnitude lies in [lo, hi] (lo = 0: only
+ * below hi), nearest `near` by ratio; 0, or -1 when no spelling does. */
+int opsin_units_suggest(double number, const char *si, double lo, double hi, double near,
+                        char *buf, size_t len);
 
 #endif

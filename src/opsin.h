@@ -8,6 +8,12 @@
  * Conventions: every function returns an OPSIN_* status (0 on success); on failure it fills
  * the caller's opsin_diag with one line "FILE:LINE: what is wrong (expected ...)" and leaves
  * its output arguments untouched.  The library never exits, aborts or keeps global state.
+ *
+ * Warnings: what is valid but probably not meant (a value orders of magnitude outside its
+ * usual range, a run in which a source or probe does nothing) is kept by the circuit, the
+ * stimulus or the simulation as lines "FILE:LINE: warning: ..." or "warning: ...", read
+ * with opsin_circuit_warning, opsin_stimulus_warning and opsin_sim_warning.  The library
+ * never prints them.
  */
 #ifndef OPSIN_H
 #define OPSIN_H
@@ -48,9 +54,17 @@ const char *opsin_version(void);
 int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag);
 void opsin_circuit_free(opsin_circuit *c);
 
-/* A deep copy of c (components, materials, arrays, connections, probes, solver settings):
- * the cheap way to make variants of one parsed circuit.  ENOMEM leaves *out untouched. */
+/* A deep copy of c (components, materials, arrays, connections, probes, solver settings,
+ * warnings): the cheap way to make variants of one parsed circuit.  ENOMEM leaves *out
+ * untouched. */
 int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out);
+
+/* The circuit's warnings, i from 0 to opsin_circuit_nwarnings - 1 (NULL past the end): a
+ * value of the file, or of opsin_circuit_set/_assign, far outside its parameter's usual range
+ * ("FILE:LINE: warning: C_m = 100 F is far outside the usual 1 pF .. 10 uF: did you mean
+ * \"100 pF\"?"; the usual ranges are in the models' tables, `opsin models NAME`). */
+size_t opsin_circuit_nwarnings(const opsin_circuit *c);
+const char *opsin_circuit_warning(const opsin_circuit *c, size_t i);
 
 /* Finds "ID.PARAM" (a numeric parameter of component ID): its component and parameter
  * indices, and the parameter's SI unit ("" if dimensionless) and whether "open" (+inf) is
@@ -72,11 +86,12 @@ int opsin_circuit_set_param(opsin_circuit *c, const opsin_param_ref *p, double v
 double opsin_circuit_get_param(const opsin_circuit *c, const opsin_param_ref *p);
 
 /* Overrides one parameter, "ID.PARAM", with a value string as a file would hold it ("8 kohm",
- * "open", "1e-6").  The circuit is unchanged on failure. */
+ * "open", "1e-6").  The circuit is unchanged on failure; a value far outside the usual range
+ * adds a warning. */
 int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsin_diag *diag);
 
 /* The same from one "ID.PARAM=VALUE" string (a --set option); the message starts with
- * "--set ". */
+ * "--set", a warning with "warning: --set". */
 int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *diag);
 
 /* A probe: output `output` of component `comp` (indices into the circuit's tables). */
@@ -161,6 +176,11 @@ void opsin_stimulus_set_t_end(opsin_stimulus *s, double t_end);
 /* A deep copy.  ENOMEM leaves *out untouched. */
 int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out);
 
+/* The stimulus' warnings (NULL past the end): a value of its file far outside the usual range
+ * of its key (amplitude, irradiance, width, wavelength, ...). */
+size_t opsin_stimulus_nwarnings(const opsin_stimulus *s);
+const char *opsin_stimulus_warning(const opsin_stimulus *s, size_t i);
+
 /* A parameter of a stimulus: "SOURCE.KEY" (a source key, or a train key of a source given
  * as one train) or "SOURCE.trainN.KEY" (its N-th train, from 1), KEY from the stimulus key
  * table (opsin_stimulus_key_count).  unit: its SI unit for that source's kind. */
@@ -234,6 +254,18 @@ void opsin_sim_free(opsin_sim *sim);
 
 /* Runs the simulation from 0 to t_end, calling the sink.  Can be called once per sim. */
 int opsin_sim_run(opsin_sim *sim, const opsin_sink *sink, opsin_diag *diag);
+
+/* The run's warnings, "warning: ..." (NULL past the end).  opsin_sim_new finds what will do
+ * nothing: a source whose pulses all start at or after t_end or are all 0, a source whose
+ * drive its target's model calls inert (a phototrap's gate with k_e = k_d = k_p = 0);
+ * opsin_sim_run adds that nothing drives the circuit (no stimulus, no connections) when no
+ * probe moved and nothing spiked, and every probe that never left its first value. */
+size_t opsin_sim_nwarnings(const opsin_sim *sim);
+const char *opsin_sim_warning(const opsin_sim *sim, size_t i);
+
+/* Rows the run will write at least: the output grid and both sides of every stimulus edge
+ * before t_end (spikes add more). */
+double opsin_sim_rows_estimate(const opsin_sim *sim);
 
 /* Run statistics, accumulated over every island and every re-initialisation. */
 typedef struct opsin_stats {

@@ -104,7 +104,7 @@ for cmd in run check models stdp ppf fit sweep; do
 done
 
 # Rows written by hand: a unit with a space, 1/eV, "open" and hyphenated defaults, a reference,
-# a dimensionless state and outputs.
+# a dimensionless state and outputs; the usual ranges of the parameters that have one.
 n=0
 while IFS= read -r line; do
     if [ -z "$line" ]; then
@@ -118,19 +118,19 @@ while IFS= read -r line; do
 done <<'EOF'
 .TP
 .BR k_e " (1/(V s); default 0)"
-erase rate per volt above V_e (occupancy removed per second at x >> x_e).
+erase rate per volt above V_e (occupancy removed per second at x >> x_e) (usually 1e\-12 1/(V s) .. 1e+06 1/(V s)).
 
 .BR k_p " (1/(V s); default 0)"
-electrical generation per volt above V_p.
+electrical generation per volt above V_p (usually 1e\-12 1/(V s) .. 1e+06 1/(V s)).
 
 .BR eta_ex " (1/eV; default 1)"
 quantum yield per eV of photon energy above the gap.
 
 .BR R_reg " (ohm; default open)"
-regulating resistor in parallel with the device ("open": none).
+regulating resistor in parallel with the device ("open": none) (usually 1 ohm .. 1 Gohm).
 
 .BR sigma " (m2; default 1e\-20)"
-write cross\-section: generation per absorbed photon flux.
+write cross\-section: generation per absorbed photon flux (usually 1e\-30 m2 .. 1e\-10 m2).
 
 .BR input " (the id of a component; no default)"
 

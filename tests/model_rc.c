@@ -11,9 +11,9 @@
 enum { P_C, P_R, P_E, NP };
 
 static const opsin_param_def params[NP] = {
-    [P_C] = {"C", "F", 1e-9, 0, INFINITY, OPSIN_P_MIN_OPEN, "membrane capacitance"},
-    [P_R] = {"R", "ohm", 1e6, 0, INFINITY, OPSIN_P_MIN_OPEN, "membrane resistance"},
-    [P_E] = {"E", "V", 0.0, -INFINITY, INFINITY, 0, "resting potential"},
+    [P_C] = {"C", "F", 1e-9, 0, INFINITY, 1e-15, 1, OPSIN_P_MIN_OPEN, "membrane capacitance"},
+    [P_R] = {"R", "ohm", 1e6, 0, INFINITY, 1, 1e12, OPSIN_P_MIN_OPEN, "membrane resistance"},
+    [P_E] = {"E", "V", 0.0, -INFINITY, INFINITY, 0, 100, 0, "resting potential"},
 };
 
 static const opsin_var_def states[] = {{"V", "V", 1e-3, "membrane potential"}};

@@ -26,6 +26,7 @@ void opsin_circuit_free(opsin_circuit *c)
     free(c->conns);
     free(c->probes);
     free(c->path);
+    opsin_warnings_free(&c->warn);
     free(c);
 }
 
@@ -71,6 +72,7 @@ int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
     if (fail)
         return OPSIN_ENOMEM;
     *t = *c;
+    fail |= opsin_warnings_copy(&t->warn, &c->warn) != OPSIN_OK;
     t->path = opsin_strdup(c->path);
     t->comps = compdefs_copy(c->comps, c->ncomps, &fail);
     t->mats = compdefs_copy(c->mats, c->nmats, &fail);
@@ -85,6 +87,16 @@ int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
     }
     *out = t;
     return OPSIN_OK;
+}
+
+size_t opsin_circuit_nwarnings(const opsin_circuit *c)
+{
+    return c->warn.n;
+}
+
+const char *opsin_circuit_warning(const opsin_circuit *c, size_t i)
+{
+    return opsin_warnings_at(&c->warn, i);
 }
 
 /* ---- typed parameters ------------------------------------------------------------------- */

@@ -51,6 +51,9 @@ struct opsin_sim {
     char **energy_name;
     size_t nenergy;
     int ran;
+    double *first;          /* per probe: its first value; moved: it has left it */
+    unsigned char *moved;
+    opsin_warnings warn;    /* engine/idle.c: what in this run does nothing */
 };
 
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
@@ -316,7 +319,9 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
     }
     if (!rc && !(s->comps = calloc(c->ncomps, sizeof *s->comps)))
         rc = OPSIN_ENOMEM;
-    if (!rc && !(s->row = calloc(s->nprobes + 1, sizeof *s->row)))
+    if (!rc && (!(s->row = calloc(s->nprobes + 1, sizeof *s->row)) ||
+                !(s->first = calloc(s->nprobes + 1, sizeof *s->first)) ||
+                !(s->moved = calloc(s->nprobes + 1, sizeof *s->moved))))
         rc = OPSIN_ENOMEM;
     for (size_t i = 0; !rc && i < c->ncomps; i++) {
         s->comps[i].def = &c->comps[i];
@@ -340,6 +345,8 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         rc = opsin_island_init(&s->isl[i], &icfg, d);
     if (!rc && st)
         rc = queue_stimulus(s);
+    if (!rc)
+        rc = opsin_idle_check(c, st, s->o.t_end, &s->warn);
     if (rc) {
         if (rc == OPSIN_ENOMEM)
             opsin_diag_set(d, NULL, 0, "out of memory while setting up the simulation");
@@ -373,6 +380,9 @@ void opsin_sim_free(opsin_sim *s)
     free(s->dirty);
     free(s->probes);
     free(s->row);
+    free(s->first);
+    free(s->moved);
+    opsin_warnings_free(&s->warn);
     for (size_t i = 0; s->energy_name && i < s->nenergy; i++)
         free(s->energy_name[i]);
     free(s->energy_name);
@@ -432,6 +442,10 @@ static int write_row(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag 
             return rc;
         s->row[i] = c->def->model->output(c, (size_t)s->probes[i].output, T,
                                           N_VGetArrayPointer(isl->y));
+        if (s->stats.rows == 0)
+            s->first[i] = s->row[i];
+        else if (s->row[i] != s->first[i] && !(isnan(s->row[i]) && isnan(s->first[i])))
+            s->moved[i] = 1;
     }
     s->stats.rows++;
     if (sink->row && sink->row(sink->ctx, T, s->row, s->nprobes)) {
@@ -650,6 +664,9 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     }
     if (!rc)
         rc = finish(s, d);
+    if (!rc && (rc = opsin_idle_after(s->c, s->st, s->probes, s->nprobes, s->first, s->moved,
+                                      s->stats.spikes, &s->warn)))
+        opsin_diag_set(d, NULL, 0, "out of memory for the warnings of the run");
     clock_gettime(CLOCK_MONOTONIC, &t1);
     s->stats.wall_s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     return rc;
@@ -659,6 +676,21 @@ int opsin_sim_stats(const opsin_sim *s, opsin_stats *out)
 {
     *out = s->stats;
     return OPSIN_OK;
+}
+
+size_t opsin_sim_nwarnings(const opsin_sim *s)
+{
+    return s->warn.n;
+}
+
+const char *opsin_sim_warning(const opsin_sim *s, size_t i)
+{
+    return opsin_warnings_at(&s->warn, i);
+}
+
+double opsin_sim_rows_estimate(const opsin_sim *s)
+{
+    return opsin_idle_rows(s->st, s->o.t_end, s->o.dt_out);
 }
 
 size_t opsin_sim_nsources(const opsin_sim *s)

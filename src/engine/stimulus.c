@@ -57,6 +57,7 @@ void opsin_stimulus_free(opsin_stimulus *s)
         source_free(&s->sources[i]);
     free(s->sources);
     free(s->path);
+    opsin_warnings_free(&s->warn);
     free(s);
 }
 
@@ -100,7 +101,8 @@ int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out)
     if (opsin_stimulus_new(s->path, &t))
         return OPSIN_ENOMEM;
     t->t_end = s->t_end;
-    if (s->nsources && !(t->sources = calloc(s->nsources, sizeof *t->sources))) {
+    if (opsin_warnings_copy(&t->warn, &s->warn) ||
+        (s->nsources && !(t->sources = calloc(s->nsources, sizeof *t->sources)))) {
         opsin_stimulus_free(t);
         return OPSIN_ENOMEM;
     }
@@ -112,6 +114,16 @@ int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out)
         }
     *out = t;
     return OPSIN_OK;
+}
+
+size_t opsin_stimulus_nwarnings(const opsin_stimulus *s)
+{
+    return s->warn.n;
+}
+
+const char *opsin_stimulus_warning(const opsin_stimulus *s, size_t i)
+{
+    return opsin_warnings_at(&s->warn, i);
 }
 
 /* ---- sources ---------------------------------------------------------------------------- */

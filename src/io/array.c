@@ -63,7 +63,7 @@ int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_d
         }
         c->nmats = i + 1;
         if ((rc = opsin_compdef_init(&c->mats[i], id, m, line)) ||
-            (rc = opsin_params_read(g, c->path, &c->mats[i], skip, NULL, d)) ||
+            (rc = opsin_params_read(g, c->path, &c->mats[i], skip, NULL, &c->warn, d)) ||
             (rc = opsin_params_check(&c->mats[i], c->path, d)))
             return rc;
     }
@@ -74,7 +74,7 @@ int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_d
 static int count_member(const config_setting_t *g, const char *name, double lo, double hi,
                         size_t *out, const char *file, opsin_diag *d)
 {
-    const opsin_param_def pd = {name, "", 0, lo, hi, OPSIN_P_INTEGER, ""};
+    const opsin_param_def pd = {name, "", 0, lo, hi, 0, 0, OPSIN_P_INTEGER, ""};
     const config_setting_t *s = config_setting_get_member(g, name);
     double v;
     if (!s) {
@@ -192,7 +192,7 @@ static int read_array(const config_setting_t *g, opsin_circuit *c, opsin_arrayde
                 return rc;
             memcpy(cd->p, mat->p, mat->model->nparams * sizeof *cd->p);
             memcpy(cd->p_line, mat->p_line, mat->model->nparams * sizeof *cd->p_line);
-            if ((rc = opsin_params_read(g, c->path, cd, array_keys_fixed, NULL, d)) ||
+            if ((rc = opsin_params_read(g, c->path, cd, array_keys_fixed, NULL, &c->warn, d)) ||
                 (rc = opsin_params_check(cd, c->path, d)))
                 return rc;
         }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -180,6 +181,25 @@ int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double
     }
     *out = v;
     return OPSIN_OK;
+}
+
+/* The number as the file wrote it, before its unit: what a suggested unit goes with. */
+static double written_number(const config_setting_t *s, double v)
+{
+    return config_setting_type(s) == CONFIG_TYPE_STRING
+               ? strtod(config_setting_get_string(s), NULL) : v;
+}
+
+int opsin_cfg_param_warn(const config_setting_t *s, const opsin_param_def *pd, double *out,
+                         const char *file, opsin_warnings *w, opsin_diag *d)
+{
+    int rc = opsin_cfg_param(s, pd, out, file, d);
+    char msg[sizeof d->msg];
+    if (rc || !opsin_param_usual(pd, *out, written_number(s, *out), msg, sizeof msg))
+        return rc;
+    opsin_diag at;
+    opsin_diag_at(&at, file, s, "warning: %s", msg);
+    return opsin_warnings_add(w, at.msg);
 }
 
 int opsin_cfg_string(const config_setting_t *group, const char *name, int required,

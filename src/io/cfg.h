@@ -28,6 +28,11 @@ int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open
 int opsin_cfg_param(const config_setting_t *s, const opsin_param_def *pd, double *out,
                     const char *file, opsin_diag *d);
 
+/* The same, and a warning in w ("FILE:LINE: warning: ...") when the value lies far outside
+ * the definition's usual range (opsin_param_usual). */
+int opsin_cfg_param_warn(const config_setting_t *s, const opsin_param_def *pd, double *out,
+                         const char *file, opsin_warnings *w, opsin_diag *d);
+
 /* Required or optional string member of a group (*out = NULL when optional and absent). */
 int opsin_cfg_string(const config_setting_t *group, const char *name, int required,
                      const char **out, const char *file, opsin_diag *d);
@@ -45,9 +50,10 @@ int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin
 int opsin_compdef_init(opsin_compdef *cd, const char *id, const opsin_model *m, int line);
 /* Reads the members of g (except the NULL-terminated `skip` names) as parameters of cd's
  * model; a reference parameter (lif `input`) goes to *input_name, or is an error when
- * input_name is NULL. */
+ * input_name is NULL.  Values far outside their usual range add warnings to w. */
 int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
-                      const char *const *skip, const char **input_name, opsin_diag *d);
+                      const char *const *skip, const char **input_name, opsin_warnings *w,
+                      opsin_diag *d);
 /* Required parameters present and the model's cross-checks pass. */
 int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d);
 /* Reads `materials` and then `arrays`, appending the cells to c->comps. */

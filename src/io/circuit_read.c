@@ -44,7 +44,8 @@ static void model_list(char *buf, size_t len)
 }
 
 int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
-                      const char *const *skip, const char **input_name, opsin_diag *d)
+                      const char *const *skip, const char **input_name, opsin_warnings *w,
+                      opsin_diag *d)
 {
     const opsin_model *m = cd->model;
     for (int k = 0; k < config_setting_length(g); k++) {
@@ -73,7 +74,7 @@ int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef
             }
             if ((rc = opsin_cfg_string(g, name, 1, input_name, file, d)))
                 return rc;
-        } else if ((rc = opsin_cfg_param(s, pd, &cd->p[pi], file, d))) {
+        } else if ((rc = opsin_cfg_param_warn(s, pd, &cd->p[pi], file, w, d))) {
             return rc;
         }
         cd->p_line[pi] = opsin_cfg_line(s);
@@ -147,7 +148,7 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
         return rc;
     if (input_name)
         *input_name = NULL;
-    if ((rc = opsin_params_read(g, file, cd, skip, input_name, d)))
+    if ((rc = opsin_params_read(g, file, cd, skip, input_name, &c->warn, d)))
         return rc;
     return opsin_params_check(cd, file, d);
 }
@@ -265,9 +266,11 @@ static int read_connection(const config_setting_t *g, opsin_circuit *c, opsin_co
                        "spike shape '%s' is not supported (expected \"rect\")", shape);
         return OPSIN_EINVAL;
     }
-    static const opsin_param_def amp = {"amplitude", "A", 0, -INFINITY, INFINITY, 0, ""};
-    static const opsin_param_def width = {"width", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
-    static const opsin_param_def delay = {"delay", "s", 0, 0, INFINITY, 0, ""};
+    static const opsin_param_def amp = {"amplitude", "A", 0, -INFINITY, INFINITY, 1e-12, 10e-3,
+                                        0, ""};
+    static const opsin_param_def width = {"width", "s", 0, 0, INFINITY, 1e-9, 1e5,
+                                          OPSIN_P_MIN_OPEN, ""};
+    static const opsin_param_def delay = {"delay", "s", 0, 0, INFINITY, 1e-9, 1e5, 0, ""};
     const opsin_param_def *defs[] = {&amp, &width, &delay};
     double *dst[] = {&cn->amplitude, &cn->width, &cn->delay};
     for (size_t k = 0; k < 3; k++) {
@@ -278,7 +281,7 @@ static int read_connection(const config_setting_t *g, opsin_circuit *c, opsin_co
             return OPSIN_EINVAL;
         }
         *dst[k] = 0.0;
-        if (s && (rc = opsin_cfg_param(s, defs[k], dst[k], file, d)))
+        if (s && (rc = opsin_cfg_param_warn(s, defs[k], dst[k], file, &c->warn, d)))
             return rc;
     }
     return OPSIN_OK;
@@ -357,13 +360,14 @@ typedef struct solver_key {
 } solver_key;
 
 static const solver_key solver_table[] = {
-    {{"rtol", "", 1e-6, 1e-14, 1e-2, 0, "relative tolerance of every state"},
+    {{"rtol", "", 1e-6, 1e-14, 1e-2, 0, 0, 0, "relative tolerance of every state"},
      offsetof(opsin_circuit, rtol), 0},
-    {{"atol_scale", "", 1.0, 0, 1e6, OPSIN_P_MIN_OPEN, "factor on each state's natural atol"},
+    {{"atol_scale", "", 1.0, 0, 1e6, 0, 0, OPSIN_P_MIN_OPEN,
+      "factor on each state's natural atol"},
      offsetof(opsin_circuit, atol_scale), 0},
-    {{"max_steps", "", 1e5, 1, 1e9, OPSIN_P_INTEGER, "steps per advance before giving up"},
+    {{"max_steps", "", 1e5, 1, 1e9, 0, 0, OPSIN_P_INTEGER, "steps per advance before giving up"},
      offsetof(opsin_circuit, max_steps), 1},
-    {{"bandwidth", "", -1, 0, 1e6, OPSIN_P_INTEGER, "half-bandwidth of the banded solver"},
+    {{"bandwidth", "", -1, 0, 1e6, 0, 0, OPSIN_P_INTEGER, "half-bandwidth of the banded solver"},
      offsetof(opsin_circuit, bandwidth), 1},
 };
 static const char *const solver_names[] = {"dense", "band"};
@@ -436,7 +440,7 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
 
 int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin_diag *d)
 {
-    static const opsin_param_def def = {"t_end", "s", 0, 0, INFINITY, OPSIN_P_MIN_OPEN, ""};
+    static const opsin_param_def def = {"t_end", "s", 0, 0, INFINITY, 0, 0, OPSIN_P_MIN_OPEN, ""};
     const config_setting_t *s = config_lookup(cfg, "t_end");
     *t_end = 0.0;
     return s ? opsin_cfg_param(s, &def, t_end, file, d) : OPSIN_OK;
@@ -501,7 +505,8 @@ int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
 }
 
 /* A value as a file or an option holds it ("8 kohm", "open") for a parameter; messages start
- * with `where` (NULL: none) and the key. */
+ * with `where` (NULL: none) and the key.  A value far outside its usual range is a warning of
+ * the circuit. */
 static int set_text(opsin_circuit *c, const char *key, const char *value, const char *where,
                     opsin_diag *d)
 {
@@ -523,6 +528,14 @@ static int set_text(opsin_circuit *c, const char *key, const char *value, const 
         opsin_diag_set(d, where, 0, "%s", u.msg);
         return OPSIN_EINVAL;
     }
+    const opsin_compdef *cd = &c->comps[p.comp];
+    opsin_param_def named = cd->model->params[p.param];
+    char full[2 * OPSIN_ID_MAX];
+    snprintf(full, sizeof full, "%s.%s", cd->id, named.name);
+    named.name = full; /* "syn.C1 = 100 F is far outside ..." */
+    if (opsin_param_usual(&named, v, strtod(value, NULL), msg, sizeof msg))
+        return opsin_warnings_addf(&c->warn, NULL, 0, "%s%s%s", where ? where : "",
+                                   where ? " " : "", msg);
     return OPSIN_OK;
 }
 

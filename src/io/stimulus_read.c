@@ -29,9 +29,10 @@ static void key_names(int train_only, const char **out)
 }
 
 /* Reads every numeric key of `level` present in g that fits the kind into spec (by the
- * table's offsets), each checked against its bounds at its own line. */
+ * table's offsets), each checked against its bounds at its own line; a value far outside its
+ * usual range is a warning of the stimulus st. */
 static int read_numbers(const config_setting_t *g, int level, int kind, void *spec,
-                        const char *file, opsin_diag *d)
+                        opsin_stimulus *st, opsin_diag *d)
 {
     for (size_t i = 0; i < opsin_stim_nkeys; i++) {
         const opsin_stim_key *k = &opsin_stim_keys[i];
@@ -39,7 +40,8 @@ static int read_numbers(const config_setting_t *g, int level, int kind, void *sp
         if (!s || k->level != level || k->offset == SIZE_MAX || !(k->kinds & (1u << kind)))
             continue;
         opsin_param_def pd = opsin_stim_key_def(k, kind);
-        int rc = opsin_cfg_param(s, &pd, (double *)((char *)spec + k->offset), file, d);
+        int rc = opsin_cfg_param_warn(s, &pd, (double *)((char *)spec + k->offset), st->path,
+                                      &st->warn, d);
         if (rc)
             return rc;
     }
@@ -84,7 +86,7 @@ static int read_train(const config_setting_t *g, opsin_stimulus *st, size_t si,
     }
     opsin_train_spec t = opsin_train_spec_default();
     t.line = line;
-    if ((rc = read_numbers(g, OPSIN_SK_TRAIN, kind, &t, file, d)))
+    if ((rc = read_numbers(g, OPSIN_SK_TRAIN, kind, &t, st, d)))
         return rc;
     return opsin_stimulus_add_train(st, si, &t, d);
 }
@@ -195,7 +197,7 @@ static int read_source_head(const config_setting_t *g, opsin_stimulus *st,
     if (!rc)
         rc = read_envelope(g, &sp, file, d);
     if (!rc)
-        rc = read_numbers(g, OPSIN_SK_SOURCE, sp.kind, &sp, file, d);
+        rc = read_numbers(g, OPSIN_SK_SOURCE, sp.kind, &sp, st, d);
     if (!rc)
         rc = opsin_stimulus_add_source(st, c, &sp, si, d);
     free(ids);

@@ -187,3 +187,53 @@ int opsin_units_parse(const char *text, const char *si_unit, double *out, opsin_
     }
     return OPSIN_OK;
 }
+
+/* The prefixes a suggestion or a formatted value may use: the plain ASCII ones, no centi. */
+static const prefix_def spelled[] = {
+    {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"m", 1e-3}, {"", 1.0},
+    {"k", 1e3},   {"M", 1e6},   {"G", 1e9},  {"T", 1e12},
+};
+#define NSPELLED (sizeof spelled / sizeof spelled[0])
+
+void opsin_units_format(double v, const char *si, char *buf, size_t len)
+{
+    const unit_def *plain = NULL;
+    for (size_t i = 0; i < sizeof units / sizeof units[0] && !plain; i++)
+        if (strcmp(units[i].si, si) == 0 && strcmp(units[i].symbol, si) == 0 && !units[i].bare)
+            plain = &units[i];
+    for (size_t k = NSPELLED; plain && v != 0 && isfinite(v) && k-- > 0;) {
+        double n = fabs(v) / spelled[k].factor;
+        if (n >= 1 - 1e-9) { /* the largest prefix that leaves at least 1 (1e-12 F: 1 pF) */
+            snprintf(buf, len, "%g %s%s", v / spelled[k].factor, spelled[k].text, si);
+            return;
+        }
+    }
+    snprintf(buf, len, "%g%s%s", v, si[0] ? " " : "", si);
+}
+
+/* How far apart two magnitudes are: the absolute log of their ratio. */
+static double log_distance(double a, double b)
+{
+    return fabs(log(fabs(a) / fabs(b)));
+}
+
+int opsin_units_suggest(double number, const char *si, double lo, double hi, double near,
+                        char *buf, size_t len)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        const unit_def *u = &units[i];
+        if (strcmp(u->si, si) != 0 || (unsigned char)u->symbol[0] >= 0x80)
+            continue;
+        static const prefix_def none = {"", 1.0};
+        for (size_t k = 0; k < (u->bare ? 1 : NSPELLED); k++) {
+            const prefix_def *p = u->bare ? &none : &spelled[k];
+            double v = fabs(number * p->factor * u->factor), d = log_distance(v, near);
+            if (v > 0 && v >= lo && v <= hi && d < best) {
+                best = d;
+                snprintf(buf, len, "%g %s%s", number, p->text, u->symbol);
+            }
+        }
+    }
+    return isinf(best) ? -1 : 0;
+}

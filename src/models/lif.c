@@ -15,16 +15,19 @@
 enum { P_CM, P_GL, P_EL, P_GIN, P_VIN, P_VTH, P_VRESET, P_TREF, P_INPUT, NP };
 
 static const opsin_param_def params[NP] = {
-    [P_CM] = {"C_m", "F", 100e-12, 0, INFINITY, OPSIN_P_MIN_OPEN, "membrane capacitance"},
-    [P_GL] = {"G_L", "S", 10e-9, 0, INFINITY, 0, "leak conductance"},
-    [P_EL] = {"E_L", "V", 0.0, -INFINITY, INFINITY, 0, "leak (resting) potential"},
-    [P_GIN] = {"G_in", "S", 0.0, 0, INFINITY, 0,
+    [P_CM] = {"C_m", "F", 100e-12, 0, INFINITY, 1e-12, 10e-6, OPSIN_P_MIN_OPEN,
+              "membrane capacitance"},
+    [P_GL] = {"G_L", "S", 10e-9, 0, INFINITY, 1e-12, 1e-3, 0, "leak conductance"},
+    [P_EL] = {"E_L", "V", 0.0, -INFINITY, INFINITY, 0, 100, 0, "leak (resting) potential"},
+    [P_GIN] = {"G_in", "S", 0.0, 0, INFINITY, 1e-12, 1e-3, 0,
                "fixed input conductance to V_in (the input device adds to it)"},
-    [P_VIN] = {"V_in", "V", 1.0, -INFINITY, INFINITY, 0, "input reversal potential"},
-    [P_VTH] = {"V_th", "V", 0.5, -INFINITY, INFINITY, 0, "spike threshold"},
-    [P_VRESET] = {"V_reset", "V", 0.0, -INFINITY, INFINITY, 0, "reset potential after a spike"},
-    [P_TREF] = {"t_ref", "s", 2e-3, 0, INFINITY, 0, "refractory period (V held at V_reset)"},
-    [P_INPUT] = {"input", "", NAN, 0, 0, OPSIN_P_REF,
+    [P_VIN] = {"V_in", "V", 1.0, -INFINITY, INFINITY, 0, 100, 0, "input reversal potential"},
+    [P_VTH] = {"V_th", "V", 0.5, -INFINITY, INFINITY, 0, 100, 0, "spike threshold"},
+    [P_VRESET] = {"V_reset", "V", 0.0, -INFINITY, INFINITY, 0, 100, 0,
+                  "reset potential after a spike"},
+    [P_TREF] = {"t_ref", "s", 2e-3, 0, INFINITY, 1e-9, 10, 0,
+                "refractory period (V held at V_reset)"},
+    [P_INPUT] = {"input", "", NAN, 0, 0, 0, 0, OPSIN_P_REF,
                  "id of a device whose conductance adds to G_in (or whose voltage adds to V_in)"},
 };
 

@@ -39,7 +39,9 @@ typedef struct opsin_param_def {
     const char *name;
     const char *unit; /* SI unit symbol understood by the unit parser, "" if dimensionless */
     double def;
-    double min, max;
+    double min, max;  /* bounds: a value outside them is an error */
+    double lo, hi;    /* the usual magnitudes: |v| more than 1e3 times outside them draws a
+                         warning (a forgotten unit prefix); lo = hi = 0: no usual range */
     unsigned flags;
     const char *doc;
 } opsin_param_def;
@@ -109,6 +111,11 @@ typedef struct opsin_model {
     opsin_root_action (*on_root)(struct opsin_comp *c, double t, double *y);
     /* The wake time requested by on_root has come. */
     void (*on_wake)(struct opsin_comp *c, double t, double *y);
+    /* Whether drives of `kind` (enum opsin_source_kind) whose sum stays within [lo, hi]
+     * change nothing in a component with parameters p (a phototrap's gate with no erase,
+     * depression or write path): 1 with the reason in why, else 0.  NULL: every drive the
+     * model accepts acts.  Only for the warning before a run; never changes a result. */
+    int (*inert)(const double *p, int kind, double lo, double hi, char *why, size_t len);
 } opsin_model;
 
 /* Looks a model up by name; NULL if unknown. */

@@ -18,16 +18,21 @@
 enum { P_AP, P_AM, P_TP, P_TM, P_W0, P_WMIN, P_WMAX, P_NEAREST, P_SOFT, NP };
 
 static const opsin_param_def params[NP] = {
-    [P_AP] = {"A_plus", "S", 1e-9, 0, INFINITY, 0, "potentiation per pair at dt = 0+"},
-    [P_AM] = {"A_minus", "S", 1.05e-9, 0, INFINITY, 0, "depression per pair at dt = 0-"},
-    [P_TP] = {"tau_plus", "s", 20e-3, 0, INFINITY, OPSIN_P_MIN_OPEN, "potentiation time constant"},
-    [P_TM] = {"tau_minus", "s", 20e-3, 0, INFINITY, OPSIN_P_MIN_OPEN, "depression time constant"},
-    [P_W0] = {"W0", "S", 50e-9, 0, INFINITY, 0, "initial weight"},
-    [P_WMIN] = {"W_min", "S", 0, 0, INFINITY, 0, "lower bound of the weight"},
-    [P_WMAX] = {"W_max", "S", 100e-9, 0, INFINITY, OPSIN_P_MIN_OPEN, "upper bound of the weight"},
-    [P_NEAREST] = {"nearest", "", 0, 0, 1, OPSIN_P_INTEGER,
+    [P_AP] = {"A_plus", "S", 1e-9, 0, INFINITY, 1e-15, 1e-3, 0,
+              "potentiation per pair at dt = 0+"},
+    [P_AM] = {"A_minus", "S", 1.05e-9, 0, INFINITY, 1e-15, 1e-3, 0,
+              "depression per pair at dt = 0-"},
+    [P_TP] = {"tau_plus", "s", 20e-3, 0, INFINITY, 1e-6, 10, OPSIN_P_MIN_OPEN,
+              "potentiation time constant"},
+    [P_TM] = {"tau_minus", "s", 20e-3, 0, INFINITY, 1e-6, 10, OPSIN_P_MIN_OPEN,
+              "depression time constant"},
+    [P_W0] = {"W0", "S", 50e-9, 0, INFINITY, 1e-15, 1, 0, "initial weight"},
+    [P_WMIN] = {"W_min", "S", 0, 0, INFINITY, 1e-15, 1, 0, "lower bound of the weight"},
+    [P_WMAX] = {"W_max", "S", 100e-9, 0, INFINITY, 1e-15, 1, OPSIN_P_MIN_OPEN,
+                "upper bound of the weight"},
+    [P_NEAREST] = {"nearest", "", 0, 0, 1, 0, 0, OPSIN_P_INTEGER,
                    "1: nearest-spike pairing (trace set to 1); 0: all-to-all (trace += 1)"},
-    [P_SOFT] = {"soft", "", 0, 0, 1, OPSIN_P_INTEGER,
+    [P_SOFT] = {"soft", "", 0, 0, 1, 0, 0, OPSIN_P_INTEGER,
                 "1: soft (multiplicative) bounds; 0: hard bounds (clipping)"},
 };
 

@@ -61,71 +61,74 @@ enum {
 };
 
 static const opsin_param_def params[NP] = {
-    [P_G0] = {"G0", "S", 1e-9, 0, INFINITY, OPSIN_P_MIN_OPEN, "conductance with empty traps"},
-    [P_GT] = {"G_T", "S", 100e-9, 0, INFINITY, 0,
+    [P_G0] = {"G0", "S", 1e-9, 0, INFINITY, 1e-15, 0.1, OPSIN_P_MIN_OPEN,
+              "conductance with empty traps"},
+    [P_GT] = {"G_T", "S", 100e-9, 0, INFINITY, 1e-15, 0.1, 0,
               "conductance added by full traps (sign +1)"},
-    [P_SIGN] = {"sign", "", 1, -1, 1, OPSIN_P_INTEGER,
+    [P_SIGN] = {"sign", "", 1, -1, 1, 0, 0, OPSIN_P_INTEGER,
                 "photoconductance sign: +1 positive, -1 negative (trapped charge depletes)"},
-    [P_R0] = {"r0", "", 0.01, 0, 1, OPSIN_P_MIN_OPEN,
+    [P_R0] = {"r0", "", 0.01, 0, 1, 0, 0, OPSIN_P_MIN_OPEN,
               "sign -1: residual fraction of G0 with full traps at V = 0"},
-    [P_VW] = {"V_w", "V", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_VW] = {"V_w", "V", INFINITY, 0, INFINITY, 0, 100, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
               "sign -1: gate voltage scale of the residual, r = r0 exp(min(V,0)/V_w)"},
-    [P_AF] = {"a_f", "", 1, 0, INFINITY, 0, "conductance of free carriers relative to trapped"},
-    [P_SIGMA] = {"sigma", "m2", 1e-20, 0, INFINITY, 0,
+    [P_AF] = {"a_f", "", 1, 0, INFINITY, 0, 0, 0,
+              "conductance of free carriers relative to trapped"},
+    [P_SIGMA] = {"sigma", "m2", 1e-20, 0, INFINITY, 1e-30, 1e-10, 0,
                  "write cross-section: generation per absorbed photon flux"},
-    [P_SIGMA_RESET] = {"sigma_reset", "m2", 0, 0, INFINITY, 0,
+    [P_SIGMA_RESET] = {"sigma_reset", "m2", 0, 0, INFINITY, 1e-30, 1e-10, 0,
                        "optical reset cross-section: detrapping per absorbed photon flux"},
-    [P_EG] = {"Eg", "eV", 1.5, 0, 20, OPSIN_P_MIN_OPEN, "bandgap (absorption edge)"},
-    [P_EU] = {"E_u", "eV", 0.02, 0, 1, OPSIN_P_MIN_OPEN, "Urbach tail width"},
-    [P_ETA] = {"eta_ex", "1/eV", 1, 0, INFINITY, 0,
+    [P_EG] = {"Eg", "eV", 1.5, 0, 20, 0, 0, OPSIN_P_MIN_OPEN, "bandgap (absorption edge)"},
+    [P_EU] = {"E_u", "eV", 0.02, 0, 1, 0, 0, OPSIN_P_MIN_OPEN, "Urbach tail width"},
+    [P_ETA] = {"eta_ex", "1/eV", 1, 0, INFINITY, 0, 0, 0,
                "quantum yield per eV of photon energy above the gap"},
-    [P_TAU_R] = {"tau_r", "s", 1e-3, 0, INFINITY, OPSIN_P_MIN_OPEN,
+    [P_TAU_R] = {"tau_r", "s", 1e-3, 0, INFINITY, 1e-12, 1e3, OPSIN_P_MIN_OPEN,
                  "free-carrier recombination time"},
-    [P_TAU_C] = {"tau_c", "s", 1e-3, 0, INFINITY, OPSIN_P_MIN_OPEN,
+    [P_TAU_C] = {"tau_c", "s", 1e-3, 0, INFINITY, 1e-12, 1e4, OPSIN_P_MIN_OPEN,
                  "capture time into empty traps"},
-    [P_TAU1] = {"tau1", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_TAU1] = {"tau1", "s", INFINITY, 0, INFINITY, 1e-9, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                 "release time of mode 1 (\"open\": none)"},
-    [P_TAU2] = {"tau2", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_TAU2] = {"tau2", "s", INFINITY, 0, INFINITY, 1e-9, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                 "release time of mode 2"},
-    [P_TAU3] = {"tau3", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_TAU3] = {"tau3", "s", INFINITY, 0, INFINITY, 1e-9, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                 "release time of mode 3"},
-    [P_W1] = {"w1", "", 1, 0, 1, 0, "share of captured carriers going to mode 1"},
-    [P_W2] = {"w2", "", 0, 0, 1, 0, "share of mode 2"},
-    [P_W3] = {"w3", "", 0, 0, 1, 0, "share of mode 3"},
-    [P_VE] = {"V_e", "V", 10, -INFINITY, INFINITY, 0, "gate erase threshold"},
-    [P_KE] = {"k_e", "1/(V s)", 0, 0, INFINITY, 0,
+    [P_W1] = {"w1", "", 1, 0, 1, 0, 0, 0, "share of captured carriers going to mode 1"},
+    [P_W2] = {"w2", "", 0, 0, 1, 0, 0, 0, "share of mode 2"},
+    [P_W3] = {"w3", "", 0, 0, 1, 0, 0, 0, "share of mode 3"},
+    [P_VE] = {"V_e", "V", 10, -INFINITY, INFINITY, 0, 100, 0, "gate erase threshold"},
+    [P_KE] = {"k_e", "1/(V s)", 0, 0, INFINITY, 1e-12, 1e6, 0,
               "erase rate per volt above V_e (occupancy removed per second at x >> x_e)"},
-    [P_XE] = {"x_e", "", 1, 0, INFINITY, OPSIN_P_MIN_OPEN,
+    [P_XE] = {"x_e", "", 1, 0, INFINITY, 0, 0, OPSIN_P_MIN_OPEN,
               "erase saturation occupancy: zero-order above it, first-order below"},
-    [P_VD] = {"V_d", "V", 1, 0, INFINITY, 0,
+    [P_VD] = {"V_d", "V", 1, 0, INFINITY, 0, 100, 0,
               "depression threshold: a voltage below -V_d removes trapped carriers"},
-    [P_KD] = {"k_d", "1/(V s)", 0, 0, INFINITY, 0,
+    [P_KD] = {"k_d", "1/(V s)", 0, 0, INFINITY, 1e-12, 1e6, 0,
               "depression rate per volt below -V_d (zero-order like the erase)"},
-    [P_VP] = {"V_p", "V", 1, -INFINITY, INFINITY, 0, "electrical write threshold"},
-    [P_KP] = {"k_p", "1/(V s)", 0, 0, INFINITY, 0, "electrical generation per volt above V_p"},
-    [P_VREAD] = {"V_read", "V", 0.1, -INFINITY, INFINITY, 0, "read (drain) voltage"},
-    [P_KL] = {"k_L", "", 0, 0, INFINITY, 0,
+    [P_VP] = {"V_p", "V", 1, -INFINITY, INFINITY, 0, 100, 0, "electrical write threshold"},
+    [P_KP] = {"k_p", "1/(V s)", 0, 0, INFINITY, 1e-12, 1e6, 0,
+              "electrical generation per volt above V_p"},
+    [P_VREAD] = {"V_read", "V", 0.1, -INFINITY, INFINITY, 0, 100, 0, "read (drain) voltage"},
+    [P_KL] = {"k_L", "", 0, 0, INFINITY, 0, 0, 0,
               "light output per A^gamma_L of read current above I_L (W/A^gamma_L)"},
-    [P_IL] = {"I_L", "A", 0, 0, INFINITY, 0, "turn-on current of the light output"},
-    [P_GAMMA_L] = {"gamma_L", "", 1, 0, 10, 0, "nonlinearity of the light output"},
-    [P_NOISE_W] = {"noise_w", "", 0, 0, 10, 0,
+    [P_IL] = {"I_L", "A", 0, 0, INFINITY, 1e-12, 1, 0, "turn-on current of the light output"},
+    [P_GAMMA_L] = {"gamma_L", "", 1, 0, 10, 0, 0, 0, "nonlinearity of the light output"},
+    [P_NOISE_W] = {"noise_w", "", 0, 0, 10, 0, 0, 0,
                    "relative std of each optical or electrical write pulse's generation"},
-    [P_NOISE_E] = {"noise_e", "", 0, 0, 10, 0, "relative std of each erase pulse's rate"},
-    [P_NOISE_WA] = {"noise_wa", "S", 0, 0, INFINITY, 0,
+    [P_NOISE_E] = {"noise_e", "", 0, 0, 10, 0, 0, 0, "relative std of each erase pulse's rate"},
+    [P_NOISE_WA] = {"noise_wa", "S", 0, 0, INFINITY, 1e-18, 1e-3, 0,
                     "additive write error: its variance per siemens written (std = "
                     "sqrt(noise_wa |dG|), shot-noise-like)"},
-    [P_NOISE_EA] = {"noise_ea", "S", 0, 0, INFINITY, 0,
+    [P_NOISE_EA] = {"noise_ea", "S", 0, 0, INFINITY, 1e-18, 1e-3, 0,
                     "additive erase error: its variance per siemens erased"},
-    [P_D2D] = {"d2d", "", 0, 0, 10, 0,
+    [P_D2D] = {"d2d", "", 0, 0, 10, 0, 0, 0,
                "device-to-device relative std of sigma and k_p (lognormal, per device)"},
-    [P_AREA] = {"area", "m2", 0, 0, INFINITY, 0, "illuminated area (optical energy)"},
-    [P_GGATE] = {"G_gate", "S", 0, 0, INFINITY, 0,
+    [P_AREA] = {"area", "m2", 0, 0, INFINITY, 1e-14, 1e-2, 0, "illuminated area (optical energy)"},
+    [P_GGATE] = {"G_gate", "S", 0, 0, INFINITY, 1e-18, 1, 0,
                  "gate leakage conductance; 0: V is across the channel (two terminals)"},
-    [P_X0] = {"x0", "", 0, 0, 1, 0,
+    [P_X0] = {"x0", "", 0, 0, 1, 0, 0, 0,
               "initial trap occupancy (a programmed state), shared by the modes as w_k"},
-    [P_TAUS] = {"tau_s", "s", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_TAUS] = {"tau_s", "s", INFINITY, 0, INFINITY, 1e-9, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                 "stretched-exponential release exp(-(t/tau_s)^beta): sets tau1..3, w1..3"},
-    [P_BETA] = {"beta", "", 1, 0.3, 1, 0, "stretch exponent of the release (with tau_s)"},
+    [P_BETA] = {"beta", "", 1, 0.3, 1, 0, 0, 0, "stretch exponent of the release (with tau_s)"},
 };
 
 enum { S_N, S_M1, S_M2, S_M3, NS };
@@ -392,6 +395,46 @@ static void on_drive(opsin_comp *c, size_t drive, int on, double amplitude, doub
         additive_error(c, p[P_NOISE_EA], y);
 }
 
+/* Light acts through sigma (write) and sigma_reset (reset); a voltage through the erase
+ * (k_e above V_e), the depression (k_d below -V_d), the electrical write (k_p above V_p) or,
+ * negative and with sign -1, the residual (V_w).  A drive that reaches none of them changes
+ * nothing: the reason names the paths it misses. */
+static int inert(const double *p, int kind, double lo, double hi, char *why, size_t len)
+{
+    if (kind == OPSIN_SRC_OPTICAL) {
+        if (p[P_SIGMA] > 0 || p[P_SIGMA_RESET] > 0)
+            return 0;
+        snprintf(why, len, "sigma = 0 and sigma_reset = 0: light neither writes nor resets it");
+        return 1;
+    }
+    if (kind != OPSIN_SRC_VOLTAGE || (p[P_KE] > 0 && hi > p[P_VE]) ||
+        (p[P_KD] > 0 && -lo > p[P_VD]) || (p[P_KP] > 0 && hi > p[P_VP]) ||
+        (p[P_SIGN] < 0 && !isinf(p[P_VW]) && lo < 0))
+        return 0;
+    if (!(p[P_KE] > 0) && !(p[P_KD] > 0) && !(p[P_KP] > 0)) {
+        snprintf(why, len, "k_e = k_d = k_p = 0: no erase, depression or electrical write path");
+        return 1;
+    }
+    size_t used = (size_t)snprintf(why, len, "its voltage, %g V .. %g V, reaches no path (", lo,
+                                   hi);
+    const char *sep = "";
+    if (p[P_KE] > 0 && used < len) {
+        used += (size_t)snprintf(why + used, len - used, "erase above V_e = %g V", p[P_VE]);
+        sep = ", ";
+    }
+    if (p[P_KD] > 0 && used < len) {
+        used += (size_t)snprintf(why + used, len - used, "%sdepression below -V_d = %g V", sep,
+                                 -p[P_VD]);
+        sep = ", ";
+    }
+    if (p[P_KP] > 0 && used < len)
+        used += (size_t)snprintf(why + used, len - used, "%swrite above V_p = %g V", sep,
+                                 p[P_VP]);
+    if (used < len)
+        snprintf(why + used, len - used, ")");
+    return 1;
+}
+
 const opsin_model opsin_model_phototrap = {
     .name = "phototrap",
     .summary = "optoelectronic synapse: photocarrier trapping (PPC), gate erase, UV reset",
@@ -418,4 +461,5 @@ const opsin_model opsin_model_phototrap = {
     .terminal_i = terminal_i,
     .area = area,
     .on_drive = on_drive,
+    .inert = inert,
 };

@@ -84,6 +84,19 @@ static void format_default(const opsin_param_def *d, char *buf, size_t len)
         snprintf(buf, len, "%g", d->def);
 }
 
+/* A parameter's meaning for the catalogue, with its usual range where it has one (a value
+ * far outside it draws a warning, opsin_param_usual). */
+static void param_meaning(const opsin_param_def *d, char *buf, size_t len)
+{
+    char range[80];
+    if (!(d->hi > 0)) {
+        snprintf(buf, len, "%s", d->doc);
+        return;
+    }
+    opsin_param_usual_text(d, range, sizeof range);
+    snprintf(buf, len, "%s (usually %s)", d->doc, range);
+}
+
 int opsin_model_describe(const char *name, FILE *fp)
 {
     const opsin_model *m = opsin_model_find(name);
@@ -98,10 +111,11 @@ int opsin_model_describe(const char *name, FILE *fp)
     }
     fprintf(fp, "\nparameters:\n  %-12s %-8s %-10s %s\n", "name", "unit", "default", "meaning");
     for (size_t i = 0; i < m->nparams; i++) {
-        char def[32];
+        char def[32], meaning[400];
         format_default(&m->params[i], def, sizeof def);
+        param_meaning(&m->params[i], meaning, sizeof meaning);
         fprintf(fp, "  %-12s %-8s %-10s %s\n", m->params[i].name,
-                m->params[i].unit[0] ? m->params[i].unit : "-", def, m->params[i].doc);
+                m->params[i].unit[0] ? m->params[i].unit : "-", def, meaning);
     }
     fprintf(fp, "\noutputs (probe as ID.NAME):\n");
     for (size_t i = 0; i < m->noutputs; i++)
@@ -120,10 +134,11 @@ int opsin_model_tabulate(const char *name, FILE *fp)
     if (!m)
         return OPSIN_EINVAL;
     for (size_t i = 0; i < m->nparams; i++) {
-        char def[32];
+        char def[32], meaning[400];
         format_default(&m->params[i], def, sizeof def);
+        param_meaning(&m->params[i], meaning, sizeof meaning);
         fprintf(fp, "param\t%s\t%s\t%s\t%s\n", m->params[i].name, m->params[i].unit, def,
-                m->params[i].doc);
+                meaning);
     }
     for (size_t i = 0; i < m->nstates; i++)
         fprintf(fp, "state\t%s\t%s\t%g\t%s\n", m->states[i].name, m->states[i].unit,

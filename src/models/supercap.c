@@ -16,15 +16,17 @@
 enum { P_C1, P_C2, P_RD, P_RSD, P_RREG, P_RS, NP };
 
 static const opsin_param_def params[NP] = {
-    [P_C1] = {"C1", "F", 10e-6, 0, INFINITY, OPSIN_P_MIN_OPEN, "double-layer capacitance"},
-    [P_C2] = {"C2", "F", 1e-3, 0, INFINITY, OPSIN_P_MIN_OPEN, "slow-branch capacitance"},
-    [P_RD] = {"R_d", "ohm", 1e3, 0, INFINITY, OPSIN_P_MIN_OPEN,
+    [P_C1] = {"C1", "F", 10e-6, 0, INFINITY, 1e-9, 1, OPSIN_P_MIN_OPEN,
+              "double-layer capacitance"},
+    [P_C2] = {"C2", "F", 1e-3, 0, INFINITY, 1e-9, 10, OPSIN_P_MIN_OPEN, "slow-branch capacitance"},
+    [P_RD] = {"R_d", "ohm", 1e3, 0, INFINITY, 1e-3, 1e9, OPSIN_P_MIN_OPEN,
               "redistribution resistance between C1 and C2"},
-    [P_RSD] = {"R_sd", "ohm", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_RSD] = {"R_sd", "ohm", INFINITY, 0, INFINITY, 1, 1e12, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                "self-discharge resistance across C1 (\"open\": none)"},
-    [P_RREG] = {"R_reg", "ohm", INFINITY, 0, INFINITY, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
+    [P_RREG] = {"R_reg", "ohm", INFINITY, 0, INFINITY, 1, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                 "regulating resistor in parallel with the device (\"open\": none)"},
-    [P_RS] = {"R_s", "ohm", 0.0, 0, INFINITY, 0, "series (equivalent series) resistance"},
+    [P_RS] = {"R_s", "ohm", 0.0, 0, INFINITY, 1e-3, 1e6, 0,
+              "series (equivalent series) resistance"},
 };
 
 enum { S_V1, S_W };
