@@ -1,9 +1,12 @@
-/* args.c: option values shared by the commands: quantities with units and whole numbers. */
+/* args.c: option values shared by the commands (quantities with units, whole numbers) and
+ * the one message for an option getopt_long could not take. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "opsin.h"
@@ -57,9 +60,163 @@ int opsin_cli_help_only(int argc, char **argv, const char *cmd, const char *help
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         if (ch != 'h')
-            return opsin_cli_usage_error(cmd, "unknown option");
+            return opsin_cli_option_error(cmd, opts, "h", help, argc, argv);
         fputs(help, stdout);
         return -1;
     }
     return 0;
+}
+
+/* ---- option errors ---------------------------------------------------------------------- */
+
+/* Edit distance between a and b (optimal string alignment: a swap of neighbours counts one,
+ * so --plto is one from --plot); SIZE_MAX for names too long to be options. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    enum { MAX = 48 };
+    size_t n = strlen(a), m = strlen(b), d[MAX + 1][MAX + 1];
+    if (n > MAX || m > MAX)
+        return SIZE_MAX;
+    for (size_t i = 0; i <= n; i++)
+        for (size_t j = 0; j <= m; j++) {
+            if (i == 0 || j == 0) {
+                d[i][j] = i + j;
+                continue;
+            }
+            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < d[i][j])
+                d[i][j] = d[i - 2][j - 2] + 1;
+        }
+    return d[n][m];
+}
+
+/* The name of an option's value as its help writes it ("--output=FILE": FILE), or VALUE. */
+static void value_name(const char *help, const char *name, char *buf, size_t len)
+{
+    char key[64];
+    snprintf(key, sizeof key, "--%s=", name);
+    const char *at = help ? strstr(help, key) : NULL;
+    size_t n = at ? strcspn(at + strlen(key), " \n") : 0;
+    if (n)
+        snprintf(buf, len, "%.*s", (int)n, at + strlen(key));
+    else
+        snprintf(buf, len, "VALUE");
+}
+
+/* The long options whose names start with the n characters of `name` (all when n is 0), as
+ * "--a, --b" in buf, and their number; *found gets the one named exactly, else the only one
+ * that starts so, else NULL. */
+static size_t long_matches(const struct option *opts, const char *name, size_t n,
+                           const struct option **found, char *buf, size_t len)
+{
+    const struct option *exact = NULL, *last = NULL;
+    size_t count = 0, used = 0;
+    buf[0] = '\0';
+    for (const struct option *o = opts; o->name; o++) {
+        if (strncmp(o->name, name, n) != 0)
+            continue;
+        if (strlen(o->name) == n)
+            exact = o;
+        last = o;
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s--%s", count ? ", " : "",
+                                     o->name);
+        count++;
+    }
+    *found = exact ? exact : count == 1 ? last : NULL;
+    return count;
+}
+
+/* An unknown long option: the nearest name within a third of its length (at least 2 edits),
+ * else the list of every option. */
+static void unknown_long(const char *name, const struct option *opts, char *msg, size_t len)
+{
+    const struct option *best = NULL, *exact;
+    size_t best_d = SIZE_MAX, limit = strlen(name) / 3 > 2 ? strlen(name) / 3 : 2;
+    for (const struct option *o = opts; o->name; o++) {
+        size_t dist = edit_distance(name, o->name);
+        if (dist < best_d) {
+            best_d = dist;
+            best = o;
+        }
+    }
+    if (best && best_d <= limit) {
+        snprintf(msg, len, "unknown option '--%s' (did you mean '--%s'?)", name, best->name);
+        return;
+    }
+    char all[512];
+    long_matches(opts, "", 0, &exact, all, sizeof all);
+    snprintf(msg, len, "unknown option '--%s' (expected one of %s)", name, all);
+}
+
+/* The option a long argument ("output=x.csv", "pl") names, or NULL. */
+static const struct option *long_find(const char *arg, const struct option *opts)
+{
+    const struct option *o;
+    char list[512];
+    long_matches(opts, arg, strcspn(arg, "="), &o, list, sizeof list);
+    return o;
+}
+
+/* A long option: unknown, ambiguous, missing its value or given one it does not take. */
+static void long_error(const char *arg, const struct option *opts, const char *help, char *msg,
+                       size_t len)
+{
+    char name[64], list[512], value[64];
+    const struct option *o;
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    size_t count = long_matches(opts, name, strlen(name), &o, list, sizeof list);
+    if (!o && count > 1)
+        snprintf(msg, len, "option '--%s' is ambiguous (expected one of %s)", name, list);
+    else if (!o)
+        unknown_long(name, opts, msg, len);
+    else if (o->has_arg == no_argument)
+        snprintf(msg, len, "option '--%s' takes no value (expected --%s alone)", o->name,
+                 o->name);
+    else {
+        value_name(help, o->name, value, sizeof value);
+        snprintf(msg, len, "option '--%s' needs a value (expected --%s=%s)", o->name, o->name,
+                 value);
+    }
+}
+
+/* A short option: unknown, or missing its value (named after its long twin). */
+static void short_error(int c, const struct option *opts, const char *shortopts,
+                        const char *help, char *msg, size_t len)
+{
+    const char *at = c && c != ':' ? strchr(shortopts, c) : NULL;
+    if (!at || at[1] != ':') {
+        char list[128];
+        size_t used = 0;
+        list[0] = '\0';
+        for (const char *s = shortopts; *s && used < sizeof list; s++)
+            if (*s != ':' && *s != '+')
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s-%c",
+                                         used ? ", " : "", *s);
+        snprintf(msg, len, "unknown option '-%c' (expected one of %s)", c, list);
+        return;
+    }
+    char value[64] = "VALUE";
+    for (const struct option *o = opts; o->name; o++)
+        if (o->val == c)
+            value_name(help, o->name, value, sizeof value);
+    snprintf(msg, len, "option '-%c' needs a value (expected -%c %s)", c, c, value);
+}
+
+int opsin_cli_option_error(const char *cmd, const struct option *opts, const char *shortopts,
+                           const char *help, int argc, char **argv)
+{
+    char msg[640];
+    /* the argument getopt stepped over: the long option, unless a short one inside a
+     * cluster ("-qx") was at fault, which leaves optind where it was */
+    const char *arg = optind >= 1 && optind <= argc ? argv[optind - 1] : "";
+    const struct option *named = strncmp(arg, "--", 2) == 0 ? long_find(arg + 2, opts) : NULL;
+    if (strncmp(arg, "--", 2) == 0 && arg[2] && (optopt == 0 || (named && named->val == optopt)))
+        long_error(arg + 2, opts, help, msg, sizeof msg);
+    else
+        short_error(optopt, opts, shortopts, help, msg, sizeof msg);
+    return opsin_cli_usage_error(cmd, msg);
 }

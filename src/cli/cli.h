@@ -41,4 +41,14 @@ int opsin_cli_exit_status(int status);
  * operand), -1 when the help was printed (exit 0), else the usage exit status. */
 int opsin_cli_help_only(int argc, char **argv, const char *cmd, const char *help);
 
+struct option;
+
+/* The option error getopt_long (opterr = 0) just reported with '?', as one message that names
+ * the option: "unknown option '--ouput' (did you mean '--output'?)" (the nearest of opts by
+ * edit distance), "option '--se' is ambiguous (...)", "option '-o' needs a value (expected
+ * -o FILE)" (the value's name from "--output=FILE" in help), "option '--quiet' takes no
+ * value".  Printed with the "Try" line; returns EXIT_USAGE. */
+int opsin_cli_option_error(const char *cmd, const struct option *opts, const char *shortopts,
+                           const char *help, int argc, char **argv);
+
 #endif

@@ -88,6 +88,8 @@ static int check_model(const fit_args *a)
     return 0;
 }
 
+static const char shortopts[] = "x:y:o:h";
+
 static int parse_args(int argc, char **argv, fit_args *a)
 {
     static const struct option opts[] = {
@@ -102,7 +104,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
     a->max_iter = opsin_fit_opts_default().max_iter;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "x:y:o:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
         switch (ch) {
         case 'x': a->x = optarg; break;
         case 'y': a->y = optarg; break;
@@ -117,7 +119,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
                 return opsin_cli_usage_error("fit", "--max-iter needs a positive integer");
             break;
         case 'h': help_print(); return -1;
-        default: return opsin_cli_usage_error("fit", "unknown option or missing argument");
+        default: return opsin_cli_option_error("fit", opts, shortopts, help_tail, argc, argv);
         }
     }
     if (argc - optind < 2)

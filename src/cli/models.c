@@ -30,7 +30,7 @@ static int parse_args(int argc, char **argv, int *tsv)
             fputs(help, stdout);
             return -1;
         } else {
-            return opsin_cli_usage_error("models", "unknown option");
+            return opsin_cli_option_error("models", opts, "h", help, argc, argv);
         }
     }
     if (argc - optind > 1)

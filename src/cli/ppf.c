@@ -101,10 +101,11 @@ static int parse_option(int ch, ppf_args *a)
             return EXIT_USAGE;
         a->o.jobs = n;
         break;
-    default: return usage("unknown option or missing argument");
     }
     return 0;
 }
+
+static const char shortopts[] = "o:i:w:a:k:r:S:s:j:h";
 
 static int parse_args(int argc, char **argv, ppf_args *a)
 {
@@ -125,11 +126,13 @@ static int parse_args(int argc, char **argv, ppf_args *a)
     a->o.sets = a->sets;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:i:w:a:k:r:S:s:j:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
         if (ch == 'h') {
             fputs(help, stdout);
             return -1;
         }
+        if (ch == '?')
+            return opsin_cli_option_error("ppf", opts, shortopts, help, argc, argv);
         if ((rc = parse_option(ch, a)))
             return rc;
     }

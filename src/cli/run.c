@@ -112,6 +112,8 @@ static int check_plot(const run_args *a)
     return 0;
 }
 
+static const char shortopts[] = "o:t:d:p:s:S:qh";
+
 static int parse_args(int argc, char **argv, run_args *a)
 {
     static const struct option opts[] = {
@@ -127,7 +129,7 @@ static int parse_args(int argc, char **argv, run_args *a)
     a->seed = 1;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "o:t:d:p:s:S:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
         switch (ch) {
         case 'o': a->output = optarg; break;
         case 't': a->t_end = optarg; break;
@@ -147,7 +149,7 @@ static int parse_args(int argc, char **argv, run_args *a)
                 return EXIT_USAGE;
             break;
         case 'h': fputs(help, stdout); return -1;
-        default: return opsin_cli_usage_error("run", "unknown option or missing argument");
+        default: return opsin_cli_option_error("run", opts, shortopts, help, argc, argv);
         }
     }
     if (optind == argc)

@@ -173,6 +173,8 @@ static void defaults(stdp_args *a)
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
 }
 
+static const char shortopts[] = "D:n:f:a:w:S:s:j:o:h";
+
 static int parse_args(int argc, char **argv, stdp_args *a)
 {
     static const struct option opts[] = {
@@ -190,7 +192,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
     unsigned long n;
     optind = 1;
     opterr = 0;
-    while (!bad && (ch = getopt_long(argc, argv, "D:n:f:a:w:S:s:j:o:h", opts, NULL)) != -1) {
+    while (!bad && (ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
         switch (ch) {
         case 'D': a->o.device = optarg; break;
         case 'O': a->o.output = optarg; break;
@@ -219,7 +221,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         case 'o': a->out = optarg; break;
         case 'P': a->plot = optarg; break;
         case 'h': fputs(help, stdout); return -1;
-        default: return opsin_cli_usage_error("stdp", "unknown option or missing argument");
+        default: return opsin_cli_option_error("stdp", opts, shortopts, help, argc, argv);
         }
     }
     if (bad)

@@ -65,6 +65,8 @@ static int fail_usage(const char *msg)
     return EXIT_USAGE;
 }
 
+static const char shortopts[] = "S:m:t:d:j:s:o:h";
+
 /* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help, --list-measures,
  * --list-keys). */
 static int parse_args(int argc, char **argv, sweep_args *a)
@@ -83,7 +85,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "S:m:t:d:j:s:o:h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
         switch (ch) {
         case 'S':
             if (opsin_cli_add_set("sweep", a->sets, &a->nsets, optarg))
@@ -113,7 +115,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
             opsin_stimulus_key_print(stdout);
             return -1;
         case 'h': fputs(help, stdout); return -1;
-        default: return opsin_cli_usage_error("sweep", "unknown option or missing argument");
+        default: return opsin_cli_option_error("sweep", opts, shortopts, help, argc, argv);
         }
     }
     if (optind == argc)
