@@ -37,8 +37,11 @@ int opsin_cmd_check(int argc, char **argv)
             fprintf(stderr, "%s\n", d.msg);
     if (!rc) {
         opsin_circuit_print(c, stdout);
-        for (int i = 0; i < ns; i++)
+        opsin_cli_warnings("check", 0, c, NULL);
+        for (int i = 0; i < ns; i++) {
             opsin_stimulus_print(s[i], stdout);
+            opsin_cli_warnings("check", 0, NULL, s[i]);
+        }
     }
     for (int i = 0; s && i < ns; i++)
         opsin_stimulus_free(s[i]);

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "opsin.h"
+
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 int opsin_cmd_run(int argc, char **argv);
@@ -50,5 +52,14 @@ struct option;
  * value".  Printed with the "Try" line; returns EXIT_USAGE. */
 int opsin_cli_option_error(const char *cmd, const struct option *opts, const char *shortopts,
                            const char *help, int argc, char **argv);
+
+/* The warnings of a circuit and a stimulus (either may be NULL) on standard error, unless
+ * quiet: "FILE:LINE: warning: ..." as they are, unlocated ones as "opsin CMD: warning: ..."
+ * (src/cli/warn.c). */
+void opsin_cli_warnings(const char *cmd, int quiet, const opsin_circuit *c,
+                        const opsin_stimulus *s);
+/* The same for a run's warnings from number *seen on (the ones found since the last call);
+ * *seen becomes their number. */
+void opsin_cli_sim_warnings(const char *cmd, int quiet, const opsin_sim *sim, size_t *seen);
 
 #endif

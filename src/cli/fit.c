@@ -38,6 +38,8 @@ static const char help_tail[] =
     "      --p0=NAME=VALUE,...\n"
     "                       starting values (nl: Pmax=VALUE fixes Pmax)\n"
     "      --max-iter=N     solver iterations before giving up (default 200)\n"
+    "  -q, --quiet          accepted as by every command (fit prints no warnings or\n"
+    "                       progress to silence)\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 the fit did not converge or writing failed, 2 bad usage or "
     "input.\n";
@@ -88,7 +90,7 @@ static int check_model(const fit_args *a)
     return 0;
 }
 
-static const char shortopts[] = "x:y:o:h";
+static const char shortopts[] = "x:y:o:qh";
 
 static int parse_args(int argc, char **argv, fit_args *a)
 {
@@ -97,7 +99,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         {"y2", required_argument, NULL, 'Y'},     {"output", required_argument, NULL, 'o'},
         {"plot", required_argument, NULL, 'P'},   {"p0", required_argument, NULL, '0'},
         {"max-iter", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},          {NULL, 0, NULL, 0}};
     int ch;
     char *end;
     memset(a, 0, sizeof *a);
@@ -112,6 +114,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         case 'o': a->output = optarg; break;
         case 'P': a->plot = optarg; break;
         case '0': a->p0 = optarg; break;
+        case 'q': break; /* every command takes -q; fit has no warnings or progress */
         case 'M':
             errno = 0;
             a->max_iter = strtoul(optarg, &end, 10);

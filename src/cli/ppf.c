@@ -46,6 +46,7 @@ static const char help[] =
     "  -s, --seed=N             seed of the random streams (default 1)\n"
     "  -j, --jobs=N             worker threads (default: the online CPUs)\n"
     "      --plot=FILE.png      draw A2/A1 and the fit against the interval\n"
+    "  -q, --quiet              print no fit report or notes on standard error\n"
     "  -h, --help               show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
@@ -54,6 +55,7 @@ typedef struct ppf_args {
     const char *circuit, *output, *plot, *intervals, *amplitude, *wavelength, *rule, *width;
     const char *sets[OPSIN_CLI_MAX_SETS];
     opsin_ppf_opts o;
+    int quiet;
 } ppf_args;
 
 static int usage(const char *msg)
@@ -85,6 +87,7 @@ static int parse_option(int ch, ppf_args *a)
     case 'L': a->wavelength = optarg; break;
     case 'r': a->rule = optarg; break;
     case 'P': a->plot = optarg; break;
+    case 'q': a->quiet = 1; break;
     case 'k':
         if ((a->o.kind = parse_kind(optarg, expected, sizeof expected)) < 0) {
             char msg[160];
@@ -105,7 +108,7 @@ static int parse_option(int ch, ppf_args *a)
     return 0;
 }
 
-static const char shortopts[] = "o:i:w:a:k:r:S:s:j:h";
+static const char shortopts[] = "o:i:w:a:k:r:S:s:j:qh";
 
 static int parse_args(int argc, char **argv, ppf_args *a)
 {
@@ -117,7 +120,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
         {"rule", required_argument, NULL, 'r'},       {"set", required_argument, NULL, 'S'},
         {"seed", required_argument, NULL, 's'},       {"jobs", required_argument, NULL, 'j'},
         {"plot", required_argument, NULL, 'P'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},            {NULL, 0, NULL, 0}};
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->o = opsin_ppf_opts_default();
@@ -267,9 +270,9 @@ static int fit_and_plot(const ppf_args *a, const opsin_ppf_row *rows)
     opsin_fit_result r;
     opsin_diag d = {""};
     int fitted = n >= 5 && opsin_fit_run("ppf", &data, &fo, &r, &d) == OPSIN_OK;
-    if (fitted)
+    if (fitted && !(a->quiet && rep == stderr))
         opsin_fit_print(&r, "s", "", rep);
-    else
+    else if (!fitted && !a->quiet)
         fprintf(stderr, "opsin ppf: no double-exponential fit: %s\n",
                 n < 5 ? "fewer than 5 intervals" : d.msg);
     int rc = EXIT_OK;

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
@@ -39,7 +40,7 @@ static const char help[] =
     "      --map=FILE.csv   write every array cell's first output (e.g. G) at the\n"
     "                       --map-at times: t, array, row, col, value\n"
     "      --map-at=T,...   times of the map, e.g. 10s,20s (default: t_end)\n"
-    "  -q, --quiet          do not print the summary on standard error\n"
+    "  -q, --quiet          print no summary, warnings or progress on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
 
@@ -55,6 +56,8 @@ typedef struct run_args {
 typedef struct csv_ctx {
     FILE *csv, *spikes, *map;
     int map_header;
+    cli_progress *progress; /* the simulated time on a terminal */
+    double t_end;
 } csv_ctx;
 
 static int csv_header(void *ctx, size_t n, const char *const *names, const char *const *units)
@@ -69,7 +72,10 @@ static int csv_header(void *ctx, size_t n, const char *const *names, const char 
 /* Numbers as io/number.h writes them: a re-read gives back the same doubles. */
 static int csv_row(void *ctx, double t, const double *v, size_t n)
 {
-    FILE *fp = ((csv_ctx *)ctx)->csv;
+    csv_ctx *x = ctx;
+    FILE *fp = x->csv;
+    cli_progress_show(x->progress, "t = %.4g s of %.4g s (%.0f %%)", t, x->t_end,
+                      100 * t / x->t_end);
     opsin_number_write(fp, t);
     if (n && (fputc(',', fp) == EOF || opsin_number_write_list(fp, v, n) == EOF))
         return 1;
@@ -308,6 +314,20 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
     return EXIT_OK;
 }
 
+/* The CSV a run will write, roughly: its rows (the grid and both sides of each edge) of about
+ * 20 bytes per column.  Past 100 MB a warning says so before the run starts. */
+static void warn_size(const opsin_sim *sim, const opsin_circuit *c, const opsin_run_opts *o,
+                      int quiet)
+{
+    double rows = opsin_sim_rows_estimate(sim);
+    size_t cols = 1 + (o->probes ? o->nprobes : opsin_circuit_nprobes(c));
+    double mb = rows * 20.0 * (double)cols / 1e6;
+    if (!quiet && mb > 100)
+        fprintf(stderr, "opsin run: warning: the CSV will be about %.0f MB (%.0f rows of %zu "
+                "columns; expected at most 100 MB: raise --dt-out or lower --t-end)\n", mb, rows,
+                cols);
+}
+
 static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimulus *s,
                     const opsin_run_opts *o)
 {
@@ -318,6 +338,10 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         fprintf(stderr, "opsin run: %s\n", d.msg);
         return opsin_cli_exit_status(rc);
     }
+    size_t seen = 0;
+    opsin_cli_warnings("run", a->quiet, c, s);
+    opsin_cli_sim_warnings("run", a->quiet, sim, &seen);
+    warn_size(sim, c, o, a->quiet);
     outputs out;
     if (outputs_open(&out, a->output, a->map)) {
         fprintf(stderr, "opsin run: cannot create %s: %s\n", a->output ? a->output : "a "
@@ -326,9 +350,12 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         opsin_sim_free(sim);
         return EXIT_RUNTIME;
     }
-    csv_ctx ctx = {out.csv.fp, out.spikes.fp, out.map.fp, 0};
+    cli_progress progress;
+    cli_progress_start(&progress, "run", a->quiet);
+    csv_ctx ctx = {out.csv.fp, out.spikes.fp, out.map.fp, 0, &progress, o->t_end};
     opsin_sink sink = {csv_header, csv_row, csv_spike, csv_map, &ctx};
     rc = opsin_sim_run(sim, &sink, &d);
+    cli_progress_end(&progress);
     if (rc) {
         fprintf(stderr, "opsin run: %s\n", d.msg);
         outputs_discard(&out);
@@ -344,6 +371,7 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         return EXIT_RUNTIME;
     }
     outputs_discard(&out);
+    opsin_cli_sim_warnings("run", a->quiet, sim, &seen);
     if (!a->quiet)
         opsin_sim_print_summary(sim, stderr);
     opsin_sim_free(sim);

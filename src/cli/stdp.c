@@ -43,6 +43,7 @@ static const char help[] =
     "  -j, --jobs=N           worker threads (default: the number of processors)\n"
     "  -o, --output-file=FILE write the CSV to FILE (default: standard output)\n"
     "      --plot=FILE.png    plot dG and dG/G0 against dt with gnuplot (needs -o)\n"
+    "  -q, --quiet            print no warnings on standard error\n"
     "  -h, --help             show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure, 2 bad usage or input.\n";
 
@@ -53,6 +54,7 @@ typedef struct stdp_args {
     size_t nsets;
     opsin_stdp_opts o;
     double *table; /* t, v pairs of table:FILE */
+    int quiet;
 } stdp_args;
 
 /* --dt: a list, FROM:TO:N or log:FROM:TO:N of times (default -50ms:50ms:101). */
@@ -173,7 +175,7 @@ static void defaults(stdp_args *a)
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
 }
 
-static const char shortopts[] = "D:n:f:a:w:S:s:j:o:h";
+static const char shortopts[] = "D:n:f:a:w:S:s:j:o:qh";
 
 static int parse_args(int argc, char **argv, stdp_args *a)
 {
@@ -187,7 +189,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         {"set", required_argument, NULL, 'S'},     {"seed", required_argument, NULL, 's'},
         {"jobs", required_argument, NULL, 'j'},    {"output-file", required_argument, NULL, 'o'},
         {"plot", required_argument, NULL, 'P'},    {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},         {NULL, 0, NULL, 0}};
     int ch, bad = 0;
     unsigned long n;
     optind = 1;
@@ -220,6 +222,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
             break;
         case 'o': a->out = optarg; break;
         case 'P': a->plot = optarg; break;
+        case 'q': a->quiet = 1; break;
         case 'h': fputs(help, stdout); return -1;
         default: return opsin_cli_option_error("stdp", opts, shortopts, help, argc, argv);
         }
@@ -303,6 +306,8 @@ int opsin_cmd_stdp(int argc, char **argv)
         if (st) {
             fprintf(stderr, "opsin stdp: %s\n", d.msg);
             rc = opsin_cli_exit_status(st);
+        } else {
+            opsin_cli_warnings("stdp", a.quiet, c, NULL);
         }
     }
     char probe[160];

@@ -45,6 +45,7 @@ static const char help[] =
     "  -j, --jobs=N         parallel runs (default: the number of online CPUs)\n"
     "  -s, --seed=N         seed of the random streams of every run (default 1)\n"
     "  -o, --output=FILE    write the CSV to FILE (default: standard output)\n"
+    "  -q, --quiet          print no warnings or progress bar on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 a run failed (its measures are nan) or writing failed,\n"
     "2 bad usage or input (nothing is run or written).\n";
@@ -56,6 +57,7 @@ typedef struct sweep_args {
     const char *sets[OPSIN_CLI_MAX_SETS], *measures[MAX_MEASURES];
     size_t nsets, nmeasures;
     unsigned long seed, jobs;
+    int quiet;
 } sweep_args;
 
 /* One line "opsin sweep: msg" on standard error; EXIT_USAGE. */
@@ -65,7 +67,7 @@ static int fail_usage(const char *msg)
     return EXIT_USAGE;
 }
 
-static const char shortopts[] = "S:m:t:d:j:s:o:h";
+static const char shortopts[] = "S:m:t:d:j:s:o:qh";
 
 /* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help, --list-measures,
  * --list-keys). */
@@ -76,7 +78,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         {"t-end", required_argument, NULL, 't'}, {"dt-out", required_argument, NULL, 'd'},
         {"jobs", required_argument, NULL, 'j'},  {"seed", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'}, {"list-measures", no_argument, NULL, 'L'},
-        {"list-keys", no_argument, NULL, 'K'},
+        {"list-keys", no_argument, NULL, 'K'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     int ch;
     memset(a, 0, sizeof *a);
@@ -100,6 +102,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         case 't': a->t_end = optarg; break;
         case 'd': a->dt_out = optarg; break;
         case 'o': a->output = optarg; break;
+        case 'q': a->quiet = 1; break;
         case 'j':
             if (opsin_cli_count("sweep", "--jobs", optarg, 1, 1024, &a->jobs))
                 return EXIT_USAGE;
@@ -167,7 +170,7 @@ static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out)
 {
     opsin_diag d = {""};
     size_t nfailed = 0;
-    int tty = isatty(STDERR_FILENO);
+    int tty = !a->quiet && isatty(STDERR_FILENO);
     int rc = opsin_sweep_run(sw, (unsigned)a->jobs, out, stderr, tty ? progress_draw : NULL,
                              NULL, &nfailed, &d);
     if (rc) {
@@ -222,6 +225,7 @@ int opsin_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "opsin sweep: %s\n", d.msg);
         return opsin_cli_exit_status(rc);
     }
+    opsin_cli_warnings("sweep", a.quiet, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
     rc = sweep_output(sw, &a);
     opsin_sweep_free(sw);
     return rc;

@@ -618,6 +618,16 @@ size_t opsin_sweep_npoints(const opsin_sweep *sw)
     return sw->npoints;
 }
 
+const opsin_circuit *opsin_sweep_circuit(const opsin_sweep *sw)
+{
+    return sw->circuit;
+}
+
+const opsin_stimulus *opsin_sweep_stimulus(const opsin_sweep *sw)
+{
+    return sw->stimulus;
+}
+
 /* ---- one run ---------------------------------------------------------------------------- */
 
 /* What one run recorded: the rows of the probes and the spikes of the kept neurons. */

@@ -38,6 +38,11 @@ void opsin_sweep_free(opsin_sweep *sw);
 /* Number of grid points (rows). */
 size_t opsin_sweep_npoints(const opsin_sweep *sw);
 
+/* The circuit and stimulus (NULL: none) read from the files, as they are before any point's
+ * values: for their warnings (opsin_circuit_warning). */
+const opsin_circuit *opsin_sweep_circuit(const opsin_sweep *sw);
+const opsin_stimulus *opsin_sweep_stimulus(const opsin_sweep *sw);
+
 /* Called by the writing thread after each row: rows done and total. */
 typedef void (*opsin_sweep_progress)(void *ctx, size_t done, size_t total);
 
