@@ -95,6 +95,11 @@ struct opsin_circuit {
     opsin_warnings warn;
 };
 
+/* opsin_circuit_load from libconfig text in memory; `name` stands for the file in messages
+ * (an @include is relative to the working directory).  For tests and the fuzz targets. */
+int opsin_circuit_parse(const char *text, const char *name, opsin_circuit **out,
+                        opsin_diag *diag);
+
 /* Index of a component by id, or -1. */
 int opsin_circuit_find(const opsin_circuit *c, const char *id);
 /* Index of a material, or of an array, by id, or -1. */

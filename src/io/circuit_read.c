@@ -458,7 +458,9 @@ static int check_not_stimulus(const config_t *cfg, const char *path, opsin_diag 
     return OPSIN_EINVAL;
 }
 
-int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
+/* Reads a circuit from a file (text == NULL) or from text named `path` in messages. */
+static int circuit_read(const char *path, const char *text, opsin_circuit **out,
+                        opsin_diag *diag)
 {
     opsin_circuit *c = calloc(1, sizeof *c);
     if (!c || !(c->path = opsin_strdup(path))) {
@@ -468,7 +470,8 @@ int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
     config_t cfg;
     config_init(&cfg);
     const config_setting_t *root;
-    int rc = opsin_cfg_read(&cfg, path, diag);
+    int rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
+                  : opsin_cfg_read(&cfg, path, diag);
     if (!rc) {
         root = config_root_setting(&cfg);
         const config_setting_t *arrays = config_lookup(&cfg, "arrays");
@@ -502,6 +505,17 @@ int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
     }
     *out = c;
     return OPSIN_OK;
+}
+
+int opsin_circuit_load(const char *path, opsin_circuit **out, opsin_diag *diag)
+{
+    return circuit_read(path, NULL, out, diag);
+}
+
+int opsin_circuit_parse(const char *text, const char *name, opsin_circuit **out,
+                        opsin_diag *diag)
+{
+    return circuit_read(name, text, out, diag);
 }
 
 /* A value as a file or an option holds it ("8 kohm", "open") for a parameter; messages start
