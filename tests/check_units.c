@@ -52,6 +52,8 @@ static const bad_case bad[] = {
     {"3 V", "", "dimensionless"},
     {"1 kmin", "s", "unknown unit 'kmin'"},   /* min takes no prefix */
     {"2 xV", "V", "unknown unit 'xV'"},
+    {"1e300 Tohm", "ohm", "out of range"},    /* finite number, infinite value: no "open" */
+    {"1e303 W/mm2", "W/m2", "out of range"},
 };
 
 /* Each bad string fails with a message naming the problem and what was expected. */

@@ -174,6 +174,10 @@ int opsin_units_convert(const char *text, const char *si_unit, double *out, char
             snprintf(msg, len, "unknown unit '%s' in '%s' (expected %s)", u, text, sym);
         return -1;
     }
+    if (!isfinite(v * f)) { /* "1e300 Tohm" is no "open" */
+        snprintf(msg, len, "'%s' is out of range (expected a finite number)", text);
+        return -1;
+    }
     *out = v * f;
     return 0;
 }
