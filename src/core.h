@@ -2,14 +2,21 @@
 #ifndef OPSIN_CORE_H
 #define OPSIN_CORE_H
 
+#include <stdarg.h>
+
 #include "opsin.h"
 #include "models/model.h"
 
 #define OPSIN_ID_MAX 64
 
-/* Fills diag with "file:line: fmt..." (line <= 0 omits the line). */
+/* Fills diag with "file:line: fmt..." (line <= 0 omits the line); a message too long keeps
+ * its start and its " (expected ...)" part. */
 void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same with a va_list, for wrappers that compose "file:line" themselves: passing the
+ * whole text on keeps the "(expected ...)" part of a long message. */
+void opsin_diag_vset(opsin_diag *d, const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /* Checks v against a definition's bounds (and wholeness); 0, or -1 with a message that
  * starts with the name and ends with what was expected. */
@@ -17,6 +24,14 @@ int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len
 
 /* Duplicates a string; NULL on allocation failure. */
 char *opsin_strdup(const char *s);
+
+/* Input text to quote in a message: s itself, or its first OPSIN_CLIP_MAX bytes and "..."
+ * written into buf, so that a long input leaves room for what was expected. */
+#define OPSIN_CLIP_MAX 80
+typedef struct opsin_clip_buf {
+    char text[OPSIN_CLIP_MAX + 4];
+} opsin_clip_buf;
+const char *opsin_clip(const char *s, opsin_clip_buf *buf);
 
 /* ---- warnings (io/warnings.c) --------------------------------------------------------- */
 

@@ -287,6 +287,24 @@ START_TEST(test_units_parse)
 }
 END_TEST
 
+/* A message about a long input is cut in the middle, not at the end: it still says what
+ * was expected (the cut used to drop the "(expected ...)" part). */
+START_TEST(test_long_message)
+{
+    opsin_circuit *c = load_fmes();
+    char key[2000];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = '\0';
+    opsin_param_ref p;
+    opsin_diag d = {""};
+    ck_assert_int_eq(opsin_circuit_param_find(c, key, &p, &d), OPSIN_EINVAL);
+    const char *want = "kkk... (expected ID.PARAM, e.g. syn.C1)";
+    ck_assert_msg(strncmp(d.msg, "'kkkk", 5) == 0 && strlen(d.msg) == sizeof d.msg - 1 &&
+                  strcmp(d.msg + strlen(d.msg) - strlen(want), want) == 0, "%s", d.msg);
+    opsin_circuit_free(c);
+}
+END_TEST
+
 static Suite *errors_suite(void)
 {
     Suite *s = suite_create("errors");
@@ -298,6 +316,7 @@ static Suite *errors_suite(void)
     tcase_add_test(api, test_sim_t_end);
     tcase_add_test(api, test_circuit_set);
     tcase_add_test(api, test_units_parse);
+    tcase_add_test(api, test_long_message);
     suite_add_tcase(s, api);
     return s;
 }

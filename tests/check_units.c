@@ -70,6 +70,27 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* A long input is quoted clipped, so that the message still says what was expected (it
+ * used to end in the middle of the quote); the same for a value spec. */
+START_TEST(test_long_text)
+{
+    char text[700];
+    memset(text, 'x', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    memcpy(text, "1 parsec", 8);
+    double v = 42.0, *vs = NULL;
+    size_t n = 0;
+    opsin_diag d = {""};
+    ck_assert_int_eq(opsin_units_parse(text, "s", &v, &d), OPSIN_EINVAL);
+    ck_assert_msg(strstr(d.msg, "'1 parsecxxx") && strstr(d.msg, "xxx...' (expected s"),
+                  "%s", d.msg);
+    text[0] = ',';
+    ck_assert_int_eq(opsin_values_parse(text, "s", 0, &vs, &n, &d), OPSIN_EINVAL);
+    ck_assert_msg(strstr(d.msg, "xxx...': empty item 1 (expected a list"), "%s", d.msg);
+    ck_assert(vs == NULL && v == 42.0);
+}
+END_TEST
+
 static Suite *units_suite(void)
 {
     Suite *s = suite_create("units");
@@ -78,6 +99,7 @@ static Suite *units_suite(void)
     suite_add_tcase(s, tc);
     TCase *te = tcase_create("errors");
     tcase_add_loop_test(te, test_bad, 0, (int)(sizeof bad / sizeof bad[0]));
+    tcase_add_test(te, test_long_text);
     suite_add_tcase(s, te);
     return s;
 }

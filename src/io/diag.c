@@ -7,7 +7,27 @@
 #include "config.h"
 #include "core.h"
 
-void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, ...)
+/* Puts text (n bytes) into d->msg after its first `used` bytes.  Text too long for the rest
+ * keeps its start and its last " (expected ...)" joined by "...": a message that quotes a
+ * long input still says what was expected. */
+static void diag_put(opsin_diag *d, size_t used, const char *text, size_t n)
+{
+    size_t room = sizeof d->msg - 1 - used;
+    const char *tail = NULL;
+    for (const char *p = text; (p = strstr(p, " (expected")); p++)
+        tail = p;
+    size_t tn = tail ? n - (size_t)(tail - text) : 0;
+    if (n <= room || !tail || tn + 3 + 16 > room) {
+        snprintf(d->msg + used, room + 1, "%s", text);
+        return;
+    }
+    size_t keep = room - tn - 3;
+    memcpy(d->msg + used, text, keep);
+    memcpy(d->msg + used + keep, "...", 3);
+    memcpy(d->msg + used + keep + 3, tail, tn + 1);
+}
+
+void opsin_diag_vset(opsin_diag *d, const char *file, int line, const char *fmt, va_list ap)
 {
     if (!d)
         return;
@@ -18,9 +38,25 @@ void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, 
         used = (size_t)snprintf(d->msg, sizeof d->msg, "%s: ", file);
     if (used >= sizeof d->msg)
         used = sizeof d->msg - 1;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (text) {
+        vsnprintf(text, (size_t)n + 1, fmt, ap2);
+        diag_put(d, used, text, (size_t)n);
+        free(text);
+    } else { /* no memory for the whole text: its start */
+        vsnprintf(d->msg + used, sizeof d->msg - used, fmt, ap2);
+    }
+    va_end(ap2);
+}
+
+void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->msg + used, sizeof d->msg - used, fmt, ap);
+    opsin_diag_vset(d, file, line, fmt, ap);
     va_end(ap);
 }
 
@@ -31,6 +67,14 @@ char *opsin_strdup(const char *s)
     if (p)
         memcpy(p, s, n);
     return p;
+}
+
+const char *opsin_clip(const char *s, opsin_clip_buf *buf)
+{
+    if (strlen(s) <= OPSIN_CLIP_MAX)
+        return s;
+    snprintf(buf->text, sizeof buf->text, "%.*s...", OPSIN_CLIP_MAX, s);
+    return buf->text;
 }
 
 const char *opsin_strerror(int status)

@@ -135,15 +135,17 @@ int opsin_units_convert(const char *text, const char *si_unit, double *out, char
 {
     char *end;
     const char *num = text + strspn(text, " \t+-");
+    opsin_clip_buf clip;
+    const char *quoted = opsin_clip(text, &clip);
     errno = 0;
     double v = strtod(text, &end);
     if (end == text || (num[0] == '0' && (num[1] == 'x' || num[1] == 'X'))) {
         snprintf(msg, len, "'%s' is not a number (expected a number with an optional unit%s%s)",
-                 text, si_unit[0] ? ", e.g. 10 " : "", si_unit);
+                 quoted, si_unit[0] ? ", e.g. 10 " : "", si_unit);
         return -1;
     }
     if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) { /* underflow is just tiny */
-        snprintf(msg, len, "'%s' is out of range (expected a finite number)", text);
+        snprintf(msg, len, "'%s' is out of range (expected a finite number)", quoted);
         return -1;
     }
     while (isspace((unsigned char)*end))
@@ -158,7 +160,7 @@ int opsin_units_convert(const char *text, const char *si_unit, double *out, char
     }
     if (si_unit[0] == '\0') {
         snprintf(msg, len, "'%s' has a unit, but this value is dimensionless (expected a plain "
-                 "number)", text);
+                 "number)", quoted);
         return -1;
     }
     snprintf(u, sizeof u, "%.*s", (int)(n < sizeof u ? n : sizeof u - 1), end);
@@ -171,11 +173,11 @@ int opsin_units_convert(const char *text, const char *si_unit, double *out, char
             snprintf(msg, len, "'%s' is a unit of %s, not of %s (expected %s)", u, other,
                      quantity_name(si_unit), sym);
         else
-            snprintf(msg, len, "unknown unit '%s' in '%s' (expected %s)", u, text, sym);
+            snprintf(msg, len, "unknown unit '%s' in '%s' (expected %s)", u, quoted, sym);
         return -1;
     }
     if (!isfinite(v * f)) { /* "1e300 Tohm" is no "open" */
-        snprintf(msg, len, "'%s' is out of range (expected a finite number)", text);
+        snprintf(msg, len, "'%s' is out of range (expected a finite number)", quoted);
         return -1;
     }
     *out = v * f;

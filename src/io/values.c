@@ -8,7 +8,8 @@
 
 #define MAX_VALUES 1000000
 
-/* Parses one number with a unit (or "open"); EINVAL with a message naming spec. */
+/* Parses one number with a unit (or "open"); EINVAL with a message naming spec (the
+ * spec as messages quote it: clipped). */
 static int parse_one(const char *text, const char *si_unit, int allow_open, double *out,
                      const char *spec, opsin_diag *d)
 {
@@ -28,7 +29,8 @@ static int parse_one(const char *text, const char *si_unit, int allow_open, doub
     return OPSIN_EINVAL;
 }
 
-/* "FROM:TO:N" (geometric when log): N points, both ends included exactly. */
+/* "FROM:TO:N" (geometric when log): N points, both ends included exactly; spec is the whole
+ * specification as messages quote it. */
 static int parse_range(const char *spec, const char *body, int geometric, const char *si_unit,
                        double **values, size_t *n, opsin_diag *d)
 {
@@ -47,8 +49,9 @@ static int parse_range(const char *spec, const char *body, int geometric, const 
         return OPSIN_EINVAL;
     unsigned long k = strtoul(c2 + 1, &end, 10);
     if (*end || c2[1] == '\0' || c2[1] == '-' || k < 2 || k > MAX_VALUES) {
+        opsin_clip_buf clip;
         opsin_diag_set(d, NULL, 0, "'%s': N = '%s' is not a number of points (expected an "
-                       "integer from 2 to %d)", spec, c2 + 1, MAX_VALUES);
+                       "integer from 2 to %d)", spec, opsin_clip(c2 + 1, &clip), MAX_VALUES);
         return OPSIN_EINVAL;
     }
     if (geometric && !(a > 0 && b > 0)) {
@@ -79,9 +82,9 @@ int opsin_values_range(double from, double to, size_t n, int geometric, double *
     return OPSIN_OK;
 }
 
-/* "a,b,c": each item a number with a unit, or "open". */
-static int parse_list(const char *spec, const char *si_unit, int allow_open, double **values,
-                      size_t *n, opsin_diag *d)
+/* "a,b,c": each item a number with a unit, or "open"; quoted: spec as messages quote it. */
+static int parse_list(const char *spec, const char *quoted, const char *si_unit,
+                      int allow_open, double **values, size_t *n, opsin_diag *d)
 {
     size_t cap = 1, k = 0;
     for (const char *s = spec; *s; s++)
@@ -94,13 +97,13 @@ static int parse_list(const char *spec, const char *si_unit, int allow_open, dou
         size_t len = strcspn(s, ",");
         if (len == 0 || len >= sizeof item) {
             opsin_diag_set(d, NULL, 0, "'%s': %s item %zu (expected a list a,b,c of values, "
-                           "a range FROM:TO:N or log:FROM:TO:N)", spec, len ? "too long an" :
+                           "a range FROM:TO:N or log:FROM:TO:N)", quoted, len ? "too long an" :
                            "empty", k + 1);
             free(v);
             return OPSIN_EINVAL;
         }
         snprintf(item, sizeof item, "%.*s", (int)len, s);
-        if (parse_one(item, si_unit, allow_open, &v[k++], spec, d)) {
+        if (parse_one(item, si_unit, allow_open, &v[k++], quoted, d)) {
             free(v);
             return OPSIN_EINVAL;
         }
@@ -116,9 +119,11 @@ static int parse_list(const char *spec, const char *si_unit, int allow_open, dou
 int opsin_values_parse(const char *spec, const char *si_unit, int allow_open, double **values,
                        size_t *n, opsin_diag *diag)
 {
+    opsin_clip_buf clip;
+    const char *quoted = opsin_clip(spec, &clip);
     if (strncmp(spec, "log:", 4) == 0)
-        return parse_range(spec, spec + 4, 1, si_unit, values, n, diag);
+        return parse_range(quoted, spec + 4, 1, si_unit, values, n, diag);
     if (strchr(spec, ':'))
-        return parse_range(spec, spec, 0, si_unit, values, n, diag);
-    return parse_list(spec, si_unit, allow_open, values, n, diag);
+        return parse_range(quoted, spec, 0, si_unit, values, n, diag);
+    return parse_list(spec, quoted, si_unit, allow_open, values, n, diag);
 }
