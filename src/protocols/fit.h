@@ -103,10 +103,12 @@ typedef struct opsin_staircase {
     size_t lin_first, lin_last;      /* linear range: points [first, last] */
     double linear_range;             /* |slope| (x_last - x_first), y units */
     double ldr;                      /* linear_range / noise_std */
+    size_t work;                     /* steps of the linear-range search (its cost) */
 } opsin_staircase;
 
 /* Analyses y(x) (x increasing): EINVAL with fewer than 4 points, x not increasing, no net
- * change or no write noise (a noiseless staircase has an unbounded LDR). */
+ * change or no write noise (a noiseless staircase has an unbounded LDR); ENOMEM.  The
+ * linear range costs O(n L log L), L the longest run of points near one line. */
 int opsin_staircase_analyse(const double *x, const double *y, size_t n, opsin_staircase *s,
                             opsin_diag *diag);
 
