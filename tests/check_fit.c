@@ -439,7 +439,33 @@ START_TEST(test_table_errors)
     ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
     snprintf(want, sizeof want, "%s:2: no header row (expected names, e.g. P,G)", p);
     ck_assert_str_eq(d.msg, want);
+    p = write_csv("x,G,x (s)\n0,1,2\n");
+    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s:1: column name 'x' is given twice (columns 1 and 3) "
+             "(expected each column named once)", p);
+    ck_assert_str_eq(d.msg, want);
+    p = write_csv("P,G,\n0,1,\n1,2,3,\n");
+    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s:3: 4 cells in a row under a header of 3 columns (expected "
+             "at most one cell per column)", p);
+    ck_assert_str_eq(d.msg, want);
+    char wide[2400] = "P";
+    for (int i = 0; i < 299; i++)
+        snprintf(wide + strlen(wide), sizeof wide - strlen(wide), ",c%d", i);
+    p = write_csv(strcat(wide, "\n0,1\n"));
+    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s:1: the header has 300 columns (expected at most 256)", p);
+    ck_assert_str_eq(d.msg, want);
+    FILE *fp = fopen(p, "w");
+    ck_assert_ptr_nonnull(fp);
+    fwrite("P,G\n0,1\n1,2\0\n", 1, 15, fp);
+    fclose(fp);
+    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s:3: a NUL byte at column 4 (expected a text file)", p);
+    ck_assert_str_eq(d.msg, want);
     unlink(p);
+    ck_assert_int_eq(opsin_table_read("/", w, 2, &t, &d), OPSIN_EIO);
+    ck_assert_str_eq(d.msg, "/: cannot open: Is a directory (expected a readable CSV file)");
     ck_assert_int_eq(opsin_table_read("/nonexistent/x.csv", w, 2, &t, &d), OPSIN_EIO);
     ck_assert_str_eq(d.msg, "/nonexistent/x.csv: cannot open: No such file or directory "
                      "(expected a readable CSV file)");
