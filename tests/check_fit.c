@@ -411,59 +411,49 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* A CSV of len bytes (NUL bytes too) read for columns w fails with EINVAL and the message
+ * "PATH" + tail. */
+static void table_error(const char *text, size_t len, const opsin_table_want *w,
+                        const char *tail)
+{
+    const char *p = write_csv("");
+    FILE *fp = fopen(p, "w");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_uint_eq(fwrite(text, 1, len, fp), len);
+    fclose(fp);
+    opsin_table t;
+    opsin_diag d = {""};
+    char want[640];
+    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s%s", p, tail);
+    ck_assert_str_eq(d.msg, want);
+    unlink(p);
+}
+#define TABLE_ERROR(text, w, tail) table_error(text, sizeof text - 1, w, tail)
+
 START_TEST(test_table_errors)
 {
     opsin_table t;
     opsin_diag d = {""};
     opsin_table_want w[2] = {{"P", 0, 0}, {"G", 0, 0}};
-    const char *p = write_csv("P,Gx\n0,1\n");
-    char want[256];
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:1: no column 'G' (expected one of 'P', 'Gx')", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P,G\n0,1\n1,2\n2,abc\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:4: column 'G' holds 'abc' (expected a finite number)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P,G\n0,\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:2: column 'G' holds '(empty)' (expected a finite number)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P\n0\n");
     opsin_table_want pos[2] = {{NULL, 0, 0}, {NULL, 1, 0}};
-    ck_assert_int_eq(opsin_table_read(p, pos, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:1: the header has 1 column, column 2 is missing (expected "
-             "at least 2 columns)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("# nothing\n\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:2: no header row (expected names, e.g. P,G)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("x,G,x (s)\n0,1,2\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:1: column name 'x' is given twice (columns 1 and 3) "
-             "(expected each column named once)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P,G,\n0,1,\n1,2,3,\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:3: 4 cells in a row under a header of 3 columns (expected "
-             "at most one cell per column)", p);
-    ck_assert_str_eq(d.msg, want);
+    TABLE_ERROR("P,Gx\n0,1\n", w, ":1: no column 'G' (expected one of 'P', 'Gx')");
+    TABLE_ERROR("P,G\n0,1\n1,2\n2,abc\n", w,
+                ":4: column 'G' holds 'abc' (expected a finite number)");
+    TABLE_ERROR("P,G\n0,\n", w, ":2: column 'G' holds '(empty)' (expected a finite number)");
+    TABLE_ERROR("P\n0\n", pos, ":1: the header has 1 column, column 2 is missing (expected at "
+                "least 2 columns)");
+    TABLE_ERROR("# nothing\n\n", w, ":2: no header row (expected names, e.g. P,G)");
+    TABLE_ERROR("x,G,x (s)\n0,1,2\n", w, ":1: column name 'x' is given twice (columns 1 and 3) "
+                "(expected each column named once)");
+    TABLE_ERROR("P,G,\n0,1,\n1,2,3,\n", w, ":3: 4 cells in a row under a header of 3 columns "
+                "(expected at most one cell per column)");
+    TABLE_ERROR("P,G\n0,1\n1,2\0\n", w, ":3: a NUL byte at column 4 (expected a text file)");
     char wide[2400] = "P";
     for (int i = 0; i < 299; i++)
         snprintf(wide + strlen(wide), sizeof wide - strlen(wide), ",c%d", i);
-    p = write_csv(strcat(wide, "\n0,1\n"));
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:1: the header has 300 columns (expected at most 256)", p);
-    ck_assert_str_eq(d.msg, want);
-    FILE *fp = fopen(p, "w");
-    ck_assert_ptr_nonnull(fp);
-    fwrite("P,G\n0,1\n1,2\0\n", 1, 15, fp);
-    fclose(fp);
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:3: a NUL byte at column 4 (expected a text file)", p);
-    ck_assert_str_eq(d.msg, want);
-    unlink(p);
+    strcat(wide, "\n0,1\n");
+    table_error(wide, strlen(wide), w, ":1: the header has 300 columns (expected at most 256)");
     ck_assert_int_eq(opsin_table_read("/", w, 2, &t, &d), OPSIN_EIO);
     ck_assert_str_eq(d.msg, "/: cannot open: Is a directory (expected a readable CSV file)");
     ck_assert_int_eq(opsin_table_read("/nonexistent/x.csv", w, 2, &t, &d), OPSIN_EIO);

@@ -5,17 +5,6 @@
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 
-# Status 2, exactly the golden line on stderr, nothing on stdout, no out.csv.
-expect_error() {
-    want=$1
-    shift
-    rm -f "$work/out.csv"
-    run_opsin "$@"
-    if [ "$status" -eq 2 ] && [ "$(cat "$work/stderr")" = "$want" ] && [ ! -s "$work/stdout" ] &&
-       [ ! -e "$work/out.csv" ]; then ok
-    else bad "$*: status $status, stderr '$(cat "$work/stderr")' (expected '$want')"; fi
-}
-
 cd "$work"
 
 # --- opsin fit: CSVs
