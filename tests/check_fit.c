@@ -164,6 +164,40 @@ START_TEST(test_noise)
 }
 END_TEST
 
+/* Many points: the start grid sees at most 4096 of them (its cost does not grow with the
+ * data: 2 passes per grid point), the solver all of them, and the fit still recovers every
+ * parameter within 3 SE (SEs shrink as 1/sqrt(n)).  The ppf and decay cases on 20,000
+ * points; before, the grid evaluated the model 2 x 1128 x 20,000 times for ppf. */
+START_TEST(test_many_points)
+{
+    enum { N = 20000 };
+    static double x[N], y[N];
+    static const int cases[] = {2, 3};
+    for (size_t c = 0; c < 2; c++) {
+        gen g;
+        gen_case(cases[c], &g);
+        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+        for (size_t i = 0; i < N; i++) {
+            double u = (double)i / (N - 1);
+            x[i] = g.model[0] == 'p' ? 1e-3 * pow(1000.0, u) : 50.0 * u;
+            y[i] = g.f(g.p, 0, x[i]) + gsl_ran_gaussian(rng, g.sigma);
+        }
+        gsl_rng_free(rng);
+        opsin_fit_data data = {x, y, N, NULL, NULL, 0, NULL, NULL, "many"};
+        opsin_fit_opts o = opsin_fit_opts_default();
+        opsin_fit_result r;
+        opsin_diag d = {""};
+        ck_assert_msg(opsin_fit_run(g.model, &data, &o, &r, &d) == 0, "%s: %s", g.model, d.msg);
+        ck_assert_uint_eq(r.n, N);
+        ck_assert_msg(r.grid_evals <= 2 * 48 * 48 * 4096, "%s: %zu grid evaluations", g.model,
+                      r.grid_evals);
+        for (size_t k = 0; k < r.nr; k++)
+            ck_assert_msg(fabs(r.value[k] - g.truth[k]) < 3 * r.se[k], "%s: %s = %g +- %g, "
+                          "true %g", g.model, r.name[k], r.value[k], r.se[k], g.truth[k]);
+    }
+}
+END_TEST
+
 /* The fitted curve goes through exact data. */
 START_TEST(test_eval)
 {
@@ -377,35 +411,51 @@ START_TEST(test_table)
 }
 END_TEST
 
+/* A CSV of len bytes (NUL bytes too) read for columns w fails with EINVAL and the message
+ * "PATH" + tail. */
+static void table_error(const char *text, size_t len, const opsin_table_want *w,
+                        const char *tail)
+{
+    const char *p = write_csv("");
+    FILE *fp = fopen(p, "w");
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_uint_eq(fwrite(text, 1, len, fp), len);
+    fclose(fp);
+    opsin_table t;
+    opsin_diag d = {""};
+    char want[640];
+    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s%s", p, tail);
+    ck_assert_str_eq(d.msg, want);
+    unlink(p);
+}
+#define TABLE_ERROR(text, w, tail) table_error(text, sizeof text - 1, w, tail)
+
 START_TEST(test_table_errors)
 {
     opsin_table t;
     opsin_diag d = {""};
     opsin_table_want w[2] = {{"P", 0, 0}, {"G", 0, 0}};
-    const char *p = write_csv("P,Gx\n0,1\n");
-    char want[256];
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:1: no column 'G' (expected one of 'P', 'Gx')", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P,G\n0,1\n1,2\n2,abc\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:4: column 'G' holds 'abc' (expected a finite number)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P,G\n0,\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:2: column 'G' holds '(empty)' (expected a finite number)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("P\n0\n");
     opsin_table_want pos[2] = {{NULL, 0, 0}, {NULL, 1, 0}};
-    ck_assert_int_eq(opsin_table_read(p, pos, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:1: the header has 1 column, column 2 is missing (expected "
-             "at least 2 columns)", p);
-    ck_assert_str_eq(d.msg, want);
-    p = write_csv("# nothing\n\n");
-    ck_assert_int_eq(opsin_table_read(p, w, 2, &t, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:2: no header row (expected names, e.g. P,G)", p);
-    ck_assert_str_eq(d.msg, want);
-    unlink(p);
+    TABLE_ERROR("P,Gx\n0,1\n", w, ":1: no column 'G' (expected one of 'P', 'Gx')");
+    TABLE_ERROR("P,G\n0,1\n1,2\n2,abc\n", w,
+                ":4: column 'G' holds 'abc' (expected a finite number)");
+    TABLE_ERROR("P,G\n0,\n", w, ":2: column 'G' holds '(empty)' (expected a finite number)");
+    TABLE_ERROR("P\n0\n", pos, ":1: the header has 1 column, column 2 is missing (expected at "
+                "least 2 columns)");
+    TABLE_ERROR("# nothing\n\n", w, ":2: no header row (expected names, e.g. P,G)");
+    TABLE_ERROR("x,G,x (s)\n0,1,2\n", w, ":1: column name 'x' is given twice (columns 1 and 3) "
+                "(expected each column named once)");
+    TABLE_ERROR("P,G,\n0,1,\n1,2,3,\n", w, ":3: 4 cells in a row under a header of 3 columns "
+                "(expected at most one cell per column)");
+    TABLE_ERROR("P,G\n0,1\n1,2\0\n", w, ":3: a NUL byte at column 4 (expected a text file)");
+    char wide[2400] = "P";
+    for (int i = 0; i < 299; i++)
+        snprintf(wide + strlen(wide), sizeof wide - strlen(wide), ",c%d", i);
+    strcat(wide, "\n0,1\n");
+    table_error(wide, strlen(wide), w, ":1: the header has 300 columns (expected at most 256)");
+    ck_assert_int_eq(opsin_table_read("/", w, 2, &t, &d), OPSIN_EIO);
+    ck_assert_str_eq(d.msg, "/: cannot open: Is a directory (expected a readable CSV file)");
     ck_assert_int_eq(opsin_table_read("/nonexistent/x.csv", w, 2, &t, &d), OPSIN_EIO);
     ck_assert_str_eq(d.msg, "/nonexistent/x.csv: cannot open: No such file or directory "
                      "(expected a readable CSV file)");
@@ -420,6 +470,7 @@ static Suite *fit_suite(void)
     tcase_add_loop_test(tc, test_noise, 0, NCASES);
     tcase_add_test(tc, test_eval);
     tcase_add_test(tc, test_p0);
+    tcase_add_test(tc, test_many_points);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     TCase *st = tcase_create("staircase");

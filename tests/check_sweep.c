@@ -708,7 +708,7 @@ END_TEST
 /* The measure table: every row documented, units set, names unique and found. */
 START_TEST(test_measure_table)
 {
-    ck_assert_uint_eq(opsin_measure_count(), 11);
+    ck_assert_uint_eq(opsin_measure_count(), 17);
     for (size_t i = 0; i < opsin_measure_count(); i++) {
         const opsin_measure_def *m = opsin_measure_at(i);
         ck_assert(m->doc[0] && m->fn);
@@ -717,9 +717,11 @@ START_TEST(test_measure_table)
     ck_assert_ptr_null(opsin_measure_at(opsin_measure_count()));
     ck_assert_ptr_null(opsin_measure_find("nope"));
     /* an empty run: every row measure is nan, not a crash */
-    opsin_measure_input in = {NULL, NULL, 1, 0, NULL, 0, NULL, 0, 1.0, 0.0, 0.5};
-    static const char *const rows[] = {"peak", "min", "final", "mean", "at"};
-    for (size_t i = 0; i < 5; i++)
+    opsin_measure_input in = {NULL, NULL, 1, 0, NULL, 0, NULL, 0, 1.0, 0.0, 0.5, 1.0,
+                              OPSIN_MDIR_CROSS, 1};
+    static const char *const rows[] = {"peak", "min", "final", "mean", "at", "max_t", "min_t",
+                                       "avg", "integral", "when"};
+    for (size_t i = 0; i < 10; i++)
         ck_assert(isnan(opsin_measure_find(rows[i])->fn(&in)));
     FILE *fp = tmpfile();
     opsin_measure_print_table(fp);

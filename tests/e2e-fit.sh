@@ -4,17 +4,6 @@
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 
-# Bad input: status 2, exactly the golden line on stderr, no output file.
-expect_error() {
-    want=$1
-    shift
-    rm -f "$work/out.csv"
-    run_opsin "$@"
-    if [ "$status" -eq 2 ] && [ "$(cat "$work/stderr")" = "$want" ] && [ ! -e "$work/out.csv" ] &&
-       [ -z "$(ls "$work" | grep tmp)" ]; then ok
-    else bad "$*: status $status, stderr '$(cat "$work/stderr")' (expected '$want')"; fi
-}
-
 # A line of stdout matching an extended regular expression.
 expect_line() {
     if grep -Eq "$1" "$work/stdout"; then ok; else bad "$2: no line /$1/ in $(cat "$work/stdout")"; fi

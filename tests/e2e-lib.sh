@@ -1,8 +1,9 @@
 # e2e-lib.sh: what every command-line test script shares (sourced, not run): the source tree
-# and the opsin under test, a scratch directory removed at exit, pass/fail counters, and
+# and the opsin under test, a scratch directory removed at exit, pass/fail counters,
 # run_opsin, which runs opsin (under $OPSIN_VALGRIND, word-split, when set) with both streams
 # captured: the status goes to $status, stdout to $work/stdout, stderr to $work/stderr
-# without valgrind's own "==PID==" lines (its errors show in the status via --error-exitcode).
+# without valgrind's own "==PID==" lines (its errors show in the status via --error-exitcode),
+# and expect_error for bad input.
 SRCDIR=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd)
 OPSIN=${OPSIN:-$SRCDIR/src/opsin}
 case $OPSIN in /*) ;; *) OPSIN=$(pwd)/$OPSIN ;; esac
@@ -19,4 +20,16 @@ run_opsin() {
     status=0
     $VG "$OPSIN" "$@" >"$work/stdout" 2>"$work/stderr.raw" || status=$?
     grep -v '^==[0-9]*==' "$work/stderr.raw" >"$work/stderr" || true
+}
+
+# Bad input: `expect_error WANT ARGS...` runs opsin ARGS and expects status 2, exactly the
+# golden line(s) WANT on stderr, nothing on stdout, no $work/out.csv and no temporary file.
+expect_error() {
+    want=$1
+    shift
+    rm -f "$work/out.csv"
+    run_opsin "$@"
+    if [ "$status" -eq 2 ] && [ "$(cat "$work/stderr")" = "$want" ] && [ ! -s "$work/stdout" ] &&
+       [ ! -e "$work/out.csv" ] && [ -z "$(ls "$work" | grep tmp)" ]; then ok
+    else bad "$*: status $status, stderr '$(cat "$work/stderr")' (expected '$want')"; fi
 }

@@ -31,7 +31,7 @@ if grep -q '^Usage: opsin sweep' "$work/stdout" && grep -q -- '--measure' "$work
 else bad "--help: no usage text"; fi
 run_opsin sweep --list-measures
 expect_status "--list-measures" 0
-if [ "$(grep -c . "$work/stdout")" -eq 11 ] && grep -q '^  dg_mean' "$work/stdout"; then ok
+if [ "$(grep -c . "$work/stdout")" -eq 17 ] && grep -q '^  dg_mean' "$work/stdout" && grep -q '^  when ' "$work/stdout"; then ok
 else bad "--list-measures: $(cat "$work/stdout")"; fi
 
 # A 2 x 3 grid to stdout: header, six rows in grid order, nothing on stderr (not a terminal:

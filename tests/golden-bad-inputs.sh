@@ -8,7 +8,7 @@ opsin=${OPSIN:-src/opsin}
 echo "# bad-inputs.txt: golden diagnostics, FILE|KIND|MESSAGE: each bad input file (relative to the"
 echo "# source tree), whether it is a circuit or a stimulus (checked against circuits/fmes.cfg),"
 echo "# and the exact one-line message opsin must give for it.  See tests/golden-bad-inputs.sh."
-for f in tests/bad tests/bad/does-not-exist.cfg tests/bad/stim-does-not-exist.cfg tests/bad/*.cfg; do
+for f in tests/bad tests/bad/does-not-exist.cfg tests/bad/stim-does-not-exist.cfg /dev/zero tests/bad/*.cfg; do
     case $(basename "$f") in
     stim-*) k=stimulus; m=$("$opsin" check circuits/fmes.cfg "$f" 2>&1 >/dev/null || true) ;;
     *) k=circuit; m=$("$opsin" check "$f" 2>&1 >/dev/null || true) ;;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/measures.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "io/number.h"
@@ -40,6 +41,11 @@ static const char help[] =
     "      --map=FILE.csv   write every array cell's first output (e.g. G) at the\n"
     "                       --map-at times: t, array, row, col, value\n"
     "      --map-at=T,...   times of the map, e.g. 10s,20s (default: t_end)\n"
+    "  -m, --measure=M,...  measures of the run, as for opsin sweep (repeatable), e.g.\n"
+    "                       syn.v:peak,syn.v:when:50mV:rise,syn.v:integral:1ms:2ms; one line\n"
+    "                       NAME,VALUE,UNIT each on standard error after the summary\n"
+    "      --measure-output=FILE\n"
+    "                       write those lines to FILE instead\n"
     "  -q, --quiet          print no summary, warnings or progress on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
@@ -49,6 +55,8 @@ typedef struct run_args {
     const char *circuit, *stimulus, *output, *plot, *probes, *t_end, *dt_out, *map, *map_at;
     const char *sets[OPSIN_CLI_MAX_SETS];
     size_t nsets;
+    const char *measures[OPSIN_CLI_MAX_SETS], *measure_output;
+    size_t nmeasures;
     unsigned long seed;
     int quiet, overlay;
 } run_args;
@@ -118,7 +126,7 @@ static int check_plot(const run_args *a)
     return 0;
 }
 
-static const char shortopts[] = "o:t:d:p:s:S:qh";
+static const char shortopts[] = "o:t:d:p:s:S:m:qh";
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
@@ -128,6 +136,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"seed", required_argument, NULL, 's'},   {"plot", required_argument, NULL, 'P'},
         {"set", required_argument, NULL, 'S'},    {"map", required_argument, NULL, 'M'},
         {"map-at", required_argument, NULL, 'A'}, {"plot-overlay", no_argument, NULL, 'O'},
+        {"measure", required_argument, NULL, 'm'}, {"measure-output", required_argument, NULL, 'W'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
@@ -146,6 +155,15 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'M': a->map = optarg; break;
         case 'A': a->map_at = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'W': a->measure_output = optarg; break;
+        case 'm':
+            if (a->nmeasures == OPSIN_CLI_MAX_SETS) {
+                fprintf(stderr, "opsin run: too many --measure options (expected at most %d, "
+                        "each a comma-separated list)\n", OPSIN_CLI_MAX_SETS);
+                return EXIT_USAGE;
+            }
+            a->measures[a->nmeasures++] = optarg;
+            break;
         case 'S':
             if (opsin_cli_add_set("run", a->sets, &a->nsets, optarg))
                 return EXIT_USAGE;
@@ -333,9 +351,16 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
 {
     opsin_diag d = {""};
     opsin_sim *sim = NULL;
-    int rc = opsin_sim_new(c, s, o, &sim, &d);
+    run_measures rm;
+    int rc = run_measures_begin(&rm, a->measures, a->nmeasures, a->measure_output, c,
+                                a->circuit, s, a->stimulus, o);
     if (rc) {
+        run_measures_free(&rm);
+        return rc;
+    }
+    if ((rc = opsin_sim_new(c, s, run_measures_opts(&rm, o), &sim, &d))) {
         fprintf(stderr, "opsin run: %s\n", d.msg);
+        run_measures_free(&rm);
         return opsin_cli_exit_status(rc);
     }
     size_t seen = 0;
@@ -348,26 +373,30 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
                 "temporary file", strerror(errno));
         outputs_discard(&out);
         opsin_sim_free(sim);
+        run_measures_free(&rm);
         return EXIT_RUNTIME;
     }
     cli_progress progress;
     cli_progress_start(&progress, "run", a->quiet);
     csv_ctx ctx = {out.csv.fp, out.spikes.fp, out.map.fp, 0, &progress, o->t_end};
     opsin_sink sink = {csv_header, csv_row, csv_spike, csv_map, &ctx};
-    rc = opsin_sim_run(sim, &sink, &d);
+    rc = opsin_sim_run(sim, run_measures_sink(&rm, &sink), &d);
     cli_progress_end(&progress);
     if (rc) {
         fprintf(stderr, "opsin run: %s\n", d.msg);
         outputs_discard(&out);
         opsin_sim_free(sim);
+        run_measures_free(&rm);
         return EXIT_RUNTIME;
     }
     if (out.summary.fp)
         opsin_sim_print_summary(sim, out.summary.fp);
-    if (outputs_commit(&out)) {
-        fprintf(stderr, "opsin run: writing the output failed: %s\n", strerror(errno));
+    if ((rc = run_measures_end(&rm, sim, s)) || outputs_commit(&out)) {
+        if (!rc)
+            fprintf(stderr, "opsin run: writing the output failed: %s\n", strerror(errno));
         outputs_discard(&out);
         opsin_sim_free(sim);
+        run_measures_free(&rm);
         return EXIT_RUNTIME;
     }
     outputs_discard(&out);
@@ -375,7 +404,11 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
     if (!a->quiet)
         opsin_sim_print_summary(sim, stderr);
     opsin_sim_free(sim);
-    return EXIT_OK;
+    rc = run_measures_commit(&rm);
+    if (rc)
+        fprintf(stderr, "opsin run: writing the measures failed: %s\n", strerror(errno));
+    run_measures_free(&rm);
+    return rc ? EXIT_RUNTIME : EXIT_OK;
 }
 
 /* The probes against t from 0 to t_end, titled with the files they came from. */

@@ -8,6 +8,8 @@
 
 #include "io/cfg.h"
 
+#define INCLUDE_DEPTH 10 /* libconfig 1.5's deepest @include */
+
 int opsin_cfg_line(const config_setting_t *s)
 {
     for (; s; s = config_setting_parent(s)) {
@@ -18,16 +20,23 @@ int opsin_cfg_line(const config_setting_t *s)
     return 0;
 }
 
+/* The path of a file libconfig names `src` while reading `file`: an @include'd file's name
+ * is relative to the directory of the file read first, so it gets that directory. */
+static const char *included_path(const char *file, const char *src, char *buf, size_t len)
+{
+    if (!src || strcmp(src, file) == 0 || src[0] == '/')
+        return src;
+    const char *slash = strrchr(file, '/');
+    snprintf(buf, len, "%.*s%s", slash ? (int)(slash - file + 1) : 0, file, src);
+    return buf;
+}
+
 void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, const char *fmt,
                    ...)
 {
-    const char *src = s ? config_setting_source_file(s) : NULL;
     char where[4096];
-    if (src && strcmp(src, file) != 0 && src[0] != '/') { /* relative to the including file */
-        const char *slash = strrchr(file, '/');
-        snprintf(where, sizeof where, "%.*s%s", slash ? (int)(slash - file + 1) : 0, file, src);
-        src = where;
-    }
+    const char *src = included_path(file, s ? config_setting_source_file(s) : NULL, where,
+                                    sizeof where);
     char msg[sizeof d->msg];
     va_list ap;
     va_start(ap, fmt);
@@ -40,8 +49,13 @@ void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, c
 static int parse_error(const config_t *cfg, const char *path, opsin_diag *d)
 {
     const char *text = config_error_text(cfg);
-    const char *where = config_error_file(cfg) ? config_error_file(cfg) : path;
-    if (strstr(text, "include file"))
+    char buf[4096];
+    const char *where = config_error_file(cfg) ? included_path(path, config_error_file(cfg),
+                                                               buf, sizeof buf) : path;
+    if (strstr(text, "nesting too deep"))
+        opsin_diag_set(d, where, config_error_line(cfg), "@include'd files nest too deep "
+                       "(expected at most %d levels of @include)", INCLUDE_DEPTH);
+    else if (strstr(text, "include file"))
         opsin_diag_set(d, where, config_error_line(cfg), "cannot open an @include'd file "
                        "(expected a readable file, its path relative to the including file)");
     else if (strstr(text, "duplicate setting"))
@@ -64,21 +78,132 @@ int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, ops
     return OPSIN_OK;
 }
 
-int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
+/* ---- what libconfig does not check ------------------------------------------------------
+ * libconfig reads a NUL byte as the end of a string or as a syntax error, exits the process
+ * on a directory, never ends on /dev/zero, and reports an @include loop as "cannot open".  So
+ * before it reads a file, the file and everything it @includes are scanned: regular files,
+ * no NUL byte, no file included again while it is being read. */
+
+/* A file of the @include chain being scanned, from the first file read. */
+typedef struct scan_link {
+    const char *shown; /* its path as messages show it */
+    dev_t dev;
+    ino_t ino;
+    const struct scan_link *up;
+} scan_link;
+
+/* 0 if path is a regular file (st filled), else the reason. */
+static const char *not_regular(const char *path, struct stat *st)
 {
-    FILE *fp = fopen(path, "r");
-    struct stat st;
-    if (fp && (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode))) {
-        fclose(fp); /* libconfig's scanner exits the process on a directory */
-        fp = NULL;
-        errno = EISDIR;
+    if (stat(path, st) != 0)
+        return strerror(errno);
+    if (S_ISDIR(st->st_mode))
+        return strerror(EISDIR);
+    return S_ISREG(st->st_mode) ? NULL : "not a regular file (a device, FIFO or socket)";
+}
+
+/* The name of an @include directive in line (libconfig's form: blanks, @include, blanks, a
+ * quoted name) into name; 0 if the line holds none. */
+static int include_name(const char *line, char *name, size_t len)
+{
+    line += strspn(line, " \t");
+    if (strncmp(line, "@include", 8) != 0 || !strchr(" \t", line[8]) || !line[8])
+        return 0;
+    line += 8 + strspn(line + 8, " \t");
+    const char *end = line[0] == '"' ? strchr(line + 1, '"') : NULL;
+    if (!end)
+        return 0;
+    snprintf(name, len, "%.*s", (int)(end - line - 1), line + 1);
+    return 1;
+}
+
+/* "a.cfg -> b.cfg -> a.cfg": the chain from the first file down to `last`. */
+static void chain_text(const scan_link *l, const char *last, char *buf, size_t len)
+{
+    if (!l) {
+        buf[0] = '\0';
+        return;
     }
-    if (!fp) {
-        opsin_diag_set(d, path, 0, "cannot read the file: %s (expected a readable libconfig file)",
-                       strerror(errno));
+    chain_text(l->up, NULL, buf, len);
+    size_t used = strlen(buf);
+    snprintf(buf + used, len - used, "%s%s%s%s", used ? " -> " : "", l->shown,
+             last ? " -> " : "", last ? last : "");
+}
+
+static int scan_file(const char *path, const char *top, const char *dir, const scan_link *link,
+                     opsin_diag *d);
+
+/* The @include "name" on line `line` of the file of `link`: a regular file, not on the chain,
+ * scanned in turn (a file that does not exist is left to libconfig's message).  top is the
+ * first file read and dir its directory, where libconfig looks for every @include'd name. */
+static int scan_include(const char *top, const char *dir, const scan_link *link, int line,
+                        const char *name, opsin_diag *d)
+{
+    char path[4096], shown[4096], chain[600];
+    struct stat st;
+    snprintf(path, sizeof path, "%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/",
+             name);
+    if (stat(path, &st) != 0)
+        return OPSIN_OK;
+    const char *why = not_regular(path, &st);
+    if (why) {
+        opsin_diag_set(d, link->shown, line, "@include \"%s\": %s (expected a libconfig file)",
+                       name, why);
         return OPSIN_EIO;
     }
-    config_set_auto_convert(cfg, 1);
+    for (const scan_link *l = link; l; l = l->up)
+        if (l->dev == st.st_dev && l->ino == st.st_ino) {
+            chain_text(link, l->shown, chain, sizeof chain);
+            opsin_diag_set(d, link->shown, line, "@include loop %s (expected no file to "
+                           "include itself, directly or through others)", chain);
+            return OPSIN_EPARSE;
+        }
+    scan_link next = {included_path(top, name, shown, sizeof shown), st.st_dev, st.st_ino,
+                      link};
+    return scan_file(path, top, dir, &next, d);
+}
+
+/* Scans the file of `link` at path: NUL bytes, then each line's @include. */
+static int scan_file(const char *path, const char *top, const char *dir, const scan_link *link,
+                     opsin_diag *d)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return OPSIN_OK; /* libconfig says it cannot open it */
+    char buf[1024], name[1024];
+    size_t len = 0, col = 0;
+    int c = 0, line = 1, rc = OPSIN_OK;
+    while (rc == OPSIN_OK && c != EOF) {
+        c = getc(fp);
+        col++;
+        if (c == '\0') {
+            opsin_diag_set(d, link->shown, line, "a NUL byte at column %zu (expected a text "
+                           "file)", col);
+            rc = OPSIN_EPARSE;
+        } else if (c == '\n' || c == EOF) {
+            buf[len] = '\0';
+            if (include_name(buf, name, sizeof name))
+                rc = scan_include(top, dir, link, line, name, d);
+            line++;
+            len = col = 0;
+        } else if (len + 1 < sizeof buf) {
+            buf[len++] = (char)c;
+        }
+    }
+    fclose(fp);
+    return rc;
+}
+
+int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
+{
+    struct stat st;
+    const char *why = not_regular(path, &st);
+    FILE *fp = why ? NULL : fopen(path, "r");
+    if (!fp) {
+        opsin_diag_set(d, path, 0, "cannot read the file: %s (expected a readable libconfig file)",
+                       why ? why : strerror(errno));
+        return OPSIN_EIO;
+    }
     /* @include "FILE" is relative to the including file, wherever opsin runs */
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -86,6 +211,13 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
         snprintf(dir, sizeof dir, ".");
     else
         snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    scan_link top = {path, st.st_dev, st.st_ino, NULL};
+    int rc = scan_file(path, path, dir, &top, d);
+    if (rc) {
+        fclose(fp);
+        return rc;
+    }
+    config_set_auto_convert(cfg, 1);
     config_set_include_dir(cfg, dir);
     int ok = config_read(cfg, fp);
     fclose(fp);

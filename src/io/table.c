@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core.h"
 #include "io/table.h"
@@ -33,20 +34,43 @@ static char *cell_trim(char *s)
     return s;
 }
 
-/* Splits a line at commas into at most MAX_CELLS trimmed cells; returns how many. */
+/* Splits a line at commas into trimmed cells, keeping the first MAX_CELLS; returns how many
+ * cells the line has. */
 static size_t line_split(char *line, char **cells)
 {
     size_t n = 0;
-    for (char *p = line; n < MAX_CELLS;) {
+    for (char *p = line;;) {
         char *comma = strchr(p, ',');
         if (comma)
             *comma = '\0';
-        cells[n++] = cell_trim(p);
+        if (n < MAX_CELLS)
+            cells[n] = cell_trim(p);
+        n++;
         if (!comma)
-            break;
+            return n;
         p = comma + 1;
     }
-    return n;
+}
+
+/* Reads one line, without its newline, into buf (cap bytes, NUL-terminated): 1, or 0 at the
+ * end of the file.  *len counts its bytes (cap when it does not fit: the rest is left
+ * unread); *nul is the column of its first NUL byte, 0 when it has none (a NUL would end the
+ * text early, so the caller refuses it). */
+static int line_read(FILE *fp, char *buf, size_t cap, size_t *len, size_t *nul)
+{
+    int c = EOF;
+    *len = *nul = 0;
+    flockfile(fp);
+    while (*len < cap - 1 && (c = getc_unlocked(fp)) != EOF && c != '\n') {
+        if (c == '\0' && !*nul)
+            *nul = *len + 1;
+        buf[(*len)++] = (char)c;
+    }
+    if (*len == cap - 1 && c != '\n' && c != EOF && (c = getc_unlocked(fp)) != '\n' && c != EOF)
+        *len = cap;
+    funlockfile(fp);
+    buf[*len < cap ? *len : cap - 1] = '\0';
+    return *len > 0 || c == '\n';
 }
 
 /* 1 if header cell h names `name`: the whole cell, or the part before " (unit)". */
@@ -75,12 +99,45 @@ static void header_list(char **cells, size_t n, char *buf, size_t len)
         snprintf(buf + strlen(buf), len - strlen(buf), "%s'%s'", i ? ", " : "", cells[i]);
 }
 
+/* The name of a header cell: the cell without its " (unit)", into buf. */
+static const char *header_name(const char *h, char *buf, size_t len)
+{
+    const char *open = strchr(h, '(');
+    size_t n = open ? (size_t)(open - h) : strlen(h);
+    while (n && h[n - 1] == ' ')
+        n--;
+    snprintf(buf, len, "%.*s", (int)n, h);
+    return buf;
+}
+
+/* A header names each column once (columns without a name aside): a name given twice could
+ * pick either column. */
+static int header_unique(const char *path, int line, char **cells, size_t n, opsin_diag *d)
+{
+    char a[128], b[128];
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && *header_name(cells[i], a, sizeof a); j++)
+            if (strcmp(a, header_name(cells[j], b, sizeof b)) == 0) {
+                opsin_diag_set(d, path, line, "column name '%s' is given twice (columns %zu "
+                               "and %zu) (expected each column named once)", a, i + 1, j + 1);
+                return OPSIN_EINVAL;
+            }
+    return OPSIN_OK;
+}
+
 /* Resolves each wanted column to its position in the header. */
 static int header_resolve(const char *path, int line, char **cells, size_t n,
                           const opsin_table_want *want, size_t nwant, size_t *pos,
                           opsin_table *t, opsin_diag *d)
 {
     char list[400];
+    if (n > MAX_CELLS) {
+        opsin_diag_set(d, path, line, "the header has %zu columns (expected at most %d)", n,
+                       MAX_CELLS);
+        return OPSIN_EINVAL;
+    }
+    if (header_unique(path, line, cells, n, d))
+        return OPSIN_EINVAL;
     for (size_t k = 0; k < nwant; k++) {
         size_t i = want[k].pos;
         if (want[k].name)
@@ -103,11 +160,18 @@ static int header_resolve(const char *path, int line, char **cells, size_t n,
     return OPSIN_OK;
 }
 
-/* Appends one data row; every chosen cell must be a finite number (or allowed empty). */
-static int row_add(const char *path, int line, char **cells, size_t n,
+/* Appends one data row; every chosen cell must be a finite number (or allowed empty), and
+ * the row may not have more cells than the header (its numbers would sit under the wrong
+ * names). */
+static int row_add(const char *path, int line, char **cells, size_t n, size_t ncols,
                    const opsin_table_want *want, const size_t *pos, opsin_table *t,
                    size_t *cap, opsin_diag *d)
 {
+    if (n > ncols) {
+        opsin_diag_set(d, path, line, "%zu cells in a row under a header of %zu columns "
+                       "(expected at most one cell per column)", n, ncols);
+        return OPSIN_EINVAL;
+    }
     if (t->nrows == *cap) {
         *cap = *cap ? 2 * *cap : 64;
         for (size_t k = 0; k < t->ncols; k++) {
@@ -144,13 +208,18 @@ static int table_parse(FILE *fp, const char *path, const opsin_table_want *want,
                        opsin_table *t, opsin_diag *d)
 {
     char buf[8192], *cells[MAX_CELLS];
-    size_t pos[OPSIN_TABLE_MAXCOLS], cap = 0;
+    size_t pos[OPSIN_TABLE_MAXCOLS], cap = 0, len, nul, ncols = 0;
     int line = 0, have_header = 0, rc = OPSIN_OK;
-    while (rc == OPSIN_OK && fgets(buf, sizeof buf, fp)) {
+    while (rc == OPSIN_OK && line_read(fp, buf, sizeof buf, &len, &nul)) {
         line++;
-        if (!strchr(buf, '\n') && !feof(fp)) {
+        if (nul) {
+            opsin_diag_set(d, path, line, "a NUL byte at column %zu (expected a text file)",
+                           nul);
+            return OPSIN_EINVAL;
+        }
+        if (len == sizeof buf) {
             opsin_diag_set(d, path, line, "line is longer than %zu characters (expected a CSV "
-                           "row)", sizeof buf - 2);
+                           "row)", sizeof buf - 1);
             return OPSIN_EINVAL;
         }
         char *s = cell_trim(buf);
@@ -158,9 +227,9 @@ static int table_parse(FILE *fp, const char *path, const opsin_table_want *want,
             continue;
         size_t n = line_split(s, cells);
         if (!have_header++)
-            rc = header_resolve(path, line, cells, n, want, nwant, pos, t, d);
+            rc = header_resolve(path, line, cells, ncols = n, want, nwant, pos, t, d);
         else
-            rc = row_add(path, line, cells, n, want, pos, t, &cap, d);
+            rc = row_add(path, line, cells, n, ncols, want, pos, t, &cap, d);
     }
     if (rc == OPSIN_OK && !have_header) {
         opsin_diag_set(d, path, line, "no header row (expected names, e.g. P,G)");
@@ -178,7 +247,9 @@ int opsin_table_read(const char *path, const opsin_table_want *want, size_t nwan
                        OPSIN_TABLE_MAXCOLS);
         return OPSIN_EINVAL;
     }
-    FILE *fp = fopen(path, "r");
+    struct stat st;
+    FILE *fp = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? (errno = EISDIR, NULL)
+                                                            : fopen(path, "r");
     if (!fp) {
         opsin_diag_set(d, path, 0, "cannot open: %s (expected a readable CSV file)",
                        strerror(errno));

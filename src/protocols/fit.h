@@ -62,6 +62,7 @@ typedef struct opsin_fit_result {
     double value[OPSIN_FIT_MAXR], se[OPSIN_FIT_MAXR];
     double r2, rss;                     /* over both series; rss in y units squared */
     size_t n, dof, iters;
+    size_t grid_evals;                  /* model evaluations of the start grid (its cost) */
     int logx;                           /* 1: the model's x spans decades (plot it on a log axis) */
     /* internal: the fitted vector, for opsin_fit_eval */
     const void *m;
@@ -83,7 +84,8 @@ const char *opsin_fit_model_at(size_t i, const char **help);
 void opsin_fit_model_names(char *buf, size_t len, int two_series, const char *last);
 
 /* Fits model to data.  EINVAL: unknown model, too few points, bad --p0, data out of the
- * model's domain; ESOLVER: did not converge or the solver failed.  *r untouched on failure. */
+ * model's domain; ESOLVER: did not converge or the solver failed.  *r untouched on failure.
+ * The start grid uses at most 4096 points spread evenly through the data, the solver all. */
 int opsin_fit_run(const char *model, const opsin_fit_data *data, const opsin_fit_opts *opts,
                   opsin_fit_result *r, opsin_diag *diag);
 
@@ -103,10 +105,12 @@ typedef struct opsin_staircase {
     size_t lin_first, lin_last;      /* linear range: points [first, last] */
     double linear_range;             /* |slope| (x_last - x_first), y units */
     double ldr;                      /* linear_range / noise_std */
+    size_t work;                     /* steps of the linear-range search (its cost) */
 } opsin_staircase;
 
 /* Analyses y(x) (x increasing): EINVAL with fewer than 4 points, x not increasing, no net
- * change or no write noise (a noiseless staircase has an unbounded LDR). */
+ * change or no write noise (a noiseless staircase has an unbounded LDR); ENOMEM.  The
+ * linear range costs O(n L log L), L the longest run of points near one line. */
 int opsin_staircase_analyse(const double *x, const double *y, size_t n, opsin_staircase *s,
                             opsin_diag *diag);
 

@@ -1,10 +1,12 @@
-/* measure.c: the table of named measures over one run's rows, spikes and pulses.
+/* measure.c: the table of named measures over one run's rows, spikes and pulses (see
+ * measure.h).
  *
  * Rows hold both sides of every event: two rows at an edge time, the left side (before the
  * event) first.  So "the value at t" is the last row with time <= t (the right side at an
  * edge) and "the value just before t" is the first row with time >= t when t is an edge.
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "protocols/measure.h"
@@ -58,6 +60,29 @@ static double m_peak(const opsin_measure_input *in)
     return max_rows(in, 0, in->nrows);
 }
 
+/* Time of the first row that holds the largest (sign +1) or smallest (-1) value; NAN when
+ * there is no number. */
+static double extreme_time(const opsin_measure_input *in, double sign)
+{
+    double m = NAN, t = NAN;
+    for (size_t i = 0; i < in->nrows; i++)
+        if (sign * val(in, i) > m || (isnan(m) && !isnan(val(in, i)))) {
+            m = sign * val(in, i);
+            t = in->t[i];
+        }
+    return t;
+}
+
+static double m_max_t(const opsin_measure_input *in)
+{
+    return extreme_time(in, 1);
+}
+
+static double m_min_t(const opsin_measure_input *in)
+{
+    return extreme_time(in, -1);
+}
+
 static double m_min(const opsin_measure_input *in)
 {
     double m = NAN;
@@ -72,16 +97,108 @@ static double m_final(const opsin_measure_input *in)
     return in->nrows ? val(in, in->nrows - 1) : NAN;
 }
 
-/* Trapezoid rule over the rows: the two rows of an edge span zero time, so each side of a
- * jump is weighted only by its own interval. */
+/* Value at time s of the line through rows i and i + 1 (t_i < s < t_i+1). */
+static double lerp(const opsin_measure_input *in, size_t i, double s)
+{
+    double f = (s - in->t[i]) / (in->t[i + 1] - in->t[i]);
+    return val(in, i) + f * (val(in, i + 1) - val(in, i));
+}
+
+/* Integral over [a, b] (within the rows' span) of the line through the rows: the trapezoid
+ * rule, the segments at a and b cut there.  The two rows of an edge span zero time, so each
+ * side of a jump is weighted only by its own interval. */
+static double integral_rows(const opsin_measure_input *in, double a, double b)
+{
+    double area = 0.0;
+    size_t i = first_at_or_after(in, a);
+    for (i = i ? i - 1 : 0; i + 1 < in->nrows && in->t[i] < b; i++) {
+        double t0 = in->t[i], t1 = in->t[i + 1];
+        if (!(t1 > t0) || t1 <= a)
+            continue;
+        if (t0 >= a && t1 <= b) { /* a whole segment */
+            area += 0.5 * (val(in, i) + val(in, i + 1)) * (t1 - t0);
+            continue;
+        }
+        double lo = fmax(t0, a), hi = fmin(t1, b);
+        double v0 = lo > t0 ? lerp(in, i, lo) : val(in, i);
+        double v1 = hi < t1 ? lerp(in, i, hi) : val(in, i + 1);
+        area += 0.5 * (v0 + v1) * (hi - lo);
+    }
+    return area;
+}
+
+/* The window [arg, arg2] of a measure within the rows' span; 0 when there are no rows. */
+static int window(const opsin_measure_input *in, double *a, double *b)
+{
+    if (in->nrows == 0)
+        return 0;
+    *a = fmax(in->arg, in->t[0]);
+    *b = fmin(in->arg2, in->t[in->nrows - 1]);
+    return *b >= *a;
+}
+
 static double m_mean(const opsin_measure_input *in)
 {
     if (in->nrows == 0)
         return NAN;
-    double area = 0.0, span = in->t[in->nrows - 1] - in->t[0];
-    for (size_t i = 0; i + 1 < in->nrows; i++)
-        area += 0.5 * (val(in, i) + val(in, i + 1)) * (in->t[i + 1] - in->t[i]);
-    return span > 0 ? area / span : val(in, 0);
+    double span = in->t[in->nrows - 1] - in->t[0];
+    return span > 0 ? integral_rows(in, in->t[0], in->t[in->nrows - 1]) / span : val(in, 0);
+}
+
+static double m_integral(const opsin_measure_input *in)
+{
+    double a, b;
+    return window(in, &a, &b) ? integral_rows(in, a, b) : NAN;
+}
+
+static double m_avg(const opsin_measure_input *in)
+{
+    double a, b;
+    return window(in, &a, &b) && b > a ? integral_rows(in, a, b) / (b - a) : NAN;
+}
+
+/* Time at which the line through the rows crosses `level` between row j and row i, the next
+ * row off the level: the first row in between that sits on it, else the point of the line
+ * (at an edge, two rows at one time, the edge's time). */
+static double crossing_time(const opsin_measure_input *in, size_t j, size_t on, size_t i,
+                            double level)
+{
+    if (on < i)
+        return in->t[on];
+    double t0 = in->t[j], t1 = in->t[i];
+    if (!(t1 > t0))
+        return t0;
+    return t0 + (level - val(in, j)) / (val(in, i) - val(in, j)) * (t1 - t0);
+}
+
+/* The time of the nth crossing of the level arg (0: the last) in the direction dir.  A
+ * crossing is a change of side: a value that touches the level and goes back is none. */
+static double m_when(const opsin_measure_input *in)
+{
+    double level = in->arg, found = NAN;
+    long count = 0;
+    int side = 0;
+    size_t last = 0, on = SIZE_MAX; /* the last row off the level; the first on it after */
+    for (size_t i = 0; i < in->nrows; i++) {
+        double v = val(in, i);
+        if (isnan(v))
+            continue;
+        if (v == level) {
+            on = on == SIZE_MAX ? i : on;
+            continue;
+        }
+        int s = v > level ? 1 : -1;
+        if (side && s != side &&
+            (in->dir == OPSIN_MDIR_CROSS || (in->dir == OPSIN_MDIR_RISE) == (s > 0))) {
+            found = crossing_time(in, last, on == SIZE_MAX ? i : on, i, level);
+            if (++count == in->nth)
+                return found;
+        }
+        side = s;
+        last = i;
+        on = SIZE_MAX;
+    }
+    return in->nth == 0 ? found : NAN;
 }
 
 /* Exact at a row time (the right side at an edge); linear between the two rows around T. */
@@ -183,12 +300,28 @@ static double m_ppf(const opsin_measure_input *in)
 
 static const opsin_measure_def table[] = {
     {"peak", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "maximum over the rows", m_peak},
+    {"max", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "the same as peak", m_peak},
     {"min", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "minimum over the rows", m_min},
+    {"max_t", "s", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE,
+     "time of the maximum (its first row)", m_max_t},
+    {"min_t", "s", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE,
+     "time of the minimum (its first row)", m_min_t},
     {"final", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE, "value at t_end", m_final},
     {"mean", "", OPSIN_MEAS_ROWS, OPSIN_MARG_NONE,
      "time average over [0, t_end] (trapezoid rule over the rows)", m_mean},
+    {"avg", "", OPSIN_MEAS_ROWS, OPSIN_MARG_WINDOW,
+     "avg[:T1:T2], time average over [T1, T2] (default [0, t_end]): integral / (T2 - T1)",
+     m_avg},
+    {"integral", "* s", OPSIN_MEAS_ROWS, OPSIN_MARG_WINDOW,
+     "integral[:T1:T2], integral over [T1, T2] (default [0, t_end]): trapezoid rule over the "
+     "rows, each side of an edge over its own interval, linear between rows at T1 and T2",
+     m_integral},
     {"at", "", OPSIN_MEAS_ROWS, OPSIN_MARG_TIME,
      "at:T, value at time T (right side if T is an edge; linear between rows)", m_at},
+    {"when", "s", OPSIN_MEAS_ROWS, OPSIN_MARG_LEVEL,
+     "when:[PROBE=]VALUE[:rise|fall|cross][:N|last], time of the Nth (default first) crossing "
+     "of VALUE in that direction (default either), linear between rows (refine with "
+     "--dt-out), an edge's time when it jumps across; nan if there is none", m_when},
     {"spikes", "1", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE, "number of spikes of the neuron",
      m_spikes},
     {"rate", "Hz", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE,
@@ -228,6 +361,7 @@ const opsin_measure_def *opsin_measure_at(size_t i)
 void opsin_measure_print_table(FILE *fp)
 {
     for (size_t i = 0; i < NMEASURES; i++)
-        fprintf(fp, "  %-8s %-8s %s\n", table[i].name,
-                table[i].unit[0] ? table[i].unit : "(probe)", table[i].doc);
+        fprintf(fp, "  %-8s %-9s %s\n", table[i].name,
+                !table[i].unit[0] ? "(probe)" : table[i].unit[0] == '*' ? "(probe) s"
+                : table[i].unit, table[i].doc);
 }

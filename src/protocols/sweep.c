@@ -32,28 +32,13 @@ typedef struct sweep_param {
     opsin_stimulus_param sref; /* stimulus parameters */
 } sweep_param;
 
-typedef struct sweep_measure {
-    const opsin_measure_def *def;
-    char label[2 * OPSIN_ID_MAX + 96]; /* "syn.v:peak", "n1:rate", "energy" */
-    const char *unit;
-    int col;       /* column of the probe in the run's rows, or -1 */
-    int neuron;    /* index into the spiking neurons, or -1 */
-    int source;    /* index of the pulse source in the stimulus, or -1 */
-    double arg;    /* at:T, s */
-} sweep_measure;
-
 struct opsin_sweep {
     char *circuit_path, *stimulus_path;
     opsin_circuit *circuit;     /* as in the file (the validation copy, restored after use) */
     opsin_stimulus *stimulus;   /* as in the file */
     sweep_param *params;
     size_t nparams;
-    sweep_measure *meas;
-    size_t nmeas;
-    opsin_probe *probes;        /* recorded by each run */
-    size_t nprobes;
-    char (*neurons)[OPSIN_ID_MAX];
-    size_t nneurons;
+    opsin_measure_list ml;      /* the measures, and the probes and neurons each run records */
     opsin_stimulus **variants;  /* one per combination of stimulus values */
     size_t nvariants;
     opsin_run_opts opts;
@@ -294,218 +279,12 @@ static int load_variants(opsin_sweep *sw, opsin_diag *d)
 
 /* ---- measures --------------------------------------------------------------------------- */
 
-/* Column of probe (ci, oi) in the run's rows, added to sw->probes when new. */
-static int probe_column(opsin_sweep *sw, int ci, int oi, int *col)
-{
-    for (size_t k = 0; k < sw->nprobes; k++)
-        if (sw->probes[k].comp == ci && sw->probes[k].output == oi) {
-            *col = (int)k;
-            return OPSIN_OK;
-        }
-    opsin_probe *p = realloc(sw->probes, (sw->nprobes + 1) * sizeof *p);
-    if (!p)
-        return OPSIN_ENOMEM;
-    sw->probes = p;
-    p[sw->nprobes] = (opsin_probe){ci, oi};
-    *col = (int)sw->nprobes++;
-    return OPSIN_OK;
-}
-
-/* Index of a spiking neuron among those whose spikes are kept, added when new. */
-static int neuron_index(opsin_sweep *sw, const char *id, int *out)
-{
-    for (size_t k = 0; k < sw->nneurons; k++)
-        if (strcmp(sw->neurons[k], id) == 0) {
-            *out = (int)k;
-            return OPSIN_OK;
-        }
-    void *p = realloc(sw->neurons, (sw->nneurons + 1) * sizeof *sw->neurons);
-    if (!p)
-        return OPSIN_ENOMEM;
-    sw->neurons = p;
-    snprintf(sw->neurons[sw->nneurons], OPSIN_ID_MAX, "%s", id);
-    *out = (int)sw->nneurons++;
-    return OPSIN_OK;
-}
-
-/* PROBE of a measure ("ID.OUTPUT", "ID", or NULL for the circuit's first probe) as a
- * component and output. */
-static int measure_probe(const opsin_sweep *sw, const char *probe, const char *item, int *ci,
-                         int *oi, opsin_diag *d)
-{
-    const opsin_circuit *c = sw->circuit;
-    if (!probe) {
-        if (c->nprobes == 0) {
-            opsin_diag_set(d, NULL, 0, "--measure %s: %s has no probes (expected PROBE:NAME, "
-                           "e.g. %s.%s:%s)", item, sw->circuit_path, c->comps[0].id,
-                           c->comps[0].model->outputs[0].name, item);
-            return OPSIN_EINVAL;
-        }
-        *ci = c->probes[0].comp;
-        *oi = c->probes[0].output;
-        return OPSIN_OK;
-    }
-    char id[OPSIN_ID_MAX];
-    const char *dot = strchr(probe, '.');
-    size_t len = dot ? (size_t)(dot - probe) : strlen(probe);
-    *ci = len < sizeof id ? (snprintf(id, sizeof id, "%.*s", (int)len, probe),
-                             opsin_circuit_find(c, id)) : -1;
-    *oi = *ci < 0 ? -1 : dot ? opsin_model_output_index(c->comps[*ci].model, dot + 1) : 0;
-    if (*oi < 0) {
-        opsin_diag_set(d, NULL, 0, "--measure %s: unknown probe '%s' (expected ID.OUTPUT or ID "
-                       "of a component of %s, e.g. %s.%s)", item, probe, sw->circuit_path,
-                       c->comps[0].id, c->comps[0].model->outputs[0].name);
-        return OPSIN_EINVAL;
-    }
-    return OPSIN_OK;
-}
-
-/* The argument of a measure: at:T (a time within the run) or a pulse source (optional). */
-static int measure_arg(opsin_sweep *sw, sweep_measure *m, const char *arg, const char *item,
-                       opsin_diag *d)
-{
-    if (m->def->arg == OPSIN_MARG_NONE && arg) {
-        opsin_diag_set(d, NULL, 0, "--measure %s: %s takes no argument (expected [PROBE:]%s)",
-                       item, m->def->name, m->def->name);
-        return OPSIN_EINVAL;
-    }
-    if (m->def->arg == OPSIN_MARG_TIME) {
-        opsin_diag u;
-        if (!arg || opsin_units_parse(arg, "s", &m->arg, &u) || !(m->arg >= 0) ||
-            m->arg > sw->opts.t_end) {
-            opsin_diag_set(d, NULL, 0, "--measure %s: %s needs a time within the run (expected "
-                           "[PROBE:]at:T with 0 <= T <= t_end = %g s, e.g. at:10ms)", item,
-                           m->def->name, sw->opts.t_end);
-            return OPSIN_EINVAL;
-        }
-    }
-    if (!(m->def->needs & OPSIN_MEAS_PULSES))
-        return OPSIN_OK;
-    if (!sw->stimulus) {
-        opsin_diag_set(d, NULL, 0, "--measure %s: %s measures the pulses of a source (expected "
-                       "a STIMULUS file after the circuit)", item, m->def->name);
-        return OPSIN_EINVAL;
-    }
-    m->source = arg ? -1 : 0;
-    for (size_t k = 0; arg && k < sw->stimulus->nsources; k++)
-        if (strcmp(sw->stimulus->sources[k].id, arg) == 0)
-            m->source = (int)k;
-    if (m->source < 0) {
-        opsin_diag_set(d, NULL, 0, "--measure %s: no source '%s' in %s (expected [PROBE:]%s"
-                       "[:SOURCE] with a source id, default %s)", item, arg,
-                       sw->stimulus_path, m->def->name, sw->stimulus->sources[0].id);
-        return OPSIN_EINVAL;
-    }
-    return OPSIN_OK;
-}
-
-/* Resolves the probe of a measure into a column or a neuron, and its unit and label. */
-static int measure_bind(opsin_sweep *sw, sweep_measure *m, const char *probe, const char *arg,
-                        const char *item, opsin_diag *d)
-{
-    int ci, oi, rc;
-    if (m->def->needs == OPSIN_MEAS_NONE) {
-        if (probe) {
-            opsin_diag_set(d, NULL, 0, "--measure %s: %s is a total of the run and takes no "
-                           "probe (expected %s)", item, m->def->name, m->def->name);
-            return OPSIN_EINVAL;
-        }
-        snprintf(m->label, sizeof m->label, "%s", m->def->name);
-        m->unit = m->def->unit;
-        return OPSIN_OK;
-    }
-    if ((rc = measure_probe(sw, probe, item, &ci, &oi, d)))
-        return rc;
-    const opsin_compdef *cd = &sw->circuit->comps[ci];
-    if (m->def->needs & OPSIN_MEAS_SPIKES) {
-        if (!opsin_model_spikes(cd->model)) {
-            opsin_diag_set(d, NULL, 0, "--measure %s: %s (model %s) does not spike (expected "
-                           "the id of a neuron, e.g. NEURON:%s)", item, cd->id, cd->model->name,
-                           m->def->name);
-            return OPSIN_EINVAL;
-        }
-        snprintf(m->label, sizeof m->label, "%s:%s", cd->id, m->def->name);
-        m->unit = m->def->unit;
-        return neuron_index(sw, cd->id, &m->neuron);
-    }
-    snprintf(m->label, sizeof m->label, "%s.%s:%s%s%s", cd->id, cd->model->outputs[oi].name,
-             m->def->name, arg ? ":" : "", arg ? arg : "");
-    m->unit = m->def->unit[0] ? m->def->unit : cd->model->outputs[oi].unit;
-    return probe_column(sw, ci, oi, &m->col);
-}
-
-/* One item [PROBE:]NAME[:ARG]: a measure name first means the default probe. */
-static int measure_parse(opsin_sweep *sw, const char *item, sweep_measure *m, opsin_diag *d)
-{
-    char buf[256], *parts[4] = {NULL};
-    size_t np = 0;
-    if (strlen(item) >= sizeof buf || !*item) {
-        opsin_diag_set(d, NULL, 0, "--measure '%.64s': %s (expected [PROBE:]NAME[:ARG])", item,
-                       *item ? "too long" : "empty item");
-        return OPSIN_EINVAL;
-    }
-    snprintf(buf, sizeof buf, "%s", item);
-    for (char *s = buf; s && np < 4; np++) {
-        parts[np] = s;
-        if ((s = strchr(s, ':')))
-            *s++ = '\0';
-    }
-    size_t first = opsin_measure_find(parts[0]) || np == 1 ? 0 : 1;
-    const char *probe = first ? parts[0] : NULL;
-    m->def = parts[first] ? opsin_measure_find(parts[first]) : NULL;
-    m->col = m->neuron = m->source = -1;
-    if (!m->def) {
-        char names[256];
-        size_t used = 0;
-        for (size_t k = 0; k < opsin_measure_count() && used < sizeof names; k++)
-            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s%s", k ? ", " : "",
-                                     opsin_measure_at(k)->name,
-                                     opsin_measure_at(k)->arg == OPSIN_MARG_TIME ? ":T" : "");
-        opsin_diag_set(d, NULL, 0, "--measure %s: unknown measure '%s' (expected [PROBE:]NAME "
-                       "with NAME one of %s)", item, parts[first] ? parts[first] : "", names);
-        return OPSIN_EINVAL;
-    }
-    if (np > first + 2) {
-        opsin_diag_set(d, NULL, 0, "--measure %s: too many ':' (expected [PROBE:]NAME[:ARG])",
-                       item);
-        return OPSIN_EINVAL;
-    }
-    const char *arg = parts[first + 1];
-    int rc = measure_arg(sw, m, arg, item, d);
-    return rc ? rc : measure_bind(sw, m, probe, arg, item, d);
-}
-
-/* Every comma-separated item of every --measure. */
+/* Every --measure against the files (measure_bind.c). */
 static int measures_parse(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *d)
 {
-    size_t cap = 0;
-    for (size_t i = 0; i < o->nmeasures; i++)
-        for (const char *s = o->measures[i]; ; s++) {
-            cap += *s == ',' || !*s;
-            if (!*s)
-                break;
-        }
-    if (cap == 0) {
-        opsin_diag_set(d, NULL, 0, "no --measure (expected e.g. --measure peak,final)");
-        return OPSIN_EINVAL;
-    }
-    if (!(sw->meas = calloc(cap, sizeof *sw->meas)))
-        return OPSIN_ENOMEM;
-    for (size_t i = 0; i < o->nmeasures; i++)
-        for (const char *s = o->measures[i];;) {
-            char item[256];
-            size_t len = strcspn(s, ",");
-            snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1),
-                     s);
-            int rc = measure_parse(sw, item, &sw->meas[sw->nmeas], d);
-            if (rc)
-                return rc;
-            sw->nmeas++;
-            s += len;
-            if (!*s++)
-                break;
-        }
-    return OPSIN_OK;
+    opsin_measure_scope scope = {sw->circuit, sw->circuit_path, sw->stimulus,
+                                 sw->stimulus_path, sw->opts.t_end};
+    return opsin_measure_list_parse(&sw->ml, &scope, o->measures, o->nmeasures, NULL, 0, d);
 }
 
 /* ---- creation --------------------------------------------------------------------------- */
@@ -520,9 +299,7 @@ void opsin_sweep_free(opsin_sweep *sw)
     for (size_t v = 0; v < sw->nvariants; v++)
         opsin_stimulus_free(sw->variants[v]);
     free(sw->variants);
-    free(sw->meas);
-    free(sw->probes);
-    free(sw->neurons);
+    opsin_measure_list_free(&sw->ml);
     opsin_stimulus_free(sw->stimulus);
     opsin_circuit_free(sw->circuit);
     free(sw->circuit_path);
@@ -580,8 +357,8 @@ static int params_parse(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *
 static int check_run_opts(opsin_sweep *sw, opsin_diag *d)
 {
     opsin_sim *sim = NULL;
-    sw->opts.probes = sw->probes;
-    sw->opts.nprobes = sw->nprobes;
+    sw->opts.probes = sw->ml.probes;
+    sw->opts.nprobes = sw->ml.nprobes;
     int rc = opsin_sim_new(sw->circuit, sw->stimulus, &sw->opts, &sim, d);
     opsin_sim_free(sim);
     return rc;
@@ -630,125 +407,6 @@ const opsin_stimulus *opsin_sweep_stimulus(const opsin_sweep *sw)
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
-/* What one run recorded: the rows of the probes and the spikes of the kept neurons. */
-typedef struct recorder {
-    const opsin_sweep *sw;
-    size_t ncols, nrows, cap;
-    double *t, *v;
-    double *spike_t;
-    int *spike_who;
-    size_t nspikes, spike_cap;
-} recorder;
-
-static int rec_header(void *ctx, size_t n, const char *const *names, const char *const *units)
-{
-    (void)names;
-    (void)units;
-    ((recorder *)ctx)->ncols = n;
-    return 0;
-}
-
-static int rec_row(void *ctx, double t, const double *v, size_t n)
-{
-    recorder *r = ctx;
-    if (r->nrows == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 2048;
-        double *nt = realloc(r->t, cap * sizeof *nt);
-        if (nt)
-            r->t = nt;
-        double *nv = nt ? realloc(r->v, cap * (n ? n : 1) * sizeof *nv) : NULL;
-        if (!nv)
-            return 1;
-        r->v = nv;
-        r->cap = cap;
-    }
-    r->t[r->nrows] = t;
-    memcpy(r->v + r->nrows * n, v, n * sizeof *v);
-    r->nrows++;
-    return 0;
-}
-
-static int rec_spike(void *ctx, double t, const char *neuron)
-{
-    recorder *r = ctx;
-    int who = -1;
-    for (size_t k = 0; k < r->sw->nneurons; k++)
-        if (strcmp(r->sw->neurons[k], neuron) == 0)
-            who = (int)k;
-    if (who < 0)
-        return 0;
-    if (r->nspikes == r->spike_cap) {
-        size_t cap = r->spike_cap ? 2 * r->spike_cap : 256;
-        double *nt = realloc(r->spike_t, cap * sizeof *nt);
-        if (nt)
-            r->spike_t = nt;
-        int *nw = nt ? realloc(r->spike_who, cap * sizeof *nw) : NULL;
-        if (!nw)
-            return 1;
-        r->spike_who = nw;
-        r->spike_cap = cap;
-    }
-    r->spike_t[r->nspikes] = t;
-    r->spike_who[r->nspikes++] = who;
-    return 0;
-}
-
-static void rec_free(recorder *r)
-{
-    free(r->t);
-    free(r->v);
-    free(r->spike_t);
-    free(r->spike_who);
-}
-
-/* Evaluates measure m over what the run recorded; scratch holds nspikes doubles and the
- * source's pulses. */
-static double measure_eval(const sweep_measure *m, const recorder *r, const opsin_stimulus *st,
-                           double t_end, double energy, double *spikes,
-                           opsin_measure_pulse *pulses)
-{
-    opsin_measure_input in = {r->t, NULL, r->ncols, r->nrows, spikes, 0, pulses, 0, t_end,
-                              energy, m->arg};
-    if (m->col >= 0)
-        in.v = r->v + m->col;
-    for (size_t k = 0; m->neuron >= 0 && k < r->nspikes; k++)
-        if (r->spike_who[k] == m->neuron)
-            spikes[in.nspikes++] = r->spike_t[k];
-    if (m->source >= 0) {
-        const opsin_source *src = &st->sources[m->source];
-        for (size_t k = 0; k < src->npulses; k++)
-            pulses[k] = (opsin_measure_pulse){src->pulses[k].start, src->pulses[k].width};
-        in.npulses = src->npulses;
-    }
-    return m->def->fn(&in);
-}
-
-/* Every measure of a finished run into res. */
-static int measures_eval(const opsin_sweep *sw, const recorder *r, const opsin_stimulus *st,
-                         const opsin_sim *sim, double *res)
-{
-    double energy = 0.0, joules;
-    const char *name;
-    size_t npulses = 0;
-    for (size_t k = 0; k < opsin_sim_nsources(sim); k++)
-        if (opsin_sim_energy(sim, k, &name, &joules) == OPSIN_OK)
-            energy += joules;
-    for (size_t k = 0; st && k < st->nsources; k++)
-        npulses = st->sources[k].npulses > npulses ? st->sources[k].npulses : npulses;
-    double *spikes = malloc((r->nspikes + 1) * sizeof *spikes);
-    opsin_measure_pulse *pulses = malloc((npulses + 1) * sizeof *pulses);
-    if (!spikes || !pulses) {
-        free(spikes);
-        free(pulses);
-        return OPSIN_ENOMEM;
-    }
-    for (size_t k = 0; k < sw->nmeas; k++)
-        res[k] = measure_eval(&sw->meas[k], r, st, sw->opts.t_end, energy, spikes, pulses);
-    free(spikes);
-    free(pulses);
-    return OPSIN_OK;
-}
-
 /* Runs grid point i into res; on failure returns the status with diag filled. */
 static int point_run(void *ctx, size_t i, void *row, opsin_diag *d)
 {
@@ -756,27 +414,28 @@ static int point_run(void *ctx, size_t i, void *row, opsin_diag *d)
     double *res = row;
     opsin_circuit *c = NULL;
     opsin_sim *sim = NULL;
-    recorder r = {sw, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0};
+    opsin_measure_record r;
     const opsin_stimulus *st = sw->variants ? sw->variants[variant_index(sw, i)] : NULL;
     size_t bad;
+    opsin_measure_record_init(&r, &sw->ml, NULL, 0);
     int rc = opsin_circuit_copy(sw->circuit, &c);
     if (!rc)
         rc = apply_circuit(sw, c, i, &bad, d);
     if (!rc)
         rc = opsin_sim_new(c, st, &sw->opts, &sim, d);
     if (!rc) {
-        opsin_sink sink = {rec_header, rec_row, rec_spike, NULL, &r};
+        opsin_sink sink = opsin_measure_record_sink(&r);
         rc = opsin_sim_run(sim, &sink, d);
         if (rc == OPSIN_ECALLBACK)
             rc = OPSIN_ENOMEM; /* the recorder's only way to fail */
     }
     if (!rc)
-        rc = measures_eval(sw, &r, st, sim, res);
+        rc = opsin_measure_list_eval(&sw->ml, &r, st, sim, sw->opts.t_end, res);
     if (rc == OPSIN_ENOMEM)
         opsin_diag_set(d, NULL, 0, "out of memory");
-    for (size_t k = 0; rc && k < sw->nmeas; k++)
+    for (size_t k = 0; rc && k < sw->ml.n; k++)
         res[k] = NAN;
-    rec_free(&r);
+    opsin_measure_record_free(&r);
     opsin_sim_free(sim);
     opsin_circuit_free(c);
     return rc;
@@ -793,9 +452,9 @@ static int write_header(const opsin_sweep *sw, FILE *out)
     for (size_t j = 0; j < sw->nparams; j++)
         fprintf(out, "%s%s (%s)", j ? "," : "", sw->params[j].key,
                 unit_text(sw->params[j].unit));
-    for (size_t k = 0; k < sw->nmeas; k++)
-        fprintf(out, "%s%s (%s)", sw->nparams || k ? "," : "", sw->meas[k].label,
-                unit_text(sw->meas[k].unit));
+    for (size_t k = 0; k < sw->ml.n; k++)
+        fprintf(out, "%s%s (%s)", sw->nparams || k ? "," : "", sw->ml.items[k].label,
+                sw->ml.items[k].unit);
     return fputc('\n', out) == EOF || fflush(out) ? OPSIN_EIO : OPSIN_OK;
 }
 
@@ -824,7 +483,7 @@ static int write_row(void *ctx, size_t i, void *row, int status, const opsin_dia
             fputc(',', out);
         opsin_number_write(out, sw->params[j].values[grid_index(sw, i, j)]);
     }
-    for (size_t k = 0; k < sw->nmeas; k++) {
+    for (size_t k = 0; k < sw->ml.n; k++) {
         if (sw->nparams || k)
             fputc(',', out);
         opsin_number_write(out, res[k]);
@@ -852,7 +511,7 @@ int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
     sw->ran = 1;
     *nfailed = 0;
     sweep_run run = {sw, out, warn, progress, progress_ctx, 0};
-    opsin_pool_job job = {sw->npoints, (sw->nmeas ? sw->nmeas : 1) * sizeof(double), point_run,
+    opsin_pool_job job = {sw->npoints, (sw->ml.n ? sw->ml.n : 1) * sizeof(double), point_run,
                           write_row, &run, 0, NULL};
     if (write_header(sw, out)) {
         opsin_diag_set(diag, NULL, 0, "writing the output failed");

@@ -20,7 +20,8 @@
 
 #include "protocols/fit/model.h"
 
-#define NAMES_MAX 128 /* a list of model names in a message */
+#define NAMES_MAX 128    /* a list of model names in a message */
+#define GRID_POINTS 4096 /* at most this many points enter the start grid */
 
 /* One fit: the model, its context, the data, the y scale and the starting vector. */
 typedef struct fit_job {
@@ -30,6 +31,7 @@ typedef struct fit_job {
     double ys;
     int constant_given; /* 1: --p0 set c.constant */
     double q0[OPSIN_FIT_MAXQ];
+    size_t grid_evals; /* model evaluations of the start grid */
 } fit_job;
 
 /* Defaults that converge on measured curves well within the iteration budget. */
@@ -82,15 +84,31 @@ static int data_check(const opsin_fit_model *m, const opsin_fit_data *data, opsi
 
 /* ---- the start grid ------------------------------------------------------------------- */
 
+/* Point k of the m the start grid uses: every point when there are at most GRID_POINTS,
+ * else m = GRID_POINTS spread evenly through the rows (a start needs the curve's shape, not
+ * every point: the grid's cost stays bounded and the trust region then uses all points). */
+static void grid_point(const fit_job *j, size_t k, size_t m, int *s, double *x, double *y)
+{
+    size_t n = job_npoints(j);
+    job_point(j, m < n ? (size_t)((double)k * (double)n / (double)m) : k, s, x, y);
+}
+
+/* How many points the start grid uses. */
+static size_t grid_npoints(const fit_job *j)
+{
+    size_t n = job_npoints(j);
+    return n < GRID_POINTS ? n : GRID_POINTS;
+}
+
 /* Amplitudes that minimise the squared error at fixed shape parameters; returns the error
  * (INFINITY when the 2x2 normal equations are singular). */
 static double grid_solve(const fit_job *j, const double *nl, double *lin)
 {
     double a00 = 0, a01 = 0, a11 = 0, r0 = 0, r1 = 0, b[2], off, x, y, sse = 0;
     int s;
-    size_t n = job_npoints(j);
+    size_t n = grid_npoints(j);
     for (size_t i = 0; i < n; i++) {
-        job_point(j, i, &s, &x, &y);
+        grid_point(j, i, n, &s, &x, &y);
         j->m->basis(&j->c, nl, s, x, b, &off);
         a00 += b[0] * b[0];
         a01 += b[0] * b[1];
@@ -104,7 +122,7 @@ static double grid_solve(const fit_job *j, const double *nl, double *lin)
     lin[0] = (a11 * r0 - a01 * r1) / det;
     lin[1] = (a00 * r1 - a01 * r0) / det;
     for (size_t i = 0; i < n; i++) {
-        job_point(j, i, &s, &x, &y);
+        grid_point(j, i, n, &s, &x, &y);
         j->m->basis(&j->c, nl, s, x, b, &off);
         double e = y - off - b[0] * lin[0] - b[1] * lin[1];
         sse += e * e;
@@ -141,6 +159,7 @@ static int grid_start(fit_job *j)
                 continue;
             double nl[2] = {grid_at(lo, hi, n, 0, a), grid_at(lo, hi, n, 1, b)}, lin[2] = {0, 0};
             double sse = grid_solve(j, nl, lin);
+            j->grid_evals += 2 * grid_npoints(j);
             if (sse < best) {
                 best = sse;
                 grid_pack(j->m, lin, nl, j->q0);
@@ -352,6 +371,7 @@ static int solve(const fit_job *j, const opsin_fit_opts *o, opsin_fit_result *r,
         return OPSIN_ESOLVER;
     }
     result_fill(j, w, r);
+    r->grid_evals = j->grid_evals;
     gsl_multifit_nlinear_free(w);
     return OPSIN_OK;
 }
@@ -388,7 +408,7 @@ int opsin_fit_run(const char *model, const opsin_fit_data *data, const opsin_fit
     if ((rc = data_check(m, data, d)))
         return rc;
     fit_job j = {m, {0, m->nseries}, data, m->scale_y ? y_scale(data, two) : 1.0, 0,
-                 {0, 0, 0, 0}};
+                 {0, 0, 0, 0}, 0};
     if (job_constant(&j, opts->p0, d))
         return OPSIN_EINVAL;
     if (grid_start(&j)) {

@@ -4,58 +4,7 @@
 
 #include "core.h"
 #include "protocols/fit.h"
-
-/* Least-squares line through points [a, b]. */
-static void line_fit(const double *x, const double *y, size_t a, size_t b, double *slope,
-                     double *icpt)
-{
-    double n = (double)(b - a + 1), mx = 0, my = 0, sxx = 0, sxy = 0;
-    for (size_t i = a; i <= b; i++) {
-        mx += x[i] / n;
-        my += y[i] / n;
-    }
-    for (size_t i = a; i <= b; i++) {
-        sxx += (x[i] - mx) * (x[i] - mx);
-        sxy += (x[i] - mx) * (y[i] - my);
-    }
-    *slope = sxx > 0 ? sxy / sxx : 0;
-    *icpt = my - *slope * mx;
-}
-
-/* Largest |residual| of the points [a, b] from the line slope x + icpt. */
-static double line_maxres(const double *x, const double *y, size_t a, size_t b, double slope,
-                          double icpt)
-{
-    double m = 0;
-    for (size_t i = a; i <= b; i++)
-        m = fmax(m, fabs(y[i] - (icpt + slope * x[i])));
-    return m;
-}
-
-/* Seed 000's linear range: the conductance span |slope| (x_b - x_a) of the window [a, b]
- * whose best-fit line stays within half the mean step of every point in it, the largest
- * such span (not the most points: a flat saturated tail is straight but spans little).
- * Windows that cannot beat the best span are skipped before their line is fitted. */
-static void linear_range(const double *x, const double *y, size_t n, opsin_staircase *s)
-{
-    double half = fabs(s->mean_step) / 2, best = -1;
-    for (size_t a = 0; a + 1 < n; a++)
-        for (size_t b = n - 1; b > a; b--) {
-            if (fabs(y[b] - y[a]) + 2 * half <= best)
-                continue;
-            double slope, icpt;
-            line_fit(x, y, a, b, &slope, &icpt);
-            double span = fabs(slope * (x[b] - x[a]));
-            if (span > best && line_maxres(x, y, a, b, slope, icpt) < half) {
-                best = span;
-                s->lin_first = a;
-                s->lin_last = b;
-                s->slope = slope;
-                s->intercept = icpt;
-            }
-        }
-    s->linear_range = best;
-}
+#include "protocols/fit/linrange.h"
 
 /* The definitions need at least two differences of steps and pulses in order. */
 static int staircase_check(const double *x, size_t n, opsin_diag *d)
@@ -122,7 +71,11 @@ int opsin_staircase_analyse(const double *x, const double *y, size_t n, opsin_st
     }
     s.snr = v > 0 ? m * m / v : INFINITY;
     s.states = count_states(y, n, &s);
-    linear_range(x, y, n, &s);
+    if (opsin_staircase_linear_range(x, y, n, &s)) {
+        opsin_diag_set(d, NULL, 0, "out of memory for the linear range of %zu points (expected "
+                       "fewer points)", n);
+        return OPSIN_ENOMEM;
+    }
     s.ldr = s.linear_range / s.noise_std;
     *out = s;
     return OPSIN_OK;
