@@ -101,8 +101,9 @@ static char *file_text(const char *path)
 {
     FILE *fp = fopen(path, "rb");
     char *text = fp ? calloc(1, 65536) : NULL;
-    int ok = text && fread(text, 1, 65535, fp) < 65535 && !ferror(fp) &&
-             !strstr(text, "@include");
+    size_t n = text ? fread(text, 1, 65535, fp) : 0;
+    /* text in memory is a C string: a file with a NUL byte (or an @include) has no such form */
+    int ok = text && n < 65535 && !ferror(fp) && strlen(text) == n && !strstr(text, "@include");
     if (fp)
         fclose(fp);
     if (!ok) {

@@ -37,12 +37,10 @@ void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, c
     char where[4096];
     const char *src = included_path(file, s ? config_setting_source_file(s) : NULL, where,
                                     sizeof where);
-    char msg[sizeof d->msg];
-    va_list ap;
+    va_list ap; /* composed once, so a long message keeps its "(expected ...)" end */
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    opsin_diag_vset(d, src ? src : file, opsin_cfg_line(s), fmt, ap);
     va_end(ap);
-    opsin_diag_set(d, src ? src : file, opsin_cfg_line(s), "%s", msg);
 }
 
 /* Reports a libconfig parse error of `path` as one diagnostic line. */

@@ -11,10 +11,12 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$dir"
 mkdir -p "$dir"
 n=0
-# expand FILE: FILE with each @include line replaced by the included file's lines.
+# expand FILE: FILE with each @include line replaced by the included file's lines (an
+# include of anything but a regular file, such as a bad input's directory, is dropped).
 expand() {
     awk -v base="$(dirname "$1")" '
         /^[ \t]*@include[ \t]+"/ { split($0, q, "\""); f = base "/" q[2]
+                                   if (system("test -f \"" f "\"") != 0) next
                                    while ((getline l < f) > 0) print l; close(f); next }
         { print }' "$1"
 }
@@ -38,6 +40,6 @@ while IFS= read -r line; do
 done <"$src/tests/fuzz/seeds.txt"
 {
     for t in '=' ';' ',' '(' ')' '{' '}' '[' ']' '\"' ':' 'log:' 'open'; do echo "\"$t\""; done
-    sed 's/#.*//' "$dir"/* | grep -oE '[A-Za-z_][A-Za-z0-9_]*' | sort -u | sed 's/.*/"&"/'
+    sed 's/#.*//' "$dir"/* | grep -aoE '[A-Za-z_][A-Za-z0-9_]*' | sort -u | sed 's/.*/"&"/'
 } >"$dir.dict"
 echo $((n + k))
