@@ -219,7 +219,7 @@ static const char lif_circuit[] =
 /* f = 1/(t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th))) from below threshold to 100x. */
 START_TEST(test_lif_rate)
 {
-    static const double factors[] = {0.5, 0.99, 1.01, 1.5, 3, 10, 100};
+    static const double factors[] = {0.5, 0.99, 1, 1.01, 1.5, 3, 10, 100}; /* 1: rheobase */
     const double GL = 10e-9, Cm = 100e-12, Vth = 0.5, Vr = 0.1, tref = 2e-3;
     double G = factors[_i] * GL; /* threshold is at G_in = G_L (V_inf = V_th) */
     char set[64];
@@ -242,6 +242,85 @@ START_TEST(test_lif_rate)
         ck_assert_msg(close_rel(rate, f, REL), "G=%gx: %.12g Hz vs %.12g Hz", factors[_i], rate,
                       f);
     }
+    tu_free(&tr);
+}
+END_TEST
+
+/* ---- rheobase: V_inf = V_th exactly ----------------------------------------------------- */
+
+/* G_L = 2^-27 S and a 2^-28 A step give V_inf = I/G_L = 0.5 V = V_th with no rounding: the
+ * drive at V = V_th is exactly 0, and V approaches V_th for ever (rate 0). */
+static const char rheo_circuit[] =
+    "components = ({ id = \"n\"; model = \"lif\"; C_m = %.17g; G_L = 7.450580596923828125e-9;\n"
+    "  E_L = 0; V_th = 0.5; V_reset = 0; t_ref = \"2 ms\"; });\n"
+    "probes = [\"n.V\"];\nsolver = { rtol = %g; };\n";
+static const char rheo_stimulus[] =
+    "sources = ({ id = \"i\"; kind = \"current\"; targets = [\"n\"]; start = 0;\n"
+    "  width = \"100 s\"; amplitude = %.17g; }%s);\n";
+#define RHEO_I 3.7252902984619140625e-9 /* 2^-28 A */
+
+/* The rheobase circuit and stimulus with C_m, rtol, amplitude and extra sources. */
+static void rheo_run(trace *tr, double Cm, double rtol, double I, const char *more, double t_end)
+{
+    char circ[512], stim[1024];
+    snprintf(circ, sizeof circ, rheo_circuit, Cm, rtol);
+    snprintf(stim, sizeof stim, rheo_stimulus, I, more);
+    tu_run(tr, circ, stim, t_end, t_end / 100, NULL, NULL);
+}
+
+/* At rheobase and one ulp of current below it, with tau = 13.4 ms and 0.4 ns, no spike in
+ * 5 s: before, the solver's round-off around V_th fired 26 times (50 times in 0.1 s at the
+ * refractory limit with tau = 0.4 ns). */
+START_TEST(test_rheobase_silent)
+{
+    const double Cm[] = {100e-12, 0.4e-9 * 7.450580596923828125e-9}; /* tau = C_m/G_L */
+    double I = _i % 2 ? nextafter(RHEO_I, 0.0) : RHEO_I;
+    trace tr;
+    rheo_run(&tr, Cm[_i / 2], 1e-6, I, "", _i / 2 ? 0.1 : 5.0);
+    ck_assert_msg(tr.nspikes == 0, "%zu spikes, the first at %.17g s", tr.nspikes,
+                  tr.nspikes ? tr.spike_t[0] : 0.0);
+    ck_assert_double_gt(tu_max(&tr, 0, 0, tr.t[tr.nrows - 1]), 0.5 - 1e-5); /* it got there */
+    tu_free(&tr);
+}
+END_TEST
+
+/* One ulp of current above rheobase: V_inf - V_th = 2^-53 V, so the exact neuron fires every
+ * t_ref + tau ln(V_inf/2^-53) = 0.486 s.  The solver knows V to eps = rtol |V_th| + atol only,
+ * so an interval can end once V is within eps of V_th: every interval lies between the closed
+ * form for a threshold eps lower and the exact one. */
+START_TEST(test_rheobase_ulp_above)
+{
+    const double Cm = 100e-12, GL = 7.450580596923828125e-9, rtol = 1e-10, tref = 2e-3;
+    const double I = nextafter(RHEO_I, 1.0), tau = Cm / GL, Vinf = I / GL;
+    const double delta = Vinf - 0.5, eps = rtol * 0.5 + rtol * 1.0;
+    ck_assert(delta == 0x1p-53);
+    double lo = tau * log(Vinf / (delta + eps)), hi = tau * log(Vinf / delta);
+    trace tr;
+    rheo_run(&tr, Cm, rtol, I, "", 5.0);
+    ck_assert_uint_ge(tr.nspikes, 5);
+    for (size_t k = 0; k < tr.nspikes; k++) {
+        double isi = tr.spike_t[k] - (k ? tr.spike_t[k - 1] + tref : 0.0);
+        ck_assert_msg(isi >= lo && isi <= hi, "interval %zu: %.9g s outside [%.9g, %.9g] s", k,
+                      isi, lo, hi);
+    }
+    tu_free(&tr);
+}
+END_TEST
+
+/* At rheobase V creeps up to V_th (the solver may put it a hair above); a 1 nA pulse at 1 s
+ * then fires at once: the threshold test right after the restart, which CVODE's root finding
+ * never makes at its initial time. */
+START_TEST(test_rheobase_then_pulse)
+{
+    static const char pulse[] =
+        ", { id = \"j\"; kind = \"current\"; targets = [\"n\"]; start = 1; width = 1;\n"
+        "  amplitude = \"1 nA\"; }";
+    trace tr;
+    rheo_run(&tr, 100e-12, 1e-6, RHEO_I, pulse, 1.2);
+    ck_assert_uint_ge(tr.nspikes, 2);
+    /* V(1 s) is V_th - 0.5 e^(-1/tau) V: the exact crossing is within 1e-30 s of the edge */
+    ck_assert_msg(tr.spike_t[0] >= 1.0 && tr.spike_t[0] < 1.0 + 1e-6, "first spike %.17g s",
+                  tr.spike_t[0]);
     tu_free(&tr);
 }
 END_TEST
@@ -441,7 +520,10 @@ static Suite *models_suite(void)
     tcase_add_test(sc, test_slope_and_exp_envelope);
     suite_add_tcase(s, sc);
     TCase *lif = tcase_create("lif");
-    tcase_add_loop_test(lif, test_lif_rate, 0, 7);
+    tcase_add_loop_test(lif, test_lif_rate, 0, 8);
+    tcase_add_loop_test(lif, test_rheobase_silent, 0, 4);
+    tcase_add_test(lif, test_rheobase_ulp_above);
+    tcase_add_test(lif, test_rheobase_then_pulse);
     tcase_add_test(lif, test_chain);
     tcase_add_test(lif, test_ulp_close_events);
     tcase_add_loop_test(lif, test_spike_to_spike, 0, 2);

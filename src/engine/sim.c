@@ -43,6 +43,7 @@ struct opsin_sim {
     size_t nsrc_drives;  /* drives [0, nsrc_drives) come from sources, the rest from connections */
     size_t *spiking;    /* islands with root functions */
     size_t nspiking;
+    double *g;          /* root function values of one component (the most any has) */
     size_t *dirty;      /* islands changed by the events of the current time */
     size_t ndirty;
     opsin_queue q;
@@ -212,7 +213,11 @@ static int build_islands(opsin_sim *s)
     }
     s->spiking = malloc(s->nisl * sizeof *s->spiking);
     s->dirty = malloc(s->nisl * sizeof *s->dirty);
-    if (!s->spiking || !s->dirty)
+    size_t ng = 1;
+    for (size_t i = 0; i < n; i++)
+        ng = c->comps[i].model->nroots > ng ? c->comps[i].model->nroots : ng;
+    s->g = malloc(ng * sizeof *s->g);
+    if (!s->spiking || !s->dirty || !s->g)
         return OPSIN_ENOMEM;
     for (size_t i = 0; i < s->nisl; i++)
         if (s->isl[i].nroots)
@@ -378,6 +383,7 @@ void opsin_sim_free(opsin_sim *s)
     free(s->dinfo);
     free(s->spiking);
     free(s->dirty);
+    free(s->g);
     free(s->probes);
     free(s->row);
     free(s->first);
@@ -389,6 +395,36 @@ void opsin_sim_free(opsin_sim *s)
     free(s->energy);
     opsin_queue_free(&s->q);
     free(s);
+}
+
+/* Queues a spike of component c of island isl at t, void if the island changes first. */
+static int push_spike(opsin_sim *s, const opsin_island *isl, const opsin_comp *c, double t)
+{
+    opsin_event ev = {t, OPSIN_EV_SPIKE, 0, (size_t)(isl - s->isl), (size_t)(c - s->comps), 0,
+                      0, isl->gen};
+    return push(s, ev);
+}
+
+/* After a restart at t: a root function already >= 0 (a threshold reached, which CVODE
+ * never reports at its initial time) fires now, e.g. a pulse that starts while V rests at V_th
+ * after an approach from below at rheobase. */
+static int spikes_at_restart(opsin_sim *s, opsin_island *isl)
+{
+    const double *y = N_VGetArrayPointer(isl->y);
+    for (size_t k = 0; k < isl->ncomps; k++) {
+        const opsin_comp *c = isl->comps[k];
+        const opsin_model *m = c->def->model;
+        if (!m->nroots)
+            continue;
+        m->roots(c, isl->t, y, s->g);
+        for (size_t r = 0; r < m->nroots; r++)
+            if (s->g[r] >= 0) {
+                int rc = push_spike(s, isl, c, isl->t);
+                if (rc)
+                    return rc;
+            }
+    }
+    return OPSIN_OK;
 }
 
 /* Steps the spiking islands, furthest behind first, until all have reached *T or a spike
@@ -413,17 +449,11 @@ static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
             return rc;
         if (isnan(root))
             continue;
-        size_t il = (size_t)(lag - s->isl);
         for (size_t k = 0; k < lag->ncomps; k++) {
             const opsin_comp *c = lag->comps[k];
-            for (size_t r = 0; r < c->def->model->nroots; r++) {
-                if (lag->rootsfound[c->root_off + r] <= 0)
-                    continue;
-                opsin_event ev = {root, OPSIN_EV_SPIKE, 0, il, (size_t)(c - s->comps), 0, 0,
-                                  lag->gen};
-                if (push(s, ev))
-                    return OPSIN_ENOMEM;
-            }
+            for (size_t r = 0; r < c->def->model->nroots; r++)
+                if (lag->rootsfound[c->root_off + r] > 0 && (rc = push_spike(s, lag, c, root)))
+                    return rc;
         }
         lag->tn = fmax(lag->tn, root); /* held at the root until its event is processed */
         if (root < *T)
@@ -540,7 +570,10 @@ static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_di
             return rc;
     }
     for (size_t i = 0; i < s->ndirty; i++) {
-        int rc = opsin_island_reinit(&s->isl[s->dirty[i]], d);
+        opsin_island *isl = &s->isl[s->dirty[i]];
+        int rc = opsin_island_reinit(isl, d);
+        if (!rc && isl->nroots)
+            rc = spikes_at_restart(s, isl);
         if (rc)
             return rc;
     }

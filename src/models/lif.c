@@ -40,17 +40,32 @@ static const opsin_var_def outputs[] = {
                 "external drive: the sum of the current sources and connections on the neuron"},
 };
 
-/* Current through the input branch: the device either adds conductance or input voltage. */
-static double input_current(const opsin_comp *c, double t, const double *y)
+/* Current through the input branch at membrane potential V: the device either adds
+ * conductance or input voltage. */
+static double input_current_at(const opsin_comp *c, double t, const double *y, double V)
 {
     const double *p = c->p;
-    double V = y[c->y_off];
     if (!c->in)
         return p[P_GIN] * (p[P_VIN] - V);
     double dev = c->in->def->model->port_value(c->in, t, y);
     if (c->in->def->model->port == OPSIN_PORT_CONDUCTANCE)
         return (p[P_GIN] + dev) * (p[P_VIN] - V);
     return p[P_GIN] * (p[P_VIN] + dev - V);
+}
+
+/* The same at the present V. */
+static double input_current(const opsin_comp *c, double t, const double *y)
+{
+    return input_current_at(c, t, y, y[c->y_off]);
+}
+
+/* Total current charging C_m were the membrane at V: leak, input branch and sources.  One
+ * expression for the right-hand side and the threshold test, so that the two agree to the
+ * last bit. */
+static double membrane_current(const opsin_comp *c, double t, const double *y, double V)
+{
+    const double *p = c->p;
+    return -p[P_GL] * (V - p[P_EL]) + input_current_at(c, t, y, V) + opsin_comp_current(c, t);
 }
 
 static int validate(double *p, char *msg, size_t len)
@@ -76,8 +91,7 @@ static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
         ydot[c->y_off] = 0.0;
         return;
     }
-    double I = -p[P_GL] * (V - p[P_EL]) + input_current(c, t, y) + opsin_comp_current(c, t);
-    ydot[c->y_off] = I / p[P_CM];
+    ydot[c->y_off] = membrane_current(c, t, y, V) / p[P_CM];
 }
 
 /* The probe-able quantities: I_ext is what drives the neuron from outside, so a lab can plot
@@ -97,11 +111,14 @@ static double terminal_v(const opsin_comp *c, double t, const double *y)
     return y[c->y_off];
 }
 
-/* Only upward crossings count, and none while refractory (V is clamped below V_th). */
+/* Only upward crossings count, none while refractory (V is clamped below V_th), and none
+ * unless the drive at V = V_th charges the membrane: at or below rheobase (V_inf <= V_th) V
+ * approaches V_th and never reaches it, so V - V_th >= 0 there would be the solver's error
+ * around V_th, not a spike (rate 0, as the closed form says). */
 static void roots(const opsin_comp *c, double t, const double *y, double *g)
 {
-    (void)t;
-    g[0] = c->mode ? -1.0 : y[c->y_off] - c->p[P_VTH];
+    int can_cross = !c->mode && membrane_current(c, t, y, c->p[P_VTH]) > 0.0;
+    g[0] = can_cross ? y[c->y_off] - c->p[P_VTH] : -1.0;
 }
 
 static opsin_root_action on_root(opsin_comp *c, double t, double *y)

@@ -105,7 +105,10 @@ typedef struct opsin_model {
      * the model draw the pulse's noise from c->rng into c->aux; y may be changed. */
     void (*on_drive)(struct opsin_comp *c, size_t drive, int on, double amplitude, double t,
                      double *y);
-    /* Root functions g[0..nroots-1]; upward zero crossings are events. */
+    /* Root functions g[0..nroots-1]; upward zero crossings are events, and so is a root
+     * function already >= 0 right after a restart (CVODE reports no root at its initial
+     * time).  So g must stay negative unless the threshold is being crossed: lif gives -1
+     * while refractory and while the drive at V = V_th cannot raise V (V_inf <= V_th). */
     void (*roots)(const struct opsin_comp *c, double t, const double *y, double *g);
     /* A root was reached at t: may change y (state jump) and the component's mode. */
     opsin_root_action (*on_root)(struct opsin_comp *c, double t, double *y);
