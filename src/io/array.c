@@ -83,7 +83,8 @@ static int count_member(const config_setting_t *g, const char *name, double lo, 
         return OPSIN_EINVAL;
     }
     int rc = opsin_cfg_param(s, &pd, &v, file, d);
-    *out = (size_t)v;
+    if (!rc)
+        *out = (size_t)v;
     return rc;
 }
 

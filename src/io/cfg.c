@@ -68,12 +68,22 @@ static int parse_error(const config_t *cfg, const char *path, opsin_diag *d)
     return OPSIN_EPARSE;
 }
 
+/* After a parse: the integer literals libconfig stored wrapped (intlit.c), from text or, when
+ * it is NULL, from the file at path. */
+static int track_ints(config_t *cfg, const char *text, const char *path, opsin_diag *d)
+{
+    if (!opsin_cfg_track_ints(cfg, text, path))
+        return OPSIN_OK;
+    opsin_diag_set(d, path, 0, "out of memory while reading the file");
+    return OPSIN_ENOMEM;
+}
+
 int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, opsin_diag *d)
 {
     config_set_auto_convert(cfg, 1);
     if (config_read_string(cfg, text) != CONFIG_TRUE)
         return parse_error(cfg, name, d);
-    return OPSIN_OK;
+    return track_ints(cfg, text, name, d);
 }
 
 /* ---- what libconfig does not check ------------------------------------------------------
@@ -221,7 +231,7 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
     fclose(fp);
     if (ok != CONFIG_TRUE)
         return parse_error(cfg, path, d);
-    return OPSIN_OK;
+    return track_ints(cfg, NULL, path, d);
 }
 
 static const char *type_name(int type)
@@ -243,7 +253,7 @@ int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT:
     case CONFIG_TYPE_INT64:
-        *out = (double)config_setting_get_int64(s);
+        *out = opsin_cfg_int_value(s);
         return OPSIN_OK;
     case CONFIG_TYPE_FLOAT:
         *out = config_setting_get_float(s);
@@ -292,7 +302,9 @@ int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len
     else
         snprintf(range, sizeof range, "%sbetween %g and %g%s%s", whole ? "a whole number " : "",
                  pd->min, pd->max, sp, pd->unit);
-    snprintf(msg, len, "%s = %g%s%s is %s (expected %s)", pd->name, v, sp, pd->unit,
+    char val[32]; /* a count as written (4000000000, not 4e+09); others in the short form */
+    snprintf(val, sizeof val, (pd->flags & OPSIN_P_INTEGER) ? "%.15g" : "%g", v);
+    snprintf(msg, len, "%s = %s%s%s is %s (expected %s)", pd->name, val, sp, pd->unit,
              whole && !low && !(v > pd->max) ? "not a whole number" : "out of range", range);
     return -1;
 }

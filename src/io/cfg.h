@@ -18,6 +18,13 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d);
 /* Parses libconfig text held in memory; `name` stands for the file in messages. */
 int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, opsin_diag *d);
 
+/* After parsing into cfg the text (or, text NULL, the file at path): finds the integer
+ * literals libconfig stored wrapped (see intlit.c), for opsin_cfg_int_value; ENOMEM. */
+int opsin_cfg_track_ints(config_t *cfg, const char *text, const char *path);
+/* The value an integer setting has in its file (libconfig 1.5 wraps 4000000000 to a
+ * negative int). */
+double opsin_cfg_int_value(const config_setting_t *s);
+
 /* Number (int, float or a string with a unit of SI unit `unit`); "open" -> +inf when
  * allow_open. */
 int opsin_cfg_number(const config_setting_t *s, const char *unit, int allow_open, double *out,
