@@ -61,6 +61,25 @@ int opsin_param_usual(const opsin_param_def *pd, double v, double number, char *
  * "-100 V .. 100 V" (lo = 0) or "1 pA .. 10 mA in magnitude". */
 void opsin_param_usual_text(const opsin_param_def *pd, char *buf, size_t len);
 
+/* Room for element n of *array (cap elements of `size` bytes): doubles it when full; ENOMEM
+ * leaves it as it was. */
+int opsin_grow(void **array, size_t *cap, size_t n, size_t size);
+
+/* A hash index from ids to positions in an array of records whose first member is their
+ * char id[] (components, sources, arrays, materials): O(1) duplicate checks and lookups.  The
+ * array is passed (base, stride) at every call, so it may move between calls. */
+typedef struct opsin_idindex {
+    size_t *slot; /* position + 1, 0: empty */
+    size_t cap, n;
+} opsin_idindex;
+
+/* Position of the record with this id, or -1. */
+int opsin_idindex_find(const opsin_idindex *x, const void *base, size_t stride, const char *id);
+/* Indexes record i under its id (replacing a record of the same id); ENOMEM. */
+int opsin_idindex_add(opsin_idindex *x, const void *base, size_t stride, size_t i);
+int opsin_idindex_copy(opsin_idindex *dst, const opsin_idindex *src);
+void opsin_idindex_free(opsin_idindex *x);
+
 /* ---- circuit -------------------------------------------------------------------------- */
 
 typedef struct opsin_compdef {
@@ -108,6 +127,7 @@ struct opsin_circuit {
     long max_steps;    /* per advance */
     double t_end;      /* 0 = not set */
     opsin_warnings warn;
+    opsin_idindex comp_ids, mat_ids, array_ids; /* by id: comps, mats, arrays */
 };
 
 /* opsin_circuit_load from libconfig text in memory; `name` stands for the file in messages
@@ -170,6 +190,7 @@ struct opsin_stimulus {
     char *path;              /* file, or the name of a stimulus built in code */
     opsin_source *sources;
     size_t nsources, cap;
+    opsin_idindex ids;       /* the sources by id */
     double t_end; /* 0 = not set */
     opsin_warnings warn;
 };

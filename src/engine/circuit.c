@@ -22,6 +22,9 @@ void opsin_circuit_free(opsin_circuit *c)
         return;
     compdefs_free(c->comps, c->ncomps);
     compdefs_free(c->mats, c->nmats);
+    opsin_idindex_free(&c->comp_ids);
+    opsin_idindex_free(&c->mat_ids);
+    opsin_idindex_free(&c->array_ids);
     free(c->arrays);
     free(c->conns);
     free(c->probes);
@@ -32,10 +35,7 @@ void opsin_circuit_free(opsin_circuit *c)
 
 int opsin_circuit_find(const opsin_circuit *c, const char *id)
 {
-    for (size_t i = 0; i < c->ncomps; i++)
-        if (strcmp(c->comps[i].id, id) == 0)
-            return (int)i;
-    return -1;
+    return opsin_idindex_find(&c->comp_ids, c->comps, sizeof *c->comps, id);
 }
 
 /* A copy of n bytes, or NULL (also for n == 0, which needs none). */
@@ -79,6 +79,9 @@ int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
     t->arrays = memdup(c->arrays, c->narrays * sizeof *c->arrays);
     t->conns = memdup(c->conns, c->nconns * sizeof *c->conns);
     t->probes = memdup(c->probes, c->nprobes * sizeof *c->probes);
+    fail |= opsin_idindex_copy(&t->comp_ids, &c->comp_ids) |
+            opsin_idindex_copy(&t->mat_ids, &c->mat_ids) |
+            opsin_idindex_copy(&t->array_ids, &c->array_ids);
     fail |= !t->path || (c->narrays && !t->arrays) || (c->nconns && !t->conns) ||
             (c->nprobes && !t->probes);
     if (fail) {

@@ -56,6 +56,7 @@ void opsin_stimulus_free(opsin_stimulus *s)
     for (size_t i = 0; i < s->nsources; i++)
         source_free(&s->sources[i]);
     free(s->sources);
+    opsin_idindex_free(&s->ids);
     free(s->path);
     opsin_warnings_free(&s->warn);
     free(s);
@@ -101,7 +102,7 @@ int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out)
     if (opsin_stimulus_new(s->path, &t))
         return OPSIN_ENOMEM;
     t->t_end = s->t_end;
-    if (opsin_warnings_copy(&t->warn, &s->warn) ||
+    if (opsin_warnings_copy(&t->warn, &s->warn) || opsin_idindex_copy(&t->ids, &s->ids) ||
         (s->nsources && !(t->sources = calloc(s->nsources, sizeof *t->sources)))) {
         opsin_stimulus_free(t);
         return OPSIN_ENOMEM;
@@ -128,7 +129,7 @@ const char *opsin_stimulus_warning(const opsin_stimulus *s, size_t i)
 
 /* ---- sources ---------------------------------------------------------------------------- */
 
-/* Adds one component to a source's targets: it must take the source's kind, and only once. */
+/* Adds one component to a source's targets: it must take the source's kind. */
 static int add_target(const opsin_stimulus *s, const opsin_circuit *c, opsin_source *src,
                       int ci, int line, opsin_diag *d)
 {
@@ -139,14 +140,45 @@ static int add_target(const opsin_stimulus *s, const opsin_circuit *c, opsin_sou
                        c->comps[ci].model->name, k->name, k->name);
         return OPSIN_EINVAL;
     }
-    for (size_t j = 0; j < src->ntargets; j++)
-        if (src->targets[j] == ci) {
-            opsin_diag_set(d, s->path, line, "target '%s' is listed twice (expected each target "
-                           "once)", c->comps[ci].id);
-            return OPSIN_EINVAL;
-        }
     src->targets[src->ntargets++] = ci;
     return OPSIN_OK;
+}
+
+/* A target and where it was listed, for the duplicate check. */
+typedef struct target_pos {
+    int comp;
+    size_t pos;
+} target_pos;
+
+static int target_pos_cmp(const void *a, const void *b)
+{
+    const target_pos *x = a, *y = b;
+    if (x->comp != y->comp)
+        return (x->comp > y->comp) - (x->comp < y->comp);
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Each target once, checked by sorting (an array target brings every cell: a list of them is
+ * checked in O(n log n)); the message names the target listed again first. */
+static int targets_unique(const opsin_stimulus *s, const opsin_circuit *c,
+                          const opsin_source *src, int line, opsin_diag *d)
+{
+    target_pos *tp = malloc((src->ntargets ? src->ntargets : 1) * sizeof *tp);
+    if (!tp)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < src->ntargets; i++)
+        tp[i] = (target_pos){src->targets[i], i};
+    qsort(tp, src->ntargets, sizeof *tp, target_pos_cmp);
+    size_t again = SIZE_MAX; /* position of the first repetition */
+    for (size_t i = 1; i < src->ntargets; i++)
+        if (tp[i].comp == tp[i - 1].comp && tp[i].pos < again)
+            again = tp[i].pos;
+    free(tp);
+    if (again == SIZE_MAX)
+        return OPSIN_OK;
+    opsin_diag_set(d, s->path, line, "target '%s' is listed twice (expected each target once)",
+                   c->comps[src->targets[again]].id);
+    return OPSIN_EINVAL;
 }
 
 /* Cells of an array target, or 1 for a component; 0 if the id names neither. */
@@ -189,7 +221,7 @@ static int resolve_targets(const opsin_stimulus *s, const opsin_circuit *c,
                 return rc;
         }
     }
-    return OPSIN_OK;
+    return targets_unique(s, c, src, line, d);
 }
 
 /* Bounds of one numeric key, composed with the stimulus name and line. */
@@ -241,12 +273,12 @@ static int id_check(const opsin_stimulus *s, const opsin_source_spec *sp, opsin_
                        OPSIN_ID_MAX - 1);
         return OPSIN_EINVAL;
     }
-    for (size_t j = 0; j < s->nsources; j++)
-        if (strcmp(s->sources[j].id, sp->id) == 0) {
-            opsin_diag_set(d, s->path, sp->line, "source '%s' is defined twice (expected unique "
-                           "ids; first at line %d)", sp->id, s->sources[j].line);
-            return OPSIN_EINVAL;
-        }
+    int j = opsin_idindex_find(&s->ids, s->sources, sizeof *s->sources, sp->id);
+    if (j >= 0) {
+        opsin_diag_set(d, s->path, sp->line, "source '%s' is defined twice (expected unique "
+                       "ids; first at line %d)", sp->id, s->sources[j].line);
+        return OPSIN_EINVAL;
+    }
     return OPSIN_OK;
 }
 
@@ -278,20 +310,6 @@ static int spec_check(const opsin_stimulus *s, const opsin_source_spec *sp, opsi
     return keys_check(s, sp->line, OPSIN_SK_SOURCE, sp->kind, sp->envelope, sp, d);
 }
 
-/* Room for one more source. */
-static int sources_grow(opsin_stimulus *s)
-{
-    if (s->nsources < s->cap)
-        return OPSIN_OK;
-    size_t cap = s->cap ? 2 * s->cap : 4;
-    opsin_source *p = realloc(s->sources, cap * sizeof *p);
-    if (!p)
-        return OPSIN_ENOMEM;
-    s->sources = p;
-    s->cap = cap;
-    return OPSIN_OK;
-}
-
 int opsin_stimulus_add_source(opsin_stimulus *s, const opsin_circuit *c,
                               const opsin_source_spec *sp, size_t *index, opsin_diag *d)
 {
@@ -305,13 +323,19 @@ int opsin_stimulus_add_source(opsin_stimulus *s, const opsin_circuit *c,
     src.wavelength = sp->kind == OPSIN_SRC_OPTICAL ? sp->wavelength : 0.0;
     src.env = (opsin_envelope){sp->envelope, sp->frequency, sp->phase, sp->tau};
     src.line = sp->line;
-    if ((rc = resolve_targets(s, c, sp, &src, d)) || (rc = sources_grow(s))) {
+    if ((rc = resolve_targets(s, c, sp, &src, d)) ||
+        (rc = opsin_grow((void **)&s->sources, &s->cap, s->nsources, sizeof *s->sources))) {
         source_free(&src);
         return rc;
     }
+    s->sources[s->nsources] = src;
+    if (opsin_idindex_add(&s->ids, s->sources, sizeof *s->sources, s->nsources)) {
+        source_free(&src);
+        return OPSIN_ENOMEM;
+    }
     if (index)
         *index = s->nsources;
-    s->sources[s->nsources++] = src;
+    s->nsources++;
     return OPSIN_OK;
 }
 
@@ -440,9 +464,9 @@ static int name_split(const opsin_stimulus *s, const char *name, char *source, l
 static int source_find(const opsin_stimulus *s, const char *id, const char *name,
                        opsin_diag *d)
 {
-    for (size_t i = 0; i < s->nsources; i++)
-        if (strcmp(s->sources[i].id, id) == 0)
-            return (int)i;
+    int i = opsin_idindex_find(&s->ids, s->sources, sizeof *s->sources, id);
+    if (i >= 0)
+        return i;
     opsin_diag_set(d, NULL, 0, "'%s': no source '%s' in %s (expected the id of one of its %zu "
                    "source(s), e.g. %s)", name, id, s->path, s->nsources,
                    s->nsources ? s->sources[0].id : "none");

@@ -10,18 +10,12 @@ static const char *const array_keys_fixed[] = {"id", "rows", "cols", "material",
 
 int opsin_circuit_find_material(const opsin_circuit *c, const char *id)
 {
-    for (size_t i = 0; i < c->nmats; i++)
-        if (strcmp(c->mats[i].id, id) == 0)
-            return (int)i;
-    return -1;
+    return opsin_idindex_find(&c->mat_ids, c->mats, sizeof *c->mats, id);
 }
 
 int opsin_circuit_find_array(const opsin_circuit *c, const char *id)
 {
-    for (size_t i = 0; i < c->narrays; i++)
-        if (strcmp(c->arrays[i].id, id) == 0)
-            return (int)i;
-    return -1;
+    return opsin_idindex_find(&c->array_ids, c->arrays, sizeof *c->arrays, id);
 }
 
 int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d)
@@ -63,6 +57,7 @@ int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_d
         }
         c->nmats = i + 1;
         if ((rc = opsin_compdef_init(&c->mats[i], id, m, line)) ||
+            (rc = opsin_idindex_add(&c->mat_ids, c->mats, sizeof *c->mats, i)) ||
             (rc = opsin_params_read(g, c->path, &c->mats[i], skip, NULL, &c->warn, d)) ||
             (rc = opsin_params_check(&c->mats[i], c->path, d)))
             return rc;
@@ -172,6 +167,8 @@ static int read_array(const config_setting_t *g, opsin_circuit *c, opsin_arrayde
         return OPSIN_EINVAL;
     }
     snprintf(a->id, sizeof a->id, "%s", id);
+    if (opsin_idindex_add(&c->array_ids, c->arrays, sizeof *c->arrays, (size_t)(a - c->arrays)))
+        return OPSIN_ENOMEM;
     size_t n = a->rows * a->cols;
     opsin_compdef *grown = realloc(c->comps, (c->ncomps + n) * sizeof *grown);
     if (!grown)
@@ -187,9 +184,15 @@ static int read_array(const config_setting_t *g, opsin_circuit *c, opsin_arrayde
             opsin_compdef *cd = &c->comps[c->ncomps];
             char cid[OPSIN_ID_MAX];
             snprintf(cid, sizeof cid, "%s_%zu_%zu", id, r, col);
+            if (opsin_circuit_find(c, cid) >= 0) {
+                opsin_diag_set(d, c->path, a->line, "cell '%s' of array '%s' shares its id with "
+                               "a component (expected unique ids)", cid, id);
+                return OPSIN_EINVAL;
+            }
             memset(cd, 0, sizeof *cd);
             c->ncomps++;
-            if ((rc = opsin_compdef_init(cd, cid, mat->model, a->line)))
+            if ((rc = opsin_compdef_init(cd, cid, mat->model, a->line)) ||
+                (rc = opsin_idindex_add(&c->comp_ids, c->comps, sizeof *c->comps, c->ncomps - 1)))
                 return rc;
             memcpy(cd->p, mat->p, mat->model->nparams * sizeof *cd->p);
             memcpy(cd->p_line, mat->p_line, mat->model->nparams * sizeof *cd->p_line);

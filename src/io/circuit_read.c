@@ -144,7 +144,8 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
                        "unknown model '%s' (expected one of: %s)", model, list);
         return OPSIN_EINVAL;
     }
-    if ((rc = opsin_compdef_init(cd, id, m, opsin_cfg_line(g))))
+    if ((rc = opsin_compdef_init(cd, id, m, opsin_cfg_line(g))) ||
+        (rc = opsin_idindex_add(&c->comp_ids, c->comps, sizeof *c->comps, (size_t)(cd - c->comps))))
         return rc;
     if (input_name)
         *input_name = NULL;

@@ -66,14 +66,8 @@ static int consider(intlit_file *f, const char *tok, size_t len, unsigned line)
     long long stored = stored_value(buf, hex, wide);
     if ((double)stored == value)
         return OPSIN_OK;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 8;
-        intlit *v = realloc(f->v, cap * sizeof *v);
-        if (!v)
-            return OPSIN_ENOMEM;
-        f->v = v;
-        f->cap = cap;
-    }
+    if (opsin_grow((void **)&f->v, &f->cap, f->n, sizeof *f->v))
+        return OPSIN_ENOMEM;
     f->v[f->n++] = (intlit){line, stored, value};
     return OPSIN_OK;
 }
