@@ -2,6 +2,8 @@
 #ifndef OPSIN_CORE_H
 #define OPSIN_CORE_H
 
+#include <float.h>
+#include <math.h>
 #include <stdarg.h>
 
 #include "opsin.h"
@@ -60,6 +62,14 @@ int opsin_param_usual(const opsin_param_def *pd, double v, double number, char *
 /* The usual range as text, "1 pF .. 10 uF"; a parameter that may be negative gets
  * "-100 V .. 100 V" (lo = 0) or "1 pA .. 10 mA in magnitude". */
 void opsin_param_usual_text(const opsin_param_def *pd, char *buf, size_t len);
+
+/* Two times closer than round-off (8 ulps of the larger) are the same instant: edges computed
+ * by different sums (a pulse's start + width, the next one's start + k period) that should
+ * meet, and stop times CVODE could not step to. */
+static inline int opsin_same_instant(double a, double b)
+{
+    return fabs(a - b) <= 8.0 * DBL_EPSILON * fmax(fabs(a), fabs(b));
+}
 
 /* Room for element n of *array (cap elements of `size` bytes): doubles it when full; ENOMEM
  * leaves it as it was. */
@@ -158,10 +168,10 @@ typedef struct opsin_source_kind_def {
 #define OPSIN_NKINDS 3
 extern const opsin_source_kind_def opsin_source_kinds[OPSIN_NKINDS];
 
-/* One pulse: its value is amplitude + slope (t - start) inside [start, start + width). */
+/* One pulse: its value is amplitude + slope (t - start) inside [start, end). */
 typedef struct opsin_pulse {
-    double start, width, amplitude; /* s, s, A | V | W/m2 */
-    double slope;                   /* A/s | V/s | W/m2/s */
+    double start, end, amplitude; /* s, s, A | V | W/m2 */
+    double slope;                 /* A/s | V/s | W/m2/s */
 } opsin_pulse;
 
 typedef struct opsin_envelope {
@@ -178,11 +188,12 @@ typedef struct opsin_source {
     opsin_envelope env;
     int *targets;
     size_t ntargets;
-    opsin_train_spec *trains; /* as given; the pulses are expanded from them */
+    opsin_train_spec *trains; /* as given; the pulses are generated from them on demand */
     size_t ntrains;
     int inline_train;    /* 1: trains[0] was given beside the source's id (SOURCE.KEY) */
-    opsin_pulse *pulses; /* sorted by start, non-overlapping */
-    size_t npulses;
+    size_t npulses;      /* of all its trains, checked not to overlap */
+    double last_start, reach; /* the latest train start and pulse end: a train added after
+                                 both needs no walk through the pulses */
     int line;
 } opsin_source;
 
@@ -194,6 +205,32 @@ struct opsin_stimulus {
     double t_end; /* 0 = not set */
     opsin_warnings warn;
 };
+
+/* Pulse k of a train: it starts at start + k period (an exact product, never an accumulated
+ * sum) and its amplitude runs linearly from amplitude to amplitude_end. */
+opsin_pulse opsin_train_pulse(const opsin_train_spec *t, size_t k);
+
+/* A source's pulses in time order, made one at a time from its trains (never all in memory):
+ * the trains are merged by start, and a pulse whose end meets the next start within
+ * round-off ends exactly there, so back-to-back pulses hand over at one instant. */
+typedef struct opsin_pulse_iter {
+    const opsin_source *src;
+    size_t *heap;      /* trains with pulses left, by the start of their next pulse */
+    size_t *next;      /* per train: its next pulse */
+    size_t nheap;
+    opsin_pulse ahead; /* the pulse after the one handed out last */
+    int have_ahead;
+} opsin_pulse_iter;
+
+/* Starts at the source's first pulse; ENOMEM. */
+int opsin_pulse_iter_init(opsin_pulse_iter *it, const opsin_source *src);
+/* The next pulse into *p: 1, or 0 when there is none left. */
+int opsin_pulse_iter_next(opsin_pulse_iter *it, opsin_pulse *p);
+void opsin_pulse_iter_free(opsin_pulse_iter *it);
+
+/* The source's pulses that start by t_end, in time order, in a malloc'd array (for the
+ * measures of a finished run); ENOMEM. */
+int opsin_source_pulses(const opsin_source *src, double t_end, opsin_pulse **out, size_t *n);
 
 /* ---- the stimulus key table ------------------------------------------------------------ */
 

@@ -277,6 +277,8 @@ typedef struct opsin_stats {
     unsigned long rows;
     size_t islands;
     double wall_s;
+    unsigned long pulses;           /* of the stimulus' sources (once per source) */
+    unsigned long pulses_after_end; /* of those, the ones that start after t_end: never run */
 } opsin_stats;
 
 int opsin_sim_stats(const opsin_sim *sim, opsin_stats *out);

@@ -1,5 +1,7 @@
-/* check_memory.c: what loading and running cost: duplicate ids among many. */
+/* check_memory.c: what loading and running cost in bytes and events: pulses made one at a
+ * time, and duplicate ids among many. */
 #include <check.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +10,25 @@
 
 #include "core.h"
 #include "testutil.h"
+
+/* Bytes the allocator has handed out and not taken back. */
+static double in_use(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return (double)(m.uordblks + m.hblkhd);
+}
+
+/* Whether in_use counts: not under valgrind (`make check-valgrind`), whose allocator glibc's
+ * statistics do not see; the byte counts are then left to the plain `make check`. */
+static int bytes_counted(void)
+{
+    double before = in_use();
+    void *volatile p = malloc(1 << 20);
+    int counted = in_use() - before >= (1 << 20);
+    free(p);
+    ck_assert_msg(counted || getenv("OPSIN_VALGRIND"), "mallinfo2 counts no allocation");
+    return counted;
+}
 
 /* A text buffer that grows (the test circuits and stimuli are generated). */
 typedef struct text {
@@ -42,10 +63,79 @@ static opsin_circuit *circuit_of(const char *s)
     return c;
 }
 
-/* ---- ids --------------------------------------------------------------------------------- */
+static opsin_stimulus *stimulus_of(const char *s, const opsin_circuit *c)
+{
+    opsin_stimulus *st;
+    opsin_diag d;
+    ck_assert_msg(opsin_stimulus_parse(s, "stim", c, &st, &d) == OPSIN_OK, "%s", d.msg);
+    return st;
+}
+
+/* ---- pulses ------------------------------------------------------------------------------ */
 
 static const char neuron[] =
     "components = ({ id = \"n\"; model = \"lif\"; });\nprobes = [\"n.V\"];\n";
+
+/* 10 sources of 10 trains of a million pulses each (one after the other), t_end 1 ms: the
+ * stimulus holds its trains, not 10^8 pulses (3.2 GB before), and the run queues each pulse
+ * only when the one before it starts: 2 events for each of the 11 pulses that start by t_end
+ * (s0's second one at t_end itself ends after it), and the count of those after it. */
+START_TEST(test_lazy_pulses)
+{
+    text s = {NULL, 0, 0};
+    add(&s, "sources = (\n");
+    for (int i = 0; i < 10; i++) {
+        add(&s, "{ id = \"s%d\"; kind = \"current\"; targets = [\"n\"]; trains = (", i);
+        for (int j = 0; j < 10; j++)
+            add(&s, "{ start = %.17g; width = 1e-7; period = 1e-3; count = 1000000; "
+                    "amplitude = 1e-12; }%s", j * 1000.0 + i * 0.2e-6, j < 9 ? "," : "");
+        add(&s, "); }%s\n", i < 9 ? "," : "");
+    }
+    add(&s, ");\n");
+    opsin_circuit *c = circuit_of(neuron);
+    double before = in_use();
+    opsin_stimulus *st = stimulus_of(s.s, c);
+    if (bytes_counted())
+        ck_assert_double_lt(in_use() - before, 1e6);
+    trace tr;
+    tu_run_built(&tr, c, st, 1e-3, 1e-4, NULL, 1);
+    ck_assert_uint_eq(tr.stats.pulses, 100000000);
+    ck_assert_uint_eq(tr.stats.pulses_after_end, 100000000 - 11);
+    ck_assert_uint_eq(tr.stats.events, 2 * 11 - 1);
+    tu_free(&tr);
+    opsin_stimulus_free(st);
+    opsin_circuit_free(c);
+    free(s.s);
+}
+END_TEST
+
+/* Pulses after t_end, counted from the starts the run computes: t_end exactly on a start
+ * (0.1 + 2 x 0.1 is 0.30000000000000004), just before one (0.3, and 0.7 where (0.7 - 0.1)/0.1
+ * is 5.999999999999999), before the first and after the last. */
+START_TEST(test_pulses_after_end)
+{
+    static const struct {
+        double t_end;
+        unsigned long after;
+    } cases[] = {{0.1 + 2 * 0.1, 7}, {0.3, 8}, {0.7, 4}, {0.0999, 10}, {5, 0}};
+    opsin_circuit *c = circuit_of(neuron);
+    opsin_stimulus *st = stimulus_of("sources = ({ id = \"a\"; kind = \"current\"; targets = "
+                                     "[\"n\"]; start = 0.1; width = 0.01; period = 0.1; "
+                                     "count = 10; amplitude = 1e-12; });\n", c);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        trace tr;
+        tu_run_built(&tr, c, st, cases[i].t_end, cases[i].t_end, NULL, 1);
+        ck_assert_uint_eq(tr.stats.pulses, 10);
+        ck_assert_msg(tr.stats.pulses_after_end == cases[i].after, "t_end %.17g: %lu after",
+                      cases[i].t_end, tr.stats.pulses_after_end);
+        tu_free(&tr);
+    }
+    opsin_stimulus_free(st);
+    opsin_circuit_free(c);
+}
+END_TEST
+
+/* ---- ids --------------------------------------------------------------------------------- */
 
 /* 5000 sources, the last reusing the id of the 1235th: found through the index, with the
  * line of the first. */
@@ -108,6 +198,11 @@ END_TEST
 static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
+    TCase *pulses = tcase_create("pulses");
+    tcase_add_test(pulses, test_lazy_pulses);
+    tcase_add_test(pulses, test_pulses_after_end);
+    tcase_set_timeout(pulses, 60);
+    suite_add_tcase(s, pulses);
     TCase *ids = tcase_create("ids");
     tcase_add_test(ids, test_duplicate_source_among_many);
     tcase_add_loop_test(ids, test_components_by_id, 0, 2);

@@ -641,10 +641,15 @@ START_TEST(test_stimulus_set_exact)
     }
     ck_assert_str_eq(s->path, path);
     ck_assert_uint_eq(s->sources[0].npulses, 3);
-    ck_assert(s->sources[0].pulses[0].start == 0.0012345678901234567);
-    ck_assert(s->sources[0].pulses[2].start == 0.0012345678901234567 + 2 * 5e-3);
-    ck_assert(s->sources[0].pulses[1].width == 2e-3);
-    ck_assert(s->sources[0].pulses[1].amplitude == 0.0039603000000000003);
+    opsin_pulse *p;
+    size_t np;
+    ck_assert_int_eq(opsin_source_pulses(&s->sources[0], INFINITY, &p, &np), 0);
+    ck_assert_uint_eq(np, 3);
+    ck_assert(p[0].start == 0.0012345678901234567);
+    ck_assert(p[2].start == 0.0012345678901234567 + 2 * 5e-3);
+    ck_assert(p[1].end == p[1].start + 2e-3);
+    ck_assert(p[1].amplitude == 0.0039603000000000003);
+    free(p);
     ck_assert(s->t_end == 0.030000000000000002);
     /* a width above the period is refused with the train's line; nothing changes */
     opsin_stimulus_param w;
@@ -652,9 +657,9 @@ START_TEST(test_stimulus_set_exact)
     ck_assert_int_eq(opsin_stimulus_set_param(s, &w, 6e-3, &d), OPSIN_EINVAL);
     ck_assert_msg(strstr(d.msg, ":1: period 0.005 s is shorter than width 0.006 s") != NULL,
                   "%s", d.msg);
-    ck_assert(s->sources[0].pulses[1].width == 2e-3 && s->sources[0].npulses == 3);
+    ck_assert(s->sources[0].trains[0].width == 2e-3 && s->sources[0].npulses == 3);
     ck_assert_uint_eq(copy->sources[0].npulses, 1);
-    ck_assert(copy->sources[0].pulses[0].width == 1e-3);
+    ck_assert(copy->sources[0].trains[0].width == 1e-3);
     opsin_stimulus_free(copy);
     opsin_stimulus_free(s);
     opsin_circuit_free(c);

@@ -10,19 +10,29 @@
 #include "core.h"
 
 /* The range a source's value sweeps before t_end: 0 (between pulses), each pulse's start
- * and end value, the envelope scaling them towards 0.  *any: some pulse starts before t_end. */
-static void source_range(const opsin_source *src, double t_end, double *lo, double *hi,
-                         int *any)
+ * and end value, the envelope scaling them towards 0.  *any: some pulse starts before t_end;
+ * *first: the first pulse's start.  ENOMEM. */
+static int source_range(const opsin_source *src, double t_end, double *lo, double *hi,
+                        int *any, double *first)
 {
+    opsin_pulse_iter it;
+    opsin_pulse p;
     *lo = *hi = 0.0;
     *any = 0;
-    for (size_t k = 0; k < src->npulses && src->pulses[k].start < t_end; k++) {
-        const opsin_pulse *p = &src->pulses[k];
-        double end = p->amplitude + p->slope * fmin(p->width, t_end - p->start);
-        *lo = fmin(*lo, fmin(p->amplitude, end));
-        *hi = fmax(*hi, fmax(p->amplitude, end));
+    *first = INFINITY;
+    if (opsin_pulse_iter_init(&it, src))
+        return OPSIN_ENOMEM;
+    for (int k = 0; opsin_pulse_iter_next(&it, &p); k++) {
+        *first = k ? *first : p.start;
+        if (!(p.start < t_end))
+            break;
+        double end = p.amplitude + p.slope * (fmin(p.end, t_end) - p.start);
+        *lo = fmin(*lo, fmin(p.amplitude, end));
+        *hi = fmax(*hi, fmax(p.amplitude, end));
         *any = 1;
     }
+    opsin_pulse_iter_free(&it);
+    return OPSIN_OK;
 }
 
 /* Nothing at all drives the circuit (an oscillating neuron or a relaxing device needs no
@@ -46,23 +56,25 @@ static int warn_undriven(const opsin_circuit *c, const opsin_stimulus *st, opsin
 }
 
 /* The summed value range of every source of `kind` on component ci (before t_end). */
-static void drive_range(const opsin_stimulus *st, int ci, int kind, double t_end, double *lo,
-                        double *hi)
+static int drive_range(const opsin_stimulus *st, int ci, int kind, double t_end, double *lo,
+                       double *hi)
 {
     *lo = *hi = 0.0;
     for (size_t i = 0; i < st->nsources; i++) {
         const opsin_source *src = &st->sources[i];
-        double a, b;
+        double a, b, first;
         int any;
         if (src->kind != kind)
             continue;
         for (size_t j = 0; j < src->ntargets; j++)
             if (src->targets[j] == ci) {
-                source_range(src, t_end, &a, &b, &any);
+                if (source_range(src, t_end, &a, &b, &any, &first))
+                    return OPSIN_ENOMEM;
                 *lo += a;
                 *hi += b;
             }
     }
+    return OPSIN_OK;
 }
 
 /* A source that acts only after t_end, that drives only zeros, or whose drive its targets'
@@ -70,13 +82,14 @@ static void drive_range(const opsin_stimulus *st, int ci, int kind, double t_end
 static int warn_source(const opsin_circuit *c, const opsin_stimulus *st, const opsin_source *src,
                        double t_end, opsin_warnings *w)
 {
-    double lo, hi;
+    double lo, hi, first;
     int any;
-    source_range(src, t_end, &lo, &hi, &any);
+    if (source_range(src, t_end, &lo, &hi, &any, &first))
+        return OPSIN_ENOMEM;
     if (!any)
         return opsin_warnings_addf(w, NULL, 0, "source '%s' does nothing in this run: its "
                                    "first pulse starts at %g s, at or after t_end = %g s",
-                                   src->id, src->pulses[0].start, t_end);
+                                   src->id, first, t_end);
     if (lo == 0 && hi == 0)
         return opsin_warnings_addf(w, NULL, 0, "source '%s' does nothing in this run: every "
                                    "pulse before t_end has amplitude 0", src->id);
@@ -85,7 +98,8 @@ static int warn_source(const opsin_circuit *c, const opsin_stimulus *st, const o
         char why[320];
         if (!cd->model->inert)
             continue;
-        drive_range(st, src->targets[j], src->kind, t_end, &lo, &hi);
+        if (drive_range(st, src->targets[j], src->kind, t_end, &lo, &hi))
+            return OPSIN_ENOMEM;
         if (cd->model->inert(cd->p, src->kind, lo, hi, why, sizeof why))
             return opsin_warnings_addf(w, NULL, 0, "source '%s' changes nothing in '%s' (%s): "
                                        "%s", src->id, cd->id, cd->model->name, why);
@@ -156,10 +170,14 @@ int opsin_idle_after(const opsin_circuit *c, const opsin_stimulus *st, const ops
 double opsin_idle_rows(const opsin_stimulus *st, double t_end, double dt_out)
 {
     double edges = 0;
-    for (size_t i = 0; st && i < st->nsources; i++)
-        for (size_t k = 0; k < st->sources[i].npulses; k++) {
-            const opsin_pulse *p = &st->sources[i].pulses[k];
-            edges += (p->start < t_end) + (p->start + p->width < t_end);
-        }
+    opsin_pulse_iter it;
+    opsin_pulse p;
+    for (size_t i = 0; st && i < st->nsources; i++) {
+        if (opsin_pulse_iter_init(&it, &st->sources[i]))
+            continue; /* out of memory: an estimate without this source */
+        while (opsin_pulse_iter_next(&it, &p) && p.start < t_end)
+            edges += 1 + (p.end < t_end);
+        opsin_pulse_iter_free(&it);
+    }
     return floor(t_end / dt_out) + 1 + 2 * edges;
 }

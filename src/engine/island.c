@@ -6,7 +6,6 @@
  * normal-mode advance, so they never restart it.  CVODE's counters restart at every
  * re-initialisation; they are accumulated here.
  */
-#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,12 +240,6 @@ void opsin_island_free(opsin_island *isl)
     memset(isl, 0, sizeof *isl);
 }
 
-/* Two times closer than round-off are the same instant (CVODE would refuse to start). */
-static int same_time(double a, double b)
-{
-    return fabs(a - b) <= 8.0 * DBL_EPSILON * fmax(fabs(a), fabs(b));
-}
-
 /* Sets the stop time to the island's next discontinuity (or t_end) when it moved. */
 static int set_stop(opsin_island *isl, double stop, opsin_diag *d)
 {
@@ -268,11 +261,11 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
     }
     int flag;
     if (!isl->stepped) { /* CVODE has no interpolant yet: y holds the state at t0 */
-        if (same_time(t, isl->t0)) {
+        if (opsin_same_instant(t, isl->t0)) {
             isl->t = t;
             return OPSIN_OK;
         }
-    } else if (t <= isl->tn || same_time(t, isl->tn)) { /* within the last step (or round-off) */
+    } else if (t <= isl->tn || opsin_same_instant(t, isl->tn)) { /* within the last step */
         flag = CVodeGetDky(isl->cvode, t, 0, isl->y);
         if (flag != CV_SUCCESS)
             return fail(isl, "CVodeGetDky", flag, t, d);
@@ -299,7 +292,7 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
     *root = NAN;
     const opsin_event *next = opsin_queue_top(&isl->stops);
     double stop = next && next->t < t_end ? next->t : t_end;
-    if (same_time(stop, isl->tn)) { /* CVODE cannot start a step that short: stop is reached */
+    if (opsin_same_instant(stop, isl->tn)) { /* too short a step for CVODE: stop is reached */
         isl->tn = fmax(isl->tn, stop);
         return OPSIN_OK;
     }

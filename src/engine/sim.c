@@ -16,6 +16,16 @@
 
 #include "engine/island.h"
 
+/* A source's pulses as the run reaches them: pulse m (cur) and m + 1 (nxt), shared by the
+ * source's drives, which all start pulse m at the same instant.  Only these two exist: the
+ * next pulse is queued when the present one starts. */
+typedef struct source_run {
+    opsin_pulse_iter it;
+    opsin_pulse cur, nxt;
+    size_t m;
+    int has_nxt;
+} source_run;
+
 /* Where a drive's level comes from: a stimulus source or a spike connection. */
 typedef struct drive_info {
     int is_conn;
@@ -41,6 +51,8 @@ struct opsin_sim {
     size_t nprobes;
     double *row;
     size_t nsrc_drives;  /* drives [0, nsrc_drives) come from sources, the rest from connections */
+    source_run *srun;   /* one per stimulus source */
+    size_t *started;    /* one per source drive: pulses it has started */
     size_t *spiking;    /* islands with root functions */
     size_t nspiking;
     double *g;          /* root function values of one component (the most any has) */
@@ -254,25 +266,88 @@ static int push(opsin_sim *s, opsin_event ev)
     return OPSIN_OK;
 }
 
-/* Queues the edges of every stimulus pulse on every target (one drive per target). */
+/* Queues the start of pulse p of source drive d. */
+static int push_on(opsin_sim *s, size_t d, const opsin_pulse *p)
+{
+    opsin_event on = {p->start, OPSIN_EV_ON, 0, s->comps[s->dinfo[d].comp].island, d,
+                      p->amplitude, p->slope, 0};
+    return push(s, on);
+}
+
+/* Pulses of a train that start after t: counted from the exact starts, never from a
+ * quotient that round-off could move across a whole pulse. */
+static size_t pulses_after(const opsin_train_spec *tr, double t)
+{
+    size_t n = (size_t)tr->count, k;
+    if (n == 0 || opsin_train_pulse(tr, 0).start > t)
+        return n;
+    k = n == 1 ? 1 : (size_t)fmin((double)n, floor((t - tr->start) / tr->period) + 1);
+    while (k < n && !(opsin_train_pulse(tr, k).start > t))
+        k++;
+    while (k > 1 && opsin_train_pulse(tr, k - 1).start > t)
+        k--;
+    return n - k;
+}
+
+/* The first pulse of every source on each of its targets; the others follow one by one (see
+ * next_pulse).  Counts the stimulus' pulses, and those that start after t_end: a warning when
+ * they are most of the pulses of the sources that act at all (one that starts only at or
+ * after t_end has a warning of its own, engine/idle.c). */
 static int queue_stimulus(opsin_sim *s)
 {
-    for (size_t d = 0; d < s->ndrives; d++) {
-        if (s->dinfo[d].is_conn)
-            continue;
-        const opsin_source *src = &s->st->sources[s->dinfo[d].owner];
-        size_t isl = s->comps[s->dinfo[d].comp].island;
-        for (size_t k = 0; k < src->npulses; k++) {
-            const opsin_pulse *p = &src->pulses[k];
-            if (p->start > s->o.t_end)
-                break;
-            opsin_event on = {p->start, OPSIN_EV_ON, 0, isl, d, p->amplitude, p->slope, 0};
-            opsin_event off = {p->start + p->width, OPSIN_EV_OFF, 0, isl, d, -p->amplitude,
-                               -p->slope, 0};
-            if (push(s, on) || push(s, off))
-                return OPSIN_ENOMEM;
+    size_t ns = s->st->nsources;
+    unsigned long acting = 0, late = 0; /* pulses, and those after t_end, of acting sources */
+    s->srun = calloc(ns ? ns : 1, sizeof *s->srun);
+    s->started = calloc(s->nsrc_drives ? s->nsrc_drives : 1, sizeof *s->started);
+    if (!s->srun || !s->started)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < ns; i++) {
+        const opsin_source *src = &s->st->sources[i];
+        source_run *r = &s->srun[i];
+        if (opsin_pulse_iter_init(&r->it, src))
+            return OPSIN_ENOMEM;
+        int has_cur = opsin_pulse_iter_next(&r->it, &r->cur);
+        r->has_nxt = has_cur && opsin_pulse_iter_next(&r->it, &r->nxt);
+        r->m = has_cur ? 0 : SIZE_MAX; /* SIZE_MAX: no pulse at all */
+        unsigned long after = 0;
+        for (size_t t = 0; t < src->ntrains; t++)
+            after += pulses_after(&src->trains[t], s->o.t_end);
+        s->stats.pulses += src->npulses;
+        s->stats.pulses_after_end += after;
+        if (has_cur && r->cur.start < s->o.t_end) {
+            acting += src->npulses;
+            late += after;
         }
     }
+    for (size_t d = 0; d < s->nsrc_drives; d++) {
+        const source_run *r = &s->srun[s->dinfo[d].owner];
+        if (r->m == 0 && r->cur.start <= s->o.t_end && push_on(s, d, &r->cur))
+            return OPSIN_ENOMEM;
+    }
+    if (2 * late <= acting)
+        return OPSIN_OK;
+    return opsin_warnings_addf(&s->warn, NULL, 0, "%lu of the stimulus' %lu pulses start after "
+                               "t_end = %g s and are never applied (expected a t_end that "
+                               "covers the stimulus)", s->stats.pulses_after_end,
+                               s->stats.pulses, s->o.t_end);
+}
+
+/* Source drive d starts a pulse: queues its end and the start of the source's next pulse
+ * (when it starts by t_end).  The first of the source's drives to reach pulse m + 1 moves the
+ * source on. */
+static int next_pulse(opsin_sim *s, size_t d)
+{
+    source_run *r = &s->srun[s->dinfo[d].owner];
+    size_t m = s->started[d]++;
+    if (m > r->m) {
+        r->cur = r->nxt;
+        r->m = m;
+        r->has_nxt = opsin_pulse_iter_next(&r->it, &r->nxt);
+    }
+    opsin_event off = {r->cur.end, OPSIN_EV_OFF, 0, s->comps[s->dinfo[d].comp].island, d,
+                       -r->cur.amplitude, -r->cur.slope, 0};
+    if (push(s, off) || (r->has_nxt && r->nxt.start <= s->o.t_end && push_on(s, d, &r->nxt)))
+        return OPSIN_ENOMEM;
     return OPSIN_OK;
 }
 
@@ -384,6 +459,10 @@ void opsin_sim_free(opsin_sim *s)
     free(s->spiking);
     free(s->dirty);
     free(s->g);
+    for (size_t i = 0; s->srun && i < s->st->nsources; i++)
+        opsin_pulse_iter_free(&s->srun[i].it);
+    free(s->srun);
+    free(s->started);
     free(s->probes);
     free(s->row);
     free(s->first);
@@ -540,6 +619,8 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
         if (c->def->model->on_drive)
             c->def->model->on_drive(c, s->dinfo[ev->index].slot, ev->kind == OPSIN_EV_ON,
                                     ev->kind == OPSIN_EV_ON ? ev->value : -ev->value, ev->t, y);
+        if (ev->kind == OPSIN_EV_ON && !s->dinfo[ev->index].is_conn)
+            return next_pulse(s, ev->index);
         return OPSIN_OK;
     }
     case OPSIN_EV_WAKE:

@@ -1,5 +1,6 @@
 /* stimulus.c: the stimulus object: sources with their trains, built, copied and changed by
- * typed calls; pulses are expanded from the trains and checked after every change.
+ * typed calls; the trains are checked after every change (pulses never overlap), and their
+ * pulses are made one at a time when a run needs them (engine/pulses.c).
  *
  * The file reader (io/stimulus_read.c) checks what only a file can get wrong (types, units, keys,
  * the line of each member) and builds through these same calls, so a stimulus made in code
@@ -46,7 +47,6 @@ static void source_free(opsin_source *src)
 {
     free(src->targets);
     free(src->trains);
-    free(src->pulses);
 }
 
 void opsin_stimulus_free(opsin_stimulus *s)
@@ -85,10 +85,8 @@ static int source_copy(opsin_source *dst, const opsin_source *src)
     *dst = *src;
     dst->targets = NULL;
     dst->trains = NULL;
-    dst->pulses = NULL;
     if (dup_array((void **)&dst->targets, src->targets, src->ntargets, sizeof *src->targets) ||
-        dup_array((void **)&dst->trains, src->trains, src->ntrains, sizeof *src->trains) ||
-        dup_array((void **)&dst->pulses, src->pulses, src->npulses, sizeof *src->pulses)) {
+        dup_array((void **)&dst->trains, src->trains, src->ntrains, sizeof *src->trains)) {
         source_free(dst);
         memset(dst, 0, sizeof *dst);
         return OPSIN_ENOMEM;
@@ -361,52 +359,97 @@ static int train_check(const opsin_stimulus *s, const opsin_source *src,
     return OPSIN_OK;
 }
 
-static int pulse_cmp(const void *a, const void *b)
+/* A train's time span [first start, last end) and its index, for the overlap check. */
+typedef struct train_span {
+    double start, end;
+    size_t train;
+} train_span;
+
+static int span_cmp(const void *a, const void *b)
 {
-    double x = ((const opsin_pulse *)a)->start, y = ((const opsin_pulse *)b)->start;
+    double x = ((const train_span *)a)->start, y = ((const train_span *)b)->start;
     return (x > y) - (x < y);
 }
 
-/* Writes a train's pulses at p: pulse k starts at start + k period (exact products, never
- * accumulated sums) and its amplitude runs linearly from amplitude to amplitude_end. */
-static size_t train_pulses(const opsin_train_spec *t, opsin_pulse *p)
+/* Whether the spans of some two trains of the source meet (beyond round-off): only then can
+ * their pulses overlap, since a train's own pulses do not (period >= width). */
+static int spans_meet(const opsin_source *src, int *meet)
 {
-    size_t n = (size_t)t->count;
-    double end = isnan(t->amplitude_end) ? t->amplitude : t->amplitude_end;
-    for (size_t k = 0; k < n; k++) {
-        double frac = n > 1 ? (double)k / (double)(n - 1) : 0.0;
-        p[k] = (opsin_pulse){t->start + (double)k * t->period, t->width,
-                             t->amplitude + (end - t->amplitude) * frac, t->slope};
-    }
-    return n;
-}
-
-/* The source's pulses from its trains, sorted, with no overlap; the source keeps its old
- * pulses on failure. */
-static int expand(const opsin_stimulus *s, opsin_source *src, opsin_diag *d)
-{
+    train_span *sp = malloc((src->ntrains ? src->ntrains : 1) * sizeof *sp);
+    if (!sp)
+        return OPSIN_ENOMEM;
     size_t n = 0;
     for (size_t i = 0; i < src->ntrains; i++)
-        n += (size_t)src->trains[i].count;
-    opsin_pulse *p = malloc((n ? n : 1) * sizeof *p);
-    if (!p)
+        if (src->trains[i].count >= 1)
+            sp[n++] = (train_span){src->trains[i].start,
+                                   opsin_train_pulse(&src->trains[i],
+                                                     (size_t)src->trains[i].count - 1).end, i};
+    qsort(sp, n, sizeof *sp, span_cmp);
+    double reach = -INFINITY; /* the latest end so far */
+    *meet = 0;
+    for (size_t i = 0; i < n && !*meet; i++) {
+        *meet = sp[i].start < reach && !opsin_same_instant(sp[i].start, reach);
+        reach = fmax(reach, sp[i].end);
+    }
+    free(sp);
+    return OPSIN_OK;
+}
+
+/* Pulses of different trains that overlap: walks the merged pulses (only when the trains'
+ * spans meet), each start at or after the previous end, or within round-off of it. */
+static int trains_overlap(const opsin_stimulus *s, const opsin_source *src, opsin_diag *d)
+{
+    int meet, rc = spans_meet(src, &meet);
+    if (rc || !meet)
+        return rc;
+    opsin_pulse_iter it;
+    opsin_pulse p, q;
+    if (opsin_pulse_iter_init(&it, src))
         return OPSIN_ENOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < src->ntrains; i++)
-        k += train_pulses(&src->trains[i], p + k);
-    qsort(p, n, sizeof *p, pulse_cmp);
-    for (k = 1; k < n; k++)
-        if (p[k].start < p[k - 1].start + p[k - 1].width) {
+    for (int more = opsin_pulse_iter_next(&it, &p); more; p = q)
+        if ((more = opsin_pulse_iter_next(&it, &q)) && q.start < p.end) {
             opsin_diag_set(d, s->path, src->line, "pulses of source '%s' overlap at t = %g s "
                            "(expected each pulse to end before the next starts)", src->id,
-                           p[k].start);
-            free(p);
-            return OPSIN_EINVAL;
+                           q.start);
+            rc = OPSIN_EINVAL;
+            break;
         }
-    free(src->pulses);
-    src->pulses = p;
-    src->npulses = n;
-    return OPSIN_OK;
+    opsin_pulse_iter_free(&it);
+    return rc;
+}
+
+/* The source's pulse count and the reach of its trains (latest start, latest end). */
+static void count_pulses(opsin_source *src)
+{
+    src->npulses = 0;
+    src->last_start = src->reach = -INFINITY;
+    for (size_t i = 0; i < src->ntrains; i++) {
+        const opsin_train_spec *t = &src->trains[i];
+        src->npulses += (size_t)t->count;
+        if (t->count >= 1) {
+            src->last_start = fmax(src->last_start, t->start);
+            src->reach = fmax(src->reach, opsin_train_pulse(t, (size_t)t->count - 1).end);
+        }
+    }
+}
+
+/* The source's pulses checked (no overlap) and counted after its trains changed. */
+static int expand(const opsin_stimulus *s, opsin_source *src, opsin_diag *d)
+{
+    int rc = trains_overlap(s, src, d);
+    if (!rc)
+        count_pulses(src);
+    return rc;
+}
+
+/* A train that starts after every other train of the source has started and ended (a list
+ * written in time order, e.g. a Poisson train of single pulses) overlaps none: checked in
+ * O(1), so n such trains load in O(n). */
+static int appended_in_order(const opsin_source *src, const opsin_train_spec *t)
+{
+    return t->count < 1 || src->npulses == 0 ||
+           (t->start >= src->last_start &&
+            (t->start >= src->reach || opsin_same_instant(t->start, src->reach)));
 }
 
 int opsin_stimulus_add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t,
@@ -425,6 +468,16 @@ int opsin_stimulus_add_train(opsin_stimulus *s, size_t source, const opsin_train
     if (!tr)
         return OPSIN_ENOMEM;
     src->trains = tr;
+    if (appended_in_order(src, t)) {
+        tr[src->ntrains++] = *t;
+        src->npulses += (size_t)t->count;
+        if (t->count >= 1) {
+            double end = opsin_train_pulse(t, (size_t)t->count - 1).end;
+            src->reach = src->npulses == (size_t)t->count ? end : fmax(src->reach, end);
+            src->last_start = t->start;
+        }
+        return OPSIN_OK;
+    }
     tr[src->ntrains++] = *t;
     if ((rc = expand(s, src, d)))
         src->ntrains--;
@@ -675,11 +728,19 @@ void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp)
         fprintf(fp, "  %s: %s, %zu pulse(s)", src->id, k->name, src->npulses);
         if (src->kind == OPSIN_SRC_OPTICAL)
             fprintf(fp, " at %.6g m", src->wavelength);
-        if (src->npulses)
-            fprintf(fp, ", first at %.9g s (%.6g s, %.6g %s), last ends %.9g s",
-                    src->pulses[0].start, src->pulses[0].width, src->pulses[0].amplitude,
-                    k->unit, src->pulses[src->npulses - 1].start +
-                    src->pulses[src->npulses - 1].width);
+        const opsin_train_spec *first = NULL;
+        double last_end = -INFINITY;
+        for (size_t t = 0; t < src->ntrains; t++) {
+            const opsin_train_spec *tr = &src->trains[t];
+            if (tr->count < 1)
+                continue;
+            if (!first || tr->start < first->start)
+                first = tr;
+            last_end = fmax(last_end, opsin_train_pulse(tr, (size_t)tr->count - 1).end);
+        }
+        if (first)
+            fprintf(fp, ", first at %.9g s (%.6g s, %.6g %s), last ends %.9g s", first->start,
+                    first->width, first->amplitude, k->unit, last_end);
         fprintf(fp, "\n");
     }
 }

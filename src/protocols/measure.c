@@ -237,14 +237,14 @@ static double m_energy(const opsin_measure_input *in)
 /* A pulse counts when it ends by t_end: its change is then fully recorded. */
 static int pulse_complete(const opsin_measure_input *in, size_t k)
 {
-    return in->pulses[k].start + in->pulses[k].width <= in->t_end;
+    return in->pulses[k].end <= in->t_end;
 }
 
 /* dG of pulse k: right side of the falling edge minus left side of the rising edge. */
 static double pulse_change(const opsin_measure_input *in, size_t k)
 {
     size_t a = first_at_or_after(in, in->pulses[k].start);
-    size_t b = count_at_or_before(in, in->pulses[k].start + in->pulses[k].width);
+    size_t b = count_at_or_before(in, in->pulses[k].end);
     return a < in->nrows && b > 0 ? val(in, b - 1) - val(in, a) : NAN;
 }
 
@@ -286,7 +286,7 @@ static double m_dg_std(const opsin_measure_input *in)
 static double pulse_peak(const opsin_measure_input *in, size_t k)
 {
     size_t a = first_at_or_after(in, in->pulses[k].start);
-    size_t b = count_at_or_before(in, in->pulses[k].start + in->pulses[k].width);
+    size_t b = count_at_or_before(in, in->pulses[k].end);
     return max_rows(in, a, b);
 }
 

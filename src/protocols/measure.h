@@ -40,9 +40,9 @@ enum opsin_measure_arg {
 /* Which crossings of a level count. */
 enum opsin_measure_dir { OPSIN_MDIR_CROSS, OPSIN_MDIR_RISE, OPSIN_MDIR_FALL };
 
-/* One pulse as the measures see it: [start, start + width], s. */
+/* One pulse as the measures see it: [start, end], s, its edges where the run put them. */
 typedef struct opsin_measure_pulse {
-    double start, width;
+    double start, end;
 } opsin_measure_pulse;
 
 /* What one run recorded, as a measure sees it.  Rows are in time order and hold both sides

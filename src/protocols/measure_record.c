@@ -98,25 +98,46 @@ void opsin_measure_record_free(opsin_measure_record *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Evaluates item m over the record; scratch holds nspikes doubles and the source's pulses. */
-static double item_eval(const opsin_measure_item *m, const opsin_measure_record *r,
-                        const opsin_stimulus *st, double t_end, double energy, double *spikes,
-                        opsin_measure_pulse *pulses)
+/* The pulses of item m's source that start by t_end, with the edges the run used (malloc'd;
+ * NULL for an item without a source); ENOMEM. */
+static int item_pulses(const opsin_measure_item *m, const opsin_stimulus *st, double t_end,
+                       opsin_measure_pulse **pulses, size_t *n)
 {
-    opsin_measure_input in = {r->t, NULL, r->ncols, r->nrows, spikes, 0, pulses, 0, t_end,
+    opsin_pulse *p = NULL;
+    *pulses = NULL;
+    *n = 0;
+    if (m->source < 0)
+        return OPSIN_OK;
+    if (opsin_source_pulses(&st->sources[m->source], t_end, &p, n) ||
+        !(*pulses = malloc((*n ? *n : 1) * sizeof **pulses))) {
+        free(p);
+        return OPSIN_ENOMEM;
+    }
+    for (size_t k = 0; k < *n; k++)
+        (*pulses)[k] = (opsin_measure_pulse){p[k].start, p[k].end};
+    free(p);
+    return OPSIN_OK;
+}
+
+/* Evaluates item m over the record into *res; scratch holds nspikes doubles. */
+static int item_eval(const opsin_measure_item *m, const opsin_measure_record *r,
+                     const opsin_stimulus *st, double t_end, double energy, double *spikes,
+                     double *res)
+{
+    opsin_measure_input in = {r->t, NULL, r->ncols, r->nrows, spikes, 0, NULL, 0, t_end,
                               energy, m->arg, m->arg2, m->dir, m->nth};
+    opsin_measure_pulse *pulses;
+    if (item_pulses(m, st, t_end, &pulses, &in.npulses))
+        return OPSIN_ENOMEM;
+    in.pulses = pulses;
     if (m->col >= 0)
         in.v = r->v + m->col;
     for (size_t k = 0; m->neuron >= 0 && k < r->nspikes; k++)
         if (r->spike_who[k] == m->neuron)
             spikes[in.nspikes++] = r->spike_t[k];
-    if (m->source >= 0) {
-        const opsin_source *src = &st->sources[m->source];
-        for (size_t k = 0; k < src->npulses; k++)
-            pulses[k] = (opsin_measure_pulse){src->pulses[k].start, src->pulses[k].width};
-        in.npulses = src->npulses;
-    }
-    return m->def->fn(&in);
+    *res = m->def->fn(&in);
+    free(pulses);
+    return OPSIN_OK;
 }
 
 int opsin_measure_list_eval(const opsin_measure_list *ml, const opsin_measure_record *r,
@@ -125,22 +146,13 @@ int opsin_measure_list_eval(const opsin_measure_list *ml, const opsin_measure_re
 {
     double energy = 0.0, joules;
     const char *name;
-    size_t npulses = 0;
     for (size_t k = 0; k < opsin_sim_nsources(sim); k++)
         if (opsin_sim_energy(sim, k, &name, &joules) == OPSIN_OK)
             energy += joules;
-    for (size_t k = 0; st && k < st->nsources; k++)
-        npulses = st->sources[k].npulses > npulses ? st->sources[k].npulses : npulses;
     double *spikes = malloc((r->nspikes + 1) * sizeof *spikes);
-    opsin_measure_pulse *pulses = malloc((npulses + 1) * sizeof *pulses);
-    if (!spikes || !pulses) {
-        free(spikes);
-        free(pulses);
-        return OPSIN_ENOMEM;
-    }
-    for (size_t k = 0; k < ml->n; k++)
-        res[k] = item_eval(&ml->items[k], r, st, t_end, energy, spikes, pulses);
+    int rc = spikes ? OPSIN_OK : OPSIN_ENOMEM;
+    for (size_t k = 0; !rc && k < ml->n; k++)
+        rc = item_eval(&ml->items[k], r, st, t_end, energy, spikes, &res[k]);
     free(spikes);
-    free(pulses);
-    return OPSIN_OK;
+    return rc;
 }
