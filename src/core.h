@@ -20,6 +20,10 @@ void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, 
 void opsin_diag_vset(opsin_diag *d, const char *file, int line, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 
+/* Fills diag with "FILE: out of memory while WHAT (expected a smaller circuit or stimulus, or
+ * more memory)" (file NULL: no file). */
+void opsin_diag_oom(opsin_diag *d, const char *file, const char *what);
+
 /* Checks v against a definition's bounds (and wholeness); 0, or -1 with a message that
  * starts with the name and ends with what was expected. */
 int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len);
@@ -70,6 +74,10 @@ static inline int opsin_same_instant(double a, double b)
 {
     return fabs(a - b) <= 8.0 * DBL_EPSILON * fmax(fabs(a), fabs(b));
 }
+
+/* Whether `bytes` could be allocated now (taken and given back): asked before SUNDIALS or
+ * libconfig allocate, since they crash when an allocation fails (engine/memory.c). */
+int opsin_memory_there(double bytes);
 
 /* Room for element n of *array (cap elements of `size` bytes): doubles it when full; ENOMEM
  * leaves it as it was. */

@@ -227,10 +227,13 @@ typedef struct opsin_run_opts {
     size_t nprobes;
     const double *map_times; /* s, ascending: when to report every array cell (may be NULL) */
     size_t nmap_times;
+    double max_memory;       /* bytes the simulation may hold (opsin_sim_estimate), checked
+                                before anything is built; 0: no limit */
 } opsin_run_opts;
 
 /* Default run options: t_end from the stimulus file, else from the circuit file, else 0
- * (unset); dt_out 0 (t_end/1000); seed 1; the circuit's probes.  s may be NULL. */
+ * (unset); dt_out 0 (t_end/1000); seed 1; the circuit's probes; no memory limit.  s may be
+ * NULL. */
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s);
 
 /* Called once with the column names and units, then once per output row.  Both sides of a
@@ -247,7 +250,14 @@ typedef struct opsin_sink {
     void *ctx;
 } opsin_sink;
 
-/* Creates a simulation of a circuit (and a stimulus, or NULL).  Both must outlive the sim. */
+/* The bytes a simulation of c (and st, or NULL) will hold once running, estimated from its
+ * islands without building them: 15 KiB per island, 1 KiB per state, 16 n^2 bytes for the
+ * matrices of an island of n states (dense; 16 (3 w + 1) n banded).  ENOMEM. */
+int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double *bytes);
+
+/* Creates a simulation of a circuit (and a stimulus, or NULL).  Both must outlive the sim.
+ * EINVAL when its estimate exceeds opts->max_memory; ENOMEM ("out of memory ...") when an
+ * allocation fails. */
 int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *s, const opsin_run_opts *opts,
                   opsin_sim **out, opsin_diag *diag);
 void opsin_sim_free(opsin_sim *sim);

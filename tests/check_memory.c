@@ -1,5 +1,6 @@
-/* check_memory.c: what loading and running cost in bytes and events: pulses made one at a
- * time, and duplicate ids among many. */
+/* check_memory.c: what loading and running cost in bytes and events: the simulation's memory
+ * estimate against the bytes really in use, the memory limit, pulses made one at a time,
+ * and duplicate ids among many. */
 #include <check.h>
 #include <malloc.h>
 #include <math.h>
@@ -70,6 +71,97 @@ static opsin_stimulus *stimulus_of(const char *s, const opsin_circuit *c)
     ck_assert_msg(opsin_stimulus_parse(s, "stim", c, &st, &d) == OPSIN_OK, "%s", d.msg);
     return st;
 }
+
+/* ---- the estimate ------------------------------------------------------------------------ */
+
+/* Shapes: 500 driven lif islands (1 state), 500 supercaps with a current source each (3
+ * states), 20 x 25 phototrap cells in light, and stars of one supercap and 30 or 300 lifs
+ * (one island of 32 or 302 states: the n^2 matrices).  The estimate made before building is
+ * within a factor of 1.25 of the bytes in use after 1 ms of simulation. */
+START_TEST(test_estimate)
+{
+    text c = {NULL, 0, 0}, s = {NULL, 0, 0};
+    add(&c, "components = (\n");
+    switch (_i) {
+    case 0:
+        for (int i = 0; i < 500; i++)
+            add(&c, "{ id = \"n%d\"; model = \"lif\"; G_in = 1e-9; },\n", i);
+        break;
+    case 1:
+        add(&s, "sources = ({ id = \"I\"; kind = \"current\"; targets = [");
+        for (int i = 0; i < 500; i++) {
+            add(&c, "{ id = \"d%d\"; model = \"supercap\"; },\n", i);
+            add(&s, "%s\"d%d\"", i ? "," : "", i);
+        }
+        add(&s, "]; start = 0; width = 1; amplitude = \"1 nA\"; });\n");
+        break;
+    case 2:
+        c.n = 0;
+        add(&c, "materials = ({ id = \"m\"; model = \"phototrap\"; });\narrays = ({ id = \"A\"; "
+                "rows = 20; cols = 25; material = \"m\"; });\n");
+        add(&s, "sources = ({ id = \"L\"; kind = \"optical\"; wavelength = \"445 nm\"; "
+                "targets = [\"A\"]; start = 0; width = 1; irradiance = \"1 mW/cm2\"; });\n");
+        break;
+    default:
+        for (int i = 0; i < (_i == 3 ? 30 : 300); i++)
+            add(&c, "{ id = \"n%d\"; model = \"lif\"; input = \"d\"; G_in = 1e-9; },\n", i);
+        break;
+    }
+    if (_i != 2)
+        add(&c, "{ id = \"d\"; model = \"supercap\"; });\n");
+    add(&c, "t_end = \"1 ms\";\n");
+    opsin_circuit *circ = circuit_of(c.s);
+    opsin_stimulus *st = s.s ? stimulus_of(s.s, circ) : NULL;
+    double est, before = in_use();
+    ck_assert_int_eq(opsin_sim_estimate(circ, st, &est), OPSIN_OK);
+    opsin_run_opts o = opsin_run_opts_default(circ, st);
+    opsin_sim *sim;
+    opsin_diag d;
+    opsin_sink sink = {NULL, NULL, NULL, NULL, NULL};
+    ck_assert_msg(opsin_sim_new(circ, st, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
+    double used = in_use() - before;
+    if (bytes_counted())
+        ck_assert_msg(est >= used / 1.25 && est <= 1.25 * used, "shape %d: estimate %.0f "
+                      "bytes, %.0f in use", _i, est, used);
+    opsin_sim_free(sim);
+    opsin_stimulus_free(st);
+    opsin_circuit_free(circ);
+    free(c.s);
+    free(s.s);
+}
+END_TEST
+
+/* A limit below the estimate refuses the simulation, with the estimate in the message; a
+ * limit above it, or none, lets it through. */
+START_TEST(test_limit)
+{
+    opsin_circuit *c = circuit_of("materials = ({ id = \"m\"; model = \"phototrap\"; });\n"
+                                  "arrays = ({ id = \"A\"; rows = 100; cols = 100; "
+                                  "material = \"m\"; });\nt_end = \"1 ms\";\n");
+    double est;
+    ck_assert_int_eq(opsin_sim_estimate(c, NULL, &est), OPSIN_OK);
+    ck_assert_double_gt(est, 1e4 * 15360.0); /* 10,000 islands */
+    opsin_run_opts o = opsin_run_opts_default(c, NULL);
+    opsin_sim *sim = NULL;
+    opsin_diag d;
+    o.max_memory = est / 2;
+    ck_assert_int_eq(opsin_sim_new(c, NULL, &o, &sim, &d), OPSIN_EINVAL);
+    ck_assert_ptr_null(sim);
+    char want[200];
+    snprintf(want, sizeof want, "the simulation would need about %.3g MiB for its 10000 "
+             "components, more than the memory limit of %.3g MiB", est / 1048576.0,
+             est / 2 / 1048576.0);
+    ck_assert_msg(strstr(d.msg, want) == d.msg, "%s", d.msg);
+    o.max_memory = est * 1.01;
+    ck_assert_msg(opsin_sim_new(c, NULL, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sim_free(sim);
+    o.max_memory = 0;
+    ck_assert_msg(opsin_sim_new(c, NULL, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sim_free(sim);
+    opsin_circuit_free(c);
+}
+END_TEST
 
 /* ---- pulses ------------------------------------------------------------------------------ */
 
@@ -198,6 +290,11 @@ END_TEST
 static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
+    TCase *est = tcase_create("estimate");
+    tcase_add_loop_test(est, test_estimate, 0, 5);
+    tcase_add_test(est, test_limit);
+    tcase_set_timeout(est, 60);
+    suite_add_tcase(s, est);
     TCase *pulses = tcase_create("pulses");
     tcase_add_test(pulses, test_lazy_pulses);
     tcase_add_test(pulses, test_pulses_after_end);

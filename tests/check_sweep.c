@@ -64,7 +64,7 @@ static void sweep(result *r, const char *circuit, const char *stim, const char *
     size_t nsets = 0;
     while (sets && sets[nsets])
         nsets++;
-    opsin_sweep_opts o = {circuit, stim, sets, nsets, &measures, 1, t_end, dt_out, 1};
+    opsin_sweep_opts o = {circuit, stim, sets, nsets, &measures, 1, t_end, dt_out, 1, 0};
     opsin_sweep *sw = NULL;
     opsin_diag d = {""};
     int rc = opsin_sweep_new(&o, &sw, &d);
@@ -595,7 +595,7 @@ START_TEST(test_errors)
                        tu_write_temp(1, stims[b->stim]) : NULL;
     const char *sets[] = {b->set, b->set2};
     opsin_sweep_opts o = {circuit, stim, sets, b->set2 ? 2 : b->set ? 1 : 0, &b->measures, 1,
-                          0, 0, 1};
+                          0, 0, 1, 0};
     opsin_sweep *sw = (opsin_sweep *)&o;
     opsin_diag d = {""};
     int rc = opsin_sweep_new(&o, &sw, &d);

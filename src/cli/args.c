@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "opsin.h"
@@ -39,6 +41,40 @@ int opsin_cli_count(const char *cmd, const char *opt, const char *text, unsigned
     else
         fprintf(stderr, "an integer from %lu to %lu)\n", lo, hi);
     return EXIT_USAGE;
+}
+
+int opsin_cli_memory(const char *cmd, const char *text, double *bytes)
+{
+    static const char units[] = "KMGT";
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end), scale = 1.0;
+    const char *u = *end ? strchr(units, *end) : NULL;
+    if (u && *end) {
+        scale = pow(1024.0, (double)(u - units + 1));
+        end++;
+    }
+    if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
+        end += strlen(end);
+    if (!errno && end != text && !*end && v >= 0 && isfinite(v * scale)) {
+        *bytes = v * scale;
+        return 0;
+    }
+    fprintf(stderr, "opsin %s: --max-memory '%s' is not a size (expected bytes with an optional "
+            "K, M, G or T, e.g. 16G; 0 for no limit)\n", cmd, text);
+    return EXIT_USAGE;
+}
+
+double opsin_cli_memory_default(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    double cap = 8.0 * 1024 * 1024 * 1024;
+    return pages > 0 && size > 0 ? fmin(0.75 * (double)pages * (double)size, cap) : cap;
+}
+
+double opsin_cli_memory_share(double bytes, unsigned long jobs)
+{
+    return jobs > 1 ? bytes / (double)jobs : bytes;
 }
 
 int opsin_cli_add_set(const char *cmd, const char **sets, size_t *n, const char *arg)

@@ -30,8 +30,10 @@ int opsin_cmd_check(int argc, char **argv)
     /* Validate everything before printing anything: a bad file prints only its error. */
     int ns = argc - optind - 1;
     opsin_stimulus **s = calloc(ns > 0 ? (size_t)ns : 1, sizeof *s);
-    if (!s)
+    if (!s) {
+        fprintf(stderr, "opsin check: out of memory (expected fewer files, or more memory)\n");
         rc = OPSIN_ENOMEM;
+    }
     for (int i = 0; i < ns && !rc; i++)
         if ((rc = opsin_stimulus_load(argv[optind + 1 + i], c, &s[i], &d)))
             fprintf(stderr, "%s\n", d.msg);

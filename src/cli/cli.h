@@ -30,6 +30,16 @@ int opsin_cli_quantity(const char *cmd, const char *opt, const char *text, const
 int opsin_cli_count(const char *cmd, const char *opt, const char *text, unsigned long lo,
                     unsigned long hi, unsigned long *out);
 
+/* --max-memory SIZE: bytes with an optional K, M, G or T (powers of 1024, "B" or "iB" may
+ * follow), 0 for no limit; EXIT_USAGE after one line on stderr when it is not a size. */
+int opsin_cli_memory(const char *cmd, const char *text, double *bytes);
+
+/* The default --max-memory: 3/4 of the physical memory, at most 8 GiB. */
+double opsin_cli_memory_default(void);
+
+/* The memory limit of each simulation when `jobs` run at once: a share of the whole. */
+double opsin_cli_memory_share(double bytes, unsigned long jobs);
+
 /* --set NAME=VALUE options kept for later, at most OPSIN_CLI_MAX_SETS of them. */
 enum { OPSIN_CLI_MAX_SETS = 64 };
 

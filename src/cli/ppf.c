@@ -45,6 +45,9 @@ static const char help[] =
     "  -S, --set=ID.PARAM=VALUE override a circuit parameter (repeatable)\n"
     "  -s, --seed=N             seed of the random streams (default 1)\n"
     "  -j, --jobs=N             worker threads (default: the online CPUs)\n"
+    "      --max-memory=SIZE    memory the N parallel runs may need together (estimated\n"
+    "                           before each run), e.g. 16G (0: no limit; default 3/4 of the\n"
+    "                           RAM, at most 8G)\n"
     "      --plot=FILE.png      draw A2/A1 and the fit against the interval\n"
     "  -q, --quiet              print no fit report or notes on standard error\n"
     "  -h, --help               show this help and exit\n\n"
@@ -54,6 +57,7 @@ static const char help[] =
 typedef struct ppf_args {
     const char *circuit, *output, *plot, *intervals, *amplitude, *wavelength, *rule, *width;
     const char *sets[OPSIN_CLI_MAX_SETS];
+    double max_memory;
     opsin_ppf_opts o;
     int quiet;
 } ppf_args;
@@ -104,6 +108,7 @@ static int parse_option(int ch, ppf_args *a)
             return EXIT_USAGE;
         a->o.jobs = n;
         break;
+    case 'X': return opsin_cli_memory("ppf", optarg, &a->max_memory);
     }
     return 0;
 }
@@ -120,12 +125,14 @@ static int parse_args(int argc, char **argv, ppf_args *a)
         {"rule", required_argument, NULL, 'r'},       {"set", required_argument, NULL, 'S'},
         {"seed", required_argument, NULL, 's'},       {"jobs", required_argument, NULL, 'j'},
         {"plot", required_argument, NULL, 'P'},       {"help", no_argument, NULL, 'h'},
-        {"quiet", no_argument, NULL, 'q'},            {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},            {"max-memory", required_argument, NULL, 'X'},
+        {NULL, 0, NULL, 0}};
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->o = opsin_ppf_opts_default();
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
+    a->max_memory = opsin_cli_memory_default();
     a->o.sets = a->sets;
     optind = 1;
     opterr = 0;
@@ -144,6 +151,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
     if (argc - optind > 1)
         return usage("too many files (expected CIRCUIT only: the stimulus is generated)");
     a->circuit = a->o.circuit = argv[optind];
+    a->o.max_memory = opsin_cli_memory_share(a->max_memory, a->o.jobs);
     if (!a->amplitude)
         return usage("missing --amplitude (expected e.g. --amplitude 4mA, 5V or 10mW/cm2)");
     if (a->wavelength && a->o.kind != OPSIN_SRC_OPTICAL)

@@ -46,6 +46,9 @@ static const char help[] =
     "                       NAME,VALUE,UNIT each on standard error after the summary\n"
     "      --measure-output=FILE\n"
     "                       write those lines to FILE instead\n"
+    "      --max-memory=SIZE\n"
+    "                       refuse a simulation estimated to need more memory, e.g. 16G\n"
+    "                       (0: no limit; default 3/4 of the RAM, at most 8G)\n"
     "  -q, --quiet          print no summary, warnings or progress on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 run-time failure (solver, writing), 2 bad usage or input.\n";
@@ -58,6 +61,7 @@ typedef struct run_args {
     const char *measures[OPSIN_CLI_MAX_SETS], *measure_output;
     size_t nmeasures;
     unsigned long seed;
+    double max_memory;
     int quiet, overlay;
 } run_args;
 
@@ -137,11 +141,13 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"set", required_argument, NULL, 'S'},    {"map", required_argument, NULL, 'M'},
         {"map-at", required_argument, NULL, 'A'}, {"plot-overlay", no_argument, NULL, 'O'},
         {"measure", required_argument, NULL, 'm'}, {"measure-output", required_argument, NULL, 'W'},
+        {"max-memory", required_argument, NULL, 'X'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
     memset(a, 0, sizeof *a);
     a->seed = 1;
+    a->max_memory = opsin_cli_memory_default();
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
@@ -154,6 +160,10 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'O': a->overlay = 1; break;
         case 'M': a->map = optarg; break;
         case 'A': a->map_at = optarg; break;
+        case 'X':
+            if (opsin_cli_memory("run", optarg, &a->max_memory))
+                return EXIT_USAGE;
+            break;
         case 'q': a->quiet = 1; break;
         case 'W': a->measure_output = optarg; break;
         case 'm':
@@ -301,6 +311,7 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
     }
     *o = opsin_run_opts_default(*c, *s);
     o->seed = a->seed;
+    o->max_memory = a->max_memory;
     if (a->probes) { /* freed by the caller */
         opsin_probe *p;
         if ((rc = opsin_probes_parse(*c, a->probes, &p, &o->nprobes, "--probe", 0, &d))) {

@@ -41,6 +41,9 @@ static const char help[] =
     "                         initial weight --set syn.W0=50nS\n"
     "  -s, --seed=N           seed of the random streams (default 1)\n"
     "  -j, --jobs=N           worker threads (default: the number of processors)\n"
+    "      --max-memory=SIZE  memory the N parallel runs may need together (estimated before\n"
+    "                         each run), e.g. 16G (0: no limit; default 3/4 of the RAM, at\n"
+    "                         most 8G)\n"
     "  -o, --output-file=FILE write the CSV to FILE (default: standard output)\n"
     "      --plot=FILE.png    plot dG and dG/G0 against dt with gnuplot (needs -o)\n"
     "  -q, --quiet            print no warnings on standard error\n"
@@ -52,6 +55,7 @@ typedef struct stdp_args {
     double *dts;   /* the values of --dt */
     const char *sets[OPSIN_CLI_MAX_SETS];
     size_t nsets;
+    double max_memory;
     opsin_stdp_opts o;
     double *table; /* t, v pairs of table:FILE */
     int quiet;
@@ -173,6 +177,7 @@ static void defaults(stdp_args *a)
     a->o.seed = 1;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
+    a->max_memory = opsin_cli_memory_default();
 }
 
 static const char shortopts[] = "D:n:f:a:w:S:s:j:o:qh";
@@ -189,7 +194,8 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         {"set", required_argument, NULL, 'S'},     {"seed", required_argument, NULL, 's'},
         {"jobs", required_argument, NULL, 'j'},    {"output-file", required_argument, NULL, 'o'},
         {"plot", required_argument, NULL, 'P'},    {"help", no_argument, NULL, 'h'},
-        {"quiet", no_argument, NULL, 'q'},         {NULL, 0, NULL, 0}};
+        {"quiet", no_argument, NULL, 'q'},         {"max-memory", required_argument, NULL, 'X'},
+        {NULL, 0, NULL, 0}};
     int ch, bad = 0;
     unsigned long n;
     optind = 1;
@@ -223,6 +229,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         case 'o': a->out = optarg; break;
         case 'P': a->plot = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'X': bad = opsin_cli_memory("stdp", optarg, &a->max_memory); break;
         case 'h': fputs(help, stdout); return -1;
         default: return opsin_cli_option_error("stdp", opts, shortopts, help, argc, argv);
         }
@@ -236,6 +243,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
     if (a->plot && !a->out)
         return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv (the plot reads the CSV)");
     a->circuit = argv[optind];
+    a->o.max_memory = opsin_cli_memory_share(a->max_memory, a->o.jobs);
     if (parse_dt(a) || parse_shape(a) || (a->light && parse_light(a)))
         return EXIT_USAGE;
     return 0;

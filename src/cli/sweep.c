@@ -43,6 +43,10 @@ static const char help[] =
     "  -t, --t-end=T        end time of every run, e.g. 30ms (default: the files' t_end)\n"
     "  -d, --dt-out=DT      output grid step of every run (default t_end/1000)\n"
     "  -j, --jobs=N         parallel runs (default: the number of online CPUs)\n"
+    "      --max-memory=SIZE\n"
+    "                       memory the N parallel runs may need together (estimated before\n"
+    "                       each run), e.g. 16G (0: no limit; default 3/4 of the RAM, at\n"
+    "                       most 8G)\n"
     "  -s, --seed=N         seed of the random streams of every run (default 1)\n"
     "  -o, --output=FILE    write the CSV to FILE (default: standard output)\n"
     "  -q, --quiet          print no warnings or progress bar on standard error\n"
@@ -57,6 +61,7 @@ typedef struct sweep_args {
     const char *sets[OPSIN_CLI_MAX_SETS], *measures[MAX_MEASURES];
     size_t nsets, nmeasures;
     unsigned long seed, jobs;
+    double max_memory;
     int quiet;
 } sweep_args;
 
@@ -79,12 +84,14 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         {"jobs", required_argument, NULL, 'j'},  {"seed", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'}, {"list-measures", no_argument, NULL, 'L'},
         {"list-keys", no_argument, NULL, 'K'},    {"quiet", no_argument, NULL, 'q'},
+        {"max-memory", required_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     int ch;
     memset(a, 0, sizeof *a);
     a->seed = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
+    a->max_memory = opsin_cli_memory_default();
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
@@ -109,6 +116,10 @@ static int parse_args(int argc, char **argv, sweep_args *a)
             break;
         case 's':
             if (opsin_cli_count("sweep", "--seed", optarg, 0, ULONG_MAX, &a->seed))
+                return EXIT_USAGE;
+            break;
+        case 'X':
+            if (opsin_cli_memory("sweep", optarg, &a->max_memory))
                 return EXIT_USAGE;
             break;
         case 'L':
@@ -215,7 +226,7 @@ int opsin_cmd_sweep(int argc, char **argv)
     if (rc)
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
     opsin_sweep_opts o = {a.circuit, a.stimulus, a.sets, a.nsets, a.measures, a.nmeasures,
-                          0, 0, a.seed};
+                          0, 0, a.seed, opsin_cli_memory_share(a.max_memory, a.jobs)};
     if ((a.t_end && parse_duration("--t-end", a.t_end, &o.t_end)) ||
         (a.dt_out && parse_duration("--dt-out", a.dt_out, &o.dt_out)))
         return EXIT_USAGE;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cvode/cvode.h>
+#include <cvode/cvode_ls.h>
 #include <sunlinsol/sunlinsol_band.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_band.h>
@@ -100,16 +101,40 @@ static void island_names(const opsin_island *isl, char *buf, size_t len)
         snprintf(buf + used, len - used, " and %zu more", isl->ncomps - shown);
 }
 
+/* Whether a CVODE flag means that an allocation failed: its own (CV_MEM_FAIL) or the linear
+ * solver's, which CVODE reports as a failed initialisation. */
+static int allocation_failed(opsin_island *isl, int flag)
+{
+    long ls = 0;
+    return flag == CV_MEM_FAIL || (flag == CV_LINIT_FAIL &&
+                                   CVodeGetLastLinFlag(isl->cvode, &ls) == CV_SUCCESS &&
+                                   ls == CVLS_MEM_FAIL);
+}
+
 /* Reports a SUNDIALS failure: which components, when, the call and flag, SUNDIALS's own
- * message and what to do. */
+ * message and what to do; an allocation that failed is "out of memory" (OPSIN_ENOMEM). */
 static int fail(opsin_island *isl, const char *what, int flag, double t, opsin_diag *d)
 {
+    if (allocation_failed(isl, flag)) {
+        char doing[160];
+        snprintf(doing, sizeof doing, "integrating (%s at t = %.9g s)", what, t);
+        opsin_diag_oom(d, NULL, doing);
+        return OPSIN_ENOMEM;
+    }
     char names[200];
     island_names(isl, names, sizeof names);
     opsin_diag_set(d, NULL, 0, "integrator failure in the island of %s at t = %.9g s (%s, "
                    "flag %d%s%s): %s", names, t, what, flag, isl->err[0] ? ", " : "", isl->err,
                    advice(flag));
     return OPSIN_ESOLVER;
+}
+
+double opsin_island_bytes(double n, const opsin_island_cfg *cfg)
+{
+    double w = n - 1;
+    if (cfg->band && cfg->bandwidth >= 0 && (double)cfg->bandwidth < w)
+        w = (double)cfg->bandwidth;
+    return 15360.0 + 1024.0 * n + 16.0 * (cfg->band ? (3 * w + 1) * n : n * n);
 }
 
 /* Whether every derivative is exactly 0 at the initial state (a device in the dark, a neuron
@@ -195,6 +220,9 @@ static int create_integrator(opsin_island *isl, opsin_diag *d)
 int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag *d)
 {
     opsin_queue_init(&isl->stops);
+    isl->bytes = opsin_island_bytes((double)isl->n, cfg);
+    if (!opsin_memory_there(isl->bytes)) /* SUNDIALS crashes on a failed allocation */
+        return OPSIN_ENOMEM;
     int rc = create_integrator(isl, d);
     if (rc)
         return rc;
@@ -210,9 +238,13 @@ int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag
     if ((flag = CVodeInit(isl->cvode, island_rhs, 0.0, isl->y)) != CV_SUCCESS ||
         (flag = CVodeSVtolerances(isl->cvode, cfg->rtol, isl->atol)) != CV_SUCCESS ||
         (flag = CVodeSetUserData(isl->cvode, isl)) != CV_SUCCESS ||
-        (flag = CVodeSetLinearSolver(isl->cvode, isl->LS, isl->A)) != CV_SUCCESS ||
         (flag = CVodeSetMaxNumSteps(isl->cvode, cfg->max_steps)) != CV_SUCCESS)
         return fail(isl, "setup", flag, 0.0, d);
+    flag = CVodeSetLinearSolver(isl->cvode, isl->LS, isl->A);
+    if (flag == CVLS_MEM_FAIL)
+        return OPSIN_ENOMEM;
+    if (flag != CVLS_SUCCESS)
+        return fail(isl, "linear solver setup", flag, 0.0, d);
     if ((rc = at_rest(isl, &isl->resting)))
         return rc;
     return isl->nroots ? root_setup(isl, d) : OPSIN_OK;
@@ -300,6 +332,8 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
     if (rc)
         return rc;
     sunrealtype tret, tcur;
+    if (!isl->solving && !opsin_memory_there(isl->bytes)) /* the first step takes a matrix */
+        return OPSIN_ENOMEM;
     /* The output target is the stop itself, so the first step size after a restart, and hence
      * the whole solution, does not depend on when outputs are taken. */
     int flag = CVode(isl->cvode, stop, isl->y, &tret, CV_ONE_STEP);
@@ -311,7 +345,7 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
     if (flag == CV_ROOT_RETURN &&
         (info = CVodeGetRootInfo(isl->cvode, isl->rootsfound)) != CV_SUCCESS)
         return fail(isl, "CVodeGetRootInfo", info, tret, d);
-    isl->stepped = 1;
+    isl->stepped = isl->solving = 1;
     isl->tn = tcur;
     isl->t = tret;
     if (flag == CV_TSTOP_RETURN) {

@@ -34,6 +34,8 @@ typedef struct opsin_island {
     int stepped;       /* CVODE has taken a step since the last (re)initialisation */
     int resting;       /* at a fixed point since t = 0 (all derivatives 0): nothing to integrate
                           until an event touches it */
+    int solving;       /* CVODE has set up its linear solver (its first step is done) */
+    double bytes;      /* what the island holds once solving (opsin_island_bytes) */
     unsigned long steps, rhs_evals, reinits; /* accumulated over re-initialisations */
     char err[OPSIN_CV_MSG_MAX]; /* last SUNDIALS message */
 } opsin_island;
@@ -44,6 +46,13 @@ typedef struct opsin_island_cfg {
     int band;
     long bandwidth; /* half-bandwidth of the banded solver, < 0: the whole island */
 } opsin_island_cfg;
+
+/* Bytes an island of n states holds once its integrator has stepped, measured with SUNDIALS
+ * 6.4.1: 15 KiB (its context, integrator and the operation tables of its vectors), 1 KiB per
+ * state (CVODE's vectors, the sim's records of components, drives and queued events), and its
+ * matrix twice (the Jacobian and CVODE's saved copy): 16 n^2 dense, 16 (3 w + 1) n banded with
+ * half-bandwidth w. */
+double opsin_island_bytes(double n, const opsin_island_cfg *cfg);
 
 /* Allocates the island's SUNDIALS context and integrator and sets the initial state at t = 0.
  * OPSIN_ENOMEM (diag untouched) when an allocation fails. */

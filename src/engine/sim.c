@@ -71,7 +71,7 @@ struct opsin_sim {
 
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
 {
-    opsin_run_opts o = {0.0, 0.0, 1, NULL, 0, NULL, 0};
+    opsin_run_opts o = {0.0, 0.0, 1, NULL, 0, NULL, 0, 0.0};
     o.t_end = s && s->t_end > 0 ? s->t_end : c->t_end;
     return o;
 }
@@ -176,12 +176,11 @@ static int build_drives(opsin_sim *s)
     return OPSIN_OK;
 }
 
-/* Partitions components into islands and lays out each island's state vector: component
- * states first, then one energy state per drive. */
-static int build_islands(opsin_sim *s)
+/* The island of every component (components joined by `input` share one), numbered from 0
+ * in order of their first component, into island_of[ncomps]; their number into *nisl. */
+static int partition(const opsin_circuit *c, size_t *island_of, size_t *nisl)
 {
-    const opsin_circuit *c = s->c;
-    size_t n = c->ncomps, *parent = malloc(n * sizeof *parent), *root_isl = NULL;
+    size_t n = c->ncomps, *parent = malloc((n ? n : 1) * sizeof *parent);
     if (!parent)
         return OPSIN_ENOMEM;
     for (size_t i = 0; i < n; i++)
@@ -189,23 +188,32 @@ static int build_islands(opsin_sim *s)
     for (size_t i = 0; i < n; i++)
         if (c->comps[i].input >= 0)
             parent[uf_find(parent, i)] = uf_find(parent, (size_t)c->comps[i].input);
-    root_isl = malloc(n * sizeof *root_isl);
-    s->isl = calloc(n, sizeof *s->isl);
-    if (!root_isl || !s->isl) {
-        free(parent);
-        free(root_isl);
-        return OPSIN_ENOMEM;
-    }
     for (size_t i = 0; i < n; i++)
-        root_isl[i] = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
+        island_of[i] = (size_t)-1;
+    *nisl = 0;
+    for (size_t i = 0; i < n; i++) { /* a root's slot holds its island once numbered */
         size_t r = uf_find(parent, i);
-        if (root_isl[r] == (size_t)-1)
-            root_isl[r] = s->nisl++;
-        s->comps[i].island = root_isl[r];
+        if (island_of[r] == (size_t)-1)
+            island_of[r] = (*nisl)++;
+        island_of[i] = island_of[r];
     }
     free(parent);
-    free(root_isl);
+    return OPSIN_OK;
+}
+
+/* Partitions components into islands and lays out each island's state vector: component
+ * states first, then one energy state per drive. */
+static int build_islands(opsin_sim *s)
+{
+    const opsin_circuit *c = s->c;
+    size_t n = c->ncomps, *island_of = malloc((n ? n : 1) * sizeof *island_of);
+    s->isl = calloc(n ? n : 1, sizeof *s->isl);
+    int rc = !island_of || !s->isl ? OPSIN_ENOMEM : partition(c, island_of, &s->nisl);
+    for (size_t i = 0; !rc && i < n; i++)
+        s->comps[i].island = island_of[i];
+    free(island_of);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < n; i++) {
         opsin_island *isl = &s->isl[s->comps[i].island];
         opsin_comp **cc = realloc(isl->comps, (isl->ncomps + 1) * sizeof *cc);
@@ -235,6 +243,70 @@ static int build_islands(opsin_sim *s)
         if (s->isl[i].nroots)
             s->spiking[s->nspiking++] = i;
     return OPSIN_OK;
+}
+
+/* The solver settings of the circuit's islands. */
+static opsin_island_cfg island_cfg(const opsin_circuit *c)
+{
+    return (opsin_island_cfg){.rtol = c->rtol, .atol_scale = c->atol_scale,
+                              .max_steps = c->max_steps, .band = c->band,
+                              .bandwidth = c->bandwidth};
+}
+
+int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double *bytes)
+{
+    size_t n = c->ncomps, nisl, *island_of = malloc((n ? n : 1) * sizeof *island_of);
+    double *states = calloc(n ? n : 1, sizeof *states);
+    int rc = !island_of || !states ? OPSIN_ENOMEM : partition(c, island_of, &nisl);
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) /* each component's states */
+            states[island_of[i]] += (double)c->comps[i].model->nstates;
+        for (size_t i = 0; i < c->nconns; i++) /* each drive's energy state */
+            states[island_of[c->conns[i].to]] += 1;
+        for (size_t i = 0; st && i < st->nsources; i++)
+            for (size_t k = 0; k < st->sources[i].ntargets; k++)
+                states[island_of[st->sources[i].targets[k]]] += 1;
+        opsin_island_cfg cfg = island_cfg(c);
+        *bytes = 0;
+        for (size_t i = 0; i < nisl; i++)
+            *bytes += opsin_island_bytes(states[i], &cfg);
+    }
+    free(island_of);
+    free(states);
+    return rc;
+}
+
+/* A size in the largest binary unit it reaches, e.g. "1.5 GiB". */
+static void size_text(double bytes, char *buf, size_t len)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    size_t u = 0;
+    for (; bytes >= 1024 && u + 1 < sizeof units / sizeof units[0]; u++)
+        bytes /= 1024;
+    snprintf(buf, len, "%.3g %s", bytes, units[u]);
+}
+
+/* Refuses a simulation whose estimate exceeds the run's limit, before building anything. */
+static int memory_check(const opsin_circuit *c, const opsin_stimulus *st, double limit,
+                        opsin_diag *d)
+{
+    double need;
+    if (!(limit > 0) || isinf(limit))
+        return OPSIN_OK;
+    if (opsin_sim_estimate(c, st, &need)) {
+        opsin_diag_oom(d, NULL, "estimating the simulation's size");
+        return OPSIN_ENOMEM;
+    }
+    if (need <= limit)
+        return OPSIN_OK;
+    char a[32], b[32];
+    size_text(need, a, sizeof a);
+    size_text(limit, b, sizeof b);
+    opsin_diag_set(d, NULL, 0, "the simulation would need about %s for its %zu component%s, "
+                   "more than the memory limit of %s (expected a smaller circuit, or a larger "
+                   "--max-memory, which parallel runs share)", a, c->ncomps,
+                   c->ncomps == 1 ? "" : "s", b);
+    return OPSIN_EINVAL;
 }
 
 static int build_energy_names(opsin_sim *s)
@@ -365,6 +437,9 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
                        "dt_out and at most 1e8 rows)", opts->dt_out, opts->t_end);
         return OPSIN_EINVAL;
     }
+    int rc = memory_check(c, st, opts->max_memory, d);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < opts->nmap_times; i++)
         if (!(opts->map_times[i] >= 0 && opts->map_times[i] <= opts->t_end) ||
             (i && !(opts->map_times[i] > opts->map_times[i - 1]))) {
@@ -373,15 +448,16 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
             return OPSIN_EINVAL;
         }
     opsin_sim *s = calloc(1, sizeof *s);
-    if (!s)
+    if (!s) {
+        opsin_diag_oom(d, NULL, "setting up the simulation");
         return OPSIN_ENOMEM;
+    }
     s->c = c;
     s->st = st;
     s->o = *opts;
     if (s->o.dt_out == 0)
         s->o.dt_out = s->o.t_end / 1000.0;
     opsin_queue_init(&s->q);
-    int rc = OPSIN_OK;
     const opsin_probe *probes = opts->probes ? opts->probes : c->probes;
     size_t nprobes = opts->probes ? opts->nprobes : c->nprobes;
     for (size_t i = 0; i < nprobes && !rc; i++)
@@ -418,9 +494,7 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         rc = build_islands(s);
     if (!rc)
         rc = build_energy_names(s);
-    opsin_island_cfg icfg = {.rtol = c->rtol, .atol_scale = c->atol_scale,
-                             .max_steps = c->max_steps, .band = c->band,
-                             .bandwidth = c->bandwidth};
+    opsin_island_cfg icfg = island_cfg(c);
     for (size_t i = 0; !rc && i < s->nisl; i++)
         rc = opsin_island_init(&s->isl[i], &icfg, d);
     if (!rc && st)
@@ -429,7 +503,7 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
         rc = opsin_idle_check(c, st, s->o.t_end, &s->warn);
     if (rc) {
         if (rc == OPSIN_ENOMEM)
-            opsin_diag_set(d, NULL, 0, "out of memory while setting up the simulation");
+            opsin_diag_oom(d, NULL, "setting up the simulation");
         opsin_sim_free(s);
         return rc;
     }
@@ -778,6 +852,8 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     }
     if (!rc)
         rc = finish(s, d);
+    if (rc == OPSIN_ENOMEM) /* the queue or the integrator could not grow */
+        opsin_diag_oom(d, NULL, "running the simulation");
     if (!rc && (rc = opsin_idle_after(s->c, s->st, s->probes, s->nprobes, s->first, s->moved,
                                       s->stats.spikes, &s->warn)))
         opsin_diag_set(d, NULL, 0, "out of memory for the warnings of the run");

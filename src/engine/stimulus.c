@@ -308,8 +308,16 @@ static int spec_check(const opsin_stimulus *s, const opsin_source_spec *sp, opsi
     return keys_check(s, sp->line, OPSIN_SK_SOURCE, sp->kind, sp->envelope, sp, d);
 }
 
-int opsin_stimulus_add_source(opsin_stimulus *s, const opsin_circuit *c,
-                              const opsin_source_spec *sp, size_t *index, opsin_diag *d)
+/* An allocation that failed, said so (every other message is composed where it is found). */
+static int oom_said(const opsin_stimulus *s, int rc, opsin_diag *d)
+{
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_oom(d, s->path, "building the stimulus");
+    return rc;
+}
+
+static int add_source(opsin_stimulus *s, const opsin_circuit *c, const opsin_source_spec *sp,
+                      size_t *index, opsin_diag *d)
 {
     int rc;
     if ((rc = id_check(s, sp, d)) || (rc = spec_check(s, sp, d)))
@@ -452,8 +460,14 @@ static int appended_in_order(const opsin_source *src, const opsin_train_spec *t)
             (t->start >= src->reach || opsin_same_instant(t->start, src->reach)));
 }
 
-int opsin_stimulus_add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t,
-                             opsin_diag *d)
+int opsin_stimulus_add_source(opsin_stimulus *s, const opsin_circuit *c,
+                              const opsin_source_spec *sp, size_t *index, opsin_diag *d)
+{
+    return oom_said(s, add_source(s, c, sp, index, d), d);
+}
+
+static int add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t,
+                     opsin_diag *d)
 {
     if (source >= s->nsources) {
         opsin_diag_set(d, s->path, t->line, "no source %zu (expected an index below %zu)",
@@ -686,8 +700,14 @@ static int recheck_touched(opsin_stimulus *s, const opsin_stimulus_param *p, siz
     return OPSIN_OK;
 }
 
-int opsin_stimulus_set_params(opsin_stimulus *s, const opsin_stimulus_param *p, const double *v,
-                              size_t n, opsin_diag *d)
+int opsin_stimulus_add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t,
+                             opsin_diag *d)
+{
+    return oom_said(s, add_train(s, source, t, d), d);
+}
+
+static int set_params(opsin_stimulus *s, const opsin_stimulus_param *p, const double *v,
+                      size_t n, opsin_diag *d)
 {
     for (size_t i = 0; i < n; i++)
         if (!param_ok(s, &p[i])) {
@@ -711,6 +731,12 @@ int opsin_stimulus_set_params(opsin_stimulus *s, const opsin_stimulus_param *p, 
     }
     free(old);
     return rc;
+}
+
+int opsin_stimulus_set_params(opsin_stimulus *s, const opsin_stimulus_param *p, const double *v,
+                              size_t n, opsin_diag *d)
+{
+    return oom_said(s, set_params(s, p, v, n, d), d);
 }
 
 int opsin_stimulus_set_param(opsin_stimulus *s, const opsin_stimulus_param *p, double v,

@@ -74,13 +74,27 @@ static int track_ints(config_t *cfg, const char *text, const char *path, opsin_d
 {
     if (!opsin_cfg_track_ints(cfg, text, path))
         return OPSIN_OK;
-    opsin_diag_set(d, path, 0, "out of memory while reading the file");
+    opsin_diag_oom(d, path, "reading the file");
+    return OPSIN_ENOMEM;
+}
+
+/* libconfig 1.5 crashes when an allocation fails while it parses: its tree takes up to about
+ * 40 bytes per byte of text (a list of one-digit numbers; 12 to 16 for opsin's files), so
+ * that much must be there first. */
+static int room_to_parse(double bytes, const char *name, opsin_diag *d)
+{
+    if (opsin_memory_there(40.0 * bytes + 65536.0))
+        return OPSIN_OK;
+    opsin_diag_oom(d, name, "reading the file");
     return OPSIN_ENOMEM;
 }
 
 int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, opsin_diag *d)
 {
     config_set_auto_convert(cfg, 1);
+    int rc = room_to_parse((double)strlen(text), name, d);
+    if (rc)
+        return rc;
     if (config_read_string(cfg, text) != CONFIG_TRUE)
         return parse_error(cfg, name, d);
     return track_ints(cfg, text, name, d);
@@ -221,6 +235,8 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
         snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
     scan_link top = {path, st.st_dev, st.st_ino, NULL};
     int rc = scan_file(path, path, dir, &top, d);
+    if (!rc) /* the first file's size: an @include'd one is rarely large */
+        rc = room_to_parse((double)st.st_size, path, d);
     if (rc) {
         fclose(fp);
         return rc;

@@ -464,22 +464,22 @@ static int circuit_read(const char *path, const char *text, opsin_circuit **out,
                         opsin_diag *diag)
 {
     opsin_circuit *c = calloc(1, sizeof *c);
-    if (!c || !(c->path = opsin_strdup(path))) {
-        free(c);
-        return OPSIN_ENOMEM;
-    }
+    int rc = c && (c->path = opsin_strdup(path)) ? OPSIN_OK : OPSIN_ENOMEM;
     config_t cfg;
     config_init(&cfg);
-    const config_setting_t *root;
-    int rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
+    if (!rc)
+        rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
                   : opsin_cfg_read(&cfg, path, diag);
     if (!rc) {
-        root = config_root_setting(&cfg);
+        const config_setting_t *root = config_root_setting(&cfg);
         const config_setting_t *arrays = config_lookup(&cfg, "arrays");
         const char **inputs = NULL;
         size_t nexplicit = 0;
+        /* the settings of a few bytes before the arrays, which may hold millions of cells */
         if (!(rc = check_not_stimulus(&cfg, path, diag)) &&
             !(rc = opsin_cfg_known_keys(root, top_keys, "circuit key", path, diag)) &&
+            !(rc = read_solver(config_lookup(&cfg, "solver"), c, diag)) &&
+            !(rc = opsin_read_t_end(&cfg, path, &c->t_end, diag)) &&
             !(rc = opsin_materials_read(config_lookup(&cfg, "materials"), c, diag)) &&
             !(rc = read_components(config_lookup(&cfg, "components"), arrays != NULL, c, &inputs,
                                    diag))) {
@@ -493,13 +493,12 @@ static int circuit_read(const char *path, const char *text, opsin_circuit **out,
                            "arrays = ( {...} );)");
             rc = OPSIN_EINVAL;
         }
-        if (!rc &&
-            !(rc = read_connections(config_lookup(&cfg, "connections"), c, diag)) &&
-            !(rc = read_probes(config_lookup(&cfg, "probes"), c, diag)) &&
-            !(rc = read_solver(config_lookup(&cfg, "solver"), c, diag)))
-            rc = opsin_read_t_end(&cfg, path, &c->t_end, diag);
+        if (!rc && !(rc = read_connections(config_lookup(&cfg, "connections"), c, diag)))
+            rc = read_probes(config_lookup(&cfg, "probes"), c, diag);
     }
     config_destroy(&cfg);
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_oom(diag, path, "reading the circuit");
     if (rc) {
         opsin_circuit_free(c);
         return rc;

@@ -60,6 +60,12 @@ void opsin_diag_set(opsin_diag *d, const char *file, int line, const char *fmt, 
     va_end(ap);
 }
 
+void opsin_diag_oom(opsin_diag *d, const char *file, const char *what)
+{
+    opsin_diag_set(d, file, 0, "out of memory while %s (expected a smaller circuit or stimulus, "
+                   "or more memory)", what);
+}
+
 char *opsin_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;

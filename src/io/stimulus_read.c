@@ -319,11 +319,11 @@ static int stimulus_read(const char *path, const char *text, const opsin_circuit
                          opsin_stimulus **out, opsin_diag *diag)
 {
     opsin_stimulus *s = NULL;
-    if (opsin_stimulus_new(path, &s))
-        return OPSIN_ENOMEM;
+    int rc = opsin_stimulus_new(path, &s);
     config_t cfg;
     config_init(&cfg);
-    int rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
+    if (!rc)
+        rc = text ? opsin_cfg_read_string(&cfg, text, path, diag)
                   : opsin_cfg_read(&cfg, path, diag);
     const config_setting_t *list = NULL;
     if (!rc)
@@ -331,13 +331,15 @@ static int stimulus_read(const char *path, const char *text, const opsin_circuit
     if (!rc)
         rc = opsin_cfg_known_keys(config_root_setting(&cfg), top_keys, "stimulus key", path,
                                   diag);
+    if (!rc) /* before the sources, which may be many */
+        rc = opsin_read_t_end(&cfg, path, &s->t_end, diag);
     if (!rc)
         rc = sources_list(&cfg, path, &list, diag);
     for (int i = 0; !rc && i < config_setting_length(list); i++)
         rc = read_source(config_setting_get_elem(list, (unsigned)i), s, c, diag);
-    if (!rc)
-        rc = opsin_read_t_end(&cfg, path, &s->t_end, diag);
     config_destroy(&cfg);
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_oom(diag, path, "reading the stimulus");
     if (rc) {
         opsin_stimulus_free(s);
         return rc;

@@ -173,6 +173,7 @@ static int interval_run(void *ctx, size_t i, void *row, opsin_diag *d)
         ro.t_end = m.t.t_end;
         ro.dt_out = o->width / GRID_PER_WIDTH;
         ro.seed = o->seed;
+        ro.max_memory = o->max_memory;
         ro.probes = &j->target;
         ro.nprobes = 1;
         rc = opsin_sim_new(j->c, s, &ro, &sim, d);

@@ -33,6 +33,7 @@ typedef struct opsin_ppf_opts {
     double rule_t;                 /* s, at:T */
     unsigned long seed;
     size_t jobs;                   /* worker threads, >= 1 */
+    double max_memory;             /* bytes each run may need (opsin_run_opts); 0: no limit */
 } opsin_ppf_opts;
 
 /* Default: current pulses of 1 ms, peak rule, seed 1, one job, nothing else set. */

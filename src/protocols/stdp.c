@@ -174,6 +174,7 @@ static int run_point(void *ctx, size_t i, void *row, opsin_diag *d)
         ro.t_end = t_end;
         ro.dt_out = t_end;
         ro.seed = j->o->seed;
+        ro.max_memory = j->o->max_memory;
         ro.probes = &j->probe;
         ro.nprobes = 1;
         rc = opsin_sim_new(j->c, s, &ro, &sim, d);

@@ -34,6 +34,7 @@ typedef struct opsin_stdp_opts {
     double light_wavelength, light_irradiance, light_duration; /* m, W/m2, s; irradiance 0: dark */
     unsigned long seed;
     size_t jobs;            /* worker threads, 0: one */
+    double max_memory;      /* bytes each run may need (opsin_run_opts); 0: no limit */
 } opsin_stdp_opts;
 
 /* One point of the window. */

@@ -319,6 +319,7 @@ static int sweep_load(opsin_sweep *sw, const opsin_sweep_opts *o, opsin_diag *d)
         return rc;
     sw->opts = opsin_run_opts_default(sw->circuit, sw->stimulus);
     sw->opts.seed = o->seed;
+    sw->opts.max_memory = o->max_memory;
     if (o->t_end > 0)
         sw->opts.t_end = o->t_end;
     sw->opts.dt_out = o->dt_out;

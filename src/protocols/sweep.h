@@ -27,6 +27,7 @@ typedef struct opsin_sweep_opts {
     double t_end;                 /* s; <= 0: the files' t_end */
     double dt_out;                /* s; 0: t_end/1000 */
     unsigned long seed;
+    double max_memory;            /* bytes each run may need (opsin_run_opts); 0: no limit */
 } opsin_sweep_opts;
 
 /* Parses and validates a sweep (loads the files, applies every value, builds the grid).  On
