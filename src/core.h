@@ -28,6 +28,10 @@ void opsin_diag_oom(opsin_diag *d, const char *file, const char *what);
  * starts with the name and ends with what was expected. */
 int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len);
 
+/* t, or the double nearest the decimal of at most 15 significant digits within 4 ulps of it:
+ * event and grid times computed from the user's times print as written (timesnap.c). */
+double opsin_time_snap(double t);
+
 /* Duplicates a string; NULL on allocation failure. */
 char *opsin_strdup(const char *s);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "testutil.h"
 
 #define REL 1e-6 /* closed-form agreement required by the core issue */
@@ -63,7 +64,8 @@ START_TEST(test_back_to_back_train)
 {
     static const double P[] = {1e-6, 1e-3, 0.1};
     const double R = 1e3, C = 10e-6, I = 1e-3, t0 = 3 * P[_i], tau = R * C;
-    const double end = t0 + 999.0 * P[_i] + P[_i]; /* the last pulse's end, as its train has it */
+    /* the last pulse's end, as its train has it: computed times set to their decimal */
+    const double end = opsin_time_snap(opsin_time_snap(t0 + 999.0 * P[_i]) + P[_i]);
     char stim[512];
     snprintf(stim, sizeof stim,
              "sources = ({ id = \"I\"; kind = \"current\"; targets = [\"c\"]; start = %.17g;\n"
@@ -469,7 +471,7 @@ START_TEST(test_lif_i_ext)
     static const char step[] =
         "sources = ({ id = \"step\"; kind = \"current\"; targets = [\"b\"]; start = \"10 ms\";\n"
         "  width = \"50 ms\"; amplitude = \"3 nA\"; });\n";
-    const double Is = 3e-9, Ic = 20e-9, t0 = 10e-3, t1 = 10e-3 + 50e-3;
+    const double Is = 3e-9, Ic = 20e-9, t0 = 10e-3, t1 = 60e-3; /* ends at 60 ms as written */
     char net[1024];
     snprintf(net, sizeof net, two_neurons, "\"0.5 ms\"");
     trace tr;

@@ -60,5 +60,16 @@ if [ "$(wc -l <map.csv)" -eq 3001 ] &&
 else bad "--map-at with 1500 times: $(wc -l <map.csv) lines, $(sed -n '2p;$p' map.csv)"; fi
 expect_shortest map.csv "map"
 
+# The rows the man page quotes are found as written (opsin(1), EXAMPLES 1 and OUTPUT): a
+# pulse that starts at 51 ms and lasts 1 ms ends at the row 0.052, not 0.052000000000000005,
+# a train's later pulses start at their decimals, and grid sample 3 of 30 ms/1000 is 9e-05.
+sed 's/period = "10 ms";/period = "50 ms";/' "$SRCDIR/stimuli/fmes-ppf.cfg" >ppf50.cfg
+opsin run "$SRCDIR/circuits/fmes.cfg" ppf50.cfg -t 80ms -o ppf50.csv -q
+if [ "$(grep -c '^0\.052,' ppf50.csv)" -eq 2 ] && [ "$(grep -c '^0\.051,' ppf50.csv)" -eq 2 ]
+then ok; else bad "the pulse edges of the man page's ppf50 rows: $(grep -E '^0\.05[12]' ppf50.csv)"; fi
+opsin run "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" -o grid.csv -q
+if grep -q '^9e-05,' grid.csv && grep -q '^0\.012,' grid.csv; then ok
+else bad "grid rows: $(sed -n '2,5p' grid.csv)"; fi
+
 echo "e2e-output: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,21 +8,28 @@
 
 #include "core.h"
 
+/* Start of pulse k: the file's start as written for k = 0, else start + k period set to the
+ * decimal it lands beside (opsin_time_snap), so edge rows print as the user's times. */
+static double train_start(const opsin_train_spec *t, size_t k)
+{
+    return k ? opsin_time_snap(t->start + (double)k * t->period) : t->start;
+}
+
 opsin_pulse opsin_train_pulse(const opsin_train_spec *t, size_t k)
 {
     size_t n = (size_t)t->count;
     double end = isnan(t->amplitude_end) ? t->amplitude : t->amplitude_end;
     double frac = n > 1 ? (double)k / (double)(n - 1) : 0.0;
-    double start = t->start + (double)k * t->period;
-    return (opsin_pulse){start, start + t->width, t->amplitude + (end - t->amplitude) * frac,
-                         t->slope};
+    double start = train_start(t, k);
+    return (opsin_pulse){start, opsin_time_snap(start + t->width),
+                         t->amplitude + (end - t->amplitude) * frac, t->slope};
 }
 
 /* Start of the next pulse of heap entry j. */
 static double next_start(const opsin_pulse_iter *it, size_t j)
 {
     const opsin_train_spec *t = &it->src->trains[it->heap[j]];
-    return t->start + (double)it->next[it->heap[j]] * t->period;
+    return train_start(t, it->next[it->heap[j]]);
 }
 
 /* Restores the heap order below entry j (its key grew or it was replaced). */

@@ -761,7 +761,7 @@ static int write_map(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag 
 /* Time of output sample k: an exact product, never an accumulated sum. */
 static double sample_time(const opsin_sim *s, unsigned long k)
 {
-    double t = (double)k * s->o.dt_out;
+    double t = opsin_time_snap((double)k * s->o.dt_out); /* prints as k dt written out */
     return t < s->o.t_end ? t : s->o.t_end;
 }
 
