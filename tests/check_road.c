@@ -3,6 +3,7 @@
  * in code against the same checks as files. */
 #include <check.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +17,31 @@
 
 /* ---- the pool ------------------------------------------------------------------------- */
 
-/* Jobs that square their index, fail where fail[i] is set, and finish out of order. */
+/* Jobs that square their index, fail where fail[i] is set, and finish out of order; job
+ * `trigger` sets the cancel flag (a signal arriving while it runs) and fails as a job cut
+ * short does. */
 typedef struct squares {
     const int *fail;
     size_t emitted[64], nemitted;
     int status[64];
     size_t stop_at; /* emit returns OPSIN_EIO at this index (SIZE_MAX: never) */
+    size_t trigger; /* SIZE_MAX: none */
+    volatile sig_atomic_t flag;
+    size_t started;
 } squares;
 
 static int sq_run(void *ctx, size_t i, void *row, opsin_diag *d)
 {
-    const squares *q = ctx;
+    squares *q = ctx;
     struct timespec ts = {0, (long)((i * 7919) % 5) * 200000L}; /* shuffle finishing times */
+    __atomic_add_fetch(&q->started, 1, __ATOMIC_SEQ_CST);
     nanosleep(&ts, NULL);
     *(double *)row = (double)(i * i);
+    if (i == q->trigger) {
+        q->flag = SIGTERM;
+        opsin_diag_set(d, NULL, 0, "job %zu cut short", i);
+        return OPSIN_ECALLBACK;
+    }
     if (q->fail[i]) {
         opsin_diag_set(d, NULL, 0, "job %zu failed", i);
         return OPSIN_ESOLVER;
@@ -52,8 +64,8 @@ START_TEST(test_pool_order)
 {
     static const int none[40] = {0};
     for (unsigned threads = 1; threads <= 5; threads++) {
-        squares q = {none, {0}, 0, {0}, (size_t)-1};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL};
+        squares q = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_OK);
         ck_assert_uint_eq(q.nemitted, 40);
@@ -70,8 +82,8 @@ START_TEST(test_pool_lowest_failure)
     int fail[40] = {0};
     fail[9] = fail[30] = 1;
     for (unsigned threads = 1; threads <= 5; threads++) {
-        squares q = {fail, {0}, 0, {0}, (size_t)-1};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1, NULL};
+        squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1, NULL, NULL};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ESOLVER);
         ck_assert_str_eq(d.msg, "job 9 failed");
@@ -85,25 +97,55 @@ START_TEST(test_pool_go_on_and_emit_stop)
 {
     int fail[40] = {0};
     fail[3] = 1;
-    squares q = {fail, {0}, 0, {0}, (size_t)-1};
-    opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL};
+    squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+    opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL};
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_OK);
     ck_assert_uint_eq(q.nemitted, 40);
     ck_assert_int_eq(q.status[3], OPSIN_ESOLVER);
     ck_assert_int_eq(q.status[4], OPSIN_OK);
-    squares r = {fail, {0}, 0, {0}, 12};
+    squares r = {fail, {0}, 0, {0}, 12, (size_t)-1, 0, 0};
     job.ctx = &r;
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_EIO);
     ck_assert_uint_eq(r.nemitted, 13);
     /* no emit: the rows land in `out`, in their slots */
     double out[40];
     static const int none[40] = {0};
-    squares z = {none, {0}, 0, {0}, (size_t)-1};
-    opsin_pool_job copy = {40, sizeof(double), sq_run, NULL, &z, 1, out};
+    squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+    opsin_pool_job copy = {40, sizeof(double), sq_run, NULL, &z, 1, out, NULL};
     ck_assert_int_eq(opsin_pool_run(&copy, 4, &d), OPSIN_OK);
     for (size_t i = 0; i < 40; i++)
         ck_assert(out[i] == (double)(i * i));
+}
+END_TEST
+
+/* Cancelled: no job starts once the flag is seen (with one worker: none after the cut one),
+ * the cut job is not emitted, and what was emitted is rows 0 .. k-1 in order (k = 12 exactly
+ * with one worker: every row before the cut one is done); a flag set before the start runs
+ * nothing. */
+START_TEST(test_pool_cancel)
+{
+    static const int none[40] = {0};
+    for (unsigned threads = 1; threads <= 5; threads++) {
+        squares k = {none, {0}, 0, {0}, (size_t)-1, 12, 0, 0};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &k, 0, NULL, &k.flag};
+        opsin_diag d = {""};
+        ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ECALLBACK);
+        ck_assert_str_eq(d.msg, "interrupted");
+        ck_assert_msg(k.nemitted <= 12 && (threads > 1 || k.nemitted == 12), "%u threads: %zu "
+                      "rows", threads, k.nemitted);
+        ck_assert(threads > 1 || k.started == 13); /* none after the cut one */
+        for (size_t i = 0; i < k.nemitted; i++) {
+            ck_assert_uint_eq(k.emitted[i], i);
+            ck_assert_int_eq(k.status[i], OPSIN_OK);
+        }
+    }
+    squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, SIGINT, 0};
+    opsin_pool_job early = {40, sizeof(double), sq_run, sq_emit, &z, 0, NULL, &z.flag};
+    opsin_diag d = {""};
+    ck_assert_int_eq(opsin_pool_run(&early, 3, &d), OPSIN_ECALLBACK);
+    ck_assert_uint_eq(z.started, 0);
+    ck_assert_uint_eq(z.nemitted, 0);
 }
 END_TEST
 
@@ -287,6 +329,7 @@ static Suite *road_suite(void)
     tcase_add_test(pool, test_pool_order);
     tcase_add_test(pool, test_pool_lowest_failure);
     tcase_add_test(pool, test_pool_go_on_and_emit_stop);
+    tcase_add_test(pool, test_pool_cancel);
     suite_add_tcase(s, pool);
     TCase *typed = tcase_create("typed");
     tcase_add_test(typed, test_copy_and_set);

@@ -64,7 +64,7 @@ static void sweep(result *r, const char *circuit, const char *stim, const char *
     size_t nsets = 0;
     while (sets && sets[nsets])
         nsets++;
-    opsin_sweep_opts o = {circuit, stim, sets, nsets, &measures, 1, t_end, dt_out, 1, 0};
+    opsin_sweep_opts o = {circuit, stim, sets, nsets, &measures, 1, t_end, dt_out, 1, 0, NULL};
     opsin_sweep *sw = NULL;
     opsin_diag d = {""};
     int rc = opsin_sweep_new(&o, &sw, &d);
@@ -479,6 +479,75 @@ START_TEST(test_determinism)
 }
 END_TEST
 
+/* The progress callback plays the signal handler: it sets the cancel flag after row `at`. */
+typedef struct canceller {
+    volatile sig_atomic_t flag;
+    size_t at, last;
+} canceller;
+
+static void cancel_after(void *ctx, size_t done, size_t total)
+{
+    canceller *k = ctx;
+    (void)total;
+    k->last = done;
+    if (done == k->at)
+        k->flag = SIGINT;
+}
+
+/* "syn.R_reg=V1,V2,...": the first n of 500, 503, 506, ... ohm. */
+static char *r_list(size_t n)
+{
+    char *set = malloc(16 + 8 * n), *p = set;
+    p += sprintf(p, "syn.R_reg=");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%zu", i ? "," : "", 500 + 3 * i);
+    return set;
+}
+
+/* A cancelled sweep stops early (2000 points, cancelled after row 3: the workers cannot have
+ * finished them all) and leaves the header and rows 1 .. k exactly as a sweep of the first k
+ * points writes them (a complete prefix, whatever the threads); the progress saw k rows. */
+START_TEST(test_cancel_prefix)
+{
+    const char *stim = tu_write_temp(1, one_pulse_stim), *measures = "peak,final,energy";
+    char *all = r_list(2000);
+    const char *sets[] = {all, NULL};
+    for (unsigned jobs = 1; jobs <= 3; jobs++) {
+        canceller k = {0, 3, 0};
+        opsin_sweep_opts o = {FMES, stim, sets, 1, &measures, 1, 10e-3, 0, 1, 0, &k.flag};
+        opsin_sweep *sw = NULL;
+        opsin_diag d = {""};
+        size_t nfailed = 0;
+        ck_assert_int_eq(opsin_sweep_new(&o, &sw, &d), OPSIN_OK);
+        FILE *out = tmpfile();
+        ck_assert_int_eq(opsin_sweep_run(sw, jobs, out, NULL, cancel_after, &k, &nfailed, &d),
+                         OPSIN_ECALLBACK);
+        long n = ftell(out);
+        char *text = calloc((size_t)n + 1, 1);
+        rewind(out);
+        ck_assert_uint_eq(fread(text, 1, (size_t)n, out), (size_t)n);
+        size_t lines = 0;
+        for (char *c = text; *c; c++)
+            lines += *c == '\n';
+        ck_assert_msg(lines >= 4 && lines < 2001 && lines == k.last + 1, "jobs %u: %zu lines, "
+                      "progress %zu", jobs, lines, k.last);
+        ck_assert_uint_eq(nfailed, 0);
+        char *first = r_list(lines - 1);
+        const char *head[] = {first, NULL};
+        result ref;
+        sweep(&ref, FMES, stim, head, measures, 10e-3, 0, 1);
+        ck_assert_msg(strcmp(text, ref.text) == 0, "not the first %zu rows:\n%s", lines - 1,
+                      text);
+        result_free(&ref);
+        free(first);
+        free(text);
+        fclose(out);
+        opsin_sweep_free(sw);
+    }
+    free(all);
+}
+END_TEST
+
 /* A run the solver cannot finish: nan measures, one warning naming the point, no crash. */
 START_TEST(test_failed_runs)
 {
@@ -595,7 +664,7 @@ START_TEST(test_errors)
                        tu_write_temp(1, stims[b->stim]) : NULL;
     const char *sets[] = {b->set, b->set2};
     opsin_sweep_opts o = {circuit, stim, sets, b->set2 ? 2 : b->set ? 1 : 0, &b->measures, 1,
-                          0, 0, 1, 0};
+                          0, 0, 1, 0, NULL};
     opsin_sweep *sw = (opsin_sweep *)&o;
     opsin_diag d = {""};
     int rc = opsin_sweep_new(&o, &sw, &d);
@@ -756,6 +825,7 @@ static Suite *sweep_suite(void)
     tcase_add_test(meas, test_lif_rate);
     tcase_add_test(meas, test_lif_rate_driven);
     tcase_add_test(meas, test_determinism);
+    tcase_add_test(meas, test_cancel_prefix);
     tcase_add_test(meas, test_failed_runs);
     suite_add_tcase(s, meas);
     TCase *err = tcase_create("errors");

@@ -226,7 +226,7 @@ int opsin_cmd_sweep(int argc, char **argv)
     if (rc)
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
     opsin_sweep_opts o = {a.circuit, a.stimulus, a.sets, a.nsets, a.measures, a.nmeasures,
-                          0, 0, a.seed, opsin_cli_memory_share(a.max_memory, a.jobs)};
+                          0, 0, a.seed, opsin_cli_memory_share(a.max_memory, a.jobs), NULL};
     if ((a.t_end && parse_duration("--t-end", a.t_end, &o.t_end)) ||
         (a.dt_out && parse_duration("--dt-out", a.dt_out, &o.dt_out)))
         return EXIT_USAGE;

@@ -1,6 +1,7 @@
 /* pool.c: the worker pool (see pool.h): POSIX threads take the next index, the calling
  * thread emits rows in index order. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,19 +14,29 @@ typedef struct pool {
     int *status;           /* per job */
     opsin_diag *diag;      /* per job */
     unsigned char *done;   /* per job */
+    unsigned char *cut;    /* per job: failed once the pool was cancelled (cut short) */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     size_t next;           /* next index to hand out */
     size_t limit;          /* no index at or above it is handed out */
 } pool;
 
-/* Hands out the next index below the limit; 0 when there is none. */
+/* 1 once the caller's cancel flag is set. */
+static int cancelled(const pool *p)
+{
+    return p->job->cancel && *p->job->cancel;
+}
+
+/* Hands out the next index below the limit; 0 when there is none, or when the pool is
+ * cancelled (then the emit loop, which may wait for this index, is woken to see it). */
 static int take(pool *p, size_t *i)
 {
     pthread_mutex_lock(&p->mu);
-    int ok = p->next < p->limit;
+    int stop = cancelled(p), ok = !stop && p->next < p->limit;
     if (ok)
         *i = p->next++;
+    if (stop)
+        pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     return ok;
 }
@@ -38,6 +49,7 @@ static void run_one(pool *p, size_t i)
     pthread_mutex_lock(&p->mu);
     p->status[i] = status;
     p->done[i] = 1;
+    p->cut[i] = status && cancelled(p);
     if (status && p->job->stop_on_failure && i + 1 < p->limit)
         p->limit = i + 1;
     pthread_cond_broadcast(&p->cv);
@@ -62,19 +74,22 @@ static void halt(pool *p)
 }
 
 /* Makes row i done: runs it here when no worker thread runs, else waits for it (every index
- * below a failure is handed out, and the emit loop stops at the first failure). */
-static void wait_for(pool *p, size_t i, int threaded)
+ * below a failure is handed out, and the emit loop stops at the first failure).  0 when the
+ * pool was cancelled before row i was handed out. */
+static int wait_for(pool *p, size_t i, int threaded)
 {
     if (!threaded) {
         size_t k;
         if (take(p, &k))
             run_one(p, k);
-        return;
+        return p->done[i];
     }
     pthread_mutex_lock(&p->mu);
-    while (!p->done[i])
+    while (!p->done[i] && !(i >= p->next && cancelled(p)))
         pthread_cond_wait(&p->cv, &p->mu);
+    int done = p->done[i];
     pthread_mutex_unlock(&p->mu);
+    return done;
 }
 
 /* The calling thread's part: every row in index order to emit. */
@@ -82,7 +97,10 @@ static int emit_all(pool *p, int threaded, opsin_diag *d)
 {
     const opsin_pool_job *job = p->job;
     for (size_t i = 0; i < job->n; i++) {
-        wait_for(p, i, threaded);
+        if (!wait_for(p, i, threaded) || p->cut[i]) {
+            opsin_diag_set(d, NULL, 0, "interrupted");
+            return OPSIN_ECALLBACK;
+        }
         if (p->status[i] && job->stop_on_failure) {
             *d = p->diag[i];
             return p->status[i];
@@ -108,7 +126,8 @@ static int pool_alloc(pool *p, const opsin_pool_job *job)
     p->status = calloc(n, sizeof *p->status);
     p->diag = calloc(n, sizeof *p->diag);
     p->done = calloc(n, 1);
-    return p->rows && p->status && p->diag && p->done ? 0 : -1;
+    p->cut = calloc(n, 1);
+    return p->rows && p->status && p->diag && p->done && p->cut ? 0 : -1;
 }
 
 static void pool_free(pool *p)
@@ -117,6 +136,7 @@ static void pool_free(pool *p)
     free(p->status);
     free(p->diag);
     free(p->done);
+    free(p->cut);
 }
 
 int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag)
@@ -131,8 +151,12 @@ int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag
     pthread_cond_init(&p.cv, NULL);
     size_t nt = threads < 1 ? 1 : threads > job->n ? job->n : threads, started = 0;
     pthread_t *tid = calloc(nt ? nt : 1, sizeof *tid);
+    sigset_t all, old; /* workers are born with every signal blocked: they reach the caller */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     while (tid && started < nt && pthread_create(&tid[started], NULL, worker, &p) == 0)
         started++;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     int rc = emit_all(&p, started > 0, diag);
     halt(&p);
     for (size_t k = 0; k < started; k++)

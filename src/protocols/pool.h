@@ -10,10 +10,16 @@
  * index is started once the failure is known and emission stops at the first failed row, so
  * the failure reported is always the lowest-index one; without it, failed rows are emitted
  * like the others (with their status and message) and the pool goes on.
+ *
+ * Cancelling (an interrupt): once *cancel is non-zero no job is started, and emission stops
+ * at the first row that was not done before it (a job that failed once *cancel was set was
+ * cut short, not done), so what was emitted is rows 0 .. k-1 exactly as an uncancelled pool
+ * would have emitted them.  Worker threads block every signal: signals reach the caller.
  */
 #ifndef OPSIN_POOL_H
 #define OPSIN_POOL_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "opsin.h"
@@ -29,12 +35,15 @@ typedef struct opsin_pool_job {
     void *ctx;
     int stop_on_failure;
     void *out; /* n rows, when emit is NULL */
+    /* NULL, or a flag (set by a signal handler) that cancels the pool when non-zero; run()
+     * may watch it too, to stop early (its row is then dropped). */
+    volatile sig_atomic_t *cancel;
 } opsin_pool_job;
 
 /* Runs every job on `threads` worker threads (>= 1; fewer when there are fewer jobs, and the
  * calling thread alone when none can start).  Returns OPSIN_OK; the status of the lowest
  * failed job (stop_on_failure) with its message in diag; the status emit returned when it
- * stopped the pool; or OPSIN_ENOMEM. */
+ * stopped the pool; OPSIN_ECALLBACK ("interrupted") when cancelled; or OPSIN_ENOMEM. */
 int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag);
 
 #endif

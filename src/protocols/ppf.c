@@ -270,7 +270,7 @@ int opsin_ppf_run(const opsin_ppf_opts *o, opsin_ppf_row *rows, char *unit, char
         if (unit)
             snprintf(unit, 32, "%s", opsin_probe_unit(c, j.target));
         opsin_pool_job job = {o->nintervals, sizeof(opsin_ppf_row), interval_run, NULL, &j, 1,
-                              rows};
+                              rows, NULL};
         rc = opsin_pool_run(&job, (unsigned)o->jobs, d);
     }
     opsin_circuit_free(c);

@@ -44,6 +44,7 @@ struct opsin_sweep {
     opsin_run_opts opts;
     size_t npoints;
     int ran;
+    volatile sig_atomic_t *cancel; /* opsin_sweep_opts.cancel */
 };
 
 /* What the pool hands back for one point: its measures (nan when it failed). */
@@ -370,6 +371,7 @@ int opsin_sweep_new(const opsin_sweep_opts *o, opsin_sweep **out, opsin_diag *di
     opsin_sweep *sw = calloc(1, sizeof *sw);
     if (!sw)
         return OPSIN_ENOMEM;
+    sw->cancel = o->cancel;
     int rc = sweep_load(sw, o, diag);
     if (!rc)
         rc = params_parse(sw, o, diag);
@@ -408,6 +410,17 @@ const opsin_stimulus *opsin_sweep_stimulus(const opsin_sweep *sw)
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
+/* Forwarded each row by the record: stops the run once the sweep is cancelled (its row is
+ * then dropped by the pool). */
+static int cancel_check(void *ctx, double t, const double *v, size_t n)
+{
+    const opsin_sweep *sw = ctx;
+    (void)t;
+    (void)v;
+    (void)n;
+    return sw->cancel && *sw->cancel;
+}
+
 /* Runs grid point i into res; on failure returns the status with diag filled. */
 static int point_run(void *ctx, size_t i, void *row, opsin_diag *d)
 {
@@ -418,7 +431,8 @@ static int point_run(void *ctx, size_t i, void *row, opsin_diag *d)
     opsin_measure_record r;
     const opsin_stimulus *st = sw->variants ? sw->variants[variant_index(sw, i)] : NULL;
     size_t bad;
-    opsin_measure_record_init(&r, &sw->ml, NULL, 0);
+    opsin_sink watch = {NULL, cancel_check, NULL, NULL, (void *)sw};
+    opsin_measure_record_init(&r, &sw->ml, &watch, 0);
     int rc = opsin_circuit_copy(sw->circuit, &c);
     if (!rc)
         rc = apply_circuit(sw, c, i, &bad, d);
@@ -427,8 +441,8 @@ static int point_run(void *ctx, size_t i, void *row, opsin_diag *d)
     if (!rc) {
         opsin_sink sink = opsin_measure_record_sink(&r);
         rc = opsin_sim_run(sim, &sink, d);
-        if (rc == OPSIN_ECALLBACK)
-            rc = OPSIN_ENOMEM; /* the recorder's only way to fail */
+        if (rc == OPSIN_ECALLBACK && !(sw->cancel && *sw->cancel))
+            rc = OPSIN_ENOMEM; /* the recorder's only other way to fail */
     }
     if (!rc)
         rc = opsin_measure_list_eval(&sw->ml, &r, st, sim, sw->opts.t_end, res);
@@ -513,7 +527,7 @@ int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
     *nfailed = 0;
     sweep_run run = {sw, out, warn, progress, progress_ctx, 0};
     opsin_pool_job job = {sw->npoints, (sw->ml.n ? sw->ml.n : 1) * sizeof(double), point_run,
-                          write_row, &run, 0, NULL};
+                          write_row, &run, 0, NULL, sw->cancel};
     if (write_header(sw, out)) {
         opsin_diag_set(diag, NULL, 0, "writing the output failed");
         return OPSIN_EIO;

@@ -10,6 +10,7 @@
 #ifndef OPSIN_SWEEP_H
 #define OPSIN_SWEEP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,6 +29,7 @@ typedef struct opsin_sweep_opts {
     double dt_out;                /* s; 0: t_end/1000 */
     unsigned long seed;
     double max_memory;            /* bytes each run may need (opsin_run_opts); 0: no limit */
+    volatile sig_atomic_t *cancel; /* NULL, or a flag (a signal handler's) that stops the run */
 } opsin_sweep_opts;
 
 /* Parses and validates a sweep (loads the files, applies every value, builds the grid).  On
@@ -51,7 +53,9 @@ typedef void (*opsin_sweep_progress)(void *ctx, size_t done, size_t total);
  * point in grid order, each flushed once it and all rows before it are done) to out.  A run
  * that fails gets "nan" measures and one line on warn (which may be NULL); *nfailed counts
  * them.  Returns OPSIN_EIO if writing out failed (the remaining runs are cancelled),
- * OPSIN_ENOMEM, OPSIN_EINVAL if it already ran, else OPSIN_OK. */
+ * OPSIN_ECALLBACK when *cancel was set before the last row (out then holds the header and
+ * rows 1 .. k, complete and as an uncancelled sweep writes them; the progress callback saw
+ * k), OPSIN_ENOMEM, OPSIN_EINVAL if it already ran, else OPSIN_OK. */
 int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
                     opsin_sweep_progress progress, void *progress_ctx, size_t *nfailed,
                     opsin_diag *diag);
