@@ -177,16 +177,24 @@ static void series_free(series *s)
     free(s->line2);
 }
 
-/* Writes x, y data, y fit [, y2 data, y2 fit] per row of the table. */
-static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit_result *r,
-                        const opsin_staircase *st)
+/* What write_fitted writes. */
+typedef struct fitted {
+    const fit_args *a;
+    const opsin_table *t;
+    const opsin_fit_result *r;
+    const opsin_staircase *st;
+} fitted;
+
+/* x, y data, y fit [, y2 data, y2 fit] per row of the table (cli_out_write checks the
+ * writes). */
+static int fitted_rows(void *ctx, cli_out *o)
 {
-    cli_out out = {NULL, NULL, NULL};
-    if (cli_out_open(&out, a->output)) {
-        fprintf(stderr, "opsin fit: cannot create %s: %s\n", a->output, strerror(errno));
-        return EXIT_RUNTIME;
-    }
-    FILE *fp = out.fp;
+    const fitted *f = ctx;
+    const fit_args *a = f->a;
+    const opsin_table *t = f->t;
+    const opsin_fit_result *r = f->r;
+    const opsin_staircase *st = f->st;
+    FILE *fp = o->fp;
     fprintf(fp, "%s,%s,%s fit", t->header[0], t->header[1], t->header[1]);
     if (a->y2)
         fprintf(fp, ",%s,%s fit", t->header[2], t->header[2]);
@@ -204,12 +212,24 @@ static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit
         }
         fputc('\n', fp);
     }
-    if (cli_out_commit(&out)) {
-        fprintf(stderr, "opsin fit: writing %s failed: %s\n", a->output, strerror(errno));
-        cli_out_discard(&out);
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return 0;
+}
+
+/* Writes the fitted table to -o (output.h). */
+static int write_fitted(const fit_args *a, const opsin_table *t, const opsin_fit_result *r,
+                        const opsin_staircase *st)
+{
+    fitted f = {a, t, r, st};
+    return cli_out_write("fit", a->output, 0, fitted_rows, &f);
+}
+
+/* The files of the command, checked before the data is read (cli_out_check); the report
+ * always goes to standard output. */
+static int check_files(const fit_args *a)
+{
+    cli_file in[] = {{"the data", a->data}};
+    cli_file out[] = {{"the report", "-"}, {"-o", a->output}, {"--plot", a->plot}};
+    return cli_out_check("fit", in, 1, out, 3);
 }
 
 /* Smallest and largest of n values. */
@@ -248,9 +268,8 @@ static int plot(const fit_args *a, const opsin_table *t, const series *s,
     }
     if (!r)
         ser[1].title = "linear range";
-    if (opsin_plot_xy(a->plot, t->header[0], t->header[1], logx, ser, a->y2 ? 4 : 2, stderr))
-        return EXIT_RUNTIME;
-    return EXIT_OK;
+    return cli_out_plot_xy("fit", a->plot, t->header[0], t->header[1], logx, ser,
+                           a->y2 ? 4 : 2);
 }
 
 /* The fit (or the staircase analysis) and its report on standard output. */
@@ -280,7 +299,7 @@ int opsin_cmd_fit(int argc, char **argv)
 {
     fit_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
+    if (rc || (rc = check_files(&a)))
         return rc < 0 ? EXIT_OK : rc;
     opsin_table_want want[3] = {{a.x, 0, 0}, {a.y, 1, 0}, {a.y2, 2, 1}};
     opsin_table t;

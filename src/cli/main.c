@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli/cli.h"
+#include "cli/signals.h"
 #include "opsin.h"
 
 static const char usage[] =
@@ -44,6 +45,7 @@ int opsin_cli_exit_status(int status)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* failures come back as return codes (fit.h); never abort */
+    cli_signals_install();       /* an interrupt leaves no temporary file (cli/signals.h) */
     if (argc < 2)
         return opsin_cli_usage_error(NULL, "missing command");
     const char *cmd = argv[1];

@@ -234,23 +234,38 @@ static void table_write(FILE *fp, const opsin_ppf_row *rows, size_t n, const cha
     }
 }
 
+/* What output() writes. */
+typedef struct table {
+    const opsin_ppf_row *rows;
+    size_t n;
+    const char *target, *unit;
+} table;
+
+/* The table into an opened output (cli_out_write checks the writes). */
+static int table_output(void *ctx, cli_out *o)
+{
+    const table *t = ctx;
+    table_write(o->fp, t->rows, t->n, t->target, t->unit);
+    return 0;
+}
+
 static int output(const ppf_args *a, const opsin_ppf_row *rows, const char *target,
                   const char *unit)
 {
-    cli_out out = {NULL, NULL, NULL};
-    if (cli_out_open(&out, a->output)) {
-        fprintf(stderr, "opsin ppf: cannot create %s: %s\n", a->output ? a->output :
-                "a temporary file", strerror(errno));
-        return EXIT_RUNTIME;
-    }
-    table_write(out.fp, rows, a->o.nintervals, target, unit);
-    if (cli_out_commit(&out)) {
-        fprintf(stderr, "opsin ppf: writing %s failed: %s\n", a->output ? a->output :
-                "standard output", strerror(errno));
-        cli_out_discard(&out);
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    table t = {rows, a->o.nintervals, target, unit};
+    return cli_out_write("ppf", a->output, 0, table_output, &t);
+}
+
+/* The files of the command, checked before anything runs (cli_out_check): the fit report
+ * goes to standard output when the table does not. */
+static int check_files(const ppf_args *a)
+{
+    int tostd = cli_out_kind(a->output) == CLI_OUT_STDOUT;
+    cli_file in[] = {{"the circuit", a->circuit}};
+    cli_file out[] = {{"the fit report", tostd ? NULL : "-"},
+                      {a->output ? "-o" : "the table", a->output ? a->output : "-"},
+                      {"--plot", a->plot}};
+    return cli_out_check("ppf", in, 1, out, 3);
 }
 
 #define CURVE_N 300
@@ -259,7 +274,7 @@ static int output(const ppf_args *a, const opsin_ppf_row *rows, const char *targ
 static int fit_and_plot(const ppf_args *a, const opsin_ppf_row *rows)
 {
     size_t n = a->o.nintervals;
-    FILE *rep = a->output ? stdout : stderr;
+    FILE *rep = cli_out_kind(a->output) == CLI_OUT_STDOUT ? stderr : stdout;
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), cx[CURVE_N], cy[CURVE_N];
     if (!x || !y) {
         free(x);
@@ -288,8 +303,7 @@ static int fit_and_plot(const ppf_args *a, const opsin_ppf_row *rows)
         if (fitted)
             opsin_fit_curve(&r, 0, lo, hi, 1, CURVE_N, cx, cy);
         opsin_plot_series s[2] = {{x, y, n, "A2/A1", 0}, {cx, cy, CURVE_N, "double exponential", 1}};
-        if (opsin_plot_xy(a->plot, "interval (s)", "A2/A1", 1, s, fitted ? 2 : 1, stderr))
-            rc = EXIT_RUNTIME;
+        rc = cli_out_plot_xy("ppf", a->plot, "interval (s)", "A2/A1", 1, s, fitted ? 2 : 1);
     }
     free(x);
     free(y);
@@ -300,7 +314,7 @@ int opsin_cmd_ppf(int argc, char **argv)
 {
     ppf_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
+    if (rc || (rc = check_files(&a)))
         return rc < 0 ? EXIT_OK : rc;
     double *v = NULL;
     opsin_ppf_row *rows = NULL;

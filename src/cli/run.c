@@ -1,8 +1,9 @@
 /* run.c: `opsin run CIRCUIT [STIMULUS]`: transient simulation to CSV, spikes and summary.
  *
- * Output files are written under temporary names and renamed only when the run succeeded,
- * so a failed run leaves nothing half-written; without -o the CSV goes to standard output,
- * also only once the run has succeeded.
+ * Output files are written as src/cli/output.h says: under temporary names renamed only when
+ * the run succeeded, so a failed or interrupted run leaves nothing half-written; standard
+ * output (no -o), a device or a FIFO gets the rows as they come.  SIGINT or SIGTERM stops
+ * the run at its next row (cli/signals.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include "cli/measures.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/signals.h"
 #include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
@@ -70,7 +72,18 @@ typedef struct csv_ctx {
     int map_header;
     cli_progress *progress; /* the simulated time on a terminal */
     double t_end;
+    volatile sig_atomic_t *stop; /* set by SIGINT or SIGTERM: the run ends at the next row */
+    double t;                    /* the time of the last row written */
+    int err;                     /* errno of the first failed write, for its message */
 } csv_ctx;
+
+/* A failed write keeps its reason (the run goes on unwinding, which may change errno). */
+static int failed(csv_ctx *x, int bad)
+{
+    if (bad && !x->err)
+        x->err = errno ? errno : EIO;
+    return bad;
+}
 
 static int csv_header(void *ctx, size_t n, const char *const *names, const char *const *units)
 {
@@ -78,7 +91,7 @@ static int csv_header(void *ctx, size_t n, const char *const *names, const char 
     fprintf(fp, "t (s)");
     for (size_t i = 0; i < n; i++)
         fprintf(fp, ",%s (%s)", names[i], units[i]);
-    return fputc('\n', fp) == EOF;
+    return failed(ctx, fputc('\n', fp) == EOF);
 }
 
 /* Numbers as io/number.h writes them: a re-read gives back the same doubles. */
@@ -86,18 +99,22 @@ static int csv_row(void *ctx, double t, const double *v, size_t n)
 {
     csv_ctx *x = ctx;
     FILE *fp = x->csv;
+    if (*x->stop)
+        return 1;
+    x->t = t;
     cli_progress_show(x->progress, "t = %.4g s of %.4g s (%.0f %%)", t, x->t_end,
                       100 * t / x->t_end);
     opsin_number_write(fp, t);
     if (n && (fputc(',', fp) == EOF || opsin_number_write_list(fp, v, n) == EOF))
-        return 1;
-    return fputc('\n', fp) == EOF;
+        return failed(x, 1);
+    return failed(x, fputc('\n', fp) == EOF);
 }
 
 static int csv_spike(void *ctx, double t, const char *neuron)
 {
     FILE *fp = ((csv_ctx *)ctx)->spikes;
-    return fp && (opsin_number_write(fp, t) == EOF || fprintf(fp, ",%s\n", neuron) < 0);
+    return failed(ctx, fp && (opsin_number_write(fp, t) == EOF ||
+                              fprintf(fp, ",%s\n", neuron) < 0));
 }
 
 static int csv_map(void *ctx, double t, const char *array, size_t row, size_t col, double v,
@@ -110,7 +127,7 @@ static int csv_map(void *ctx, double t, const char *array, size_t row, size_t co
         fprintf(x->map, "t (s),array,row,col,value (%s)\n", unit);
     opsin_number_write(x->map, t);
     fprintf(x->map, ",%s,%zu,%zu,", array, row, col);
-    return opsin_number_write(x->map, v) == EOF || fputc('\n', x->map) == EOF;
+    return failed(x, opsin_number_write(x->map, v) == EOF || fputc('\n', x->map) == EOF);
 }
 
 /* --plot names a picture type and --plot-overlay comes with it: checked before anything runs. */
@@ -227,30 +244,85 @@ static void outputs_discard(outputs *o)
     memset(o, 0, sizeof *o);
 }
 
-static int outputs_open(outputs *o, const char *out, const char *map)
+/* The names of the files beside -o OUT.csv, known before anything runs; only beside a file
+ * renamed into place (standard output, a device or a FIFO has no such place: /dev/null
+ * would give /dev/null.spikes.csv). */
+static int outputs_names(outputs *o, const char *out)
 {
     memset(o, 0, sizeof *o);
-    if ((map && cli_out_open(&o->map, map)) || cli_out_open(&o->csv, out))
-        return -1;
-    if (!out)
+    if (cli_out_kind(out) != CLI_OUT_RENAME)
         return 0;
     o->spikes_name = sibling(out, ".spikes.csv");
     o->summary_name = sibling(out, ".summary.txt");
-    if (!o->spikes_name || !o->summary_name || cli_out_open(&o->spikes, o->spikes_name) ||
-        cli_out_open(&o->summary, o->summary_name))
+    return o->spikes_name && o->summary_name ? 0 : -1;
+}
+
+/* The files a run reads and writes, checked before it runs (cli_out_check). */
+static int outputs_check(const outputs *o, const run_args *a)
+{
+    cli_file in[] = {{"the circuit", a->circuit}, {"the stimulus", a->stimulus}};
+    cli_file out[] = {{a->output ? "-o" : "the CSV", a->output ? a->output : "-"},
+                      {"the spike list", o->spikes_name}, {"the summary", o->summary_name},
+                      {"--map", a->map}, {"--plot", a->plot},
+                      {"--measure-output", a->measure_output}};
+    return cli_out_check("run", in, 2, out, 6);
+}
+
+/* Opens every output; -1 with *which naming the one that could not be created. */
+static int outputs_open(outputs *o, const char *out, const char *map, const char **which)
+{
+    if (map && cli_out_open(&o->map, *which = map))
+        return -1;
+    if (cli_out_open(&o->csv, *which = out))
+        return -1;
+    if (!o->spikes_name)
+        return 0;
+    if (cli_out_open(&o->spikes, *which = o->spikes_name) ||
+        cli_out_open(&o->summary, *which = o->summary_name))
         return -1;
     fprintf(o->spikes.fp, "t (s),neuron\n");
     return 0;
 }
 
-/* Renames every output into place; -1 if any write failed. */
-static int outputs_commit(outputs *o)
+/* Renames every output into place (flushes standard output); -1 with *which naming the one
+ * whose writing failed. */
+static int outputs_commit(outputs *o, const char *out, const char *map, const char **which)
 {
     if (o->map.fp && cli_out_commit(&o->map))
-        return -1;
-    if (o->spikes.fp && (cli_out_commit(&o->spikes) || cli_out_commit(&o->summary)))
-        return -1;
+        return *which = map, -1;
+    if (o->spikes.fp && cli_out_commit(&o->spikes))
+        return *which = o->spikes_name, -1;
+    if (o->summary.fp && cli_out_commit(&o->summary))
+        return *which = o->summary_name, -1;
+    *which = out;
     return cli_out_commit(&o->csv);
+}
+
+/* The output whose write failed during the run (the CSV, the spike list or the map). */
+static const char *failed_output(const outputs *o, const char *out, const char *map)
+{
+    if (o->spikes.fp && ferror(o->spikes.fp))
+        return o->spikes_name;
+    if (o->map.fp && ferror(o->map.fp))
+        return map;
+    return out;
+}
+
+/* SIGINT or SIGTERM stopped the run: the temporary files go, and one line says what is left
+ * (the rows on standard output, a device or a FIFO stay where they went). */
+static int interrupted(outputs *o, const char *out, double t)
+{
+    char when[OPSIN_NUMBER_MAX];
+    opsin_number_format(when, sizeof when, t);
+    if (cli_out_kind(out) == CLI_OUT_RENAME)
+        fprintf(stderr, "opsin run: interrupted by %s at t = %s s: no file written (earlier "
+                "ones left as they were)\n", cli_signals_name(), when);
+    else
+        fprintf(stderr, "opsin run: interrupted by %s at t = %s s: %s holds the rows up to "
+                "it\n", cli_signals_name(), when, cli_out_shown(out));
+    fflush(o->csv.fp);
+    outputs_discard(o);
+    return cli_signals_status();
 }
 
 /* --map-at T,T,...: increasing times within the run (default: t_end), as many as given, in
@@ -358,7 +430,7 @@ static void warn_size(const opsin_sim *sim, const opsin_circuit *c, const opsin_
 }
 
 static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimulus *s,
-                    const opsin_run_opts *o)
+                    const opsin_run_opts *o, outputs *out)
 {
     opsin_diag d = {""};
     opsin_sim *sim = NULL;
@@ -378,48 +450,52 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
     opsin_cli_warnings("run", a->quiet, c, s);
     opsin_cli_sim_warnings("run", a->quiet, sim, &seen);
     warn_size(sim, c, o, a->quiet);
-    outputs out;
-    if (outputs_open(&out, a->output, a->map)) {
-        fprintf(stderr, "opsin run: cannot create %s: %s\n", a->output ? a->output : "a "
-                "temporary file", strerror(errno));
-        outputs_discard(&out);
+    const char *which = NULL;
+    cli_signals_graceful(1); /* from here a signal stops the run at its next row */
+    if (outputs_open(out, a->output, a->map, &which)) {
+        cli_signals_graceful(0);
+        cli_out_failed("run", which, 1);
         opsin_sim_free(sim);
         run_measures_free(&rm);
         return EXIT_RUNTIME;
     }
     cli_progress progress;
     cli_progress_start(&progress, "run", a->quiet);
-    csv_ctx ctx = {out.csv.fp, out.spikes.fp, out.map.fp, 0, &progress, o->t_end};
+    csv_ctx ctx = {out->csv.fp, out->spikes.fp, out->map.fp, 0, &progress, o->t_end,
+                   cli_signals_flag(), 0.0, 0};
     opsin_sink sink = {csv_header, csv_row, csv_spike, csv_map, &ctx};
     rc = opsin_sim_run(sim, run_measures_sink(&rm, &sink), &d);
     cli_progress_end(&progress);
-    if (rc) {
+    if (cli_signals_status()) {
+        opsin_sim_free(sim);
+        run_measures_free(&rm);
+        return interrupted(out, a->output, ctx.t);
+    }
+    cli_signals_graceful(0);
+    if (rc == OPSIN_ECALLBACK && ctx.err) {
+        errno = ctx.err;
+        rc = cli_out_failed("run", failed_output(out, a->output, a->map), 0);
+    } else if (rc) {
         fprintf(stderr, "opsin run: %s\n", d.msg);
-        outputs_discard(&out);
-        opsin_sim_free(sim);
-        run_measures_free(&rm);
-        return EXIT_RUNTIME;
+        rc = EXIT_RUNTIME;
     }
-    if (out.summary.fp)
-        opsin_sim_print_summary(sim, out.summary.fp);
-    if ((rc = run_measures_end(&rm, sim, s)) || outputs_commit(&out)) {
-        if (!rc)
-            fprintf(stderr, "opsin run: writing the output failed: %s\n", strerror(errno));
-        outputs_discard(&out);
-        opsin_sim_free(sim);
-        run_measures_free(&rm);
-        return EXIT_RUNTIME;
-    }
-    outputs_discard(&out);
-    opsin_cli_sim_warnings("run", a->quiet, sim, &seen);
-    if (!a->quiet)
+    if (!rc && out->summary.fp)
+        opsin_sim_print_summary(sim, out->summary.fp);
+    if (!rc)
+        rc = run_measures_end(&rm, sim, s);
+    if (!rc && outputs_commit(out, a->output, a->map, &which))
+        rc = cli_out_failed("run", which, 0);
+    if (!rc)
+        opsin_cli_sim_warnings("run", a->quiet, sim, &seen);
+    if (!rc && !a->quiet)
         opsin_sim_print_summary(sim, stderr);
     opsin_sim_free(sim);
-    rc = run_measures_commit(&rm);
-    if (rc)
+    if (!rc && run_measures_commit(&rm)) {
         fprintf(stderr, "opsin run: writing the measures failed: %s\n", strerror(errno));
+        rc = EXIT_RUNTIME;
+    }
     run_measures_free(&rm);
-    return rc ? EXIT_RUNTIME : EXIT_OK;
+    return rc;
 }
 
 /* The probes against t from 0 to t_end, titled with the files they came from. */
@@ -429,7 +505,7 @@ static int plot(const run_args *a, double t_end)
     snprintf(title, sizeof title, "%s%s%s", a->circuit, a->stimulus ? " + " : "",
              a->stimulus ? a->stimulus : "");
     opsin_plot_opts po = {title, t_end, a->overlay};
-    return opsin_plot_csv_opts(a->output, a->plot, &po, stderr) ? EXIT_RUNTIME : EXIT_OK;
+    return cli_out_plot_csv("run", a->output, a->plot, &po);
 }
 
 int opsin_cmd_run(int argc, char **argv)
@@ -443,15 +519,23 @@ int opsin_cmd_run(int argc, char **argv)
     opsin_run_opts o;
     memset(&o, 0, sizeof o);
     double *map_times = NULL;
-    rc = load(&a, &c, &s, &o, &map_times);
-    if (!rc && a.plot && !a.output) {
-        fprintf(stderr, "opsin run: --plot needs -o OUT.csv (the plot reads the CSV)\n");
+    outputs out;
+    if (outputs_names(&out, a.output)) {
+        fprintf(stderr, "opsin run: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    rc = outputs_check(&out, &a);
+    if (!rc)
+        rc = load(&a, &c, &s, &o, &map_times);
+    if (!rc && a.plot && cli_out_kind(a.output) != CLI_OUT_RENAME) {
+        fprintf(stderr, "opsin run: --plot needs -o OUT.csv, a file (the plot reads the CSV)\n");
         rc = EXIT_USAGE;
     }
     if (!rc)
-        rc = simulate(&a, c, s, &o);
+        rc = simulate(&a, c, s, &o, &out);
     if (!rc && a.plot)
         rc = plot(&a, o.t_end);
+    outputs_discard(&out);
     free((opsin_probe *)o.probes);
     free(map_times);
     opsin_stimulus_free(s);

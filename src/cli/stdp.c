@@ -240,8 +240,9 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         return opsin_cli_usage_error("stdp", "expected one CIRCUIT file");
     if (!a->o.device)
         return opsin_cli_usage_error("stdp", "missing --device ID (the synapse)");
-    if (a->plot && !a->out)
-        return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv (the plot reads the CSV)");
+    if (a->plot && cli_out_kind(a->out) != CLI_OUT_RENAME)
+        return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv, a file (the plot reads "
+                                     "the CSV)");
     a->circuit = argv[optind];
     a->o.max_memory = opsin_cli_memory_share(a->max_memory, a->o.jobs);
     if (parse_dt(a) || parse_shape(a) || (a->light && parse_light(a)))
@@ -278,17 +279,36 @@ static int load(stdp_args *a, opsin_circuit **c)
     return rc ? opsin_cli_exit_status(rc) : EXIT_OK;
 }
 
-/* Writes the window; relative change dG/G0 (NaN when G0 = 0). */
-static int write_csv(FILE *fp, const char *unit, const opsin_stdp_point *p, size_t n)
+/* The window and its unit, for write_csv. */
+typedef struct window {
+    const char *unit;
+    const opsin_stdp_point *p;
+    size_t n;
+} window;
+
+/* Writes the window (cli_out_write checks the writes); relative change dG/G0 (NaN when
+ * G0 = 0). */
+static int write_csv(void *ctx, cli_out *o)
 {
-    fprintf(fp, "dt (s),dG (%s),relative (1)\n", unit);
-    for (size_t i = 0; i < n; i++) {
+    const window *w = ctx;
+    const opsin_stdp_point *p = w->p;
+    fprintf(o->fp, "dt (s),dG (%s),relative (1)\n", w->unit);
+    for (size_t i = 0; i < w->n; i++) {
         double v[] = {p[i].dt, p[i].g1 - p[i].g0,
                       p[i].g0 != 0 ? (p[i].g1 - p[i].g0) / p[i].g0 : NAN};
-        opsin_number_write_list(fp, v, sizeof v / sizeof v[0]);
-        fputc('\n', fp);
+        opsin_number_write_list(o->fp, v, sizeof v / sizeof v[0]);
+        fputc('\n', o->fp);
     }
-    return ferror(fp) ? -1 : 0;
+    return 0;
+}
+
+/* The files of the command, checked before anything runs (cli_out_check). */
+static int check_files(const stdp_args *a)
+{
+    const char *table = strncmp(a->shape, "table:", 6) == 0 ? a->shape + 6 : NULL;
+    cli_file in[] = {{"the circuit", a->circuit}, {"the spike table", table}};
+    cli_file out[] = {{a->out ? "-o" : "the CSV", a->out ? a->out : "-"}, {"--plot", a->plot}};
+    return cli_out_check("stdp", in, 2, out, 2);
 }
 
 int opsin_cmd_stdp(int argc, char **argv)
@@ -299,8 +319,7 @@ int opsin_cmd_stdp(int argc, char **argv)
     opsin_circuit *c = NULL;
     double *t = NULL, *v = NULL;
     opsin_stdp_point *points = NULL;
-    cli_out out = {NULL, NULL, NULL};
-    if (rc) {
+    if (rc || (rc = check_files(&a))) {
         free(a.table);
         free(a.dts);
         return rc < 0 ? EXIT_OK : rc;
@@ -320,16 +339,11 @@ int opsin_cmd_stdp(int argc, char **argv)
     }
     char probe[160];
     snprintf(probe, sizeof probe, "%s.%s", a.o.device, a.o.output ? a.o.output : "");
-    const char *unit = c ? opsin_circuit_output_unit(c, probe) : "";
-    if (rc == EXIT_OK && (cli_out_open(&out, a.out) || write_csv(out.fp, unit, points, a.o.npoints) ||
-                          cli_out_commit(&out))) {
-        fprintf(stderr, "opsin stdp: writing %s failed: %s\n", a.out ? a.out : "the output",
-                strerror(errno));
-        cli_out_discard(&out);
-        rc = EXIT_RUNTIME;
-    }
-    if (rc == EXIT_OK && a.plot && opsin_plot_csv(a.out, a.plot, stderr))
-        rc = EXIT_RUNTIME;
+    window w = {c ? opsin_circuit_output_unit(c, probe) : "", points, a.o.npoints};
+    if (rc == EXIT_OK)
+        rc = cli_out_write("stdp", a.out, 0, write_csv, &w);
+    if (rc == EXIT_OK && a.plot)
+        rc = cli_out_plot_csv("stdp", a.out, a.plot, NULL);
     free(points);
     free(a.dts);
     free(t);

@@ -2,8 +2,9 @@
  * per point of a parameter grid, runs in parallel, rows in grid order.
  *
  * With -o the rows go to a temporary file beside OUT, renamed into place at the end (a bad
- * specification leaves no file at all); without it they go to standard output as they
- * complete.  The progress bar is drawn only when standard error is a terminal.
+ * specification leaves no file at all; an interrupt keeps the complete rows); without it they
+ * go to standard output as they complete.  The progress bar is drawn only when standard
+ * error is a terminal.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/signals.h"
 #include "opsin.h"
 #include "protocols/measure.h"
 #include "protocols/sweep.h"
@@ -157,36 +159,60 @@ static int parse_duration(const char *opt, const char *text, double *out)
     return 0;
 }
 
-/* The progress bar: "\r[####......] done/total", erased at the end. */
-static void progress_draw(void *ctx, size_t done, size_t total)
+/* The rows written so far, and the progress bar when it is drawn. */
+typedef struct progress {
+    int draw;
+    size_t done, total;
+} progress;
+
+enum { BAR_WIDTH = 40 };
+
+/* Erases the bar line ("\r", blanks, "\r"). */
+static void progress_erase(void)
 {
-    enum { WIDTH = 40 };
-    (void)ctx;
+    fprintf(stderr, "\r%*s\r", BAR_WIDTH + 40, "");
+    fflush(stderr);
+}
+
+/* Counts the rows and draws "\ropsin sweep: [####......] done/total", erased at the end. */
+static void progress_note(void *ctx, size_t done, size_t total)
+{
+    progress *p = ctx;
+    p->done = done;
+    p->total = total;
+    if (!p->draw)
+        return;
     if (done == total) {
-        fprintf(stderr, "\r%*s\r", WIDTH + 40, "");
+        progress_erase();
         return;
     }
-    size_t fill = done * WIDTH / total;
-    char bar[WIDTH + 1];
+    size_t fill = done * BAR_WIDTH / total;
+    char bar[BAR_WIDTH + 1];
     memset(bar, '#', fill);
-    memset(bar + fill, '.', WIDTH - fill);
-    bar[WIDTH] = '\0';
+    memset(bar + fill, '.', BAR_WIDTH - fill);
+    bar[BAR_WIDTH] = '\0';
     fprintf(stderr, "\ropsin sweep: [%s] %zu/%zu", bar, done, total);
     fflush(stderr);
 }
 
-/* Runs the sweep into out (a temporary file or stdout): the exit status, or -1 when the
- * output could not be written (the message is printed). */
-static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out)
+/* Runs the sweep into out: the exit status, or -1 when the output could not be written (the
+ * message is printed); *p gets the rows written. */
+static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out, progress *p)
 {
     opsin_diag d = {""};
     size_t nfailed = 0;
-    int tty = !a->quiet && isatty(STDERR_FILENO);
-    int rc = opsin_sweep_run(sw, (unsigned)a->jobs, out, stderr, tty ? progress_draw : NULL,
-                             NULL, &nfailed, &d);
+    p->draw = !a->quiet && isatty(STDERR_FILENO);
+    p->total = opsin_sweep_npoints(sw);
+    int rc = opsin_sweep_run(sw, (unsigned)a->jobs, out, stderr, progress_note, p, &nfailed,
+                             &d);
+    if (rc == OPSIN_ECALLBACK && cli_signals_status())
+        return cli_signals_status();
+    if (rc == OPSIN_EIO) {
+        cli_out_failed("sweep", a->output, 0);
+        return -1;
+    }
     if (rc) {
-        fprintf(stderr, "opsin sweep: %s: %s\n", d.msg, rc == OPSIN_EIO ? strerror(errno) :
-                opsin_strerror(rc));
+        fprintf(stderr, "opsin sweep: %s: %s\n", d.msg, opsin_strerror(rc));
         return -1;
     }
     if (nfailed)
@@ -195,27 +221,39 @@ static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out)
     return nfailed ? EXIT_RUNTIME : EXIT_OK;
 }
 
-/* Writes to -o FILE through a temporary name (cli_out), or streams to standard output. */
+/* SIGINT or SIGTERM: the complete rows stay (the file is renamed into place with them) and
+ * one line says how many. */
+static int sweep_interrupted(cli_out *out, const sweep_args *a, const progress *p)
+{
+    if (p->draw)
+        progress_erase();
+    if (cli_out_commit(out))
+        return cli_out_failed("sweep", a->output, 0);
+    fprintf(stderr, "opsin sweep: interrupted by %s: %s holds the first %zu of %zu rows "
+            "(complete, in grid order)\n", cli_signals_name(), cli_out_shown(a->output),
+            p->done, p->total);
+    return cli_signals_status();
+}
+
+/* Writes to -o FILE (output.h: a temporary file renamed into place, or a device), or streams
+ * to standard output; a signal stops it after the last complete row. */
 static int sweep_output(opsin_sweep *sw, const sweep_args *a)
 {
-    if (!a->output) {
-        int rc = sweep_write(sw, a, stdout);
-        return rc < 0 ? EXIT_RUNTIME : rc;
-    }
     cli_out out;
-    if (cli_out_open(&out, a->output)) {
-        fprintf(stderr, "opsin sweep: cannot create %s: %s\n", a->output, strerror(errno));
-        return EXIT_RUNTIME;
-    }
-    int rc = sweep_write(sw, a, out.fp);
+    progress p = {0, 0, 0};
+    cli_signals_graceful(1);
+    if (cli_out_open(&out, a->output))
+        return cli_out_failed("sweep", a->output, 1);
+    int rc = sweep_write(sw, a, out.fp, &p);
+    if (rc >= 0 && cli_signals_status())
+        return sweep_interrupted(&out, a, &p);
+    cli_signals_graceful(0);
     if (rc < 0) {
         cli_out_discard(&out);
         return EXIT_RUNTIME;
     }
-    if (cli_out_commit(&out)) {
-        fprintf(stderr, "opsin sweep: writing %s failed: %s\n", a->output, strerror(errno));
-        return EXIT_RUNTIME;
-    }
+    if (cli_out_commit(&out))
+        return cli_out_failed("sweep", a->output, 0);
     return rc;
 }
 
@@ -226,7 +264,12 @@ int opsin_cmd_sweep(int argc, char **argv)
     if (rc)
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
     opsin_sweep_opts o = {a.circuit, a.stimulus, a.sets, a.nsets, a.measures, a.nmeasures,
-                          0, 0, a.seed, opsin_cli_memory_share(a.max_memory, a.jobs), NULL};
+                          0, 0, a.seed, opsin_cli_memory_share(a.max_memory, a.jobs),
+                          cli_signals_flag()};
+    cli_file in[] = {{"the circuit", a.circuit}, {"the stimulus", a.stimulus}};
+    cli_file out[] = {{a.output ? "-o" : "the CSV", a.output ? a.output : "-"}};
+    if (cli_out_check("sweep", in, 2, out, 1))
+        return EXIT_USAGE;
     if ((a.t_end && parse_duration("--t-end", a.t_end, &o.t_end)) ||
         (a.dt_out && parse_duration("--dt-out", a.dt_out, &o.dt_out)))
         return EXIT_USAGE;

@@ -48,10 +48,11 @@ int opsin_plot_name_ok(const char *file, char *expected, size_t len)
     return 0;
 }
 
-/* One drawing: the picture's size and the body of its script; csv names the data file in
- * messages (NULL when the data is inline). */
+/* One drawing: the picture's size and the body of its script; out names the picture (its
+ * type, messages) and csv the data file in messages (NULL when the data is inline); gnuplot
+ * writes to path (NULL: standard output). */
 typedef struct plot_job {
-    const char *out, *csv;
+    const char *out, *path, *csv;
     size_t width, height;
     void (*body)(FILE *gp, const void *arg);
     const void *arg;
@@ -86,10 +87,10 @@ static void quoted(FILE *fp, const char *s)
     fputc('\'', fp);
 }
 
-/* No picture: the partial file goes, and err says which one (and from which CSV). */
+/* No picture: err says which one (and from which CSV); the caller removes what path holds
+ * (it may be a temporary file, or a device that must stay). */
 static int plot_failed(const plot_job *job, FILE *err)
 {
-    unlink(job->out);
     fprintf(err, "opsin: gnuplot could not draw %s%s%s\n", job->out, job->csv ? " from " : "",
             job->csv ? job->csv : "");
     return -1;
@@ -106,7 +107,8 @@ static void script_head(FILE *gp, const plot_job *job, const char *term)
     else
         fprintf(gp, "set terminal %s size %zu,%zu noenhanced\n", term, job->width, job->height);
     fprintf(gp, "set output ");
-    quoted(gp, job->out);
+    if (job->path)
+        quoted(gp, job->path);
     fputc('\n', gp);
 }
 
@@ -375,10 +377,10 @@ static void csv_body(FILE *gp, const void *arg)
 }
 
 /* The job of drawing a scanned CSV into out. */
-static plot_job csv_job(const char *csv, const char *out, const csv_arg *a)
+static plot_job csv_job(const char *csv, const char *out, const char *path, const csv_arg *a)
 {
     int title = a->o && a->o->title;
-    plot_job job = {out, csv, 900, 60 + 240 * a->npanels + (title ? 30 : 0), csv_body, a};
+    plot_job job = {out, path, csv, 900, 60 + 240 * a->npanels + (title ? 30 : 0), csv_body, a};
     return job;
 }
 
@@ -388,7 +390,7 @@ int opsin_plot_csv_script(FILE *gp, const char *csv, const char *out, const char
     csv_arg a = {csv, o, NULL, 0, 0, {1.0, ""}, NULL};
     int rc = csv_scan(csv, &a) == 0 && make_panels(&a) == 0 ? 0 : -1;
     if (rc == 0) {
-        plot_job job = csv_job(csv, out, &a);
+        plot_job job = csv_job(csv, out, out, &a);
         script_head(gp, &job, term);
         csv_body(gp, &a);
     }
@@ -397,15 +399,16 @@ int opsin_plot_csv_script(FILE *gp, const char *csv, const char *out, const char
 }
 
 /* gnuplot reads the CSV itself; here only the header and the ranges, for labels and axes. */
-int opsin_plot_csv_opts(const char *csv, const char *out, const opsin_plot_opts *o, FILE *err)
+int opsin_plot_csv_opts(const char *csv, const char *out, const char *path,
+                        const opsin_plot_opts *o, FILE *err)
 {
     csv_arg a = {csv, o, NULL, 0, 0, {1.0, ""}, NULL};
-    plot_job job = {out, csv, 900, 0, csv_body, &a};
+    plot_job job = {out, path, csv, 900, 0, csv_body, &a};
     if (gnuplot_missing(&job, err))
-        return 0;
+        return 1;
     int rc = csv_scan(csv, &a) == 0 && make_panels(&a) == 0 ? 0 : -1;
     if (rc == 0) {
-        job = csv_job(csv, out, &a);
+        job = csv_job(csv, out, path, &a);
         rc = plot_draw(&job, err);
     } else {
         rc = plot_failed(&job, err);
@@ -414,9 +417,9 @@ int opsin_plot_csv_opts(const char *csv, const char *out, const opsin_plot_opts 
     return rc;
 }
 
-int opsin_plot_csv(const char *csv, const char *out, FILE *err)
+int opsin_plot_csv(const char *csv, const char *out, const char *path, FILE *err)
 {
-    return opsin_plot_csv_opts(csv, out, NULL, err);
+    return opsin_plot_csv_opts(csv, out, path, NULL, err);
 }
 
 /* ---- point and curve series ------------------------------------------------------------ */
@@ -455,10 +458,10 @@ static void xy_body(FILE *gp, const void *arg)
 }
 
 /* The data goes inline, so nothing but the picture is written. */
-int opsin_plot_xy(const char *png, const char *xlabel, const char *ylabel, int logx,
-                  const opsin_plot_series *s, size_t ns, FILE *err)
+int opsin_plot_xy(const char *png, const char *path, const char *xlabel, const char *ylabel,
+                  int logx, const opsin_plot_series *s, size_t ns, FILE *err)
 {
     xy_arg a = {xlabel, ylabel, logx, s, ns};
-    plot_job job = {png, NULL, 800, 500, xy_body, &a};
-    return gnuplot_missing(&job, err) ? 0 : plot_draw(&job, err);
+    plot_job job = {png, path, NULL, 800, 500, xy_body, &a};
+    return gnuplot_missing(&job, err) ? 1 : plot_draw(&job, err);
 }

@@ -17,13 +17,17 @@ typedef struct opsin_plot_opts {
  * and `expected` (len bytes) names the known endings, for the caller's message. */
 int opsin_plot_name_ok(const char *file, char *expected, size_t len);
 
-/* Plots every column of csv against its first (one panel each) into out.  When gnuplot is
- * not installed, says so on err and returns 0 (the CSV is the result); -1 if plotting failed. */
-int opsin_plot_csv(const char *csv, const char *out, FILE *err);
+/* Plots every column of csv against its first (one panel each) into the file path (NULL:
+ * standard output), a picture of the type that out's name says; out names it in messages
+ * (path is out, or a temporary file renamed onto out afterwards).  When gnuplot is not
+ * installed, says so on err and returns 1 (the CSV is the result); -1 if plotting failed
+ * (reason on err; the caller removes what path holds). */
+int opsin_plot_csv(const char *csv, const char *out, const char *path, FILE *err);
 
 /* The same drawn as o says (NULL: as opsin_plot_csv): every axis in SI-prefixed units chosen
  * from its data (t in ms, G in nS, ...), panels with one left margin. */
-int opsin_plot_csv_opts(const char *csv, const char *out, const opsin_plot_opts *o, FILE *err);
+int opsin_plot_csv_opts(const char *csv, const char *out, const char *path,
+                        const opsin_plot_opts *o, FILE *err);
 
 /* The whole gnuplot script of opsin_plot_csv_opts with the terminal `term` ("pngcairo", "svg",
  * ...), written to gp: what gnuplot is given, for tests.  -1 if the CSV cannot be read or has
@@ -39,10 +43,10 @@ typedef struct opsin_plot_series {
     int lines;
 } opsin_plot_series;
 
-/* Draws the series into png with gnuplot (log x axis if logx; non-finite y left out).
- * Without gnuplot it says so on err and returns 0; -1 (png removed, reason on err) if gnuplot
- * failed. */
-int opsin_plot_xy(const char *png, const char *xlabel, const char *ylabel, int logx,
-                  const opsin_plot_series *s, size_t ns, FILE *err);
+/* Draws the series with gnuplot into path, png in messages and for the type, as
+ * opsin_plot_csv (log x axis if logx; non-finite y left out).  Without gnuplot it says so on
+ * err and returns 1; -1 (reason on err) if gnuplot failed. */
+int opsin_plot_xy(const char *png, const char *path, const char *xlabel, const char *ylabel,
+                  int logx, const opsin_plot_series *s, size_t ns, FILE *err);
 
 #endif
