@@ -3,7 +3,8 @@
 # leaves (src/cli/signals.h): a device, a FIFO and standard output are written directly (a
 # write error fails), a symbolic link is followed, a replaced file keeps its mode, an output
 # that is an input (or another output) is refused before anything runs; SIGINT and SIGTERM
-# leave no temporary file, the old output of run intact, the complete rows of a sweep.
+# leave no temporary file, the old output of run intact, the complete rows of a sweep; the
+# progress lines stay off the rows on a terminal.
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 
@@ -258,6 +259,34 @@ if [ "$status" -eq "$([ "$INT" = INT ] && echo 130 || echo 143)" ] && cmp -s row
    grep -q "standard output holds the first $k of 300 rows" stderr; then ok
 else bad "sweep to stdout interrupted: status $status, $k rows, $(cat stderr)"; fi
 expect_no_tmp "interrupts" .
+
+# --- progress lines and rows on one terminal (script(1) provides one) -----------------------
+# The CSV lines a terminal shows of a typescript ($1): each carriage return starts writing
+# over the line from its first column (a progress line erased with blanks leaves nothing).
+tty_rows() {
+    sed -n '/^Script started/,/^Script done/p' "$1" | sed '1d;$d' |
+        awk '{ n = split($0, seg, "\r"); shown = ""
+               for (i = 1; i <= n; i++)
+                   shown = seg[i] substr(shown, length(seg[i]) + 1)
+               sub(/ +$/, "", shown); print shown }' | grep ',' | grep -v '^#' || true
+}
+if command -v script >/dev/null 2>&1 && [ -z "$VG" ]; then
+    # sweep's progress bar
+    run_opsin sweep "$C" "$S" --set syn.R_reg=log:500:8000:6 --measure peak -j 1
+    cp stdout plain.csv
+    script -qec "'$OPSIN' sweep '$C' '$S' --set syn.R_reg=log:500:8000:6 --measure peak -j 1" \
+        typescript >/dev/null 2>&1 || true
+    tty_rows typescript >tty.csv
+    if cmp -s tty.csv plain.csv; then ok
+    else bad "rows and progress bar on one terminal: $(od -c typescript | head -20)"; fi
+    # run's progress line (drawn after a second of work)
+    run_opsin run "$L" long.cfg -t 30s -q
+    cp stdout plain.csv
+    script -qec "'$OPSIN' run '$L' long.cfg -t 30s" typescript >/dev/null 2>&1 || true
+    tty_rows typescript >tty.csv
+    if cmp -s tty.csv plain.csv; then ok
+    else bad "rows and progress line of run on one terminal: $(diff tty.csv plain.csv | head -5)"; fi
+fi
 
 echo "e2e-files: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -28,6 +28,17 @@ int cli_out_kind(const char *path)
     return CLI_OUT_RENAME;
 }
 
+int cli_out_on_stderr_terminal(const char *path)
+{
+    struct stat e, o;
+    int kind = cli_out_kind(path);
+    if (kind == CLI_OUT_RENAME || fstat(STDERR_FILENO, &e) != 0 || !isatty(STDERR_FILENO))
+        return 0;
+    if (kind == CLI_OUT_STDOUT ? fstat(STDOUT_FILENO, &o) != 0 : stat(path, &o) != 0)
+        return 0;
+    return S_ISCHR(o.st_mode) && S_ISCHR(e.st_mode) && o.st_rdev == e.st_rdev;
+}
+
 const char *cli_out_shown(const char *path)
 {
     return is_stdout(path) ? "standard output" : path;

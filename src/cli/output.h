@@ -29,6 +29,10 @@ typedef struct cli_out {
 /* How path would be written (NULL or "-": standard output). */
 int cli_out_kind(const char *path);
 
+/* 1 when what is written to path shows on the terminal standard error shows (standard
+ * output or /dev/tty there): a progress line drawn on standard error would run into it. */
+int cli_out_on_stderr_terminal(const char *path);
+
 /* The name of an output in messages: path, or "standard output". */
 const char *cli_out_shown(const char *path);
 

@@ -460,7 +460,7 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
         return EXIT_RUNTIME;
     }
     cli_progress progress;
-    cli_progress_start(&progress, "run", a->quiet);
+    cli_progress_start(&progress, "run", a->quiet || cli_out_on_stderr_terminal(a->output));
     csv_ctx ctx = {out->csv.fp, out->spikes.fp, out->map.fp, 0, &progress, o->t_end,
                    cli_signals_flag(), 0.0, 0};
     opsin_sink sink = {csv_header, csv_row, csv_spike, csv_map, &ctx};

@@ -4,7 +4,7 @@
  * With -o the rows go to a temporary file beside OUT, renamed into place at the end (a bad
  * specification leaves no file at all; an interrupt keeps the complete rows); without it they
  * go to standard output as they complete.  The progress bar is drawn only when standard
- * error is a terminal.
+ * error is a terminal that the rows do not go to.
  */
 #include <errno.h>
 #include <limits.h>
@@ -201,7 +201,7 @@ static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out, progress
 {
     opsin_diag d = {""};
     size_t nfailed = 0;
-    p->draw = !a->quiet && isatty(STDERR_FILENO);
+    p->draw = !a->quiet && isatty(STDERR_FILENO) && !cli_out_on_stderr_terminal(a->output);
     p->total = opsin_sweep_npoints(sw);
     int rc = opsin_sweep_run(sw, (unsigned)a->jobs, out, stderr, progress_note, p, &nfailed,
                              &d);
