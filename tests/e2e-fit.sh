@@ -28,6 +28,12 @@ run_opsin fit decay "$ex/ltp-ltd.csv" --x P --y "G_LTD (uS)"
 expect_line '^R\^2     = 0\.99' "fit decay by full header name"
 
 printf 'P,G\n0,1\n1,2\n2,x3\n' >m.csv
+# --plot names its picture type in every command that draws (png, svg or pdf), before anything runs
+for cmd in "fit nl m.csv" "ppf $SRCDIR/circuits/fmes.cfg -a 1mA" "stdp $SRCDIR/examples/stdp-window/synapse.cfg --device S_0_0"; do
+    # shellcheck disable=SC2086 # the command's words
+    expect_error "opsin ${cmd%% *}: --plot: cannot tell the picture type of 'p.gif' (expected a file name ending in .png, .svg or .pdf)" \
+        $cmd -o out.csv --plot p.gif
+done
 expect_error "m.csv:4: column 'G' holds 'x3' (expected a finite number)" fit nl m.csv -o out.csv
 expect_error "m.csv:1: no column 'G_LTD' (expected one of 'P', 'G')" fit nl m.csv --y2 G_LTD -o out.csv
 printf 'P,G\n0,1\n1,2\n2,3\n' >m.csv

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "io/plot.h"
 #include "opsin.h"
 
 int opsin_cli_quantity(const char *cmd, const char *opt, const char *text, const char *unit,
@@ -255,4 +256,14 @@ int opsin_cli_option_error(const char *cmd, const struct option *opts, const cha
     else
         short_error(optopt, opts, shortopts, help, msg, sizeof msg);
     return opsin_cli_usage_error(cmd, msg);
+}
+
+int opsin_cli_plot_name(const char *cmd, const char *plot)
+{
+    char expected[128];
+    if (!plot || opsin_plot_name_ok(plot, expected, sizeof expected))
+        return 0;
+    fprintf(stderr, "opsin %s: --plot: cannot tell the picture type of '%s' (expected %s)\n",
+            cmd, plot, expected);
+    return EXIT_USAGE;
 }

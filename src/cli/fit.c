@@ -132,7 +132,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         return opsin_cli_usage_error("fit", "too many arguments (expected MODEL DATA.csv)");
     a->model = argv[optind];
     a->data = argv[optind + 1];
-    return check_model(a);
+    return opsin_cli_plot_name("fit", a->plot) ? EXIT_USAGE : check_model(a);
 }
 
 /* Prints a library message: it names the file already, or gets the command's prefix. */

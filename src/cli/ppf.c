@@ -158,7 +158,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
         return usage("--wavelength is for --kind optical only");
     if (!a->wavelength && a->o.kind == OPSIN_SRC_OPTICAL)
         return usage("--kind optical needs --wavelength (expected e.g. --wavelength 445nm)");
-    return 0;
+    return opsin_cli_plot_name("ppf", a->plot);
 }
 
 /* --rule peak | at:T */

@@ -133,18 +133,12 @@ static int csv_map(void *ctx, double t, const char *array, size_t row, size_t co
 /* --plot names a picture type and --plot-overlay comes with it: checked before anything runs. */
 static int check_plot(const run_args *a)
 {
-    char expected[128];
     if (a->overlay && !a->plot) {
         fprintf(stderr, "opsin run: --plot-overlay needs --plot FILE (expected e.g. --plot "
                 "run.png --plot-overlay)\n");
         return EXIT_USAGE;
     }
-    if (a->plot && !opsin_plot_name_ok(a->plot, expected, sizeof expected)) {
-        fprintf(stderr, "opsin run: --plot: cannot tell the picture type of '%s' (expected %s)\n",
-                a->plot, expected);
-        return EXIT_USAGE;
-    }
-    return 0;
+    return opsin_cli_plot_name("run", a->plot);
 }
 
 static const char shortopts[] = "o:t:d:p:s:S:m:qh";

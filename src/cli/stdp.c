@@ -243,6 +243,8 @@ static int parse_args(int argc, char **argv, stdp_args *a)
     if (a->plot && cli_out_kind(a->out) != CLI_OUT_RENAME)
         return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv, a file (the plot reads "
                                      "the CSV)");
+    if (opsin_cli_plot_name("stdp", a->plot))
+        return EXIT_USAGE;
     a->circuit = argv[optind];
     a->o.max_memory = opsin_cli_memory_share(a->max_memory, a->o.jobs);
     if (parse_dt(a) || parse_shape(a) || (a->light && parse_light(a)))
