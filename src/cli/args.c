@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "io/plot.h"
 #include "opsin.h"
 
@@ -260,8 +261,9 @@ int opsin_cli_option_error(const char *cmd, const struct option *opts, const cha
 
 int opsin_cli_plot_name(const char *cmd, const char *plot)
 {
-    char expected[128];
-    if (!plot || opsin_plot_name_ok(plot, expected, sizeof expected))
+    char expected[128]; /* a device, FIFO or "-" takes what it is given: no name to read */
+    if (!plot || cli_out_kind(plot) != CLI_OUT_RENAME ||
+        opsin_plot_name_ok(plot, expected, sizeof expected))
         return 0;
     fprintf(stderr, "opsin %s: --plot: cannot tell the picture type of '%s' (expected %s)\n",
             cmd, plot, expected);

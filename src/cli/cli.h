@@ -72,7 +72,8 @@ void opsin_cli_warnings(const char *cmd, int quiet, const opsin_circuit *c,
  * *seen becomes their number. */
 void opsin_cli_sim_warnings(const char *cmd, int quiet, const opsin_sim *sim, size_t *seen);
 
-/* --plot FILE: 0 when absent or its name tells the picture type (png, svg, pdf); else one
+/* --plot FILE: 0 when absent, not a file (a device, FIFO or "-") or its name tells the
+ * picture type (png, svg, pdf); else one
  * line "opsin CMD: --plot: ... (expected ...)" and the usage exit status. */
 int opsin_cli_plot_name(const char *cmd, const char *plot);
 

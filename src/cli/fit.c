@@ -132,7 +132,7 @@ static int parse_args(int argc, char **argv, fit_args *a)
         return opsin_cli_usage_error("fit", "too many arguments (expected MODEL DATA.csv)");
     a->model = argv[optind];
     a->data = argv[optind + 1];
-    return opsin_cli_plot_name("fit", a->plot) ? EXIT_USAGE : check_model(a);
+    return check_model(a);
 }
 
 /* Prints a library message: it names the file already, or gets the command's prefix. */
@@ -229,7 +229,8 @@ static int check_files(const fit_args *a)
 {
     cli_file in[] = {{"the data", a->data}};
     cli_file out[] = {{"the report", "-"}, {"-o", a->output}, {"--plot", a->plot}};
-    return cli_out_check("fit", in, 1, out, 3);
+    int rc = cli_out_check("fit", in, 1, out, 3);
+    return rc ? rc : opsin_cli_plot_name("fit", a->plot);
 }
 
 /* Smallest and largest of n values. */

@@ -158,7 +158,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
         return usage("--wavelength is for --kind optical only");
     if (!a->wavelength && a->o.kind == OPSIN_SRC_OPTICAL)
         return usage("--kind optical needs --wavelength (expected e.g. --wavelength 445nm)");
-    return opsin_cli_plot_name("ppf", a->plot);
+    return 0;
 }
 
 /* --rule peak | at:T */
@@ -265,7 +265,8 @@ static int check_files(const ppf_args *a)
     cli_file out[] = {{"the fit report", tostd ? NULL : "-"},
                       {a->output ? "-o" : "the table", a->output ? a->output : "-"},
                       {"--plot", a->plot}};
-    return cli_out_check("ppf", in, 1, out, 3);
+    int rc = cli_out_check("ppf", in, 1, out, 3);
+    return rc ? rc : opsin_cli_plot_name("ppf", a->plot);
 }
 
 #define CURVE_N 300

@@ -243,8 +243,6 @@ static int parse_args(int argc, char **argv, stdp_args *a)
     if (a->plot && cli_out_kind(a->out) != CLI_OUT_RENAME)
         return opsin_cli_usage_error("stdp", "--plot needs -o OUT.csv, a file (the plot reads "
                                      "the CSV)");
-    if (opsin_cli_plot_name("stdp", a->plot))
-        return EXIT_USAGE;
     a->circuit = argv[optind];
     a->o.max_memory = opsin_cli_memory_share(a->max_memory, a->o.jobs);
     if (parse_dt(a) || parse_shape(a) || (a->light && parse_light(a)))
@@ -310,7 +308,8 @@ static int check_files(const stdp_args *a)
     const char *table = strncmp(a->shape, "table:", 6) == 0 ? a->shape + 6 : NULL;
     cli_file in[] = {{"the circuit", a->circuit}, {"the spike table", table}};
     cli_file out[] = {{a->out ? "-o" : "the CSV", a->out ? a->out : "-"}, {"--plot", a->plot}};
-    return cli_out_check("stdp", in, 2, out, 2);
+    int rc = cli_out_check("stdp", in, 2, out, 2);
+    return rc ? rc : opsin_cli_plot_name("stdp", a->plot);
 }
 
 int opsin_cmd_stdp(int argc, char **argv)
