@@ -32,6 +32,9 @@ int opsin_param_check(const opsin_param_def *pd, double v, char *msg, size_t len
  * event and grid times computed from the user's times print as written (timesnap.c). */
 double opsin_time_snap(double t);
 
+/* A copy of n bytes; NULL on allocation failure and for n == 0 (nothing to copy). */
+void *opsin_memdup(const void *p, size_t n);
+
 /* Duplicates a string; NULL on allocation failure. */
 char *opsin_strdup(const char *s);
 

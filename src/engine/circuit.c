@@ -38,15 +38,6 @@ int opsin_circuit_find(const opsin_circuit *c, const char *id)
     return opsin_idindex_find(&c->comp_ids, c->comps, sizeof *c->comps, id);
 }
 
-/* A copy of n bytes, or NULL (also for n == 0, which needs none). */
-static void *memdup(const void *p, size_t n)
-{
-    void *q = n ? malloc(n) : NULL;
-    if (q)
-        memcpy(q, p, n);
-    return q;
-}
-
 /* Deep copies of n component definitions (parameters and their lines); NULL on failure. */
 static opsin_compdef *compdefs_copy(const opsin_compdef *src, size_t n, int *fail)
 {
@@ -58,8 +49,8 @@ static opsin_compdef *compdefs_copy(const opsin_compdef *src, size_t n, int *fai
     for (size_t i = 0; i < n; i++) {
         size_t np = src[i].model->nparams;
         cd[i] = src[i];
-        cd[i].p = memdup(src[i].p, np * sizeof *src[i].p);
-        cd[i].p_line = memdup(src[i].p_line, np * sizeof *src[i].p_line);
+        cd[i].p = opsin_memdup(src[i].p, np * sizeof *src[i].p);
+        cd[i].p_line = opsin_memdup(src[i].p_line, np * sizeof *src[i].p_line);
         *fail |= np && (!cd[i].p || !cd[i].p_line);
     }
     return cd;
@@ -76,9 +67,9 @@ int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
     t->path = opsin_strdup(c->path);
     t->comps = compdefs_copy(c->comps, c->ncomps, &fail);
     t->mats = compdefs_copy(c->mats, c->nmats, &fail);
-    t->arrays = memdup(c->arrays, c->narrays * sizeof *c->arrays);
-    t->conns = memdup(c->conns, c->nconns * sizeof *c->conns);
-    t->probes = memdup(c->probes, c->nprobes * sizeof *c->probes);
+    t->arrays = opsin_memdup(c->arrays, c->narrays * sizeof *c->arrays);
+    t->conns = opsin_memdup(c->conns, c->nconns * sizeof *c->conns);
+    t->probes = opsin_memdup(c->probes, c->nprobes * sizeof *c->probes);
     fail |= opsin_idindex_copy(&t->comp_ids, &c->comp_ids) |
             opsin_idindex_copy(&t->mat_ids, &c->mat_ids) |
             opsin_idindex_copy(&t->array_ids, &c->array_ids);

@@ -67,26 +67,13 @@ void opsin_stimulus_set_t_end(opsin_stimulus *s, double t_end)
     s->t_end = t_end;
 }
 
-/* Duplicates n elements of `size` bytes (NULL for none); -1 on allocation failure. */
-static int dup_array(void **dst, const void *src, size_t n, size_t size)
-{
-    *dst = NULL;
-    if (n == 0)
-        return 0;
-    if (!(*dst = malloc(n * size)))
-        return -1;
-    memcpy(*dst, src, n * size);
-    return 0;
-}
-
 /* Deep copy of one source into dst (zeroed on failure, so it frees cleanly). */
 static int source_copy(opsin_source *dst, const opsin_source *src)
 {
     *dst = *src;
-    dst->targets = NULL;
-    dst->trains = NULL;
-    if (dup_array((void **)&dst->targets, src->targets, src->ntargets, sizeof *src->targets) ||
-        dup_array((void **)&dst->trains, src->trains, src->ntrains, sizeof *src->trains)) {
+    dst->targets = opsin_memdup(src->targets, src->ntargets * sizeof *src->targets);
+    dst->trains = opsin_memdup(src->trains, src->ntrains * sizeof *src->trains);
+    if ((src->ntargets && !dst->targets) || (src->ntrains && !dst->trains)) {
         source_free(dst);
         memset(dst, 0, sizeof *dst);
         return OPSIN_ENOMEM;

@@ -66,6 +66,14 @@ void opsin_diag_oom(opsin_diag *d, const char *file, const char *what)
                    "or more memory)", what);
 }
 
+void *opsin_memdup(const void *p, size_t n)
+{
+    void *q = n ? malloc(n) : NULL;
+    if (q)
+        memcpy(q, p, n);
+    return q;
+}
+
 char *opsin_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
