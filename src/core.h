@@ -133,6 +133,98 @@ typedef struct opsin_arraydef {
     int line;
 } opsin_arraydef;
 
+/* ---- networks: populations, projections (engine/net.c) -------------------------------- */
+
+/* How a parameter varies over a population's members (seeded per member from the run seed,
+ * so a member's value does not depend on the population's size or the other parameters). */
+enum opsin_dist_kind {
+    OPSIN_DIST_CONST,   /* a */
+    OPSIN_DIST_UNIFORM, /* uniform on [a, b) */
+    OPSIN_DIST_NORMAL,  /* mean a, standard deviation b (redrawn until inside the bounds) */
+    OPSIN_DIST_LINEAR   /* a + (b - a) k / (N - 1) for member k of N (a alone when N = 1) */
+};
+typedef struct opsin_dist {
+    int kind;
+    double a, b;
+} opsin_dist;
+
+/* How a presynaptic spike acts on a population's members (one kind per population). */
+enum opsin_syn_kind {
+    OPSIN_SYN_DELTA, /* V jumps by the weight (V) */
+    OPSIN_SYN_EXP    /* a current (weight in A) that decays with tau_syn */
+};
+
+/* How a run advances lif islands and populations (solver.method). */
+enum opsin_method {
+    OPSIN_METHOD_AUTO,  /* exact where a model has a closed form, CVODE elsewhere */
+    OPSIN_METHOD_EXACT, /* exact, and an error where a model has none */
+    OPSIN_METHOD_CVODE  /* CVODE everywhere (populations have no CVODE path) */
+};
+
+/* N neurons of one model: member k is network neuron first + k, named ID[k]. */
+typedef struct opsin_popdef {
+    char id[OPSIN_ID_MAX];
+    const opsin_model *model;
+    size_t size;
+    size_t first;      /* index of member 0 among all the circuit's population members */
+    opsin_dist *dist;  /* per model parameter */
+    int *p_line;       /* per model parameter: source line (0 = default) */
+    int synapse;       /* enum opsin_syn_kind */
+    double tau_syn;    /* s, OPSIN_SYN_EXP */
+    int line;
+} opsin_popdef;
+
+/* Which pre -> post pairs a projection connects. */
+enum opsin_proj_rule {
+    OPSIN_PROJ_ALL,      /* every pair (no self-connection within one population unless
+                            autapses) */
+    OPSIN_PROJ_ONE,      /* member k -> member k (sizes equal) */
+    OPSIN_PROJ_PROB,     /* each pair independently with probability p */
+    OPSIN_PROJ_INDEGREE, /* each post member gets exactly k distinct pre members */
+    OPSIN_PROJ_LIST      /* the pairs of a CSV file: pre,post[,weight[,delay]] */
+};
+
+/* Synapses from every member of one population to members of another (or the same). */
+typedef struct opsin_projdef {
+    int from, to;       /* population indices */
+    int rule;           /* enum opsin_proj_rule */
+    double p;           /* OPSIN_PROJ_PROB */
+    size_t k;           /* OPSIN_PROJ_INDEGREE */
+    char *file;         /* OPSIN_PROJ_LIST: the CSV (malloc'd) */
+    opsin_dist weight;  /* V (delta) or A (exp), by the target population's synapse */
+    opsin_dist delay;   /* s, every delay > 0 */
+    int autapses;       /* 1: i -> i allowed when from == to */
+    int line;
+} opsin_projdef;
+
+/* A spike source of a stimulus: spike trains into population members. */
+enum opsin_spikesrc_kind {
+    OPSIN_SS_POISSON, /* independent Poisson trains, `rate` per target neuron */
+    OPSIN_SS_REGULAR, /* spikes at start + k / rate on every target */
+    OPSIN_SS_LIST     /* spike times (and optional target member) from a CSV file */
+};
+
+/* Members lo .. hi - 1 of population pop. */
+typedef struct opsin_target_range {
+    int pop;
+    size_t lo, hi;
+} opsin_target_range;
+
+typedef struct opsin_spikesrc {
+    char id[OPSIN_ID_MAX];
+    int kind;            /* enum opsin_spikesrc_kind */
+    double rate;         /* Hz per target neuron (poisson, regular) */
+    double start, stop;  /* s: spikes in [start, stop) (stop INFINITY: to the end) */
+    double weight;       /* V (delta targets) or A (exp targets) */
+    double *times;       /* OPSIN_SS_LIST: ascending spike times, s */
+    long *member;        /* OPSIN_SS_LIST: per time, the target's position among all the
+                            targets (-1: every target) */
+    size_t ntimes;
+    opsin_target_range *targets;
+    size_t ntargets;
+    int line;
+} opsin_spikesrc;
+
 struct opsin_circuit {
     char *path;
     opsin_compdef *comps;
@@ -143,8 +235,13 @@ struct opsin_circuit {
     size_t narrays;
     opsin_conndef *conns;
     size_t nconns;
+    opsin_popdef *pops;    /* populations (networks); their members are not components */
+    size_t npops, nneurons;   /* nneurons: the members of all populations */
+    opsin_projdef *projs;
+    size_t nprojs;
     opsin_probe *probes;
     size_t nprobes;
+    int method;        /* enum opsin_method: how lif islands and populations are advanced */
     double rtol;
     double atol_scale;
     int band;          /* 0 dense, else banded direct solver */
@@ -152,7 +249,7 @@ struct opsin_circuit {
     long max_steps;    /* per advance */
     double t_end;      /* 0 = not set */
     opsin_warnings warn;
-    opsin_idindex comp_ids, mat_ids, array_ids; /* by id: comps, mats, arrays */
+    opsin_idindex comp_ids, mat_ids, array_ids, pop_ids; /* by id: comps, mats, arrays, pops */
 };
 
 /* opsin_circuit_load from libconfig text in memory; `name` stands for the file in messages
@@ -216,6 +313,8 @@ struct opsin_stimulus {
     char *path;              /* file, or the name of a stimulus built in code */
     opsin_source *sources;
     size_t nsources, cap;
+    opsin_spikesrc *spikesrcs; /* spike sources into populations */
+    size_t nspikesrcs;
     opsin_idindex ids;       /* the sources by id */
     double t_end; /* 0 = not set */
     opsin_warnings warn;

@@ -94,10 +94,14 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
  * "--set", a warning with "warning: --set". */
 int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *diag);
 
-/* A probe: output `output` of component `comp` (indices into the circuit's tables). */
+/* A probe: output `output` of component `comp` (indices into the circuit's tables); with
+ * pop > 0, output `output` of member `member` of population pop - 1 ("exc[3].V"), or with
+ * member < 0 a summary of the whole population ("exc.rate"). */
 typedef struct opsin_probe {
     int comp;
     int output;
+    int pop;
+    long member;
 } opsin_probe;
 
 /* Parses one "ID.OUTPUT" (text from a file or the command line).  EINVAL with a message that

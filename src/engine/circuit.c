@@ -212,7 +212,7 @@ int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out
         opsin_diag_set(d, where, line, "%s", msg);
         return OPSIN_EINVAL;
     }
-    *out = (opsin_probe){ci, oi};
+    *out = (opsin_probe){.comp = ci, .output = oi};
     return OPSIN_OK;
 }
 

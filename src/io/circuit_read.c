@@ -319,9 +319,9 @@ static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag
             return OPSIN_ENOMEM;
         size_t explicit_n = c->narrays ? c->arrays[0].first : c->ncomps;
         for (size_t i = 0; i < explicit_n; i++)
-            c->probes[c->nprobes++] = (opsin_probe){(int)i, 0};
+            c->probes[c->nprobes++] = (opsin_probe){.comp = (int)i};
         for (size_t a = 0; a < c->narrays; a++)
-            c->probes[c->nprobes++] = (opsin_probe){(int)c->arrays[a].first, 0};
+            c->probes[c->nprobes++] = (opsin_probe){.comp = (int)c->arrays[a].first};
         return OPSIN_OK;
     }
     int line = opsin_cfg_line(arr);

@@ -139,6 +139,18 @@ static void on_wake(opsin_comp *c, double t, double *y)
     c->mode = 0;
 }
 
+/* G = G_L + G_in: tau = C_m / G, V relaxes to (G_L E_L + G_in V_in) / G, and a current I
+ * moves that by I / G. */
+static int linear(const double *p, opsin_lin_neuron *out)
+{
+    double G = p[P_GL] + p[P_GIN];
+    if (!(G > 0))
+        return 0;
+    *out = (opsin_lin_neuron){p[P_CM] / G, (p[P_GL] * p[P_EL] + p[P_GIN] * p[P_VIN]) / G,
+                              1.0 / G, p[P_VTH], p[P_VRESET], p[P_TREF]};
+    return 1;
+}
+
 const opsin_model opsin_model_lif = {
     .name = "lif",
     .summary = "leaky integrate-and-fire neuron circuit; spikes by root finding",
@@ -161,4 +173,5 @@ const opsin_model opsin_model_lif = {
     .roots = roots,
     .on_root = on_root,
     .on_wake = on_wake,
+    .linear = linear,
 };

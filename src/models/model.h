@@ -67,6 +67,16 @@ typedef struct opsin_root_action {
     double wake_at; /* > t: call on_wake then (end of refractory period); else none */
 } opsin_root_action;
 
+/* The closed form of a neuron that is linear between events (exact integration, Rotter &
+ * Diesmann 1999): tau dV/dt = -(V - v_inf) + r_in I for an injected current I (A); a spike
+ * when V reaches v_th from below, then V := v_reset, held for t_ref. */
+typedef struct opsin_lin_neuron {
+    double tau;     /* s */
+    double v_inf;   /* V: where V relaxes without injected current */
+    double r_in;    /* ohm: V per A of injected current (1/G) */
+    double v_th, v_reset, t_ref; /* V, V, s */
+} opsin_lin_neuron;
+
 typedef struct opsin_model {
     const char *name;
     const char *summary;   /* one line */
@@ -119,6 +129,10 @@ typedef struct opsin_model {
      * depression or write path): 1 with the reason in why, else 0.  NULL: every drive the
      * model accepts acts.  Only for the warning before a run; never changes a result. */
     int (*inert)(const double *p, int kind, double lo, double hi, char *why, size_t len);
+    /* The closed form between events from parameters p (no input device): 1 with *out
+     * filled, 0 when these parameters have none.  NULL: the model has no closed form (it
+     * cannot form a population, and its islands always use CVODE). */
+    int (*linear)(const double *p, opsin_lin_neuron *out);
 } opsin_model;
 
 /* Looks a model up by name; NULL if unknown. */

@@ -25,7 +25,7 @@ static int probe_column(opsin_measure_list *ml, int ci, int oi, int *col)
     if (!p)
         return OPSIN_ENOMEM;
     ml->probes = p;
-    p[ml->nprobes] = (opsin_probe){ci, oi};
+    p[ml->nprobes] = (opsin_probe){.comp = ci, .output = oi};
     *col = (int)ml->nprobes++;
     return OPSIN_OK;
 }

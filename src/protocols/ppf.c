@@ -256,7 +256,7 @@ int opsin_ppf_run(const opsin_ppf_opts *o, opsin_ppf_row *rows, char *unit, char
                   opsin_diag *d)
 {
     opsin_circuit *c = NULL;
-    ppf_job j = {o, NULL, {0, 0}, ""};
+    ppf_job j = {o, NULL, {.comp = 0}, ""};
     int rc = intervals_check(o, d);
     if (!rc)
         rc = circuit_open(o, &c, d);

@@ -241,8 +241,8 @@ int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_
     if (rc)
         return rc;
     int ci = opsin_circuit_find(c, o->device);
-    stdp_job j = {c, o, {ci, o->output ? opsin_model_output_index(c->comps[ci].model,
-                                                                  o->output) : 0}};
+    stdp_job j = {c, o, {.comp = ci, .output = o->output ? opsin_model_output_index(
+                                                   c->comps[ci].model, o->output) : 0}};
     opsin_pool_job job = {o->npoints, sizeof(opsin_stdp_point), run_point, NULL, &j, 1, points,
                           NULL};
     return opsin_pool_run(&job, o->jobs ? (unsigned)o->jobs : 1, diag);
