@@ -233,6 +233,8 @@ typedef struct opsin_run_opts {
     size_t nmap_times;
     double max_memory;       /* bytes the simulation may hold (opsin_sim_estimate), checked
                                 before anything is built; 0: no limit */
+    unsigned jobs;           /* threads that advance a network's members (0 or 1: one); the
+                                result is the same bits for any number */
 } opsin_run_opts;
 
 /* Default run options: t_end from the stimulus file, else from the circuit file, else 0

@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/island.h"
+#include "engine/netrun.h"
 
 /* A source's pulses as the run reaches them: pulse m (cur) and m + 1 (nxt), shared by the
  * source's drives, which all start pulse m at the same instant.  Only these two exist: the
@@ -67,11 +68,12 @@ struct opsin_sim {
     double *first;          /* per probe: its first value; moved: it has left it */
     unsigned char *moved;
     opsin_warnings warn;    /* engine/idle.c: what in this run does nothing */
+    opsin_netrun *nr;       /* a circuit of populations runs there (engine/netrun.c) */
 };
 
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
 {
-    opsin_run_opts o = {0.0, 0.0, 1, NULL, 0, NULL, 0, 0.0};
+    opsin_run_opts o = {.seed = 1, .jobs = 1};
     o.t_end = s && s->t_end > 0 ? s->t_end : c->t_end;
     return o;
 }
@@ -423,6 +425,38 @@ static int next_pulse(opsin_sim *s, size_t d)
     return OPSIN_OK;
 }
 
+/* A circuit of populations: its members advance exactly in engine/net.c.  Components beside
+ * populations, and pulse sources on them, are not simulated together yet. */
+static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, opsin_diag *d)
+{
+    const opsin_circuit *c = s->c;
+    if (c->ncomps) {
+        opsin_diag_set(d, c->path, c->comps[0].line, "component %s beside populations: a "
+                       "circuit of populations cannot hold components yet (expected "
+                       "populations, projections and spike sources only)", c->comps[0].id);
+        return OPSIN_EINVAL;
+    }
+    if (s->st && s->st->nsources) {
+        opsin_diag_set(d, s->st->path, s->st->sources[0].line, "source %s: pulse sources do not "
+                       "drive populations yet (expected spike_sources)", s->st->sources[0].id);
+        return OPSIN_EINVAL;
+    }
+    if (c->method == OPSIN_METHOD_CVODE) {
+        opsin_diag_set(d, c->path, 0, "solver.method = \"cvode\": populations are advanced "
+                       "exactly only (expected method \"auto\" or \"exact\")");
+        return OPSIN_EINVAL;
+    }
+    for (size_t i = 0; i < nprobes; i++)
+        if (probes[i].pop > 0 && probes[i].member >= 0 && probes[i].output != 0) {
+            char name[3 * OPSIN_ID_MAX];
+            opsin_probe_name(c, probes[i], name, sizeof name);
+            opsin_diag_set(d, NULL, 0, "probe %s: a population member offers V only (expected "
+                           "ID[K].V or ID.rate)", name);
+            return OPSIN_EINVAL;
+        }
+    return opsin_netrun_new(c, s->st, &s->o, probes, nprobes, &s->nr, d);
+}
+
 int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_run_opts *opts,
                   opsin_sim **out, opsin_diag *d)
 {
@@ -460,6 +494,15 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
     opsin_queue_init(&s->q);
     const opsin_probe *probes = opts->probes ? opts->probes : c->probes;
     size_t nprobes = opts->probes ? opts->nprobes : c->nprobes;
+    if (c->npops) {
+        rc = network_new(s, probes, nprobes, d);
+        if (rc) {
+            opsin_sim_free(s);
+            return rc;
+        }
+        *out = s;
+        return OPSIN_OK;
+    }
     for (size_t i = 0; i < nprobes && !rc; i++)
         if (probes[i].comp < 0 || (size_t)probes[i].comp >= c->ncomps || probes[i].output < 0 ||
             (size_t)probes[i].output >= c->comps[probes[i].comp].model->noutputs) {
@@ -516,6 +559,7 @@ void opsin_sim_free(opsin_sim *s)
 {
     if (!s)
         return;
+    opsin_netrun_free(s->nr);
     for (size_t i = 0; i < s->nisl; i++)
         opsin_island_free(&s->isl[i]);
     free(s->isl);
@@ -821,6 +865,11 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
         return OPSIN_EINVAL;
     }
     s->ran = 1;
+    if (s->nr) {
+        int rc = opsin_netrun_run(s->nr, sink, NULL, d);
+        opsin_netrun_stats(s->nr, &s->stats);
+        return rc;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = header(s, sink, d);
@@ -903,6 +952,12 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
     fprintf(fp, "# events %lu, spikes %lu, rows %lu\n", st->events, st->spikes, st->rows);
     fprintf(fp, "# islands %zu, integrator steps %lu, rhs evaluations %lu, restarts %lu\n",
             st->islands, st->steps, st->rhs_evals, st->reinits);
+    if (s->nr) {
+        unsigned long ev, syn, nsyn;
+        opsin_netrun_counts(s->nr, &ev, &syn, &nsyn);
+        fprintf(fp, "# network: %zu neurons, %lu synapses, %lu inputs and spikes applied, "
+                "%lu synaptic events (exact integration)\n", s->c->nneurons, nsyn, ev, syn);
+    }
     fprintf(fp, "# wall time %.6f s\n", st->wall_s);
     int random = 0;
     for (size_t i = 0; i < s->c->ncomps; i++)

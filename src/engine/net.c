@@ -1,0 +1,987 @@
+/* net.c: populations advanced exactly, window by window (see net.h).
+ *
+ * A member is a neuron that is linear between events (opsin_model.linear):
+ *   tau dV/dt = -(V - v_inf)          (delta synapses: an input makes V jump by its weight)
+ * so from (t, V) its state at t' is V(t') = v_inf + (V - v_inf) exp(-(t' - t)/tau), and when
+ * v_inf > v_th it reaches threshold at t + tau ln((v_inf - V)/(v_inf - v_th)).  After a spike V
+ * is held at v_reset for t_ref, and inputs that arrive meanwhile are lost (as in NEST's
+ * iaf_psc_delta).  Inputs at one instant are summed before the threshold is tested.  No step
+ * size: spike times are the closed form's, to round-off.
+ *
+ * Windows: every synaptic delay is at least D (the shortest), so a spike at t in [t0, t1),
+ * t1 <= t0 + D, arrives at or after t1.  A window advances each member alone through its own
+ * inputs (delivered into its inbox when the spikes were made) and its external spike trains
+ * (Poisson, regular or listed, drawn from the member's own generator), so any split of the
+ * members over threads gives the same bits.  The window's spikes, sorted by time and then
+ * neuron, are then delivered through each population's outgoing synapses.
+ */
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/net.h"
+
+/* ---- random numbers: xoroshiro128+ per stream, seeded through SplitMix64 ---------------- */
+
+typedef struct rng {
+    uint64_t s0, s1;
+} rng;
+
+static uint64_t splitmix(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+/* The stream of (seed, a, b, c): independent of every other such stream. */
+static rng rng_for(unsigned long seed, uint64_t a, uint64_t b, uint64_t c)
+{
+    uint64_t x = splitmix(splitmix(splitmix(splitmix((uint64_t)seed) ^ a) ^ b) ^ c);
+    rng r = {splitmix(x), splitmix(x + 1)};
+    if (!r.s0 && !r.s1)
+        r.s0 = 1;
+    return r;
+}
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t s0 = r->s0, s1 = r->s1, out = s0 + s1;
+    s1 ^= s0;
+    r->s0 = ((s0 << 24) | (s0 >> 40)) ^ s1 ^ (s1 << 16);
+    r->s1 = (s1 << 37) | (s1 >> 27);
+    return out;
+}
+
+/* Uniform on [0, 1). */
+static double rng_u01(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform on (0, 1]. */
+static double rng_u01_open0(rng *r)
+{
+    return (double)((rng_next(r) >> 11) + 1) * 0x1.0p-53;
+}
+
+/* Standard normal (Box-Muller; the second value is dropped to keep streams simple). */
+static double rng_normal(rng *r)
+{
+    double u = rng_u01_open0(r), v = rng_u01(r);
+    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+/* An integer uniform on [0, n). */
+static size_t rng_below(rng *r, size_t n)
+{
+    return (size_t)(rng_u01(r) * (double)n);
+}
+
+/* ---- the network ------------------------------------------------------------------------- */
+
+enum { STREAM_PARAM = 1, STREAM_PRE, STREAM_POST, STREAM_SYN, STREAM_EXT };
+
+typedef struct inbox_ev {
+    double t, w;
+} inbox_ev;
+
+typedef struct inbox {
+    inbox_ev *e;
+    size_t n, cap;
+} inbox;
+
+/* A member's state: V at t, refractory until refr_end (V = v_reset before it). */
+typedef struct member {
+    double t, v, refr_end;
+} member;
+
+/* One external spike train on one member. */
+typedef struct ext_train {
+    double next;     /* time of its next spike, INFINITY: none left */
+    double w;        /* V */
+    const opsin_spikesrc *src;
+    size_t k;        /* regular: spikes made; list: position in the source's times */
+    long pos;        /* list: the member's position among the source's targets */
+} ext_train;
+
+/* One projection's synapses, by presynaptic member: targets (network neurons), weights and
+ * delays (NULL when one value serves all: w0, d0).  tgt NULL: all-to-all or one-to-one,
+ * made on the fly. */
+typedef struct proj_run {
+    const opsin_projdef *def;
+    size_t *off;      /* size of from + 1 */
+    uint32_t *tgt;
+    double *w, *d;
+    double w0, d0;
+    size_t nsyn;
+} proj_run;
+
+/* What a probed member did in the window: its state after each event, from the window's
+ * start. */
+typedef struct seg {
+    double t, v, refr_end;
+} seg;
+
+typedef struct traj {
+    seg *s;
+    size_t n, cap;
+} traj;
+
+typedef struct spikebuf {
+    opsin_net_spike *s;
+    size_t n, cap;
+    unsigned long events;
+    int oom;
+} spikebuf;
+
+struct opsin_net {
+    const opsin_circuit *c;
+    size_t n;               /* members */
+    opsin_lin_neuron *lin;  /* per member */
+    member *m;
+    inbox *in;
+    size_t *pop_of;         /* per member: its population */
+    size_t *ext_off;        /* per member: its trains ext[ext_off[i] .. ext_off[i + 1]) */
+    ext_train *ext;
+    rng *ext_rng;           /* per member: draws its Poisson trains */
+    proj_run *proj;
+    size_t nproj;
+    double dmin;            /* shortest delay */
+    double t0;              /* where the next window starts */
+    unsigned jobs;
+    long *probe_of;         /* per member: its probe index, or -1 */
+    size_t *probed;
+    size_t nprobed;
+    traj *tr;               /* per probe */
+    double *ptimes;
+    size_t nptimes, ptimes_cap;
+    spikebuf *bufs;         /* per thread */
+    opsin_net_spike *spikes;
+    size_t nspikes, spikes_cap;
+    unsigned long events, syn_events, synapses;
+};
+
+static int grow(void **a, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *p = realloc(*a, nc * size);
+    if (!p)
+        return -1;
+    *a = p;
+    *cap = nc;
+    return 0;
+}
+
+/* A value drawn from a distribution for member k of n (normal: redrawn into [lo, hi]). */
+static int dist_draw(const opsin_dist *ds, size_t k, size_t n, rng *r, double lo, double hi,
+                     double *out)
+{
+    switch (ds->kind) {
+    case OPSIN_DIST_UNIFORM:
+        *out = ds->a + (ds->b - ds->a) * rng_u01(r);
+        return 0;
+    case OPSIN_DIST_LINEAR:
+        *out = n > 1 ? ds->a + (ds->b - ds->a) * ((double)k / (double)(n - 1)) : ds->a;
+        return 0;
+    case OPSIN_DIST_NORMAL:
+        for (int tries = 0; tries < 1000; tries++) {
+            double v = ds->a + ds->b * rng_normal(r);
+            if (v >= lo && v <= hi) {
+                *out = v;
+                return 0;
+            }
+        }
+        return -1;
+    default:
+        *out = ds->a;
+        return 0;
+    }
+}
+
+/* Every member's closed form from its parameters (drawn per member from its own stream). */
+static int build_members(opsin_net *n, unsigned long seed, opsin_diag *d)
+{
+    const opsin_circuit *c = n->c;
+    for (size_t p = 0; p < c->npops; p++) {
+        const opsin_popdef *pd = &c->pops[p];
+        const opsin_model *m = pd->model;
+        double *par = malloc((m->nparams ? m->nparams : 1) * sizeof *par);
+        if (!par)
+            return OPSIN_ENOMEM;
+        for (size_t k = 0; k < pd->size; k++) {
+            size_t i = pd->first + k;
+            rng r = rng_for(seed, STREAM_PARAM, p, k);
+            for (size_t j = 0; j < m->nparams; j++) {
+                const opsin_param_def *def = &m->params[j];
+                double lo = def->min, hi = def->max;
+                if (dist_draw(&pd->dist[j], k, pd->size, &r, lo, hi, &par[j])) {
+                    opsin_diag_set(d, c->path, pd->p_line[j] ? pd->p_line[j] : pd->line,
+                                   "%s[%zu].%s: the normal distribution gave no value within "
+                                   "its bounds in 1000 draws (expected a mean inside them)",
+                                   pd->id, k, def->name);
+                    free(par);
+                    return OPSIN_EINVAL;
+                }
+            }
+            char msg[256];
+            if (m->validate && m->validate(par, msg, sizeof msg)) {
+                opsin_diag_set(d, c->path, pd->line, "%s[%zu]: %s", pd->id, k, msg);
+                free(par);
+                return OPSIN_EINVAL;
+            }
+            if (!m->linear || !m->linear(par, &n->lin[i])) {
+                opsin_diag_set(d, c->path, pd->line, "%s[%zu]: these parameters give model %s "
+                               "no closed form (expected a positive conductance G_L + G_in)",
+                               pd->id, k, m->name);
+                free(par);
+                return OPSIN_EINVAL;
+            }
+            const opsin_lin_neuron *L = &n->lin[i];
+            n->m[i] = (member){0.0, L->v_inf < L->v_th ? L->v_inf : L->v_reset, 0.0};
+            n->pop_of[i] = p;
+        }
+        free(par);
+    }
+    return OPSIN_OK;
+}
+
+/* ---- connectivity -------------------------------------------------------------------------- */
+
+/* Fixed probability: for each pre member the post members j with a geometric skip between
+ * them (cost follows the synapses made, not the pairs). */
+static int build_prob(opsin_net *n, proj_run *pr, size_t pi, unsigned long seed)
+{
+    const opsin_projdef *pj = pr->def;
+    const opsin_popdef *from = &n->c->pops[pj->from], *to = &n->c->pops[pj->to];
+    size_t cap = 0, ns = 0;
+    int same = pj->from == pj->to && !pj->autapses;
+    double lq = pj->p < 1 ? log1p(-pj->p) : 0;
+    for (size_t i = 0; i < from->size; i++) {
+        pr->off[i] = ns;
+        if (pj->p <= 0)
+            continue;
+        rng r = rng_for(seed, STREAM_PRE, pi, i);
+        for (size_t j = 0;; j++) {
+            if (pj->p < 1) {
+                double skip = floor(log(rng_u01_open0(&r)) / lq);
+                if (!(skip < (double)(to->size - j)))
+                    break;
+                j += (size_t)skip;
+            }
+            if (j >= to->size)
+                break;
+            if (same && j == i)
+                continue;
+            if (grow((void **)&pr->tgt, &cap, ns + 1, sizeof *pr->tgt))
+                return OPSIN_ENOMEM;
+            pr->tgt[ns] = (uint32_t)(to->first + j);
+            ns++;
+        }
+    }
+    pr->off[from->size] = ns;
+    pr->nsyn = ns;
+    return OPSIN_OK;
+}
+
+/* Fixed in-degree: each post member draws k distinct pre members (rejection against a mark
+ * per pre member); the pairs are then laid out by pre member, post members ascending. */
+static int build_indegree(opsin_net *n, proj_run *pr, size_t pi, unsigned long seed)
+{
+    const opsin_projdef *pj = pr->def;
+    const opsin_popdef *from = &n->c->pops[pj->from], *to = &n->c->pops[pj->to];
+    int same = pj->from == pj->to && !pj->autapses;
+    size_t k = pj->k, ns = k * to->size;
+    unsigned char *mark = calloc(from->size ? from->size : 1, 1);
+    uint32_t *pre = malloc((ns ? ns : 1) * sizeof *pre);
+    pr->tgt = malloc((ns ? ns : 1) * sizeof *pr->tgt);
+    if (!mark || !pre || !pr->tgt) {
+        free(mark);
+        free(pre);
+        return OPSIN_ENOMEM;
+    }
+    for (size_t j = 0; j < to->size; j++) {
+        rng r = rng_for(seed, STREAM_POST, pi, j);
+        uint32_t *row = pre + j * k;
+        for (size_t q = 0; q < k;) {
+            size_t i = rng_below(&r, from->size);
+            if (mark[i] || (same && i == j))
+                continue;
+            mark[i] = 1;
+            row[q++] = (uint32_t)i;
+        }
+        for (size_t q = 0; q < k; q++)
+            mark[row[q]] = 0;
+    }
+    free(mark);
+    memset(pr->off, 0, (from->size + 1) * sizeof *pr->off);
+    for (size_t s = 0; s < ns; s++)
+        pr->off[pre[s] + 1]++;
+    for (size_t i = 0; i < from->size; i++)
+        pr->off[i + 1] += pr->off[i];
+    size_t *fill = malloc((from->size ? from->size : 1) * sizeof *fill);
+    if (!fill) {
+        free(pre);
+        return OPSIN_ENOMEM;
+    }
+    memcpy(fill, pr->off, from->size * sizeof *fill);
+    for (size_t j = 0; j < to->size; j++)
+        for (size_t q = 0; q < k; q++)
+            pr->tgt[fill[pre[j * k + q]]++] = (uint32_t)(to->first + j);
+    free(fill);
+    free(pre);
+    pr->nsyn = ns;
+    return OPSIN_OK;
+}
+
+/* A projection's synapses from a CSV of pre,post[,weight[,delay]] rows (checked by the
+ * reader); one value per synapse when any row gives one. */
+static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
+{
+    const opsin_projdef *pj = pr->def;
+    const opsin_popdef *from = &n->c->pops[pj->from], *to = &n->c->pops[pj->to];
+    FILE *fp = fopen(pj->file, "r");
+    if (!fp) {
+        opsin_diag_set(d, n->c->path, pj->line, "cannot read the synapse list %s (expected "
+                       "the file the circuit was checked with)", pj->file);
+        return OPSIN_EINVAL;
+    }
+    typedef struct row { size_t pre, post; double w, d; } row;
+    row *rows = NULL;
+    size_t nr = 0, cap = 0;
+    char line[512];
+    int rc = OPSIN_OK, have_w = 0, have_d = 0;
+    while (!rc && fgets(line, sizeof line, fp)) {
+        double a, b, w = pj->weight.a, dl = pj->delay.a;
+        int got = sscanf(line, "%lf ,%lf ,%lf ,%lf", &a, &b, &w, &dl);
+        if (got < 2 || !(a >= 0 && a < (double)from->size && b >= 0 && b < (double)to->size))
+            continue; /* a header, or a row the reader refused already */
+        have_w |= got >= 3;
+        have_d |= got >= 4;
+        if (grow((void **)&rows, &cap, nr + 1, sizeof *rows))
+            rc = OPSIN_ENOMEM;
+        else
+            rows[nr++] = (row){(size_t)a, (size_t)b, w, dl};
+    }
+    fclose(fp);
+    if (!rc && ((pr->tgt = malloc((nr ? nr : 1) * sizeof *pr->tgt)) == NULL ||
+                (have_w && !(pr->w = malloc((nr ? nr : 1) * sizeof *pr->w))) ||
+                (have_d && !(pr->d = malloc((nr ? nr : 1) * sizeof *pr->d)))))
+        rc = OPSIN_ENOMEM;
+    if (!rc) {
+        memset(pr->off, 0, (from->size + 1) * sizeof *pr->off);
+        for (size_t s = 0; s < nr; s++)
+            pr->off[rows[s].pre + 1]++;
+        for (size_t i = 0; i < from->size; i++)
+            pr->off[i + 1] += pr->off[i];
+        size_t *fill = malloc((from->size ? from->size : 1) * sizeof *fill);
+        if (!fill)
+            rc = OPSIN_ENOMEM;
+        for (size_t i = 0; !rc && i < from->size; i++)
+            fill[i] = pr->off[i];
+        for (size_t s = 0; !rc && s < nr; s++) {
+            size_t at = fill[rows[s].pre]++;
+            pr->tgt[at] = (uint32_t)(to->first + rows[s].post);
+            if (pr->w)
+                pr->w[at] = rows[s].w;
+            if (pr->d)
+                pr->d[at] = rows[s].d;
+        }
+        free(fill);
+        pr->nsyn = nr;
+    }
+    free(rows);
+    return rc;
+}
+
+static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
+{
+    const opsin_circuit *c = n->c;
+    n->nproj = c->nprojs;
+    n->dmin = INFINITY;
+    if (!(n->proj = calloc(c->nprojs ? c->nprojs : 1, sizeof *n->proj)))
+        return OPSIN_ENOMEM;
+    for (size_t p = 0; p < c->nprojs; p++) {
+        proj_run *pr = &n->proj[p];
+        const opsin_projdef *pj = &c->projs[p];
+        const opsin_popdef *from = &c->pops[pj->from], *to = &c->pops[pj->to];
+        pr->def = pj;
+        pr->w0 = pj->weight.a;
+        pr->d0 = pj->delay.a;
+        int rc = OPSIN_OK;
+        if (pj->rule == OPSIN_PROJ_ALL) {
+            pr->nsyn = from->size * to->size -
+                       (pj->from == pj->to && !pj->autapses ? from->size : 0);
+        } else if (pj->rule == OPSIN_PROJ_ONE) {
+            pr->nsyn = from->size;
+        } else {
+            if (!(pr->off = calloc(from->size + 1, sizeof *pr->off)))
+                return OPSIN_ENOMEM;
+            rc = pj->rule == OPSIN_PROJ_PROB       ? build_prob(n, pr, p, seed)
+                 : pj->rule == OPSIN_PROJ_INDEGREE ? build_indegree(n, pr, p, seed)
+                                                   : build_list(n, pr, d);
+        }
+        if (rc)
+            return rc;
+        n->synapses += pr->nsyn;
+        /* Per-synapse weights and delays where they vary (implicit rules then get explicit
+         * targets); a list file's own columns are kept. */
+        int draw_w = pj->weight.kind != OPSIN_DIST_CONST && !pr->w;
+        int draw_d = pj->delay.kind != OPSIN_DIST_CONST && !pr->d;
+        if ((draw_w || draw_d) && !pr->tgt) {
+            if (!(pr->off = calloc(from->size + 1, sizeof *pr->off)) ||
+                !(pr->tgt = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->tgt)))
+                return OPSIN_ENOMEM;
+            size_t s = 0;
+            for (size_t i = 0; i < from->size; i++) {
+                pr->off[i] = s;
+                if (pj->rule == OPSIN_PROJ_ONE)
+                    pr->tgt[s++] = (uint32_t)(to->first + i);
+                else
+                    for (size_t j = 0; j < to->size; j++)
+                        if (!(pj->from == pj->to && !pj->autapses && i == j))
+                            pr->tgt[s++] = (uint32_t)(to->first + j);
+            }
+            pr->off[from->size] = s;
+        }
+        if ((draw_w && !(pr->w = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->w))) ||
+            (draw_d && !(pr->d = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->d))))
+            return OPSIN_ENOMEM;
+        for (size_t i = 0; (draw_w || draw_d) && i < from->size; i++) {
+            rng r = rng_for(seed, STREAM_SYN, p, i);
+            for (size_t s = pr->off[i]; s < pr->off[i + 1]; s++) {
+                if (draw_w)
+                    dist_draw(&pj->weight, 0, 1, &r, -INFINITY, INFINITY, &pr->w[s]);
+                if (draw_d && dist_draw(&pj->delay, 0, 1, &r, DBL_MIN, INFINITY, &pr->d[s])) {
+                    opsin_diag_set(d, c->path, pj->line, "projection %s -> %s: the normal "
+                                   "distribution of delays gave no positive delay in 1000 "
+                                   "draws (expected a positive mean)", from->id, to->id);
+                    return OPSIN_EINVAL;
+                }
+            }
+        }
+        if (pr->d) {
+            for (size_t s = 0; s < pr->nsyn; s++)
+                n->dmin = fmin(n->dmin, pr->d[s]);
+        } else if (pr->nsyn) {
+            n->dmin = fmin(n->dmin, pr->d0);
+        }
+    }
+    return OPSIN_OK;
+}
+
+/* ---- external spike trains ------------------------------------------------------------- */
+
+/* The train's first spike at or after `from`. */
+static void ext_first(ext_train *e, rng *r)
+{
+    const opsin_spikesrc *s = e->src;
+    switch (s->kind) {
+    case OPSIN_SS_POISSON:
+        e->next = s->start - log(rng_u01_open0(r)) / s->rate;
+        break;
+    case OPSIN_SS_REGULAR:
+        e->next = s->start;
+        break;
+    default:
+        e->k = 0;
+        while (e->k < s->ntimes && s->member[e->k] >= 0 && s->member[e->k] != e->pos)
+            e->k++;
+        e->next = e->k < s->ntimes ? s->times[e->k] : INFINITY;
+        break;
+    }
+    if (!(e->next < s->stop))
+        e->next = INFINITY;
+}
+
+/* The train's spike after the present one. */
+static void ext_advance(ext_train *e, rng *r)
+{
+    const opsin_spikesrc *s = e->src;
+    switch (s->kind) {
+    case OPSIN_SS_POISSON:
+        e->next -= log(rng_u01_open0(r)) / s->rate;
+        break;
+    case OPSIN_SS_REGULAR:
+        e->k++;
+        e->next = s->start + (double)e->k / s->rate;
+        break;
+    default:
+        e->k++;
+        while (e->k < s->ntimes && s->member[e->k] >= 0 && s->member[e->k] != e->pos)
+            e->k++;
+        e->next = e->k < s->ntimes ? s->times[e->k] : INFINITY;
+        break;
+    }
+    if (!(e->next < s->stop))
+        e->next = INFINITY;
+}
+
+static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long seed)
+{
+    size_t ns = st ? st->nspikesrcs : 0, total = 0;
+    if (!(n->ext_off = calloc(n->n + 1, sizeof *n->ext_off)) ||
+        !(n->ext_rng = malloc((n->n ? n->n : 1) * sizeof *n->ext_rng)))
+        return OPSIN_ENOMEM;
+    for (size_t s = 0; s < ns; s++)
+        for (size_t t = 0; t < st->spikesrcs[s].ntargets; t++) {
+            const opsin_target_range *tr = &st->spikesrcs[s].targets[t];
+            size_t first = n->c->pops[tr->pop].first;
+            for (size_t k = tr->lo; k < tr->hi; k++)
+                n->ext_off[first + k + 1]++;
+        }
+    for (size_t i = 0; i < n->n; i++)
+        n->ext_off[i + 1] += n->ext_off[i];
+    total = n->ext_off[n->n];
+    if (!(n->ext = calloc(total ? total : 1, sizeof *n->ext)))
+        return OPSIN_ENOMEM;
+    size_t *fill = malloc((n->n ? n->n : 1) * sizeof *fill);
+    if (!fill)
+        return OPSIN_ENOMEM;
+    memcpy(fill, n->ext_off, n->n * sizeof *fill);
+    for (size_t s = 0; s < ns; s++) {
+        const opsin_spikesrc *src = &st->spikesrcs[s];
+        long pos = 0;
+        for (size_t t = 0; t < src->ntargets; t++) {
+            const opsin_target_range *tr = &src->targets[t];
+            size_t first = n->c->pops[tr->pop].first;
+            for (size_t k = tr->lo; k < tr->hi; k++, pos++)
+                n->ext[fill[first + k]++] = (ext_train){INFINITY, src->weight, src, 0, pos};
+        }
+    }
+    free(fill);
+    for (size_t i = 0; i < n->n; i++) {
+        n->ext_rng[i] = rng_for(seed, STREAM_EXT, i, 0);
+        for (size_t e = n->ext_off[i]; e < n->ext_off[i + 1]; e++)
+            ext_first(&n->ext[e], &n->ext_rng[i]);
+    }
+    return OPSIN_OK;
+}
+
+/* ---- construction ---------------------------------------------------------------------- */
+
+int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned long seed,
+                  unsigned jobs, const size_t *probed, size_t nprobed, opsin_net **out,
+                  opsin_diag *d)
+{
+    opsin_net *n = calloc(1, sizeof *n);
+    if (!n) {
+        opsin_diag_oom(d, NULL, "setting up the network");
+        return OPSIN_ENOMEM;
+    }
+    n->c = c;
+    n->n = c->nneurons;
+    n->jobs = jobs ? jobs : 1;
+    size_t nn = n->n ? n->n : 1;
+    int rc = OPSIN_OK;
+    if (!(n->lin = calloc(nn, sizeof *n->lin)) || !(n->m = calloc(nn, sizeof *n->m)) ||
+        !(n->in = calloc(nn, sizeof *n->in)) || !(n->pop_of = calloc(nn, sizeof *n->pop_of)) ||
+        !(n->probe_of = malloc(nn * sizeof *n->probe_of)) ||
+        !(n->probed = malloc((nprobed ? nprobed : 1) * sizeof *n->probed)) ||
+        !(n->tr = calloc(nprobed ? nprobed : 1, sizeof *n->tr)) ||
+        !(n->bufs = calloc(n->jobs, sizeof *n->bufs)))
+        rc = OPSIN_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < n->n; i++)
+            n->probe_of[i] = -1;
+        for (size_t k = 0; k < nprobed; k++) {
+            n->probed[k] = probed[k];
+            if (n->probe_of[probed[k]] < 0)
+                n->probe_of[probed[k]] = (long)k;
+        }
+        n->nprobed = nprobed;
+        rc = build_members(n, seed, d);
+    }
+    if (!rc)
+        rc = build_projections(n, seed, d);
+    if (!rc)
+        rc = build_external(n, st, seed);
+    if (rc) {
+        if (rc == OPSIN_ENOMEM)
+            opsin_diag_oom(d, NULL, "setting up the network");
+        opsin_net_free(n);
+        return rc;
+    }
+    *out = n;
+    return OPSIN_OK;
+}
+
+void opsin_net_free(opsin_net *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; n->in && i < n->n; i++)
+        free(n->in[i].e);
+    for (size_t p = 0; n->proj && p < n->nproj; p++) {
+        free(n->proj[p].off);
+        free(n->proj[p].tgt);
+        free(n->proj[p].w);
+        free(n->proj[p].d);
+    }
+    for (size_t k = 0; n->tr && k < n->nprobed; k++)
+        free(n->tr[k].s);
+    for (size_t j = 0; n->bufs && j < n->jobs; j++)
+        free(n->bufs[j].s);
+    free(n->bufs);
+    free(n->tr);
+    free(n->probed);
+    free(n->probe_of);
+    free(n->ptimes);
+    free(n->spikes);
+    free(n->proj);
+    free(n->ext);
+    free(n->ext_off);
+    free(n->ext_rng);
+    free(n->pop_of);
+    free(n->in);
+    free(n->m);
+    free(n->lin);
+    free(n);
+}
+
+double opsin_net_max_window(const opsin_net *n)
+{
+    return n->dmin;
+}
+
+/* ---- one member through one window ------------------------------------------------------ */
+
+/* V at t2 >= t of a member at (t, v) refractory until re. */
+static double v_at(const opsin_lin_neuron *L, double t, double v, double re, double t2)
+{
+    if (t2 <= re)
+        return t < re ? L->v_reset : v;
+    double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
+    if (t2 == tf)
+        return vf;
+    return L->v_inf + (vf - L->v_inf) * exp(-(t2 - tf) / L->tau);
+}
+
+static int cmp_inbox(const void *a, const void *b)
+{
+    double x = ((const inbox_ev *)a)->t, y = ((const inbox_ev *)b)->t;
+    return (x > y) - (x < y);
+}
+
+static int traj_push(traj *tr, double t, double v, double re)
+{
+    if (grow((void **)&tr->s, &tr->cap, tr->n + 1, sizeof *tr->s))
+        return -1;
+    tr->s[tr->n++] = (seg){t, v, re};
+    return 0;
+}
+
+static void spike_push(spikebuf *b, double t, size_t i)
+{
+    if (grow((void **)&b->s, &b->cap, b->n + 1, sizeof *b->s)) {
+        b->oom = 1;
+        return;
+    }
+    b->s[b->n++] = (opsin_net_spike){t, i};
+}
+
+/* Advances member i through [t0, t1) ([t0, t1] when last). */
+static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
+{
+    const opsin_lin_neuron *L = &n->lin[i];
+    member *mb = &n->m[i];
+    inbox *ib = &n->in[i];
+    ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
+    rng *r = &n->ext_rng[i];
+    traj *tr = n->probe_of[i] >= 0 ? &n->tr[n->probe_of[i]] : NULL;
+    /* The inputs due in this window, in time order. */
+    size_t due = 0;
+    int sorted = 1;
+    for (size_t k = 0; k < ib->n; k++) {
+        if (k && ib->e[k].t < ib->e[k - 1].t)
+            sorted = 0;
+    }
+    if (!sorted)
+        qsort(ib->e, ib->n, sizeof *ib->e, cmp_inbox);
+    while (due < ib->n && (last ? ib->e[due].t <= t1 : ib->e[due].t < t1))
+        due++;
+    double t = mb->t, v = mb->v, re = mb->refr_end;
+    int spont = L->v_inf > L->v_th;
+    size_t k = 0;
+    if (tr) {
+        tr->n = 0;
+        if (traj_push(tr, t, v, re))
+            b->oom = 1;
+    }
+    for (;;) {
+        double te = INFINITY;
+        for (ext_train *e = ex; e < ex_end; e++)
+            te = fmin(te, e->next);
+        double ti = k < due ? ib->e[k].t : INFINITY, tev = fmin(te, ti);
+        int have = last ? tev <= t1 : tev < t1;
+        double tlim = have ? tev : t1;
+        if (spont) { /* a crossing of the threshold by the drive alone, before tlim */
+            double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
+            if (tf < tlim && vf < L->v_th) {
+                double ts = tf + L->tau * log1p((L->v_th - vf) / (L->v_inf - L->v_th));
+                if (ts < tlim || (last && !have && ts == tlim)) {
+                    spike_push(b, ts, i);
+                    b->events++;
+                    t = ts;
+                    v = L->v_reset;
+                    re = ts + L->t_ref;
+                    if (tr && traj_push(tr, t, v, re))
+                        b->oom = 1;
+                    continue;
+                }
+            }
+        }
+        if (!have) {
+            v = v_at(L, t, v, re, t1);
+            t = t1;
+            break;
+        }
+        v = v_at(L, t, v, re, tev);
+        t = tev;
+        double w = 0;
+        while (k < due && ib->e[k].t == tev)
+            w += ib->e[k++].w;
+        for (ext_train *e = ex; e < ex_end; e++)
+            if (e->next == tev) {
+                w += e->w;
+                ext_advance(e, r);
+            }
+        b->events++;
+        if (!(t < re)) {
+            v += w;
+            if (v >= L->v_th) {
+                spike_push(b, t, i);
+                v = L->v_reset;
+                re = t + L->t_ref;
+            }
+        }
+        if (tr && traj_push(tr, t, v, re))
+            b->oom = 1;
+    }
+    mb->t = t;
+    mb->v = v;
+    mb->refr_end = re;
+    if (due) { /* keep the inputs of later windows */
+        memmove(ib->e, ib->e + due, (ib->n - due) * sizeof *ib->e);
+        ib->n -= due;
+    }
+}
+
+typedef struct range_job {
+    opsin_net *n;
+    size_t lo, hi;
+    double t1;
+    int last;
+    spikebuf *b;
+} range_job;
+
+static void *range_run(void *arg)
+{
+    range_job *j = arg;
+    for (size_t i = j->lo; i < j->hi; i++)
+        advance_member(j->n, i, j->t1, j->last, j->b);
+    return NULL;
+}
+
+static int cmp_spike(const void *a, const void *b)
+{
+    const opsin_net_spike *x = a, *y = b;
+    if (x->t != y->t)
+        return (x->t > y->t) - (x->t < y->t);
+    return (x->neuron > y->neuron) - (x->neuron < y->neuron);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Puts input (t, w) into member j's inbox. */
+static int deliver(opsin_net *n, size_t j, double t, double w)
+{
+    inbox *ib = &n->in[j];
+    if (ib->n == ib->cap && grow((void **)&ib->e, &ib->cap, ib->n + 1, sizeof *ib->e))
+        return -1;
+    ib->e[ib->n++] = (inbox_ev){t, w};
+    return 0;
+}
+
+/* The window's spikes through every projection out of their populations. */
+static int deliver_all(opsin_net *n)
+{
+    const opsin_circuit *c = n->c;
+    for (size_t s = 0; s < n->nspikes; s++) {
+        size_t i = n->spikes[s].neuron, p = n->pop_of[i];
+        double t = n->spikes[s].t;
+        for (size_t q = 0; q < n->nproj; q++) {
+            proj_run *pr = &n->proj[q];
+            if ((size_t)pr->def->from != p)
+                continue;
+            const opsin_popdef *from = &c->pops[p], *to = &c->pops[pr->def->to];
+            size_t k = i - from->first;
+            if (pr->tgt) {
+                for (size_t x = pr->off[k]; x < pr->off[k + 1]; x++)
+                    if (deliver(n, pr->tgt[x], t + (pr->d ? pr->d[x] : pr->d0),
+                                pr->w ? pr->w[x] : pr->w0))
+                        return OPSIN_ENOMEM;
+                n->syn_events += pr->off[k + 1] - pr->off[k];
+            } else if (pr->def->rule == OPSIN_PROJ_ONE) {
+                if (deliver(n, to->first + k, t + pr->d0, pr->w0))
+                    return OPSIN_ENOMEM;
+                n->syn_events++;
+            } else {
+                int skip = pr->def->from == pr->def->to && !pr->def->autapses;
+                for (size_t j = 0; j < to->size; j++)
+                    if (!(skip && j == k) && deliver(n, to->first + j, t + pr->d0, pr->w0))
+                        return OPSIN_ENOMEM;
+                n->syn_events += to->size - (size_t)skip;
+            }
+        }
+    }
+    return OPSIN_OK;
+}
+
+int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
+{
+    if (t1 > n->t0 + n->dmin * (1 + 1e-12)) {
+        opsin_diag_set(d, NULL, 0, "a network window from %g s to %g s is longer than the "
+                       "shortest delay %g s (expected shorter windows)", n->t0, t1, n->dmin);
+        return OPSIN_EINVAL;
+    }
+    unsigned jobs = n->jobs;
+    if (n->n < 256 * (size_t)jobs) /* not worth a thread */
+        jobs = 1;
+    range_job job[64] = {{0}};
+    pthread_t tid[64];
+    if (jobs > 64)
+        jobs = 64;
+    for (unsigned j = 0; j < jobs; j++) {
+        n->bufs[j].n = 0;
+        job[j] = (range_job){n, n->n * j / jobs, n->n * (j + 1) / jobs, t1, last, &n->bufs[j]};
+    }
+    unsigned started = 0;
+    for (unsigned j = 1; j < jobs; j++)
+        if (pthread_create(&tid[j], NULL, range_run, &job[j]) == 0)
+            started = j;
+        else
+            break;
+    range_run(&job[0]);
+    for (unsigned j = started + 1; j < jobs; j++) /* threads that did not start */
+        range_run(&job[j]);
+    for (unsigned j = 1; j <= started; j++)
+        pthread_join(tid[j], NULL);
+    size_t total = 0;
+    int oom = 0;
+    for (unsigned j = 0; j < jobs; j++) {
+        total += n->bufs[j].n;
+        oom |= n->bufs[j].oom;
+        n->events += n->bufs[j].events;
+        n->bufs[j].events = 0;
+    }
+    if (oom || grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
+        opsin_diag_oom(d, NULL, "running the network");
+        return OPSIN_ENOMEM;
+    }
+    n->nspikes = 0;
+    for (unsigned j = 0; j < jobs; j++) {
+        memcpy(n->spikes + n->nspikes, n->bufs[j].s, n->bufs[j].n * sizeof *n->spikes);
+        n->nspikes += n->bufs[j].n;
+    }
+    qsort(n->spikes, n->nspikes, sizeof *n->spikes, cmp_spike);
+    /* The probed members' event times. */
+    n->nptimes = 0;
+    for (size_t k = 0; k < n->nprobed; k++) {
+        const traj *tr = &n->tr[n->probe_of[n->probed[k]]];
+        if (n->probe_of[n->probed[k]] != (long)k)
+            continue; /* the same member probed twice: its times are there once */
+        if (grow((void **)&n->ptimes, &n->ptimes_cap, n->nptimes + tr->n, sizeof *n->ptimes)) {
+            opsin_diag_oom(d, NULL, "running the network");
+            return OPSIN_ENOMEM;
+        }
+        for (size_t s = 1; s < tr->n; s++)
+            n->ptimes[n->nptimes++] = tr->s[s].t;
+    }
+    qsort(n->ptimes, n->nptimes, sizeof *n->ptimes, cmp_double);
+    size_t u = 0;
+    for (size_t s = 0; s < n->nptimes; s++)
+        if (!u || n->ptimes[s] != n->ptimes[u - 1])
+            n->ptimes[u++] = n->ptimes[s];
+    n->nptimes = u;
+    if (deliver_all(n)) {
+        opsin_diag_oom(d, NULL, "delivering the network's spikes");
+        return OPSIN_ENOMEM;
+    }
+    n->t0 = t1;
+    return OPSIN_OK;
+}
+
+size_t opsin_net_nspikes(const opsin_net *n)
+{
+    return n->nspikes;
+}
+
+const opsin_net_spike *opsin_net_spikes(const opsin_net *n)
+{
+    return n->spikes;
+}
+
+size_t opsin_net_probe_times(const opsin_net *n, const double **times)
+{
+    *times = n->ptimes;
+    return n->nptimes;
+}
+
+double opsin_net_probe_v(const opsin_net *n, size_t k, double t, int after)
+{
+    size_t i = n->probed[k];
+    const traj *tr = &n->tr[n->probe_of[i]];
+    const opsin_lin_neuron *L = &n->lin[i];
+    size_t s = 0; /* the last state at or before t (strictly before unless after) */
+    for (size_t q = 1; q < tr->n; q++) {
+        if (after ? tr->s[q].t <= t : tr->s[q].t < t)
+            s = q;
+        else
+            break;
+    }
+    if (!tr->n)
+        return v_at(L, n->m[i].t, n->m[i].v, n->m[i].refr_end, t);
+    const seg *g = &tr->s[s];
+    return v_at(L, g->t, g->v, g->refr_end, t);
+}
+
+void opsin_net_counts(const opsin_net *n, unsigned long *events, unsigned long *syn_events,
+                      unsigned long *synapses)
+{
+    *events = n->events;
+    *syn_events = n->syn_events;
+    *synapses = n->synapses;
+}
+
+double opsin_net_estimate(const opsin_circuit *c)
+{
+    double bytes = 0;
+    for (size_t p = 0; p < c->npops; p++)
+        bytes += 160.0 * (double)c->pops[p].size;
+    for (size_t p = 0; p < c->nprojs; p++) {
+        const opsin_projdef *pj = &c->projs[p];
+        double nf = (double)c->pops[pj->from].size, nt = (double)c->pops[pj->to].size;
+        double syn = pj->rule == OPSIN_PROJ_PROB       ? pj->p * nf * nt
+                     : pj->rule == OPSIN_PROJ_INDEGREE ? (double)pj->k * nt
+                     : pj->rule == OPSIN_PROJ_LIST     ? 0
+                                                       : 0;
+        int per = pj->weight.kind != OPSIN_DIST_CONST || pj->delay.kind != OPSIN_DIST_CONST;
+        if (per && (pj->rule == OPSIN_PROJ_ALL || pj->rule == OPSIN_PROJ_ONE))
+            syn = pj->rule == OPSIN_PROJ_ALL ? nf * nt : nf;
+        bytes += syn * (4.0 + 8.0 * (pj->weight.kind != OPSIN_DIST_CONST) +
+                        8.0 * (pj->delay.kind != OPSIN_DIST_CONST)) + 8.0 * nf;
+    }
+    return bytes;
+}

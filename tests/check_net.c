@@ -1,0 +1,343 @@
+/* check_net.c: populations advanced exactly (engine/net.c, engine/netrun.c) against hand
+ * solutions: a driven lif's spike times against its closed form, a two-neuron chain with a
+ * delay, Poisson trains' rate and CV within stated bounds, the same bits for any --jobs.
+ * The circuits are built in code (the file syntax has its own tests). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* ---- circuits in code -------------------------------------------------------------------- */
+
+typedef struct net_fixture {
+    opsin_circuit c;
+    opsin_popdef pops[4];
+    opsin_projdef projs[4];
+    opsin_dist dist[4][16];
+    int p_line[4][16];
+    opsin_stimulus *st;
+    opsin_spikesrc src[4];
+    opsin_target_range tgt[4][4];
+} net_fixture;
+
+static net_fixture *fixture(void)
+{
+    net_fixture *f = calloc(1, sizeof *f);
+    f->c.pops = f->pops;
+    f->c.projs = f->projs;
+    f->c.path = "net.cfg";
+    ck_assert_int_eq(opsin_stimulus_new("stim.cfg", &f->st), OPSIN_OK);
+    f->st->spikesrcs = f->src;
+    return f;
+}
+
+static void fixture_free(net_fixture *f)
+{
+    f->st->spikesrcs = NULL;
+    f->st->nspikesrcs = 0;
+    opsin_stimulus_free(f->st);
+    free(f);
+}
+
+/* A lif population of n members; parameters by name. */
+static size_t add_pop(net_fixture *f, const char *id, size_t n)
+{
+    size_t p = f->c.npops++;
+    opsin_popdef *pd = &f->pops[p];
+    snprintf(pd->id, sizeof pd->id, "%s", id);
+    pd->model = opsin_model_find("lif");
+    pd->size = n;
+    pd->first = f->c.nneurons;
+    pd->dist = f->dist[p];
+    pd->p_line = f->p_line[p];
+    for (size_t j = 0; j < pd->model->nparams; j++)
+        pd->dist[j] = (opsin_dist){OPSIN_DIST_CONST, pd->model->params[j].def, 0};
+    f->c.nneurons += n;
+    return p;
+}
+
+static void set_param(net_fixture *f, size_t p, const char *name, opsin_dist ds)
+{
+    int j = opsin_model_param_index(f->pops[p].model, name);
+    ck_assert_int_ge(j, 0);
+    f->pops[p].dist[j] = ds;
+}
+
+static opsin_dist cst(double v)
+{
+    return (opsin_dist){OPSIN_DIST_CONST, v, 0};
+}
+
+static void add_proj(net_fixture *f, size_t from, size_t to, int rule, double w, double delay)
+{
+    opsin_projdef *pj = &f->projs[f->c.nprojs++];
+    memset(pj, 0, sizeof *pj);
+    pj->from = (int)from;
+    pj->to = (int)to;
+    pj->rule = rule;
+    pj->weight = cst(w);
+    pj->delay = cst(delay);
+}
+
+static opsin_spikesrc *add_src(net_fixture *f, int kind, double rate, double w, size_t pop,
+                               size_t lo, size_t hi)
+{
+    size_t s = f->st->nspikesrcs++;
+    opsin_spikesrc *src = &f->src[s];
+    memset(src, 0, sizeof *src);
+    snprintf(src->id, sizeof src->id, "src%zu", s);
+    src->kind = kind;
+    src->rate = rate;
+    src->stop = INFINITY;
+    src->weight = w;
+    f->tgt[s][0] = (opsin_target_range){(int)pop, lo, hi};
+    src->targets = f->tgt[s];
+    src->ntargets = 1;
+    return src;
+}
+
+/* ---- a run into arrays ------------------------------------------------------------------- */
+
+typedef struct rec {
+    double *t;
+    char (*who)[32];
+    size_t n, cap;
+    double *rt, *rv; /* rows: time and first column */
+    size_t nr, rcap;
+} rec;
+
+static int rec_spike(void *ctx, double t, const char *neuron)
+{
+    rec *r = ctx;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 1024;
+        r->t = realloc(r->t, r->cap * sizeof *r->t);
+        r->who = realloc(r->who, r->cap * sizeof *r->who);
+    }
+    r->t[r->n] = t;
+    snprintf(r->who[r->n++], sizeof r->who[0], "%s", neuron);
+    return 0;
+}
+
+static int rec_row(void *ctx, double t, const double *v, size_t n)
+{
+    rec *r = ctx;
+    if (r->nr == r->rcap) {
+        r->rcap = r->rcap ? 2 * r->rcap : 1024;
+        r->rt = realloc(r->rt, r->rcap * sizeof *r->rt);
+        r->rv = realloc(r->rv, r->rcap * sizeof *r->rv);
+    }
+    r->rt[r->nr] = t;
+    r->rv[r->nr++] = n ? v[0] : NAN;
+    return 0;
+}
+
+static void rec_free(rec *r)
+{
+    free(r->t);
+    free(r->who);
+    free(r->rt);
+    free(r->rv);
+}
+
+static void run(net_fixture *f, double t_end, unsigned jobs, const opsin_probe *probes,
+                size_t nprobes, rec *r)
+{
+    opsin_run_opts o = opsin_run_opts_default(&f->c, f->st);
+    o.t_end = t_end;
+    o.jobs = jobs;
+    o.probes = probes;
+    o.nprobes = nprobes;
+    o.dt_out = t_end / 100;
+    opsin_sim *s;
+    opsin_diag d = {""};
+    memset(r, 0, sizeof *r);
+    int rc = opsin_sim_new(&f->c, f->st, &o, &s, &d);
+    ck_assert_msg(rc == OPSIN_OK, "%s", d.msg);
+    opsin_sink sink = {NULL, rec_row, rec_spike, NULL, r};
+    rc = opsin_sim_run(s, &sink, &d);
+    ck_assert_msg(rc == OPSIN_OK, "%s", d.msg);
+    opsin_sim_free(s);
+}
+
+/* ---- tests ---------------------------------------------------------------------------------- */
+
+/* A lif with G_in to V_in fires at t_1 = tau ln(V_inf/(V_inf - V_th)) from V = 0, then every
+ * t_ref + tau ln((V_inf - V_reset)/(V_inf - V_th)): the spike times to 1e-12. */
+START_TEST(test_driven_lif_closed_form)
+{
+    net_fixture *f = fixture();
+    size_t p = add_pop(f, "n", 3);
+    set_param(f, p, "C_m", cst(1e-9));
+    set_param(f, p, "G_L", cst(10e-9));
+    set_param(f, p, "V_in", cst(1.0));
+    set_param(f, p, "V_th", cst(0.5));
+    set_param(f, p, "t_ref", cst(2e-3));
+    set_param(f, p, "G_in", (opsin_dist){OPSIN_DIST_LINEAR, 20e-9, 160e-9});
+    rec r;
+    run(f, 1.0, 1, NULL, 0, &r);
+    size_t seen[3] = {0, 0, 0};
+    for (size_t s = 0; s < r.n; s++) {
+        int k = r.who[s][2] - '0';
+        ck_assert(k >= 0 && k < 3);
+        double g = 20e-9 + (160e-9 - 20e-9) * k / 2.0, G = 10e-9 + g, tau = 1e-9 / G;
+        double vinf = g / G, t1 = tau * log(vinf / (vinf - 0.5));
+        double isi = 2e-3 + tau * log(vinf / (vinf - 0.5));
+        double want = t1 + (double)seen[k] * isi;
+        ck_assert_msg(fabs(r.t[s] - want) <= 1e-12 * fmax(1.0, want),
+                      "member %d spike %zu at %.17g s, closed form %.17g s", k, seen[k],
+                      r.t[s], want);
+        seen[k]++;
+    }
+    for (int k = 0; k < 3; k++) { /* every spike before 1 s, none after */
+        double g = 20e-9 + (160e-9 - 20e-9) * k / 2.0, G = 10e-9 + g, tau = 1e-9 / G;
+        double vinf = g / G, t1 = tau * log(vinf / (vinf - 0.5));
+        double isi = 2e-3 + t1;
+        ck_assert_uint_eq(seen[k], (size_t)floor((1.0 - t1) / isi) + 1);
+    }
+    rec_free(&r);
+    fixture_free(f);
+}
+END_TEST
+
+/* a -> b with weight w and delay 1.5 ms; a fires at every input (weight 1 V > V_th) at 1 and
+ * 3 ms; b's V jumps by w at 2.5 and 4.5 ms and decays with tau; with 2 w e^{-2ms/tau} + w >=
+ * V_th only the second arrival makes b fire.  b's V against the hand solution. */
+START_TEST(test_two_neurons_delay)
+{
+    net_fixture *f = fixture();
+    size_t a = add_pop(f, "a", 1), b = add_pop(f, "b", 1);
+    for (size_t p = a; p <= b; p++) {
+        set_param(f, p, "C_m", cst(200e-12));
+        set_param(f, p, "G_L", cst(10e-9)); /* tau = 20 ms */
+        set_param(f, p, "V_th", cst(20e-3));
+        set_param(f, p, "V_reset", cst(10e-3));
+        set_param(f, p, "t_ref", cst(2e-3));
+    }
+    double tau = 20e-3, w = 12e-3;
+    add_proj(f, a, b, OPSIN_PROJ_ALL, w, 1.5e-3);
+    opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 500, 1.0, a, 0, 1);
+    src->start = 1e-3;
+    src->stop = 4e-3; /* 1 and 3 ms */
+    opsin_probe pb = {.pop = (int)b + 1, .member = 0};
+    rec r;
+    run(f, 10e-3, 1, &pb, 1, &r);
+    ck_assert_uint_eq(r.n, 3);
+    ck_assert_str_eq(r.who[0], "a[0]");
+    ck_assert_double_eq(r.t[0], 1e-3);
+    ck_assert_str_eq(r.who[1], "a[0]");
+    ck_assert_double_eq(r.t[1], 3e-3);
+    ck_assert_str_eq(r.who[2], "b[0]");
+    ck_assert_double_eq_tol(r.t[2], 4.5e-3, 1e-15);
+    /* b's V on the output grid (0.1 ms) between the arrivals: w e^{-(t - 2.5 ms)/tau} */
+    int checked = 0;
+    for (size_t k = 0; k < r.nr; k++) {
+        double t = r.rt[k];
+        if (t > 2.5e-3 && t < 4.5e-3) {
+            ck_assert_double_eq_tol(r.rv[k], w * exp(-(t - 2.5e-3) / tau), 1e-15);
+            checked++;
+        } else if (t < 2.5e-3) {
+            ck_assert_double_eq(r.rv[k], 0.0);
+        }
+    }
+    ck_assert_int_ge(checked, 15);
+    rec_free(&r);
+    fixture_free(f);
+}
+END_TEST
+
+/* Poisson trains into neurons that fire at every input (t_ref 0): the output counts are
+ * Poisson with mean rate T per neuron (the total within 5 sigma) and the ISIs exponential
+ * (CV within 0.05 of 1 over 40,000 intervals). */
+START_TEST(test_poisson_rate_cv)
+{
+    net_fixture *f = fixture();
+    size_t n = 200, p = add_pop(f, "n", n);
+    set_param(f, p, "t_ref", cst(0));
+    double rate = 200, T = 1.0;
+    add_src(f, OPSIN_SS_POISSON, rate, 1.0, p, 0, n);
+    rec r;
+    run(f, T, 2, NULL, 0, &r);
+    double mean = rate * T * (double)n;
+    ck_assert_msg(fabs((double)r.n - mean) < 5 * sqrt(mean), "%zu spikes, expected %g", r.n,
+                  mean);
+    /* ISIs per neuron */
+    double *last = malloc(n * sizeof *last), s1 = 0, s2 = 0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        last[k] = NAN;
+    for (size_t s = 0; s < r.n; s++) {
+        size_t k = (size_t)atol(r.who[s] + 2);
+        if (!isnan(last[k])) {
+            double isi = r.t[s] - last[k];
+            s1 += isi;
+            s2 += isi * isi;
+            m++;
+        }
+        last[k] = r.t[s];
+    }
+    double mu = s1 / (double)m, sd = sqrt(s2 / (double)m - mu * mu);
+    ck_assert_msg(fabs(sd / mu - 1) < 0.05, "CV %g over %zu intervals", sd / mu, m);
+    ck_assert_msg(fabs(mu * rate - 1) < 0.02, "mean ISI %g s, expected %g s", mu, 1 / rate);
+    free(last);
+    rec_free(&r);
+    fixture_free(f);
+}
+END_TEST
+
+/* A small Brunel network: the same spikes, bit for bit, on 1, 2 and 3 threads. */
+START_TEST(test_jobs_same_bits)
+{
+    net_fixture *f = fixture();
+    size_t e = add_pop(f, "exc", 800), i = add_pop(f, "inh", 200);
+    for (size_t p = e; p <= i; p++) {
+        set_param(f, p, "C_m", cst(200e-12));
+        set_param(f, p, "G_L", cst(10e-9));
+        set_param(f, p, "V_th", cst(20e-3));
+        set_param(f, p, "V_reset", cst(10e-3));
+    }
+    add_proj(f, e, e, OPSIN_PROJ_PROB, 0.2e-3, 1.5e-3);
+    add_proj(f, e, i, OPSIN_PROJ_PROB, 0.2e-3, 1.5e-3);
+    add_proj(f, i, e, OPSIN_PROJ_INDEGREE, -1e-3, 1.5e-3);
+    add_proj(f, i, i, OPSIN_PROJ_INDEGREE, -1e-3, 1.5e-3);
+    for (size_t q = 0; q < 4; q++)
+        f->projs[q].p = 0.1;
+    f->projs[2].k = f->projs[3].k = 20;
+    add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800);
+    add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, i, 0, 200);
+    rec r1, r2, r3;
+    run(f, 0.2, 1, NULL, 0, &r1);
+    run(f, 0.2, 2, NULL, 0, &r2);
+    run(f, 0.2, 3, NULL, 0, &r3);
+    ck_assert_uint_gt(r1.n, 1000);
+    ck_assert_uint_eq(r1.n, r2.n);
+    ck_assert_uint_eq(r1.n, r3.n);
+    ck_assert(memcmp(r1.t, r2.t, r1.n * sizeof *r1.t) == 0);
+    ck_assert(memcmp(r1.t, r3.t, r1.n * sizeof *r1.t) == 0);
+    for (size_t k = 0; k < r1.n; k++)
+        ck_assert_str_eq(r1.who[k], r3.who[k]);
+    rec_free(&r1);
+    rec_free(&r2);
+    rec_free(&r3);
+    fixture_free(f);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("net");
+    TCase *tc = tcase_create("exact");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_driven_lif_closed_form);
+    tcase_add_test(tc, test_two_neurons_delay);
+    tcase_add_test(tc, test_poisson_rate_cv);
+    tcase_add_test(tc, test_jobs_same_bits);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
