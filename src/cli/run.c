@@ -35,6 +35,8 @@ static const char help[] =
     "  -d, --dt-out=DT      output grid step (default t_end/1000)\n"
     "  -p, --probe=P,...    probes ID.OUTPUT to write (default: the circuit's probes)\n"
     "  -s, --seed=N         seed of the random streams (default 1)\n"
+    "  -j, --jobs=N         threads that advance a network's neurons (default: the number\n"
+    "                       of online CPUs); the output is the same bytes for any N\n"
     "  -S, --set=ID.PARAM=VALUE\n"
     "                       override a circuit parameter, e.g. --set syn.R_reg=500ohm\n"
     "                       or --set syn.R_reg=open (repeatable)\n"
@@ -62,7 +64,7 @@ typedef struct run_args {
     size_t nsets;
     const char *measures[OPSIN_CLI_MAX_SETS], *measure_output;
     size_t nmeasures;
-    unsigned long seed;
+    unsigned long seed, jobs;
     double max_memory;
     int quiet, overlay;
 } run_args;
@@ -141,7 +143,7 @@ static int check_plot(const run_args *a)
     return opsin_cli_plot_name("run", a->plot);
 }
 
-static const char shortopts[] = "o:t:d:p:s:S:m:qh";
+static const char shortopts[] = "o:t:d:p:s:j:S:m:qh";
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
@@ -152,12 +154,14 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"set", required_argument, NULL, 'S'},    {"map", required_argument, NULL, 'M'},
         {"map-at", required_argument, NULL, 'A'}, {"plot-overlay", no_argument, NULL, 'O'},
         {"measure", required_argument, NULL, 'm'}, {"measure-output", required_argument, NULL, 'W'},
-        {"max-memory", required_argument, NULL, 'X'},
+        {"max-memory", required_argument, NULL, 'X'}, {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
     memset(a, 0, sizeof *a);
     a->seed = 1;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
     a->max_memory = opsin_cli_memory_default();
     optind = 1;
     opterr = 0;
@@ -191,6 +195,10 @@ static int parse_args(int argc, char **argv, run_args *a)
             break;
         case 's':
             if (opsin_cli_count("run", "--seed", optarg, 0, ULONG_MAX, &a->seed))
+                return EXIT_USAGE;
+            break;
+        case 'j':
+            if (opsin_cli_count("run", "--jobs", optarg, 1, 1024, &a->jobs))
                 return EXIT_USAGE;
             break;
         case 'h': fputs(help, stdout); return -1;
@@ -377,6 +385,7 @@ static int load(const run_args *a, opsin_circuit **c, opsin_stimulus **s, opsin_
     }
     *o = opsin_run_opts_default(*c, *s);
     o->seed = a->seed;
+    o->jobs = (unsigned)a->jobs;
     o->max_memory = a->max_memory;
     if (a->probes) { /* freed by the caller */
         opsin_probe *p;

@@ -92,6 +92,7 @@ typedef struct inbox_ev {
 typedef struct inbox {
     inbox_ev *e;
     size_t n, cap;
+    int unsorted; /* an input was delivered out of time order (delays differ) */
 } inbox;
 
 /* A member's state: V at t, refractory until refr_end (V = v_reset before it). */
@@ -696,17 +697,11 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
     rng *r = &n->ext_rng[i];
     traj *tr = n->probe_of[i] >= 0 ? &n->tr[n->probe_of[i]] : NULL;
-    /* The inputs due in this window, in time order. */
-    size_t due = 0;
-    int sorted = 1;
-    for (size_t k = 0; k < ib->n; k++) {
-        if (k && ib->e[k].t < ib->e[k - 1].t)
-            sorted = 0;
-    }
-    if (!sorted)
+    /* The inputs in time order (those due in this window first). */
+    if (ib->unsorted) {
         qsort(ib->e, ib->n, sizeof *ib->e, cmp_inbox);
-    while (due < ib->n && (last ? ib->e[due].t <= t1 : ib->e[due].t < t1))
-        due++;
+        ib->unsorted = 0;
+    }
     double t = mb->t, v = mb->v, re = mb->refr_end;
     int spont = L->v_inf > L->v_th;
     size_t k = 0;
@@ -718,8 +713,8 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     for (;;) {
         double te = INFINITY;
         for (ext_train *e = ex; e < ex_end; e++)
-            te = fmin(te, e->next);
-        double ti = k < due ? ib->e[k].t : INFINITY, tev = fmin(te, ti);
+            te = e->next < te ? e->next : te;
+        double ti = k < ib->n ? ib->e[k].t : INFINITY, tev = te < ti ? te : ti;
         int have = last ? tev <= t1 : tev < t1;
         double tlim = have ? tev : t1;
         if (spont) { /* a crossing of the threshold by the drive alone, before tlim */
@@ -746,7 +741,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
         v = v_at(L, t, v, re, tev);
         t = tev;
         double w = 0;
-        while (k < due && ib->e[k].t == tev)
+        while (k < ib->n && ib->e[k].t == tev)
             w += ib->e[k++].w;
         for (ext_train *e = ex; e < ex_end; e++)
             if (e->next == tev) {
@@ -768,26 +763,10 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     mb->t = t;
     mb->v = v;
     mb->refr_end = re;
-    if (due) { /* keep the inputs of later windows */
-        memmove(ib->e, ib->e + due, (ib->n - due) * sizeof *ib->e);
-        ib->n -= due;
+    if (k) { /* keep the inputs of later windows */
+        memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
+        ib->n -= k;
     }
-}
-
-typedef struct range_job {
-    opsin_net *n;
-    size_t lo, hi;
-    double t1;
-    int last;
-    spikebuf *b;
-} range_job;
-
-static void *range_run(void *arg)
-{
-    range_job *j = arg;
-    for (size_t i = j->lo; i < j->hi; i++)
-        advance_member(j->n, i, j->t1, j->last, j->b);
-    return NULL;
 }
 
 static int cmp_spike(const void *a, const void *b)
@@ -810,12 +789,16 @@ static int deliver(opsin_net *n, size_t j, double t, double w)
     inbox *ib = &n->in[j];
     if (ib->n == ib->cap && grow((void **)&ib->e, &ib->cap, ib->n + 1, sizeof *ib->e))
         return -1;
+    if (ib->n && t < ib->e[ib->n - 1].t)
+        ib->unsorted = 1;
     ib->e[ib->n++] = (inbox_ev){t, w};
     return 0;
 }
 
-/* The window's spikes through every projection out of their populations. */
-static int deliver_all(opsin_net *n)
+/* The last window's spikes through every projection out of their populations, into the
+ * inboxes of members lo .. hi - 1 only (each thread fills its own members' inboxes, in the
+ * same order whatever the split).  The synaptic events into *count. */
+static int deliver_range(opsin_net *n, size_t lo, size_t hi, unsigned long *count)
 {
     const opsin_circuit *c = n->c;
     for (size_t s = 0; s < n->nspikes; s++) {
@@ -827,26 +810,62 @@ static int deliver_all(opsin_net *n)
                 continue;
             const opsin_popdef *from = &c->pops[p], *to = &c->pops[pr->def->to];
             size_t k = i - from->first;
+            if (to->first >= hi || to->first + to->size <= lo)
+                continue;
             if (pr->tgt) {
-                for (size_t x = pr->off[k]; x < pr->off[k + 1]; x++)
-                    if (deliver(n, pr->tgt[x], t + (pr->d ? pr->d[x] : pr->d0),
-                                pr->w ? pr->w[x] : pr->w0))
+                for (size_t x = pr->off[k]; x < pr->off[k + 1]; x++) {
+                    size_t j = pr->tgt[x];
+                    if (j < lo || j >= hi)
+                        continue;
+                    if (deliver(n, j, t + (pr->d ? pr->d[x] : pr->d0), pr->w ? pr->w[x] : pr->w0))
                         return OPSIN_ENOMEM;
-                n->syn_events += pr->off[k + 1] - pr->off[k];
+                    (*count)++;
+                }
             } else if (pr->def->rule == OPSIN_PROJ_ONE) {
-                if (deliver(n, to->first + k, t + pr->d0, pr->w0))
-                    return OPSIN_ENOMEM;
-                n->syn_events++;
+                size_t j = to->first + k;
+                if (j >= lo && j < hi) {
+                    if (deliver(n, j, t + pr->d0, pr->w0))
+                        return OPSIN_ENOMEM;
+                    (*count)++;
+                }
             } else {
                 int skip = pr->def->from == pr->def->to && !pr->def->autapses;
-                for (size_t j = 0; j < to->size; j++)
-                    if (!(skip && j == k) && deliver(n, to->first + j, t + pr->d0, pr->w0))
+                size_t a = to->first > lo ? to->first : lo;
+                size_t b = to->first + to->size < hi ? to->first + to->size : hi;
+                for (size_t j = a; j < b; j++) {
+                    if (skip && j - to->first == k)
+                        continue;
+                    if (deliver(n, j, t + pr->d0, pr->w0))
                         return OPSIN_ENOMEM;
-                n->syn_events += to->size - (size_t)skip;
+                    (*count)++;
+                }
             }
         }
     }
     return OPSIN_OK;
+}
+
+/* One thread's share of a window: members lo .. hi - 1 get the last window's spikes, then
+ * are advanced through this one. */
+typedef struct range_job {
+    opsin_net *n;
+    size_t lo, hi;
+    double t1;
+    int last;
+    spikebuf *b;
+    unsigned long syn;
+} range_job;
+
+static void *range_run(void *arg)
+{
+    range_job *j = arg;
+    if (deliver_range(j->n, j->lo, j->hi, &j->syn)) {
+        j->b->oom = 1;
+        return NULL;
+    }
+    for (size_t i = j->lo; i < j->hi; i++)
+        advance_member(j->n, i, j->t1, j->last, j->b);
+    return NULL;
 }
 
 int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
@@ -865,7 +884,8 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         jobs = 64;
     for (unsigned j = 0; j < jobs; j++) {
         n->bufs[j].n = 0;
-        job[j] = (range_job){n, n->n * j / jobs, n->n * (j + 1) / jobs, t1, last, &n->bufs[j]};
+        job[j] = (range_job){n, n->n * j / jobs, n->n * (j + 1) / jobs, t1, last, &n->bufs[j],
+                             0};
     }
     unsigned started = 0;
     for (unsigned j = 1; j < jobs; j++)
@@ -885,6 +905,7 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         oom |= n->bufs[j].oom;
         n->events += n->bufs[j].events;
         n->bufs[j].events = 0;
+        n->syn_events += job[j].syn;
     }
     if (oom || grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
         opsin_diag_oom(d, NULL, "running the network");
@@ -915,10 +936,6 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         if (!u || n->ptimes[s] != n->ptimes[u - 1])
             n->ptimes[u++] = n->ptimes[s];
     n->nptimes = u;
-    if (deliver_all(n)) {
-        opsin_diag_oom(d, NULL, "delivering the network's spikes");
-        return OPSIN_ENOMEM;
-    }
     n->t0 = t1;
     return OPSIN_OK;
 }
