@@ -246,7 +246,7 @@ static int build_members(opsin_net *n, unsigned long seed, opsin_diag *d)
                 return OPSIN_EINVAL;
             }
             const opsin_lin_neuron *L = &n->lin[i];
-            n->m[i] = (member){0.0, L->v_inf < L->v_th ? L->v_inf : L->v_reset, 0.0};
+            n->m[i] = (member){0.0, L->v0, 0.0};
             n->pop_of[i] = p;
         }
         free(par);

@@ -147,7 +147,8 @@ static int linear(const double *p, opsin_lin_neuron *out)
     if (!(G > 0))
         return 0;
     *out = (opsin_lin_neuron){p[P_CM] / G, (p[P_GL] * p[P_EL] + p[P_GIN] * p[P_VIN]) / G,
-                              1.0 / G, p[P_VTH], p[P_VRESET], p[P_TREF]};
+                              1.0 / G, p[P_VTH], p[P_VRESET], p[P_TREF],
+                              p[P_EL] < p[P_VTH] ? p[P_EL] : p[P_VRESET]};
     return 1;
 }
 

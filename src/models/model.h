@@ -75,6 +75,7 @@ typedef struct opsin_lin_neuron {
     double v_inf;   /* V: where V relaxes without injected current */
     double r_in;    /* ohm: V per A of injected current (1/G) */
     double v_th, v_reset, t_ref; /* V, V, s */
+    double v0;      /* V at t = 0 (the model's init) */
 } opsin_lin_neuron;
 
 typedef struct opsin_model {
