@@ -92,6 +92,8 @@ typedef struct inbox_ev {
 typedef struct inbox {
     inbox_ev *e;
     size_t n, cap;
+    double last;  /* the latest input time delivered (kept here: reading it back from e
+                     would wait on a cache miss per delivery) */
     int unsorted; /* an input was delivered out of time order (delays differ) */
 } inbox;
 
@@ -151,6 +153,10 @@ struct opsin_net {
     rng *ext_rng;           /* per member: draws its Poisson trains */
     proj_run *proj;
     size_t nproj;
+    size_t *pop_proj_off;   /* per population: its outgoing projections */
+    size_t *pop_proj;       /*   pop_proj[pop_proj_off[p] .. pop_proj_off[p + 1]) */
+    size_t maxq;            /* the most projections out of one population */
+    struct { size_t *p; size_t cap; } *cur; /* per thread: range_job.cur, kept */
     double dmin;            /* shortest delay */
     double t0;              /* where the next window starts */
     unsigned jobs;
@@ -342,6 +348,18 @@ static int build_indegree(opsin_net *n, proj_run *pr, size_t pi, unsigned long s
     return OPSIN_OK;
 }
 
+typedef struct pair_row { size_t pre, post, line; double w, d; } pair_row;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair_row *x = a, *y = b;
+    if (x->pre != y->pre)
+        return x->pre < y->pre ? -1 : 1;
+    if (x->post != y->post)
+        return x->post < y->post ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
 /* A projection's synapses from a CSV of pre,post[,weight[,delay]] rows (checked by the
  * reader); one value per synapse when any row gives one. */
 static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
@@ -354,8 +372,7 @@ static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
                        "the file the circuit was checked with)", pj->file);
         return OPSIN_EINVAL;
     }
-    typedef struct row { size_t pre, post; double w, d; } row;
-    row *rows = NULL;
+    pair_row *rows = NULL;
     size_t nr = 0, cap = 0;
     char line[512];
     int rc = OPSIN_OK, have_w = 0, have_d = 0;
@@ -369,9 +386,11 @@ static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
         if (grow((void **)&rows, &cap, nr + 1, sizeof *rows))
             rc = OPSIN_ENOMEM;
         else
-            rows[nr++] = (row){(size_t)a, (size_t)b, w, dl};
+            rows[nr++] = (pair_row){(size_t)a, (size_t)b, nr, w, dl};
     }
     fclose(fp);
+    if (!rc) /* rows by pre, then post (a row's targets ascending), then file order */
+        qsort(rows, nr, sizeof *rows, cmp_pair);
     if (!rc && ((pr->tgt = malloc((nr ? nr : 1) * sizeof *pr->tgt)) == NULL ||
                 (have_w && !(pr->w = malloc((nr ? nr : 1) * sizeof *pr->w))) ||
                 (have_d && !(pr->d = malloc((nr ? nr : 1) * sizeof *pr->d)))))
@@ -475,6 +494,22 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
             n->dmin = fmin(n->dmin, pr->d0);
         }
     }
+    /* Each population's outgoing projections, in file order. */
+    size_t np = c->npops;
+    if (!(n->pop_proj_off = calloc(np + 1, sizeof *n->pop_proj_off)) ||
+        !(n->pop_proj = malloc((c->nprojs ? c->nprojs : 1) * sizeof *n->pop_proj)))
+        return OPSIN_ENOMEM;
+    for (size_t p = 0; p < c->nprojs; p++)
+        n->pop_proj_off[c->projs[p].from + 1]++;
+    for (size_t p = 0; p < np; p++) {
+        size_t q = n->pop_proj_off[p + 1];
+        n->maxq = q > n->maxq ? q : n->maxq;
+        n->pop_proj_off[p + 1] += n->pop_proj_off[p];
+    }
+    for (size_t p = 0, k = 0; p < np; p++)
+        for (size_t q = 0; q < c->nprojs; q++)
+            if ((size_t)c->projs[q].from == p)
+                n->pop_proj[k++] = q;
     return OPSIN_OK;
 }
 
@@ -587,7 +622,8 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned lon
         !(n->probe_of = malloc(nn * sizeof *n->probe_of)) ||
         !(n->probed = malloc((nprobed ? nprobed : 1) * sizeof *n->probed)) ||
         !(n->tr = calloc(nprobed ? nprobed : 1, sizeof *n->tr)) ||
-        !(n->bufs = calloc(n->jobs, sizeof *n->bufs)))
+        !(n->bufs = calloc(n->jobs, sizeof *n->bufs)) ||
+        !(n->cur = calloc(n->jobs, sizeof *n->cur)))
         rc = OPSIN_ENOMEM;
     if (!rc) {
         for (size_t i = 0; i < n->n; i++)
@@ -630,6 +666,11 @@ void opsin_net_free(opsin_net *n)
         free(n->tr[k].s);
     for (size_t j = 0; n->bufs && j < n->jobs; j++)
         free(n->bufs[j].s);
+    for (size_t j = 0; n->cur && j < n->jobs; j++)
+        free(n->cur[j].p);
+    free(n->cur);
+    free(n->pop_proj_off);
+    free(n->pop_proj);
     free(n->bufs);
     free(n->tr);
     free(n->probed);
@@ -789,64 +830,33 @@ static int deliver(opsin_net *n, size_t j, double t, double w)
     inbox *ib = &n->in[j];
     if (ib->n == ib->cap && grow((void **)&ib->e, &ib->cap, ib->n + 1, sizeof *ib->e))
         return -1;
-    if (ib->n && t < ib->e[ib->n - 1].t)
+    if (t < ib->last)
         ib->unsorted = 1;
+    else
+        ib->last = t;
     ib->e[ib->n++] = (inbox_ev){t, w};
     return 0;
 }
 
-/* The last window's spikes through every projection out of their populations, into the
- * inboxes of members lo .. hi - 1 only (each thread fills its own members' inboxes, in the
- * same order whatever the split).  The synaptic events into *count. */
-static int deliver_range(opsin_net *n, size_t lo, size_t hi, unsigned long *count)
+/* Index of the first target at or above j in row x0 .. x1 of ascending targets. */
+static size_t row_seek(const uint32_t *tgt, size_t x0, size_t x1, size_t j)
 {
-    const opsin_circuit *c = n->c;
-    for (size_t s = 0; s < n->nspikes; s++) {
-        size_t i = n->spikes[s].neuron, p = n->pop_of[i];
-        double t = n->spikes[s].t;
-        for (size_t q = 0; q < n->nproj; q++) {
-            proj_run *pr = &n->proj[q];
-            if ((size_t)pr->def->from != p)
-                continue;
-            const opsin_popdef *from = &c->pops[p], *to = &c->pops[pr->def->to];
-            size_t k = i - from->first;
-            if (to->first >= hi || to->first + to->size <= lo)
-                continue;
-            if (pr->tgt) {
-                for (size_t x = pr->off[k]; x < pr->off[k + 1]; x++) {
-                    size_t j = pr->tgt[x];
-                    if (j < lo || j >= hi)
-                        continue;
-                    if (deliver(n, j, t + (pr->d ? pr->d[x] : pr->d0), pr->w ? pr->w[x] : pr->w0))
-                        return OPSIN_ENOMEM;
-                    (*count)++;
-                }
-            } else if (pr->def->rule == OPSIN_PROJ_ONE) {
-                size_t j = to->first + k;
-                if (j >= lo && j < hi) {
-                    if (deliver(n, j, t + pr->d0, pr->w0))
-                        return OPSIN_ENOMEM;
-                    (*count)++;
-                }
-            } else {
-                int skip = pr->def->from == pr->def->to && !pr->def->autapses;
-                size_t a = to->first > lo ? to->first : lo;
-                size_t b = to->first + to->size < hi ? to->first + to->size : hi;
-                for (size_t j = a; j < b; j++) {
-                    if (skip && j - to->first == k)
-                        continue;
-                    if (deliver(n, j, t + pr->d0, pr->w0))
-                        return OPSIN_ENOMEM;
-                    (*count)++;
-                }
-            }
-        }
+    while (x0 < x1) {
+        size_t mid = x0 + (x1 - x0) / 2;
+        if (tgt[mid] < j)
+            x0 = mid + 1;
+        else
+            x1 = mid;
     }
-    return OPSIN_OK;
+    return x0;
 }
 
-/* One thread's share of a window: members lo .. hi - 1 get the last window's spikes, then
- * are advanced through this one. */
+/* One thread's share of a window: members lo .. hi - 1, block by block (a block's inboxes
+ * stay in cache between their filling and their reading): the last window's spikes are
+ * delivered into the block's members (each thread fills only its own members' inboxes, in
+ * the same order whatever the split), then the block is advanced through this window.
+ * cur[s * maxq + q]: where spike s's row of its population's q-th projection has reached;
+ * rows list their targets in ascending order, so a row is read once over all the blocks. */
 typedef struct range_job {
     opsin_net *n;
     size_t lo, hi;
@@ -854,17 +864,85 @@ typedef struct range_job {
     int last;
     spikebuf *b;
     unsigned long syn;
+    size_t *cur;
+    size_t cur_cap;
 } range_job;
+
+enum { BLOCK = 512 };
+
+/* The last window's spikes into members b .. be - 1; ENOMEM. */
+static int deliver_block(range_job *jb, size_t b, size_t be)
+{
+    opsin_net *n = jb->n;
+    const opsin_circuit *c = n->c;
+    size_t maxq = n->maxq;
+    for (size_t s = 0; s < n->nspikes; s++) {
+        size_t i = n->spikes[s].neuron, p = n->pop_of[i];
+        double t = n->spikes[s].t;
+        for (size_t qi = 0; qi < n->pop_proj_off[p + 1] - n->pop_proj_off[p]; qi++) {
+            proj_run *pr = &n->proj[n->pop_proj[n->pop_proj_off[p] + qi]];
+            const opsin_popdef *to = &c->pops[pr->def->to];
+            size_t k = i - c->pops[p].first;
+            if (to->first >= be || to->first + to->size <= b)
+                continue;
+            if (pr->tgt) {
+                size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
+                for (; *x < end && pr->tgt[*x] < be; (*x)++) {
+                    if (deliver(n, pr->tgt[*x], t + (pr->d ? pr->d[*x] : pr->d0),
+                                pr->w ? pr->w[*x] : pr->w0))
+                        return OPSIN_ENOMEM;
+                    jb->syn++;
+                }
+            } else if (pr->def->rule == OPSIN_PROJ_ONE) {
+                size_t j = to->first + k;
+                if (j >= b && j < be) {
+                    if (deliver(n, j, t + pr->d0, pr->w0))
+                        return OPSIN_ENOMEM;
+                    jb->syn++;
+                }
+            } else {
+                int skip = pr->def->from == pr->def->to && !pr->def->autapses;
+                size_t a = to->first > b ? to->first : b;
+                size_t z = to->first + to->size < be ? to->first + to->size : be;
+                for (size_t j = a; j < z; j++) {
+                    if (skip && j - to->first == k)
+                        continue;
+                    if (deliver(n, j, t + pr->d0, pr->w0))
+                        return OPSIN_ENOMEM;
+                    jb->syn++;
+                }
+            }
+        }
+    }
+    return OPSIN_OK;
+}
 
 static void *range_run(void *arg)
 {
     range_job *j = arg;
-    if (deliver_range(j->n, j->lo, j->hi, &j->syn)) {
+    opsin_net *n = j->n;
+    const opsin_circuit *c = n->c;
+    if (grow((void **)&j->cur, &j->cur_cap, n->nspikes * n->maxq + 1, sizeof *j->cur)) {
         j->b->oom = 1;
         return NULL;
     }
-    for (size_t i = j->lo; i < j->hi; i++)
-        advance_member(j->n, i, j->t1, j->last, j->b);
+    for (size_t s = 0; s < n->nspikes; s++) { /* every row from its first target >= lo */
+        size_t i = n->spikes[s].neuron, p = n->pop_of[i], k = i - c->pops[p].first;
+        for (size_t qi = 0; qi < n->pop_proj_off[p + 1] - n->pop_proj_off[p]; qi++) {
+            const proj_run *pr = &n->proj[n->pop_proj[n->pop_proj_off[p] + qi]];
+            if (pr->tgt)
+                j->cur[s * n->maxq + qi] = row_seek(pr->tgt, pr->off[k], pr->off[k + 1], j->lo);
+        }
+    }
+    for (size_t b = j->lo; b < j->hi; b += BLOCK) {
+        size_t be = b + BLOCK < j->hi ? b + BLOCK : j->hi;
+        if (deliver_block(j, b, be)) {
+            j->b->oom = 1;
+            return NULL;
+        }
+        for (size_t i = b; i < be; i++)
+            advance_member(n, i, j->t1, j->last, j->b);
+    }
     return NULL;
 }
 
@@ -885,7 +963,7 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
     for (unsigned j = 0; j < jobs; j++) {
         n->bufs[j].n = 0;
         job[j] = (range_job){n, n->n * j / jobs, n->n * (j + 1) / jobs, t1, last, &n->bufs[j],
-                             0};
+                             0, n->cur[j].p, n->cur[j].cap};
     }
     unsigned started = 0;
     for (unsigned j = 1; j < jobs; j++)
@@ -906,6 +984,8 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         n->events += n->bufs[j].events;
         n->bufs[j].events = 0;
         n->syn_events += job[j].syn;
+        n->cur[j].p = job[j].cur;
+        n->cur[j].cap = job[j].cur_cap;
     }
     if (oom || grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
         opsin_diag_oom(d, NULL, "running the network");
