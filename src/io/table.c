@@ -9,7 +9,7 @@
 #include "core.h"
 #include "io/table.h"
 
-#define MAX_CELLS 256
+#define MAX_CELLS OPSIN_CSV_MAXCELLS
 
 void opsin_table_free(opsin_table *t)
 {
@@ -203,36 +203,75 @@ static int row_add(const char *path, int line, char **cells, size_t n, size_t nc
     return OPSIN_OK;
 }
 
-/* Reads the file line by line: the first non-comment line is the header. */
-static int table_parse(FILE *fp, const char *path, const opsin_table_want *want, size_t nwant,
-                       opsin_table *t, opsin_diag *d)
+int opsin_csv_open(opsin_csv *r, const char *path, opsin_diag *d)
 {
-    char buf[8192], *cells[MAX_CELLS];
-    size_t pos[OPSIN_TABLE_MAXCOLS], cap = 0, len, nul, ncols = 0;
-    int line = 0, have_header = 0, rc = OPSIN_OK;
-    while (rc == OPSIN_OK && line_read(fp, buf, sizeof buf, &len, &nul)) {
-        line++;
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    struct stat st;
+    r->fp = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? (errno = EISDIR, NULL)
+                                                         : fopen(path, "r");
+    if (!r->fp) {
+        opsin_diag_set(d, path, 0, "cannot open: %s (expected a readable CSV file)",
+                       strerror(errno));
+        return OPSIN_EIO;
+    }
+    return OPSIN_OK;
+}
+
+int opsin_csv_next(opsin_csv *r, int *have, opsin_diag *d)
+{
+    size_t len, nul;
+    *have = 0;
+    while (line_read(r->fp, r->buf, sizeof r->buf, &len, &nul)) {
+        r->line++;
         if (nul) {
-            opsin_diag_set(d, path, line, "a NUL byte at column %zu (expected a text file)",
-                           nul);
+            opsin_diag_set(d, r->path, r->line, "a NUL byte at column %zu (expected a text "
+                           "file)", nul);
             return OPSIN_EINVAL;
         }
-        if (len == sizeof buf) {
-            opsin_diag_set(d, path, line, "line is longer than %zu characters (expected a CSV "
-                           "row)", sizeof buf - 1);
+        if (len == sizeof r->buf) {
+            opsin_diag_set(d, r->path, r->line, "line is longer than %zu characters (expected "
+                           "a CSV row)", sizeof r->buf - 1);
             return OPSIN_EINVAL;
         }
-        char *s = cell_trim(buf);
+        char *s = cell_trim(r->buf);
         if (!*s || *s == '#')
             continue;
-        size_t n = line_split(s, cells);
+        r->ncells = line_split(s, r->cell);
+        *have = 1;
+        return OPSIN_OK;
+    }
+    if (ferror(r->fp)) {
+        opsin_diag_set(d, r->path, 0, "read error (expected a readable CSV file)");
+        return OPSIN_EIO;
+    }
+    return OPSIN_OK;
+}
+
+void opsin_csv_close(opsin_csv *r)
+{
+    if (r->fp)
+        fclose(r->fp);
+    r->fp = NULL;
+}
+
+/* Reads the rows: the first one is the header. */
+static int table_parse(opsin_csv *r, const opsin_table_want *want, size_t nwant,
+                       opsin_table *t, opsin_diag *d)
+{
+    size_t pos[OPSIN_TABLE_MAXCOLS], cap = 0, ncols = 0;
+    int have, have_header = 0, rc;
+    while (!(rc = opsin_csv_next(r, &have, d)) && have) {
         if (!have_header++)
-            rc = header_resolve(path, line, cells, ncols = n, want, nwant, pos, t, d);
+            rc = header_resolve(r->path, r->line, r->cell, ncols = r->ncells, want, nwant, pos,
+                                t, d);
         else
-            rc = row_add(path, line, cells, n, ncols, want, pos, t, &cap, d);
+            rc = row_add(r->path, r->line, r->cell, r->ncells, ncols, want, pos, t, &cap, d);
+        if (rc)
+            return rc;
     }
     if (rc == OPSIN_OK && !have_header) {
-        opsin_diag_set(d, path, line, "no header row (expected names, e.g. P,G)");
+        opsin_diag_set(d, r->path, r->line, "no header row (expected names, e.g. P,G)");
         rc = OPSIN_EINVAL;
     }
     return rc;
@@ -247,21 +286,13 @@ int opsin_table_read(const char *path, const opsin_table_want *want, size_t nwan
                        OPSIN_TABLE_MAXCOLS);
         return OPSIN_EINVAL;
     }
-    struct stat st;
-    FILE *fp = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? (errno = EISDIR, NULL)
-                                                            : fopen(path, "r");
-    if (!fp) {
-        opsin_diag_set(d, path, 0, "cannot open: %s (expected a readable CSV file)",
-                       strerror(errno));
-        return OPSIN_EIO;
-    }
+    opsin_csv r;
+    int rc = opsin_csv_open(&r, path, d);
+    if (rc)
+        return rc;
     t->ncols = nwant;
-    int rc = table_parse(fp, path, want, nwant, t, d);
-    if (rc == OPSIN_OK && ferror(fp)) {
-        opsin_diag_set(d, path, 0, "read error (expected a readable CSV file)");
-        rc = OPSIN_EIO;
-    }
-    fclose(fp);
+    rc = table_parse(&r, want, nwant, t, d);
+    opsin_csv_close(&r);
     if (rc)
         opsin_table_free(t);
     return rc;

@@ -3,6 +3,7 @@
 #define OPSIN_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "opsin.h"
 
@@ -31,5 +32,26 @@ typedef struct opsin_table {
 int opsin_table_read(const char *path, const opsin_table_want *want, size_t nwant,
                      opsin_table *t, opsin_diag *diag);
 void opsin_table_free(opsin_table *t);
+
+/* A CSV file read row by row, for readers with their own rules (the pair and spike lists of
+ * networks): '#' lines and blank lines are skipped, cells are split at commas and trimmed of
+ * blanks and one pair of double quotes. */
+#define OPSIN_CSV_MAXCELLS 256
+typedef struct opsin_csv {
+    FILE *fp;
+    const char *path;
+    int line;          /* of the row read last (at the end: the number of lines) */
+    size_t ncells;     /* of that row; cells past OPSIN_CSV_MAXCELLS are counted, not kept */
+    char *cell[OPSIN_CSV_MAXCELLS];
+    char buf[8192];
+} opsin_csv;
+
+/* Opens path (kept, not copied); EIO with "PATH: cannot open: REASON (expected a readable CSV
+ * file)". */
+int opsin_csv_open(opsin_csv *r, const char *path, opsin_diag *diag);
+/* The next row into r->cell: *have 1, or 0 at the end of the file.  EINVAL for a NUL byte or
+ * a line too long, EIO for a read error, each with "PATH:LINE: ...". */
+int opsin_csv_next(opsin_csv *r, int *have, opsin_diag *diag);
+void opsin_csv_close(opsin_csv *r);
 
 #endif
