@@ -262,6 +262,8 @@ int opsin_circuit_find(const opsin_circuit *c, const char *id);
 /* Index of a material, or of an array, by id, or -1. */
 int opsin_circuit_find_material(const opsin_circuit *c, const char *id);
 int opsin_circuit_find_array(const opsin_circuit *c, const char *id);
+/* Index of a population by id, or -1. */
+int opsin_circuit_find_population(const opsin_circuit *c, const char *id);
 
 
 /* ---- stimulus ------------------------------------------------------------------------- */

@@ -95,8 +95,9 @@ int opsin_circuit_set(opsin_circuit *c, const char *key, const char *value, opsi
 int opsin_circuit_assign(opsin_circuit *c, const char *assignment, opsin_diag *diag);
 
 /* A probe: output `output` of component `comp` (indices into the circuit's tables); with
- * pop > 0, output `output` of member `member` of population pop - 1 ("exc[3].V"), or with
- * member < 0 a summary of the whole population ("exc.rate"). */
+ * pop > 0 (comp -1), output `output` of member `member` of population pop - 1 ("exc[3].V"),
+ * or with member -1 and output 0 the firing rate of the whole population in Hz ("exc.rate",
+ * the only summary of a population so far). */
 typedef struct opsin_probe {
     int comp;
     int output;
@@ -104,17 +105,20 @@ typedef struct opsin_probe {
     long member;
 } opsin_probe;
 
-/* Parses one "ID.OUTPUT" (text from a file or the command line).  EINVAL with a message that
- * starts with `where` (a file or an option; line > 0 adds ":LINE"). */
+/* Parses one "ID.OUTPUT", "POP[K].OUTPUT" or "POP.rate" (text from a file or the command
+ * line).  EINVAL with a message that starts with `where` (a file or an option; line > 0 adds
+ * ":LINE"). */
 int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out,
                       const char *where, int line, opsin_diag *diag);
 /* Parses a comma-separated list of "ID.OUTPUT" into a malloc'd array. */
 int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **out, size_t *n,
                        const char *where, int line, opsin_diag *diag);
-/* The probe's SI unit, and its name "ID.OUTPUT" written into buf (len bytes). */
+/* The probe's SI unit ("Hz" for a population's rate), and its name "ID.OUTPUT" (or
+ * "POP[K].OUTPUT", "POP.rate") written into buf (len bytes). */
 const char *opsin_probe_unit(const opsin_circuit *c, opsin_probe p);
 void opsin_probe_name(const opsin_circuit *c, opsin_probe p, char *buf, size_t len);
-/* The circuit's own probes (from its file, or every component's first output). */
+/* The circuit's own probes (from its file, or every component's first output and every
+ * population's rate). */
 size_t opsin_circuit_nprobes(const opsin_circuit *c);
 opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i);
 

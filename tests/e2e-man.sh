@@ -87,7 +87,10 @@ for t in "unknown model|m|components = ({ id = \"n1\"; model = \"lifx\"; });" \
          "unknown circuit key|k|probe = [\"n1.V\"];" \
          "takes no current|c|components = ({ id = \"n\"; model = \"lif\"; }, { id = \"p\"; model = \"phototrap\"; }); connections = ({ from = \"n\"; to = \"p\"; amplitude = \"1 mA\"; width = \"1 ms\"; });" \
          "W_min = 0 S|w|components = ({ id = \"w\"; model = \"pairstdp\"; W0 = \"200 nS\"; });" \
-         "w1 + w2 + w3|p|components = ({ id = \"p\"; model = \"phototrap\"; w1 = 0.5; });"; do
+         "w1 + w2 + w3|p|components = ({ id = \"p\"; model = \"phototrap\"; w1 = 0.5; });" \
+         "cannot form a population|pc|populations = ({ id = \"s\"; model = \"supercap\"; size = 3; });" \
+         "is a current, but|wc|populations = ({ id = \"inh\"; model = \"lif\"; size = 3; }); projections = ({ from = \"inh\"; to = \"inh\"; rule = \"all_to_all\"; weight = \"1 nA\"; delay = \"1 ms\"; });" \
+         "has 8000 members|pm|populations = ({ id = \"exc\"; model = \"lif\"; size = 8000; }); probes = [\"exc[8000].V\"];"; do
     pat=${t%%|*} rest=${t#*|}
     want=$(sample "$pat") got=$(said "${rest%%|*}" "${rest#*|}")
     if [ -n "$want" ] && [ "$want" = "$got" ]; then ok
@@ -149,20 +152,29 @@ if [ "$n" -eq 9 ]; then ok; else bad "read $n hand-written row groups"; fi
 # The phototrap example of opsin-models(7), exactly as the page prints it: the .EX blocks that
 # start with "# trap.cfg:" and "# write-erase.cfg:" are the files, the one that starts with
 # "opsin run" the command.  G rises after the light and falls after the gate pulse.
-mkdir "$work/ex"
-awk -v dir="$work/ex" '
-    function text(s) {
-        gsub(/\\-/, "-", s); gsub(/\\\(dq/, "\"", s); gsub(/\\\(aq/, "\047", s)
-        gsub(/\\~/, " ", s); gsub(/\\e/, "\\", s)
-        return s
-    }
-    /^\.EE/ { out = ""; next }
-    out { print text($0) >out; next }
-    /^\.EX/ { start = 1; next }
-    start && /^# trap\.cfg:/ { out = dir "/trap.cfg" }
-    start && /^# write\\-erase\.cfg:/ { out = dir "/write-erase.cfg" }
-    start && /^opsin run trap\.cfg/ { out = dir "/command" }
-    start { start = 0; if (out) print text($0) >out }' "$SRCDIR/man/opsin-models.7"
+# The .EX blocks of page $1 whose first line matches a pattern, as files in directory $2:
+# the other arguments are PATTERN=FILE (awk patterns, the page's escapes undone).
+man_examples() {
+    page=$1 dir=$2
+    shift 2
+    mkdir "$dir"
+    PAIRS="$*" awk -v dir="$dir" '
+        function text(s) {
+            gsub(/\\-/, "-", s); gsub(/\\\(dq/, "\"", s); gsub(/\\\(aq/, "\047", s)
+            gsub(/\\~/, " ", s); gsub(/\\e/, "\\", s)
+            return s
+        }
+        BEGIN { n = split(ENVIRON["PAIRS"], p, " ") }
+        /^\.EE/ { out = ""; next }
+        out { print text($0) >out; next }
+        /^\.EX/ { start = 1; next }
+        start { start = 0
+                for (i = 1; i <= n; i++) { k = index(p[i], "=")
+                                           if ($0 ~ substr(p[i], 1, k - 1)) out = dir "/" substr(p[i], k + 1) }
+                if (out) print text($0) >out }' "$page"
+}
+man_examples "$SRCDIR/man/opsin-models.7" "$work/ex" '^#.trap\.cfg:=trap.cfg' \
+    '^#.write\\-erase\.cfg:=write-erase.cfg' '^opsin.run.trap\.cfg=command'
 st=0
 (cd "$work/ex" && opsin() { $VG "$OPSIN" "$@"; } && . ./command) >"$work/ex.out" 2>&1 || st=$?
 if [ "$st" -eq 0 ] && [ -s "$work/ex/trap.cfg" ] && [ -s "$work/ex/write-erase.cfg" ] &&

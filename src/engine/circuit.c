@@ -22,9 +22,18 @@ void opsin_circuit_free(opsin_circuit *c)
         return;
     compdefs_free(c->comps, c->ncomps);
     compdefs_free(c->mats, c->nmats);
+    for (size_t i = 0; c->pops && i < c->npops; i++) {
+        free(c->pops[i].dist);
+        free(c->pops[i].p_line);
+    }
+    free(c->pops);
+    for (size_t i = 0; c->projs && i < c->nprojs; i++)
+        free(c->projs[i].file);
+    free(c->projs);
     opsin_idindex_free(&c->comp_ids);
     opsin_idindex_free(&c->mat_ids);
     opsin_idindex_free(&c->array_ids);
+    opsin_idindex_free(&c->pop_ids);
     free(c->arrays);
     free(c->conns);
     free(c->probes);
@@ -38,22 +47,52 @@ int opsin_circuit_find(const opsin_circuit *c, const char *id)
     return opsin_idindex_find(&c->comp_ids, c->comps, sizeof *c->comps, id);
 }
 
+int opsin_circuit_find_population(const opsin_circuit *c, const char *id)
+{
+    return opsin_idindex_find(&c->pop_ids, c->pops, sizeof *c->pops, id);
+}
+
+/* After a byte copy of a definition: its per-parameter arrays of its own, np values of
+ * `size` bytes and np lines; 1 when one could not be allocated. */
+static int params_own(void **values, size_t size, int **lines, size_t np)
+{
+    *values = opsin_memdup(*values, np * size);
+    *lines = opsin_memdup(*lines, np * sizeof **lines);
+    return np && (!*values || !*lines);
+}
+
 /* Deep copies of n component definitions (parameters and their lines); NULL on failure. */
 static opsin_compdef *compdefs_copy(const opsin_compdef *src, size_t n, int *fail)
 {
-    opsin_compdef *cd = n ? calloc(n, sizeof *cd) : NULL;
-    if (n && !cd) {
-        *fail = 1;
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t np = src[i].model->nparams;
-        cd[i] = src[i];
-        cd[i].p = opsin_memdup(src[i].p, np * sizeof *src[i].p);
-        cd[i].p_line = opsin_memdup(src[i].p_line, np * sizeof *src[i].p_line);
-        *fail |= np && (!cd[i].p || !cd[i].p_line);
-    }
+    opsin_compdef *cd = opsin_memdup(src, n * sizeof *src);
+    *fail |= n && !cd;
+    for (size_t i = 0; cd && i < n; i++)
+        *fail |= params_own((void **)&cd[i].p, sizeof *cd[i].p, &cd[i].p_line,
+                            src[i].model->nparams);
     return cd;
+}
+
+/* Deep copies of n populations (distributions and lines); NULL on failure. */
+static opsin_popdef *popdefs_copy(const opsin_popdef *src, size_t n, int *fail)
+{
+    opsin_popdef *pd = opsin_memdup(src, n * sizeof *src);
+    *fail |= n && !pd;
+    for (size_t i = 0; pd && i < n; i++)
+        *fail |= params_own((void **)&pd[i].dist, sizeof *pd[i].dist, &pd[i].p_line,
+                            src[i].model->nparams);
+    return pd;
+}
+
+/* Copies of n projections with their file names; NULL on failure. */
+static opsin_projdef *projdefs_copy(const opsin_projdef *src, size_t n, int *fail)
+{
+    opsin_projdef *pj = opsin_memdup(src, n * sizeof *src);
+    *fail |= n && !pj;
+    for (size_t i = 0; pj && i < n; i++) {
+        pj[i].file = src[i].file ? opsin_strdup(src[i].file) : NULL;
+        *fail |= src[i].file && !pj[i].file;
+    }
+    return pj;
 }
 
 int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
@@ -70,9 +109,12 @@ int opsin_circuit_copy(const opsin_circuit *c, opsin_circuit **out)
     t->arrays = opsin_memdup(c->arrays, c->narrays * sizeof *c->arrays);
     t->conns = opsin_memdup(c->conns, c->nconns * sizeof *c->conns);
     t->probes = opsin_memdup(c->probes, c->nprobes * sizeof *c->probes);
+    t->pops = popdefs_copy(c->pops, c->npops, &fail);
+    t->projs = projdefs_copy(c->projs, c->nprojs, &fail);
     fail |= opsin_idindex_copy(&t->comp_ids, &c->comp_ids) |
             opsin_idindex_copy(&t->mat_ids, &c->mat_ids) |
-            opsin_idindex_copy(&t->array_ids, &c->array_ids);
+            opsin_idindex_copy(&t->array_ids, &c->array_ids) |
+            opsin_idindex_copy(&t->pop_ids, &c->pop_ids);
     fail |= !t->path || (c->narrays && !t->arrays) || (c->nconns && !t->conns) ||
             (c->nprobes && !t->probes);
     if (fail) {
@@ -108,9 +150,13 @@ int opsin_circuit_param_find(const opsin_circuit *c, const char *key, opsin_para
             pi = opsin_model_param_index(c->comps[ci].model, dot + 1);
     }
     if (pi < 0 || (c->comps[ci].model->params[pi].flags & OPSIN_P_REF)) {
-        opsin_diag_set(d, NULL, 0, "'%s' is not a numeric parameter of this circuit (expected "
-                       "ID.PARAM, e.g. %s.%s)", key, c->comps[0].id,
-                       c->comps[0].model->params[0].name);
+        if (c->ncomps)
+            opsin_diag_set(d, NULL, 0, "'%s' is not a numeric parameter of this circuit "
+                           "(expected ID.PARAM, e.g. %s.%s)", key, c->comps[0].id,
+                           c->comps[0].model->params[0].name);
+        else
+            opsin_diag_set(d, NULL, 0, "'%s' is not a numeric parameter of this circuit "
+                           "(expected ID.PARAM of a component; this circuit has none)", key);
         return OPSIN_EINVAL;
     }
     const opsin_param_def *pd = &c->comps[ci].model->params[pi];
@@ -168,34 +214,94 @@ static int list_add(char *buf, size_t len, size_t *used, const char *name, size_
     return 1;
 }
 
+/* The outputs of model m as "a, b, c" for a message. */
+static void output_list(const opsin_model *m, char *buf, size_t len)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < m->noutputs && list_add(buf, len, &used, m->outputs[i].name, i,
+                                                   m->noutputs); i++)
+        ;
+}
+
 /* What is wrong with "ID.OUTPUT" whose id (ci < 0) or output is unknown. */
 static void probe_fault(const opsin_circuit *c, const char *text, int ci, char *msg,
                         size_t len)
 {
     char list[400];
-    size_t n = strcspn(text, "."), used = 0;
-    if (!text[n]) {
+    size_t n = strcspn(text, "."), used = 0, all = c->ncomps + c->npops;
+    if (!text[n] && c->ncomps) {
         snprintf(msg, len, "probe '%s' names no output (expected ID.OUTPUT, e.g. %s.%s)", text,
                  c->comps[0].id, c->comps[0].model->outputs[0].name);
     } else if (ci < 0) {
-        for (size_t i = 0; i < c->ncomps && list_add(list, sizeof list, &used, c->comps[i].id,
-                                                     i, c->ncomps); i++)
+        for (size_t i = 0; i < all && list_add(list, sizeof list, &used, i < c->ncomps
+                                               ? c->comps[i].id : c->pops[i - c->ncomps].id,
+                                               i, all); i++)
             ;
-        snprintf(msg, len, "no component '%.*s' (expected one of: %s)", (int)n, text, list);
+        snprintf(msg, len, "no component%s '%.*s' (expected one of: %s)",
+                 c->npops ? " or population" : "", (int)strcspn(text, c->npops ? ".[" : "."),
+                 text, list);
     } else {
         const opsin_model *m = c->comps[ci].model;
-        for (size_t i = 0; i < m->noutputs && list_add(list, sizeof list, &used,
-                                                       m->outputs[i].name, i, m->noutputs); i++)
-            ;
+        output_list(m, list, sizeof list);
         snprintf(msg, len, "component '%s' (model %s) has no output '%s' (expected one of: %s)",
                  c->comps[ci].id, m->name, text + n + 1, list);
     }
 }
 
+/* "ID.rate" or "ID[K].OUTPUT" of population pi into *out; 0, or -1 with a message. */
+static int pop_probe(const opsin_circuit *c, int pi, const char *text, opsin_probe *out,
+                     char *msg, size_t len)
+{
+    const opsin_popdef *pd = &c->pops[pi];
+    const opsin_model *m = pd->model;
+    const char *s = text + strlen(pd->id), *id = pd->id;
+    char list[400];
+    long member = -1;
+    if (*s == '[') {
+        char *end;
+        unsigned long long k = s[1] >= '0' && s[1] <= '9' ? strtoull(s + 1, &end, 10) : 0;
+        if (!(s[1] >= '0' && s[1] <= '9') || *end != ']') {
+            snprintf(msg, len, "probe '%s': bad member (expected %s[K].OUTPUT with K a whole "
+                     "number from 0 to %zu)", text, id, pd->size - 1);
+            return -1;
+        }
+        if (k >= pd->size) {
+            snprintf(msg, len, "probe '%s': population '%s' has %zu member%s (expected "
+                     "%s[K].OUTPUT with K from 0 to %zu)", text, id, pd->size,
+                     pd->size == 1 ? "" : "s", id, pd->size - 1);
+            return -1;
+        }
+        member = (long)k;
+        s = end + 1;
+    }
+    if (*s != '.' || !s[1]) {
+        snprintf(msg, len, "probe '%s' names no output (expected %s.rate, or %s[K].OUTPUT with "
+                 "K from 0 to %zu)", text, id, id, pd->size - 1);
+        return -1;
+    }
+    int oi = opsin_model_output_index(m, s + 1), rate = strcmp(s + 1, "rate") == 0;
+    if (member < 0 && !rate) {
+        snprintf(msg, len, "probe '%s' names no member of population '%s' (expected %s[K]%s "
+                 "with K from 0 to %zu, or %s.rate)", text, id, id, oi >= 0 ? s : ".OUTPUT",
+                 pd->size - 1, id);
+        return -1;
+    }
+    if (member >= 0 && oi < 0) {
+        output_list(m, list, sizeof list);
+        snprintf(msg, len, "population '%s' (model %s) has no output '%s' for a member "
+                 "(expected one of: %s%s)", id, m->name, s + 1, list,
+                 rate ? "; the rate is the whole population's: ID.rate" : "");
+        return -1;
+    }
+    *out = (opsin_probe){.comp = -1, .output = member < 0 ? 0 : oi, .pop = pi + 1,
+                         .member = member};
+    return 0;
+}
+
 int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out,
                       const char *where, int line, opsin_diag *d)
 {
-    char item[2 * OPSIN_ID_MAX];
+    char item[3 * OPSIN_ID_MAX], msg[sizeof d->msg];
     snprintf(item, sizeof item, "%s", text);
     char *dot = strchr(item, '.');
     int ci = -1, oi = -1;
@@ -206,8 +312,19 @@ int opsin_probe_parse(const opsin_circuit *c, const char *text, opsin_probe *out
             oi = opsin_model_output_index(c->comps[ci].model, dot + 1);
         *dot = '.';
     }
+    if (ci < 0 && c->npops) { /* ID, ID[K] before the dot: a population's */
+        size_t n = strcspn(item, ".[");
+        char id[OPSIN_ID_MAX];
+        snprintf(id, sizeof id, "%.*s", (int)(n < sizeof id ? n : sizeof id - 1), item);
+        int pi = opsin_circuit_find_population(c, id);
+        if (pi >= 0) {
+            if (!pop_probe(c, pi, item, out, msg, sizeof msg))
+                return OPSIN_OK;
+            opsin_diag_set(d, where, line, "%s", msg);
+            return OPSIN_EINVAL;
+        }
+    }
     if (oi < 0) {
-        char msg[sizeof d->msg];
         probe_fault(c, item, ci, msg, sizeof msg);
         opsin_diag_set(d, where, line, "%s", msg);
         return OPSIN_EINVAL;
@@ -228,7 +345,7 @@ int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **o
     size_t k = 0;
     for (const char *s = list; *s; k++) {
         size_t len = strcspn(s, ",");
-        char item[2 * OPSIN_ID_MAX];
+        char item[3 * OPSIN_ID_MAX];
         snprintf(item, sizeof item, "%.*s", (int)(len < sizeof item ? len : sizeof item - 1), s);
         if (opsin_probe_parse(c, item, &p[k], where, line, d)) {
             free(p);
@@ -243,13 +360,21 @@ int opsin_probes_parse(const opsin_circuit *c, const char *list, opsin_probe **o
 
 const char *opsin_probe_unit(const opsin_circuit *c, opsin_probe p)
 {
+    if (p.pop > 0)
+        return p.member < 0 ? "Hz" : c->pops[p.pop - 1].model->outputs[p.output].unit;
     return c->comps[p.comp].model->outputs[p.output].unit;
 }
 
 void opsin_probe_name(const opsin_circuit *c, opsin_probe p, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s.%s", c->comps[p.comp].id,
-             c->comps[p.comp].model->outputs[p.output].name);
+    if (p.pop > 0 && p.member < 0)
+        snprintf(buf, len, "%s.rate", c->pops[p.pop - 1].id);
+    else if (p.pop > 0)
+        snprintf(buf, len, "%s[%ld].%s", c->pops[p.pop - 1].id, p.member,
+                 c->pops[p.pop - 1].model->outputs[p.output].name);
+    else
+        snprintf(buf, len, "%s.%s", c->comps[p.comp].id,
+                 c->comps[p.comp].model->outputs[p.output].name);
 }
 
 size_t opsin_circuit_nprobes(const opsin_circuit *c)

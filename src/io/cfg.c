@@ -24,10 +24,17 @@ int opsin_cfg_line(const config_setting_t *s)
  * is relative to the directory of the file read first, so it gets that directory. */
 static const char *included_path(const char *file, const char *src, char *buf, size_t len)
 {
-    if (!src || strcmp(src, file) == 0 || src[0] == '/')
+    if (!src || strcmp(src, file) == 0)
         return src;
+    return opsin_cfg_relative(file, src, buf, len);
+}
+
+const char *opsin_cfg_relative(const char *file, const char *name, char *buf, size_t len)
+{
+    if (name[0] == '/')
+        return name;
     const char *slash = strrchr(file, '/');
-    snprintf(buf, len, "%.*s%s", slash ? (int)(slash - file + 1) : 0, file, src);
+    snprintf(buf, len, "%.*s%s", slash ? (int)(slash - file + 1) : 0, file, name);
     return buf;
 }
 
@@ -401,5 +408,152 @@ int opsin_cfg_known_keys(const config_setting_t *group, const char *const *allow
             return OPSIN_EINVAL;
         }
     }
+    return OPSIN_OK;
+}
+
+int opsin_cfg_bool(const config_setting_t *s, int *out, const char *file, opsin_diag *d)
+{
+    if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+        opsin_diag_at(d, file, s, "%s is %s (expected true or false)", config_setting_name(s),
+                      type_name(config_setting_type(s)));
+        return OPSIN_EINVAL;
+    }
+    *out = config_setting_get_bool(s) != 0;
+    return OPSIN_OK;
+}
+
+int opsin_cfg_id(const char *id, const char *extra, const config_setting_t *s, const char *file,
+                 opsin_diag *d)
+{
+    char bad[16], list[64] = "'.', ',', '='";
+    snprintf(bad, sizeof bad, "., \t=%s", extra);
+    size_t n = strlen(id);
+    if (n > 0 && n < OPSIN_ID_MAX && !strpbrk(id, bad))
+        return OPSIN_OK;
+    for (const char *e = extra; *e; e++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), ", '%c'", *e);
+    opsin_diag_at(d, file, s, "bad id '%s' (expected 1 to %d characters without %s or spaces)",
+                  id, OPSIN_ID_MAX - 1, list);
+    return OPSIN_EINVAL;
+}
+
+int opsin_cfg_csv_open(const config_setting_t *s, const char *file, opsin_csv *r, char *path,
+                       size_t len, opsin_diag *d)
+{
+    const char *name = config_setting_get_string(s);
+    if (!name || !name[0]) {
+        opsin_diag_at(d, file, s, "%s is %s (expected the name of a CSV file)",
+                      config_setting_name(s), name ? "empty" : type_name(config_setting_type(s)));
+        return OPSIN_EINVAL;
+    }
+    const char *full = opsin_cfg_relative(file, name, path, len);
+    if (full != path)
+        snprintf(path, len, "%s", full);
+    opsin_diag inner;
+    int rc = opsin_csv_open(r, path, &inner);
+    if (rc) /* where the file is named, then why it cannot be read */
+        opsin_diag_at(d, file, s, "%s", inner.msg);
+    return rc;
+}
+
+int opsin_cfg_list(const config_setting_t *list, const char *file, const char *what,
+                   const char *example, size_t size, void **items, size_t *n,
+                   opsin_cfg_item_fn read, void *ctx, opsin_diag *d)
+{
+    if (!list)
+        return OPSIN_OK;
+    const char *name = config_setting_name(list);
+    if (!config_setting_is_list(list)) {
+        opsin_diag_at(d, file, list, "%s must be a list (expected %s = ( %s );)", name, name,
+                      example);
+        return OPSIN_EINVAL;
+    }
+    size_t len = (size_t)config_setting_length(list);
+    if (!(*items = calloc(len ? len : 1, size)))
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        if (!config_setting_is_group(g)) {
+            opsin_diag_at(d, file, g, "a %s must be a group (expected %s)", what, example);
+            return OPSIN_EINVAL;
+        }
+        *n = i + 1; /* owned from here on, even when partly read */
+        int rc = read(g, (char *)*items + i * size, ctx, d);
+        if (rc)
+            return rc;
+    }
+    return OPSIN_OK;
+}
+
+/* ---- distributions over the members of a population ------------------------------------ */
+
+static const char *const dist_names[] = {"uniform", "normal", "linear"}; /* from UNIFORM */
+static const char *const dist_keys[][4] = {{"dist", "min", "max", NULL},
+                                           {"dist", "mean", "sd", NULL},
+                                           {"dist", "from", "to", NULL}};
+
+/* Member `key` of distribution group g, checked as NAME.KEY against pd's bounds (a spread:
+ * >= 0 only); its usual range is warned about in w. */
+static int dist_member(const config_setting_t *g, const char *key, const opsin_param_def *pd,
+                       int spread, double *out, const char *file, opsin_warnings *w,
+                       opsin_diag *d)
+{
+    const config_setting_t *s = config_setting_get_member(g, key);
+    if (!s) {
+        opsin_diag_at(d, file, g, "%s: a %s distribution needs '%s' (expected %s = %s%s%s;)",
+                      pd->name, config_setting_get_string(config_setting_get_member(g, "dist")),
+                      key, key, pd->unit[0] ? "\"... " : "...", pd->unit,
+                      pd->unit[0] ? "\"" : "");
+        return OPSIN_EINVAL;
+    }
+    char name[96];
+    snprintf(name, sizeof name, "%s.%s", pd->name, key);
+    opsin_param_def def = *pd;
+    def.name = name;
+    def.flags &= ~(unsigned)OPSIN_P_OPEN;
+    if (spread) {
+        def.min = 0;
+        def.max = INFINITY;
+        def.lo = def.hi = 0;
+        def.flags = 0;
+    }
+    return opsin_cfg_param_warn(s, &def, out, file, w, d);
+}
+
+int opsin_cfg_dist(const config_setting_t *s, const opsin_param_def *pd, opsin_dist *out,
+                   const char *file, opsin_warnings *w, opsin_diag *d)
+{
+    double a, b;
+    int rc;
+    if (!config_setting_is_group(s)) {
+        if (!(rc = opsin_cfg_param_warn(s, pd, &a, file, w, d)))
+            *out = (opsin_dist){OPSIN_DIST_CONST, a, 0.0};
+        return rc;
+    }
+    const config_setting_t *ds = config_setting_get_member(s, "dist");
+    const char *name = ds ? config_setting_get_string(ds) : NULL;
+    char expected[64], what[48];
+    int k = name ? opsin_name_lookup(dist_names, 3, name, expected, sizeof expected) : -1;
+    if (k < 0) {
+        opsin_name_lookup(dist_names, 3, "", expected, sizeof expected);
+        if (name)
+            opsin_diag_at(d, file, ds, "unknown distribution '%s' (expected %s)", name, expected);
+        else
+            opsin_diag_at(d, file, ds ? ds : s, "%s: a distribution group needs dist = \"...\" "
+                          "(expected dist = %s, or a plain value)", pd->name, expected);
+        return OPSIN_EINVAL;
+    }
+    snprintf(what, sizeof what, "%s distribution key", dist_names[k]);
+    if ((rc = opsin_cfg_known_keys(s, dist_keys[k], what, file, d)) ||
+        (rc = dist_member(s, dist_keys[k][1], pd, 0, &a, file, w, d)) ||
+        (rc = dist_member(s, dist_keys[k][2], pd, k + 1 == OPSIN_DIST_NORMAL, &b, file, w, d)))
+        return rc;
+    if (k + 1 == OPSIN_DIST_UNIFORM && a > b) {
+        opsin_diag_at(d, file, s, "%s: min = %g%s%s is above max = %g%s%s (expected min <= max)",
+                      pd->name, a, pd->unit[0] ? " " : "", pd->unit, b, pd->unit[0] ? " " : "",
+                      pd->unit);
+        return OPSIN_EINVAL;
+    }
+    *out = (opsin_dist){k + 1, a, b};
     return OPSIN_OK;
 }

@@ -6,6 +6,7 @@
 #include <libconfig.h>
 
 #include "core.h"
+#include "io/table.h"
 
 /* Fills diag with "FILE:LINE: message" for setting s: FILE is the file s was read from (an
  * @include'd one, or `file`), LINE its line. */
@@ -48,6 +49,40 @@ int opsin_cfg_string(const config_setting_t *group, const char *name, int requir
 int opsin_cfg_known_keys(const config_setting_t *group, const char *const *allowed,
                          const char *what, const char *file, opsin_diag *d);
 
+/* A boolean member (true or false). */
+int opsin_cfg_bool(const config_setting_t *s, int *out, const char *file, opsin_diag *d);
+
+/* Checks an id: 1 to OPSIN_ID_MAX - 1 characters, none of them '.', ',', '=', blanks or one
+ * of `extra` ("bad id 'ID' (expected ...)" at s). */
+int opsin_cfg_id(const char *id, const char *extra, const config_setting_t *s, const char *file,
+                 opsin_diag *d);
+
+/* name relative to the directory of `file` (as libconfig takes an @include), into buf; an
+ * absolute name as it is. */
+const char *opsin_cfg_relative(const char *file, const char *name, char *buf, size_t len);
+
+/* Opens the CSV file named by string setting s of `file` (relative to its directory), its
+ * path into path (len bytes); a file that cannot be opened is reported at s. */
+int opsin_cfg_csv_open(const config_setting_t *s, const char *file, opsin_csv *r, char *path,
+                       size_t len, opsin_diag *d);
+
+/* Reads the optional list setting `list` of groups (a `what` each, `example` one of them in
+ * messages) into a fresh array *items of zeroed elements of `size` bytes, one `read` call per
+ * group; *n counts the elements handed to `read` (so that a failure frees them all). */
+typedef int (*opsin_cfg_item_fn)(const config_setting_t *g, void *item, void *ctx,
+                                 opsin_diag *d);
+int opsin_cfg_list(const config_setting_t *list, const char *file, const char *what,
+                   const char *example, size_t size, void **items, size_t *n,
+                   opsin_cfg_item_fn read, void *ctx, opsin_diag *d);
+
+/* A quantity of definition pd that may vary over a population's members: a plain value
+ * (OPSIN_DIST_CONST, checked and warned about as opsin_cfg_param_warn does) or a group
+ * { dist = "uniform"; min; max; } | { dist = "normal"; mean; sd; } | { dist = "linear";
+ * from; to; }, every end and mean within pd's bounds (named NAME.min, ...), sd >= 0 and
+ * min <= max. */
+int opsin_cfg_dist(const config_setting_t *s, const opsin_param_def *pd, opsin_dist *out,
+                   const char *file, opsin_warnings *w, opsin_diag *d);
+
 /* Reads the optional top-level t_end (s) of a circuit or stimulus file; 0 when absent. */
 int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin_diag *d);
 
@@ -66,6 +101,25 @@ int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d);
 /* Reads `materials` and then `arrays`, appending the cells to c->comps. */
 int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
 int opsin_arrays_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
+
+/* The model named by member `model` of group g (required); NULL with "unknown model ..."
+ * (expected the list of models). */
+const opsin_model *opsin_cfg_model(const config_setting_t *g, const char *file, opsin_diag *d);
+
+/* ---- networks (net_read.c) ---- */
+
+/* Reads `populations`, then `projections` (after the components, materials and arrays, whose
+ * ids a population may not take). */
+int opsin_populations_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
+int opsin_projections_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
+/* "all_to_all", ... for an enum opsin_proj_rule. */
+const char *opsin_proj_rule_name(int rule);
+/* The definition of a weight onto synapses of kind `synapse`: V (delta) or A (exp). */
+opsin_param_def opsin_weight_def(int synapse);
+/* A weight, value or distribution, onto population `pop` of synapse kind `synapse`; a value
+ * of the other kind's unit is refused with the reason. */
+int opsin_weight_read(const config_setting_t *s, int synapse, const char *pop, opsin_dist *out,
+                      const char *file, opsin_warnings *w, opsin_diag *d);
 
 /* Line of a setting, or of its parent when libconfig has none. */
 int opsin_cfg_line(const config_setting_t *s);

@@ -6,22 +6,10 @@
 #include "io/cfg.h"
 
 static const char *const top_keys[] = {"components", "materials", "arrays", "connections",
-                                       "probes", "solver", "t_end", NULL};
+                                       "populations", "projections", "probes", "solver",
+                                       "t_end", NULL};
 static const char *const conn_keys[] = {"from", "to", "kind", "shape", "amplitude", "width",
                                         "delay", NULL};
-
-/* Checks an id: non-empty, short, and free of the characters that separate probes. */
-static int check_id(const char *id, const config_setting_t *s, const char *file, opsin_diag *d)
-{
-    size_t n = strlen(id);
-    if (n == 0 || n >= OPSIN_ID_MAX || strpbrk(id, "., \t=")) {
-        opsin_diag_at(d, file, s,
-                       "bad id '%s' (expected 1 to %d characters without '.', ',', '=' or "
-                       "spaces)", id, OPSIN_ID_MAX - 1);
-        return OPSIN_EINVAL;
-    }
-    return OPSIN_OK;
-}
 
 /* Lists a model's parameter names for the "expected" part of a message. */
 static void param_list(const opsin_model *m, char *buf, size_t len)
@@ -41,6 +29,21 @@ static void model_list(char *buf, size_t len)
     for (size_t i = 0; i < opsin_model_count() && used < len; i++)
         used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
                                  opsin_model_name(i));
+}
+
+const opsin_model *opsin_cfg_model(const config_setting_t *g, const char *file, opsin_diag *d)
+{
+    const char *model;
+    if (opsin_cfg_string(g, "model", 1, &model, file, d))
+        return NULL;
+    const opsin_model *m = opsin_model_find(model);
+    if (!m) {
+        char list[256];
+        model_list(list, sizeof list);
+        opsin_diag_at(d, file, config_setting_get_member(g, "model"),
+                       "unknown model '%s' (expected one of: %s)", model, list);
+    }
+    return m;
 }
 
 int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
@@ -128,7 +131,7 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
         return OPSIN_EINVAL;
     }
     if ((rc = opsin_cfg_string(g, "id", 1, &id, file, d)) ||
-        (rc = check_id(id, config_setting_get_member(g, "id"), file, d)) ||
+        (rc = opsin_cfg_id(id, "", config_setting_get_member(g, "id"), file, d)) ||
         (rc = opsin_cfg_string(g, "model", 1, &model, file, d)))
         return rc;
     if (opsin_circuit_find(c, id) >= 0 || opsin_circuit_find_material(c, id) >= 0) {
@@ -136,14 +139,9 @@ static int read_model_group(const config_setting_t *g, opsin_circuit *c, const c
                        "%s '%s' is defined twice (expected unique ids)", what, id);
         return OPSIN_EINVAL;
     }
-    const opsin_model *m = opsin_model_find(model);
-    if (!m) {
-        char list[256];
-        model_list(list, sizeof list);
-        opsin_diag_at(d, file, config_setting_get_member(g, "model"),
-                       "unknown model '%s' (expected one of: %s)", model, list);
+    const opsin_model *m = opsin_cfg_model(g, file, d);
+    if (!m)
         return OPSIN_EINVAL;
-    }
     if ((rc = opsin_compdef_init(cd, id, m, opsin_cfg_line(g))) ||
         (rc = opsin_idindex_add(&c->comp_ids, c->comps, sizeof *c->comps, (size_t)(cd - c->comps))))
         return rc;
@@ -176,7 +174,7 @@ static int resolve_input(opsin_circuit *c, size_t i, const char *name, opsin_dia
 
 /* Reads the components list; their `input` names go to *inputs (resolved once the arrays
  * exist, since an input may be an array cell). */
-static int read_components(const config_setting_t *list, int have_arrays, opsin_circuit *c,
+static int read_components(const config_setting_t *list, int have_others, opsin_circuit *c,
                            const char ***inputs, opsin_diag *d)
 {
     if (list && !config_setting_is_list(list)) {
@@ -184,7 +182,7 @@ static int read_components(const config_setting_t *list, int have_arrays, opsin_
                        "components = ( { id = ...; model = ...; } );)");
         return OPSIN_EINVAL;
     }
-    if ((!list || config_setting_length(list) == 0) && !have_arrays) {
+    if ((!list || config_setting_length(list) == 0) && !have_others) {
         opsin_diag_set(d, c->path, list ? opsin_cfg_line(list) : 0,
                        "no components (expected components = ( { id = ...; model = ...; } );)");
         return OPSIN_EINVAL;
@@ -310,11 +308,12 @@ static int read_connections(const config_setting_t *list, opsin_circuit *c, opsi
     return OPSIN_OK;
 }
 
-/* Probes: an array of "ID.OUTPUT" strings; absent means every component's first output. */
+/* Probes: an array of "ID.OUTPUT" strings; absent means every component's first output
+ * and every population's rate. */
 static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag *d)
 {
-    if (!arr) { /* every component's first output; of arrays, the first cell only */
-        c->probes = calloc(c->ncomps, sizeof *c->probes);
+    if (!arr) { /* of arrays, the first cell only; of populations, not a member */
+        c->probes = calloc(c->ncomps + c->npops, sizeof *c->probes);
         if (!c->probes)
             return OPSIN_ENOMEM;
         size_t explicit_n = c->narrays ? c->arrays[0].first : c->ncomps;
@@ -322,6 +321,8 @@ static int read_probes(const config_setting_t *arr, opsin_circuit *c, opsin_diag
             c->probes[c->nprobes++] = (opsin_probe){.comp = (int)i};
         for (size_t a = 0; a < c->narrays; a++)
             c->probes[c->nprobes++] = (opsin_probe){.comp = (int)c->arrays[a].first};
+        for (size_t p = 0; p < c->npops; p++)
+            c->probes[c->nprobes++] = (opsin_probe){.comp = -1, .pop = (int)p + 1, .member = -1};
         return OPSIN_OK;
     }
     int line = opsin_cfg_line(arr);
@@ -372,6 +373,7 @@ static const solver_key solver_table[] = {
      offsetof(opsin_circuit, bandwidth), 1},
 };
 static const char *const solver_names[] = {"dense", "band"};
+static const char *const method_names[] = {"auto", "exact", "cvode"}; /* enum opsin_method */
 
 /* Stores v into the circuit field of a solver row. */
 static void solver_store(opsin_circuit *c, const solver_key *k, double v)
@@ -383,7 +385,23 @@ static void solver_store(opsin_circuit *c, const solver_key *k, double v)
         *(double *)field = v;
 }
 
-/* linear_solver = "dense" | "band"; bandwidth only with "band". */
+/* method = "auto" | "exact" | "cvode" (how lif islands and populations advance). */
+static int read_method(const config_setting_t *g, opsin_circuit *c, opsin_diag *d)
+{
+    const char *m;
+    char expected[64];
+    int rc = opsin_cfg_string(g, "method", 0, &m, c->path, d);
+    if (rc || !m)
+        return rc;
+    if ((c->method = opsin_name_lookup(method_names, 3, m, expected, sizeof expected)) < 0) {
+        opsin_diag_at(d, c->path, config_setting_get_member(g, "method"),
+                      "method '%s' is unknown (expected %s)", m, expected);
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+/* linear_solver = "dense" | "band"; bandwidth only with "band"; method. */
 static int read_linear_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *d)
 {
     const char *ls;
@@ -404,20 +422,22 @@ static int read_linear_solver(const config_setting_t *g, opsin_circuit *c, opsin
                       "\"band\")");
         return OPSIN_EINVAL;
     }
-    return OPSIN_OK;
+    return read_method(g, c, d);
 }
 
 static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *d)
 {
     size_t n = sizeof solver_table / sizeof solver_table[0];
-    const char *keys[sizeof solver_table / sizeof solver_table[0] + 2];
+    const char *keys[sizeof solver_table / sizeof solver_table[0] + 3];
     for (size_t k = 0; k < n; k++) {
         solver_store(c, &solver_table[k], solver_table[k].def.def);
         keys[k] = solver_table[k].def.name;
     }
     keys[n] = "linear_solver";
-    keys[n + 1] = NULL;
+    keys[n + 1] = "method";
+    keys[n + 2] = NULL;
     c->band = 0;
+    c->method = OPSIN_METHOD_AUTO;
     if (!g)
         return OPSIN_OK;
     int rc;
@@ -452,7 +472,8 @@ int opsin_read_t_end(const config_t *cfg, const char *file, double *t_end, opsin
 static int check_not_stimulus(const config_t *cfg, const char *path, opsin_diag *d)
 {
     const config_setting_t *sources = config_lookup(cfg, "sources");
-    if (!sources || config_lookup(cfg, "components") || config_lookup(cfg, "arrays"))
+    if (!sources || config_lookup(cfg, "components") || config_lookup(cfg, "arrays") ||
+        config_lookup(cfg, "populations"))
         return OPSIN_OK;
     opsin_diag_at(d, path, sources, "unknown circuit key 'sources': this looks like a stimulus "
                   "file (expected the circuit file first: opsin run CIRCUIT STIMULUS)");
@@ -473,6 +494,7 @@ static int circuit_read(const char *path, const char *text, opsin_circuit **out,
     if (!rc) {
         const config_setting_t *root = config_root_setting(&cfg);
         const config_setting_t *arrays = config_lookup(&cfg, "arrays");
+        const config_setting_t *pops = config_lookup(&cfg, "populations");
         const char **inputs = NULL;
         size_t nexplicit = 0;
         /* the settings of a few bytes before the arrays, which may hold millions of cells */
@@ -481,19 +503,21 @@ static int circuit_read(const char *path, const char *text, opsin_circuit **out,
             !(rc = read_solver(config_lookup(&cfg, "solver"), c, diag)) &&
             !(rc = opsin_read_t_end(&cfg, path, &c->t_end, diag)) &&
             !(rc = opsin_materials_read(config_lookup(&cfg, "materials"), c, diag)) &&
-            !(rc = read_components(config_lookup(&cfg, "components"), arrays != NULL, c, &inputs,
-                                   diag))) {
+            !(rc = read_components(config_lookup(&cfg, "components"), arrays || pops, c,
+                                   &inputs, diag))) {
             nexplicit = c->ncomps;
-            if (!(rc = opsin_arrays_read(arrays, c, diag)))
-                rc = resolve_inputs(c, inputs, nexplicit, diag);
+            if (!(rc = opsin_arrays_read(arrays, c, diag)) &&
+                !(rc = resolve_inputs(c, inputs, nexplicit, diag)))
+                rc = opsin_populations_read(pops, c, diag);
         }
         free(inputs);
-        if (!rc && c->ncomps == 0) {
-            opsin_diag_set(diag, path, 0, "no components (expected components = ( {...} ); or "
-                           "arrays = ( {...} );)");
+        if (!rc && c->ncomps == 0 && c->npops == 0) {
+            opsin_diag_set(diag, path, 0, "no components (expected components = ( {...} );, "
+                           "arrays = ( {...} ); or populations = ( {...} );)");
             rc = OPSIN_EINVAL;
         }
-        if (!rc && !(rc = read_connections(config_lookup(&cfg, "connections"), c, diag)))
+        if (!rc && !(rc = read_connections(config_lookup(&cfg, "connections"), c, diag)) &&
+            !(rc = opsin_projections_read(config_lookup(&cfg, "projections"), c, diag)))
             rc = read_probes(config_lookup(&cfg, "probes"), c, diag);
     }
     config_destroy(&cfg);
@@ -578,8 +602,11 @@ const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe)
         return "";
     snprintf(id, sizeof id, "%.*s", (int)(dot - probe), probe);
     int ci = opsin_circuit_find(c, id);
-    if (ci < 0)
-        return "";
+    opsin_probe p;
+    opsin_diag ignored;
+    if (ci < 0) /* a population's: exc.rate, exc[3].V */
+        return opsin_probe_parse(c, probe, &p, NULL, 0, &ignored) ? ""
+                                                                   : opsin_probe_unit(c, p);
     const opsin_model *m = c->comps[ci].model;
     int oi = dot[1] ? opsin_model_output_index(m, dot + 1) : 0;
     return oi < 0 ? "" : m->outputs[oi].unit;
@@ -607,10 +634,69 @@ static void print_component(const opsin_compdef *cd, const char *what, const ops
     }
 }
 
+/* A distribution of a quantity of unit `unit` as "V UNIT" or "uniform [A, B) UNIT". */
+static void print_dist(const opsin_dist *x, const char *unit, FILE *fp)
+{
+    const char *sp = unit[0] ? " " : "";
+    switch (x->kind) {
+    case OPSIN_DIST_UNIFORM:
+        fprintf(fp, "uniform [%.6g, %.6g)%s%s", x->a, x->b, sp, unit);
+        break;
+    case OPSIN_DIST_NORMAL:
+        fprintf(fp, "normal mean %.6g sd %.6g%s%s", x->a, x->b, sp, unit);
+        break;
+    case OPSIN_DIST_LINEAR:
+        fprintf(fp, "linear %.6g .. %.6g%s%s", x->a, x->b, sp, unit);
+        break;
+    default:
+        if (isinf(x->a))
+            fprintf(fp, "open");
+        else
+            fprintf(fp, "%.6g%s%s", x->a, sp, unit);
+    }
+}
+
+/* One line per population: size, synapse and the parameters its file sets. */
+static void print_population(const opsin_popdef *pd, FILE *fp)
+{
+    fprintf(fp, "  population %s: %zu x %s (neurons %zu .. %zu), %s synapses", pd->id, pd->size,
+            pd->model->name, pd->first, pd->first + pd->size - 1,
+            pd->synapse == OPSIN_SYN_EXP ? "exp" : "delta");
+    if (pd->synapse == OPSIN_SYN_EXP)
+        fprintf(fp, " (tau_syn %.6g s)", pd->tau_syn);
+    for (size_t k = 0; k < pd->model->nparams; k++)
+        if (pd->p_line[k]) {
+            fprintf(fp, ", %s = ", pd->model->params[k].name);
+            print_dist(&pd->dist[k], pd->model->params[k].unit, fp);
+        }
+    fprintf(fp, " (line %d)\n", pd->line);
+}
+
+static void print_projection(const opsin_circuit *c, const opsin_projdef *pj, FILE *fp)
+{
+    fprintf(fp, "  projection %s -> %s: %s", c->pops[pj->from].id, c->pops[pj->to].id,
+            opsin_proj_rule_name(pj->rule));
+    if (pj->rule == OPSIN_PROJ_PROB)
+        fprintf(fp, " p %g", pj->p);
+    else if (pj->rule == OPSIN_PROJ_INDEGREE)
+        fprintf(fp, " k %zu", pj->k);
+    else if (pj->rule == OPSIN_PROJ_LIST)
+        fprintf(fp, " %s", pj->file);
+    fprintf(fp, ", weight ");
+    print_dist(&pj->weight, c->pops[pj->to].synapse == OPSIN_SYN_EXP ? "A" : "V", fp);
+    fprintf(fp, ", delay ");
+    print_dist(&pj->delay, "s", fp);
+    fprintf(fp, "%s (line %d)\n", pj->autapses ? ", autapses" : "", pj->line);
+}
+
 void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
 {
-    fprintf(fp, "circuit %s: %zu component(s), %zu connection(s)\n", c->path, c->ncomps,
+    fprintf(fp, "circuit %s: %zu component(s), %zu connection(s)", c->path, c->ncomps,
             c->nconns);
+    if (c->npops)
+        fprintf(fp, ", %zu population(s) of %zu neuron(s) in all, %zu projection(s)", c->npops,
+                c->nneurons, c->nprojs);
+    fprintf(fp, "\n");
     size_t explicit_n = c->narrays ? c->arrays[0].first : c->ncomps;
     for (size_t i = 0; i < c->nmats; i++)
         print_component(&c->mats[i], "material", c, fp);
@@ -624,14 +710,22 @@ void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
         fprintf(fp, "  connection %s -> %s: rect %.6g A for %.6g s after %.6g s\n",
                 c->comps[c->conns[i].from].id, c->comps[c->conns[i].to].id,
                 c->conns[i].amplitude, c->conns[i].width, c->conns[i].delay);
+    for (size_t i = 0; i < c->npops; i++)
+        print_population(&c->pops[i], fp);
+    for (size_t i = 0; i < c->nprojs; i++)
+        print_projection(c, &c->projs[i], fp);
     fprintf(fp, "  probes:");
-    for (size_t i = 0; i < c->nprobes; i++)
-        fprintf(fp, " %s.%s", c->comps[c->probes[i].comp].id,
-                c->comps[c->probes[i].comp].model->outputs[c->probes[i].output].name);
+    for (size_t i = 0; i < c->nprobes; i++) {
+        char name[3 * OPSIN_ID_MAX];
+        opsin_probe_name(c, c->probes[i], name, sizeof name);
+        fprintf(fp, " %s", name);
+    }
     fprintf(fp, "\n  solver: rtol %g, atol_scale %g, max_steps %ld, %s linear solver", c->rtol,
             c->atol_scale, c->max_steps, c->band ? "band" : "dense");
     if (c->band && c->bandwidth >= 0)
         fprintf(fp, " (half-bandwidth %ld)", c->bandwidth);
+    if (c->method != OPSIN_METHOD_AUTO)
+        fprintf(fp, ", method %s", method_names[c->method]);
     fprintf(fp, "\n");
     if (c->t_end > 0)
         fprintf(fp, "  t_end: %.9g s\n", c->t_end);

@@ -60,6 +60,12 @@ static int measure_probe(const opsin_measure_scope *sc, const char *probe, const
                            c->comps[0].model->outputs[0].name, item);
             return OPSIN_EINVAL;
         }
+        if (c->probes[0].comp < 0) { /* a population's: measures read components only */
+            opsin_diag_set(d, NULL, 0, "--measure %s: the first probe of %s is a population's "
+                           "(expected PROBE:NAME with the output of a component)", item,
+                           sc->circuit_path);
+            return OPSIN_EINVAL;
+        }
         *ci = c->probes[0].comp;
         *oi = c->probes[0].output;
         return OPSIN_OK;
@@ -70,6 +76,11 @@ static int measure_probe(const opsin_measure_scope *sc, const char *probe, const
     *ci = len < sizeof id ? (snprintf(id, sizeof id, "%.*s", (int)len, probe),
                              opsin_circuit_find(c, id)) : -1;
     *oi = *ci < 0 ? -1 : dot ? opsin_model_output_index(c->comps[*ci].model, dot + 1) : 0;
+    if (*oi < 0 && c->ncomps == 0) { /* a population's probe, or nothing */
+        opsin_diag_set(d, NULL, 0, "--measure %s: unknown probe '%s' (expected ID.OUTPUT or ID "
+                       "of a component; %s has none)", item, probe, sc->circuit_path);
+        return OPSIN_EINVAL;
+    }
     if (*oi < 0) {
         opsin_diag_set(d, NULL, 0, "--measure %s: unknown probe '%s' (expected ID.OUTPUT or ID "
                        "of a component of %s, e.g. %s.%s)", item, probe, sc->circuit_path,
