@@ -186,6 +186,21 @@ if awk -v a="$(g 0.5)" -v b="$(g 1)" -v c="$(g 2.5)" -v d="$(g 3)" -v e="$(g 4)"
        'BEGIN { exit !(a == 1e-9 && b > 10 * a && c > 0.9 * b && d < c / 3 && e < c / 3 && e > a) }'
 then ok; else bad "phototrap example: G $(g 0.5) -> $(g 1) (light) -> $(g 2.5) -> $(g 3) (gate) -> $(g 4)"; fi
 
+# The network example of opsin-circuit(5), Brunel (2000), as the page prints it: the .EX
+# blocks that start with "# brunel.cfg:" and "# brunel-ext.cfg:" are the circuit and its
+# stimulus, and opsin check takes them (populations, projections, the spike source).
+man_examples "$SRCDIR/man/opsin-circuit.5" "$work/net" '^#.brunel\.cfg:=brunel.cfg' \
+    '^#.brunel\\-ext\.cfg:=brunel-ext.cfg'
+st=0
+(cd "$work/net" && $VG "$OPSIN" check brunel.cfg brunel-ext.cfg) >"$work/net.out" 2>&1 || st=$?
+if [ "$st" -eq 0 ] &&
+   grep -q '^  population exc: 10000 x lif (neurons 0 .. 9999), delta synapses' "$work/net.out" &&
+   grep -q '^  population inh: 2500 x lif (neurons 10000 .. 12499)' "$work/net.out" &&
+   [ "$(grep -c '^  projection .*fixed_indegree' "$work/net.out")" -eq 4 ] &&
+   grep -q '^  probes: exc.rate inh.rate exc\[0\].V$' "$work/net.out" &&
+   grep -q '^  ext: poisson spikes at 20000 Hz, weight 0.0001, .* into 12500 neuron' "$work/net.out"
+then ok; else bad "the Brunel example of opsin-circuit.5 (status $st): $(cat "$work/net.out")"; fi
+
 # The machine-readable table itself: tab-separated, five fields a row.
 opsin models --tsv phototrap >"$work/tsv"
 if awk -F '\t' 'NF != 5 { exit 1 } $1 == "param" && $2 == "k_e" { u = $3 } END { exit u != "1/(V s)" }' \

@@ -49,6 +49,13 @@ static void source_free(opsin_source *src)
     free(src->trains);
 }
 
+static void spikesrc_free(opsin_spikesrc *ss)
+{
+    free(ss->targets);
+    free(ss->times);
+    free(ss->member);
+}
+
 void opsin_stimulus_free(opsin_stimulus *s)
 {
     if (!s)
@@ -56,6 +63,9 @@ void opsin_stimulus_free(opsin_stimulus *s)
     for (size_t i = 0; i < s->nsources; i++)
         source_free(&s->sources[i]);
     free(s->sources);
+    for (size_t i = 0; i < s->nspikesrcs; i++)
+        spikesrc_free(&s->spikesrcs[i]);
+    free(s->spikesrcs);
     opsin_idindex_free(&s->ids);
     free(s->path);
     opsin_warnings_free(&s->warn);
@@ -81,6 +91,21 @@ static int source_copy(opsin_source *dst, const opsin_source *src)
     return OPSIN_OK;
 }
 
+/* Deep copy of one spike source into dst (zeroed on failure, so it frees cleanly). */
+static int spikesrc_copy(opsin_spikesrc *dst, const opsin_spikesrc *src)
+{
+    *dst = *src;
+    dst->targets = opsin_memdup(src->targets, src->ntargets * sizeof *src->targets);
+    dst->times = opsin_memdup(src->times, src->ntimes * sizeof *src->times);
+    dst->member = opsin_memdup(src->member, src->ntimes * sizeof *src->member);
+    if ((src->ntargets && !dst->targets) || (src->ntimes && (!dst->times || !dst->member))) {
+        spikesrc_free(dst);
+        memset(dst, 0, sizeof *dst);
+        return OPSIN_ENOMEM;
+    }
+    return OPSIN_OK;
+}
+
 int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out)
 {
     opsin_stimulus *t = NULL;
@@ -95,6 +120,15 @@ int opsin_stimulus_copy(const opsin_stimulus *s, opsin_stimulus **out)
     t->cap = s->nsources;
     for (size_t i = 0; i < s->nsources; i++, t->nsources++)
         if (source_copy(&t->sources[i], &s->sources[i])) {
+            opsin_stimulus_free(t);
+            return OPSIN_ENOMEM;
+        }
+    if (s->nspikesrcs && !(t->spikesrcs = calloc(s->nspikesrcs, sizeof *t->spikesrcs))) {
+        opsin_stimulus_free(t);
+        return OPSIN_ENOMEM;
+    }
+    for (size_t i = 0; i < s->nspikesrcs; i++, t->nspikesrcs++)
+        if (spikesrc_copy(&t->spikesrcs[i], &s->spikesrcs[i])) {
             opsin_stimulus_free(t);
             return OPSIN_ENOMEM;
         }
@@ -732,9 +766,32 @@ int opsin_stimulus_set_param(opsin_stimulus *s, const opsin_stimulus_param *p, d
     return opsin_stimulus_set_params(s, p, &v, 1, d);
 }
 
+/* One line per spike source: kind, rate or spike count, weight, window and targets. */
+static void print_spikesrc(const opsin_spikesrc *ss, FILE *fp)
+{
+    static const char *const kinds[] = {"poisson", "regular", "list"};
+    size_t n = 0;
+    for (size_t i = 0; i < ss->ntargets; i++)
+        n += ss->targets[i].hi - ss->targets[i].lo;
+    fprintf(fp, "  %s: %s spikes", ss->id, kinds[ss->kind]);
+    if (ss->kind == OPSIN_SS_LIST)
+        fprintf(fp, ", %zu listed", ss->ntimes);
+    else
+        fprintf(fp, " at %.6g Hz", ss->rate);
+    fprintf(fp, ", weight %.6g, from %.9g s to ", ss->weight, ss->start);
+    if (isinf(ss->stop))
+        fprintf(fp, "the end");
+    else
+        fprintf(fp, "%.9g s", ss->stop);
+    fprintf(fp, ", into %zu neuron(s) in %zu range(s)\n", n, ss->ntargets);
+}
+
 void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp)
 {
-    fprintf(fp, "stimulus %s: %zu source(s)\n", s->path, s->nsources);
+    fprintf(fp, "stimulus %s: %zu source(s)", s->path, s->nsources);
+    if (s->nspikesrcs)
+        fprintf(fp, ", %zu spike source(s)", s->nspikesrcs);
+    fprintf(fp, "\n");
     for (size_t i = 0; i < s->nsources; i++) {
         const opsin_source *src = &s->sources[i];
         const opsin_source_kind_def *k = &opsin_source_kinds[src->kind];
@@ -756,4 +813,6 @@ void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp)
                     first->width, first->amplitude, k->unit, last_end);
         fprintf(fp, "\n");
     }
+    for (size_t i = 0; i < s->nspikesrcs; i++)
+        print_spikesrc(&s->spikesrcs[i], fp);
 }

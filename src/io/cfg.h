@@ -121,6 +121,11 @@ opsin_param_def opsin_weight_def(int synapse);
 int opsin_weight_read(const config_setting_t *s, int synapse, const char *pop, opsin_dist *out,
                       const char *file, opsin_warnings *w, opsin_diag *d);
 
+/* Reads `spike_sources` of a stimulus file into st (after its sources, whose ids they
+ * share), against the populations of c. */
+int opsin_spikesrcs_read(const config_setting_t *list, opsin_stimulus *st,
+                         const opsin_circuit *c, opsin_diag *d);
+
 /* Line of a setting, or of its parent when libconfig has none. */
 int opsin_cfg_line(const config_setting_t *s);
 

@@ -12,7 +12,7 @@
 
 #include "io/cfg.h"
 
-static const char *const top_keys[] = {"sources", "t_end", NULL};
+static const char *const top_keys[] = {"sources", "spike_sources", "t_end", NULL};
 static const char *const envelope_names[] = {"rect", "sine", "exp"};
 
 /* The names of the table's keys of a source group (its own, then a train's: a source may
@@ -101,7 +101,7 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c,
     sp->targets_line = t ? opsin_cfg_line(t) : 0;
     if (t && config_setting_type(t) != CONFIG_TYPE_ARRAY && !config_setting_is_list(t)) {
         opsin_diag_set(d, file, sp->targets_line, "targets must be an array (expected targets = "
-                       "[\"%s\"];)", c->comps[0].id);
+                       "[\"%s\"];)", c->ncomps ? c->comps[0].id : "ID");
         return OPSIN_EINVAL;
     }
     if (!(*ids = calloc((size_t)n + 1, sizeof **ids)))
@@ -280,19 +280,22 @@ static int read_source(const config_setting_t *g, opsin_stimulus *st, const opsi
     return OPSIN_OK;
 }
 
-/* The `sources` list: present, a list, not empty. */
+/* The `sources` list: a list, and not empty unless `spike_sources` has some. */
 static int sources_list(const config_t *cfg, const char *path, const config_setting_t **out,
                         opsin_diag *d)
 {
     const config_setting_t *list = config_lookup(cfg, "sources");
+    const config_setting_t *spikes = config_lookup(cfg, "spike_sources");
     if (list && !config_setting_is_list(list)) {
         opsin_diag_at(d, path, list, "sources must be a list (expected "
                       "sources = ( { id = ...; kind = ...; } );)");
         return OPSIN_EINVAL;
     }
-    if (!list || config_setting_length(list) == 0) {
+    if ((!list || config_setting_length(list) == 0) &&
+        !(spikes && config_setting_length(spikes) > 0)) {
         opsin_diag_set(d, path, list ? opsin_cfg_line(list) : 0,
-                       "no sources (expected sources = ( { id = ...; kind = ...; } );)");
+                       "no sources (expected sources = ( { id = ...; kind = ...; } ); or "
+                       "spike_sources = ( {...} );)");
         return OPSIN_EINVAL;
     }
     *out = list;
@@ -306,7 +309,9 @@ static int check_not_circuit(const config_t *cfg, const char *path, opsin_diag *
     const config_setting_t *comps = config_lookup(cfg, "components");
     if (!comps)
         comps = config_lookup(cfg, "arrays");
-    if (!comps || config_lookup(cfg, "sources"))
+    if (!comps)
+        comps = config_lookup(cfg, "populations");
+    if (!comps || config_lookup(cfg, "sources") || config_lookup(cfg, "spike_sources"))
         return OPSIN_OK;
     opsin_diag_at(d, path, comps, "unknown stimulus key '%s': this looks like a circuit file "
                   "(expected a stimulus file after the circuit: opsin run CIRCUIT STIMULUS)",
@@ -335,8 +340,10 @@ static int stimulus_read(const char *path, const char *text, const opsin_circuit
         rc = opsin_read_t_end(&cfg, path, &s->t_end, diag);
     if (!rc)
         rc = sources_list(&cfg, path, &list, diag);
-    for (int i = 0; !rc && i < config_setting_length(list); i++)
+    for (int i = 0; !rc && list && i < config_setting_length(list); i++)
         rc = read_source(config_setting_get_elem(list, (unsigned)i), s, c, diag);
+    if (!rc)
+        rc = opsin_spikesrcs_read(config_lookup(&cfg, "spike_sources"), s, c, diag);
     config_destroy(&cfg);
     if (rc == OPSIN_ENOMEM)
         opsin_diag_oom(diag, path, "reading the stimulus");
