@@ -208,7 +208,7 @@ START_TEST(test_pair_list)
     static const char *const files[] = {"pairs.csv", "noheader.csv", "bad.csv", NULL};
     dir_make();
     dir_file(0, "pairs.csv", "# pre,post,weight,delay\npre,post,weight,delay\n0,0\n7999,1999,"
-             "2e-12\n\n5,6,,0.002\n");
+             "2e-12\n\n5,6,1e-12,0.002\n");
     dir_file(1, "noheader.csv", "1,2\n3,4,1e-12,1e-3\n");
     char name[128], text[1024], want[512];
     snprintf(name, sizeof name, "%s/net.cfg", dir);
@@ -243,10 +243,12 @@ START_TEST(test_pair_list)
                 "indices, then a weight in A and a delay in s)"},
         {"0,1,1e-12,1e-3,9\n", "bad.csv:1: 5 cells in a row (expected pre,post[,weight[,delay]]"
                                ": member indices, then a weight in A and a delay in s)"},
-        {"0,1,x\n", "bad.csv:1: weight 'x' is not a number (expected a finite number in A, or "
-                    "an empty cell for the projection's weight)"},
+        {"0,1,x\n", "bad.csv:1: weight 'x' is not a number (expected a finite number in A; rows "
+                    "without a weight take the projection's)"},
+        {"0,1,,1e-3\n", "bad.csv:1: weight '' is not a number (expected a finite number in A; "
+                        "rows without a weight take the projection's)"},
         {"# c\n0,1,1e-12,0\n", "bad.csv:2: delay '0' is not a time above 0 (expected a number "
-                               "of seconds > 0, or an empty cell for the projection's delay)"},
+                               "of seconds > 0; rows without a delay take the projection's)"},
         {"pre,post\npre,post\n", "bad.csv:2: pre 'pre' is not a member of 'exc' (expected a "
                                  "whole number from 0 to 7999)"},
     };

@@ -403,7 +403,8 @@ static int pair_member(const opsin_csv *r, size_t i, const char *what, const ops
     return OPSIN_EINVAL;
 }
 
-/* One row pre,post[,weight[,delay]] of a pair list (empty weight or delay: the projection's). */
+/* One row pre,post[,weight[,delay]] of a pair list (without weight or delay: the
+ * projection's); every cell a number, as the engine reads them again. */
 static int pair_row(const opsin_csv *r, const opsin_circuit *c, const opsin_projdef *pj,
                     const char *unit, opsin_diag *d)
 {
@@ -418,15 +419,15 @@ static int pair_row(const opsin_csv *r, const opsin_circuit *c, const opsin_proj
     if ((rc = pair_member(r, 0, "pre", &c->pops[pj->from], &pre, d)) ||
         (rc = pair_member(r, 1, "post", &c->pops[pj->to], &post, d)))
         return rc;
-    if (r->ncells > 2 && *r->cell[2] && !cell_number(r->cell[2], &v)) {
+    if (r->ncells > 2 && !cell_number(r->cell[2], &v)) {
         opsin_diag_set(d, r->path, r->line, "weight '%.40s' is not a number (expected a finite "
-                       "number in %s, or an empty cell for the projection's weight)",
+                       "number in %s; rows without a weight take the projection's)",
                        r->cell[2], unit);
         return OPSIN_EINVAL;
     }
-    if (r->ncells > 3 && *r->cell[3] && !(cell_number(r->cell[3], &v) && v > 0)) {
+    if (r->ncells > 3 && !(cell_number(r->cell[3], &v) && v > 0)) {
         opsin_diag_set(d, r->path, r->line, "delay '%.40s' is not a time above 0 (expected a "
-                       "number of seconds > 0, or an empty cell for the projection's delay)",
+                       "number of seconds > 0; rows without a delay take the projection's)",
                        r->cell[3]);
         return OPSIN_EINVAL;
     }
