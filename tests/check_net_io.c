@@ -169,7 +169,7 @@ START_TEST(test_projections)
         "  { from = \"inh\"; to = \"inh\"; rule = \"fixed_indegree\"; k = 1999;\n"
         "    weight = \"-20 pA\"; delay = 1e-3; },\n"
         "  { from = \"inh\"; to = \"exc\"; rule = \"all_to_all\"; weight = -5e-4;\n"
-        "    delay = { dist = \"linear\"; from = \"1 ms\"; to = \"3 ms\"; }; },\n"
+        "    delay = { dist = \"normal\"; mean = \"2 ms\"; sd = \"3 ms\"; }; },\n"
         "  { from = \"exc\"; to = \"exc\"; rule = \"one_to_one\"; weight = \"1 mV\";\n"
         "    delay = \"1 ms\"; autapses = true; }\n"
         ");\n", "net.cfg");
@@ -194,7 +194,7 @@ START_TEST(test_projections)
     ck_assert(fabs(p[2].weight.a + 20e-12) < 1e-24);
     ck_assert_int_eq(p[3].rule, OPSIN_PROJ_ALL);
     ck_assert(p[3].weight.a == -5e-4);
-    ck_assert(p[3].delay.kind == OPSIN_DIST_LINEAR && p[3].delay.b == 3e-3);
+    ck_assert(p[3].delay.kind == OPSIN_DIST_NORMAL && p[3].delay.b == 3e-3);
     ck_assert_int_eq(p[4].rule, OPSIN_PROJ_ONE);
     ck_assert_ptr_null(p[4].file);
     opsin_circuit_free(c);
@@ -549,6 +549,11 @@ START_TEST(test_bad_circuits)
          "weight = 1e-3; delay = 1e-3; });",
          "net.cfg:3: k = 2 is more than the 1 distinct members of 'a' a neuron can get without "
          "autapses (expected a whole number from 0 to 1, or autapses = true;)"},
+        {"populations = ({ id = \"a\"; model = \"lif\"; size = 2; });\n"
+         "projections = ({ from = \"a\"; to = \"a\"; rule = \"all_to_all\"; weight = 1e-3;\n"
+         " delay = { dist = \"linear\"; from = 1e-3; to = 2e-3; }; });",
+         "net.cfg:3: a linear spread has no order over synapses (expected a value, or a "
+         "uniform or normal distribution; linear spreads a population's members)"},
         {"populations = ({ id = \"a\"; model = \"lif\"; size = 2; });\n"
          "projections = ({ from = \"a\"; to = \"a\"; rule = \"all_to_all\"; weight = 1e-3; });",
          "net.cfg:2: projection a -> a needs 'delay' (expected a time > 0 s, e.g. delay = "

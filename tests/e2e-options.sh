@@ -47,9 +47,9 @@ expect_usage "run --se" "opsin run: option '--se' is ambiguous (expected one of 
 run_opsin run "$C" --quiet=yes
 expect_usage "run --quiet=yes" "opsin run: option '--quiet' takes no value (expected --quiet alone)" run
 run_opsin run "$C" -qx
-expect_usage "run -qx" "opsin run: unknown option '-x' (expected one of -o, -t, -d, -p, -s, -S, -m, -q, -h)" run
+expect_usage "run -qx" "opsin run: unknown option '-x' (expected one of -o, -t, -d, -p, -s, -j, -S, -m, -q, -h)" run
 run_opsin run "$C" --frobnicate
-expect_usage "run --frobnicate" "opsin run: unknown option '--frobnicate' (expected one of --output, --t-end, --dt-out, --probe, --seed, --plot, --set, --map, --map-at, --plot-overlay, --measure, --measure-output, --max-memory, --quiet, --help)" run
+expect_usage "run --frobnicate" "opsin run: unknown option '--frobnicate' (expected one of --output, --t-end, --dt-out, --probe, --seed, --plot, --set, --map, --map-at, --plot-overlay, --measure, --measure-output, --max-memory, --jobs, --quiet, --help)" run
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

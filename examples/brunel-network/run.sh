@@ -38,8 +38,8 @@ for r in $regimes; do
                 if (mu > 0) { cv += sqrt(v > 0 ? v : 0) / mu; nc++ } }
             nb = int(T * 1000); for (b = 0; b < nb; b++) { c = bin[b] + 0; a1 += c; a2 += c * c }
             mean = a1 / nb; var = a2 / nb - mean * mean
-            printf "g = %s, nu_ext/nu_thr = %s: rate %.1f Hz, CV %.2f, synchrony %.1f\n",
-                   g, nu, n / (8000 * T), nc ? cv / nc : 0, mean > 0 ? var / mean : 0 }' \
+            printf("g = %s, nu_ext/nu_thr = %s: rate %.1f Hz, CV %.2f, synchrony %.1f\n",
+                   g, nu, n / (8000 * T), nc ? cv / nc : 0, mean > 0 ? var / mean : 0) }' \
         "$name.spikes.csv"
     if command -v gnuplot >/dev/null 2>&1 && [ "${QUICK:-0}" != 1 ]; then
         awk -F, 'NR > 1 && $2 ~ /^exc\[/ { k = substr($2, 5) + 0; if (k < 200) print $1, k }' \

@@ -377,7 +377,7 @@ static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
     char line[512];
     int rc = OPSIN_OK, have_w = 0, have_d = 0;
     while (!rc && fgets(line, sizeof line, fp)) {
-        double a, b, w = pj->weight.a, dl = pj->delay.a;
+        double a, b, w = NAN, dl = NAN; /* NAN: the projection's (drawn when it varies) */
         int got = sscanf(line, "%lf ,%lf ,%lf ,%lf", &a, &b, &w, &dl);
         if (got < 2 || !(a >= 0 && a < (double)from->size && b >= 0 && b < (double)to->size))
             continue; /* a header, or a row the reader refused already */
@@ -474,12 +474,13 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         if ((draw_w && !(pr->w = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->w))) ||
             (draw_d && !(pr->d = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->d))))
             return OPSIN_ENOMEM;
-        for (size_t i = 0; (draw_w || draw_d) && i < from->size; i++) {
+        for (size_t i = 0; (pr->w || pr->d) && i < from->size; i++) {
             rng r = rng_for(seed, STREAM_SYN, p, i);
             for (size_t s = pr->off[i]; s < pr->off[i + 1]; s++) {
-                if (draw_w)
+                if (pr->w && (draw_w || isnan(pr->w[s])))
                     dist_draw(&pj->weight, 0, 1, &r, -INFINITY, INFINITY, &pr->w[s]);
-                if (draw_d && dist_draw(&pj->delay, 0, 1, &r, DBL_MIN, INFINITY, &pr->d[s])) {
+                if (pr->d && (draw_d || isnan(pr->d[s])) &&
+                    dist_draw(&pj->delay, 0, 1, &r, DBL_MIN, INFINITY, &pr->d[s])) {
                     opsin_diag_set(d, c->path, pj->line, "projection %s -> %s: the normal "
                                    "distribution of delays gave no positive delay in 1000 "
                                    "draws (expected a positive mean)", from->id, to->id);

@@ -484,9 +484,16 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
                       "0 s, e.g. delay = \"1.5 ms\";)", c->pops[pj->from].id, to->id);
         return OPSIN_EINVAL;
     }
-    if ((rc = opsin_weight_read(w, to->synapse, to->id, &pj->weight, c->path, &c->warn, d)))
+    if ((rc = opsin_weight_read(w, to->synapse, to->id, &pj->weight, c->path, &c->warn, d)) ||
+        (rc = opsin_cfg_dist(dl, &delay_def, &pj->delay, c->path, &c->warn, d)))
         return rc;
-    return opsin_cfg_dist(dl, &delay_def, &pj->delay, c->path, &c->warn, d);
+    if (pj->weight.kind == OPSIN_DIST_LINEAR || pj->delay.kind == OPSIN_DIST_LINEAR) {
+        opsin_diag_at(d, c->path, pj->weight.kind == OPSIN_DIST_LINEAR ? w : dl,
+                      "a linear spread has no order over synapses (expected a value, or a "
+                      "uniform or normal distribution; linear spreads a population's members)");
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
 }
 
 static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_diag *d)
