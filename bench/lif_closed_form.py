@@ -16,6 +16,8 @@ Neuronal Dynamics, 2014, ch. 1.3; Tuckwell 1988):
 Candidate spreads of G_in over N neurons (5 nS .. 160 nS), k = 0..N-1:
   lin k/(N-1): 5 + k*155/(N-1) nS  (= numpy.linspace(5, 160, N), both ends included)
   lin k/N, lin (k+1)/N, lin (k+1/2)/N, geo k/(N-1): 5*32**(k/(N-1)), geo k/N.
+  One line per spread, then a line spikes=COUNT for lin k/(N-1), the spread of
+  benchmark 1 (N = 1000, 10 s: 868,895, which only this spread gives).
 --brian-dt MS also prints the count Brian2 2.5 gives on a grid of step MS for the
 lin k/(N-1) spread: Brian labels a spike with the start t_n of the step whose end state
 crosses V_th (so up to one step early) and counts t_ref from that label, so the first
@@ -80,6 +82,7 @@ def main():
         print('spread=%s n=%d t=%g spikes=%d spikes_le_tend=%d silent=%d min_gap_to_tend_s=%.3g'
               % (name, a.n, a.t, sum(r[0] for r in res), sum(r[1] for r in res),
                  sum(1 for r in res if r[1] == 0), min(r[2] for r in res)))
+    print('spikes=%d' % sum(spikes(g, a.t)[0] for g in spreads(a.n)['lin_k/(N-1)']))
     if a.brian_dt:
         print('spread=lin_k/(N-1) n=%d t=%g brian_dt_ms=%g brian_grid_spikes=%d'
               % (a.n, a.t, a.brian_dt, sum(brian_grid(g, a.t, a.brian_dt * 1e-3)
