@@ -7,7 +7,8 @@
 #      (bench/lif_closed_form.py); and 10,000 of them for 1 s (cost linear in N).
 #   2. Brunel (2000) model A, 10,000 neurons, g = 5, nu_ext = 2 nu_thr (the asynchronous
 #      irregular regime), 1 s (examples/brunel-network).
-#   usage: bench/run-bench-network.sh [path/to/opsin]     (JOBS: opsin --jobs, default 2)
+#   usage: bench/run-bench-network.sh [path/to/opsin]     (JOBS: opsin --jobs, default 2;
+#   BRIAN=0 skips Brian2)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 opsin=${1:-$top/src/opsin}
@@ -40,8 +41,11 @@ probes = [ "n[0].V" ];
 CFG
 }
 
+# Debian's python3 (a python3 of another installation earlier on PATH may not see brian2)
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
 have_brian=0
-if python3 -c 'import brian2' 2>/dev/null; then have_brian=1; fi
+if [ "${BRIAN:-1}" = 1 ] && "$py" -c 'import brian2' 2>/dev/null; then have_brian=1; fi
 
 printf '%-34s %10s %10s %12s %8s\n' benchmark opsin_s brian2_s spikes ratio
 for case in "1000 10" "10000 1"; do
@@ -49,12 +53,13 @@ for case in "1000 10" "10000 1"; do
     lif_circuit "$1"
     t=$(median "$opsin" run "$work/lif$1.cfg" -t "$2" -j "$jobs" -o "$work/lif.csv" -q)
     spikes=$(($(wc -l <"$work/lif.spikes.csv") - 1))
-    exact=$(python3 "$top/bench/lif_closed_form.py" --n "$1" --t "$2" | awk -F= '/^spikes=/ { print $2 }')
+    exact=$(python3 "$top/bench/lif_closed_form.py" --n "$1" --t "$2" |
+            awk '/^spread=lin_k\/\(N-1\)/ { sub(/.* spikes=/, ""); print $1 }')
     [ "$spikes" = "$exact" ] || { echo "lif $1 x $2 s: $spikes spikes, closed form $exact" >&2; exit 1; }
     b=- ratio=-
     if [ "$have_brian" = 1 ]; then
-        python3 "$top/bench/brian2/lif_independent.py" --n "$1" --t "$2" >/dev/null 2>&1 || true
-        b=$(median python3 "$top/bench/brian2/lif_independent.py" --n "$1" --t "$2")
+        "$py" "$top/bench/brian2/lif_independent.py" --n "$1" --t "$2" >/dev/null 2>&1 || true
+        b=$(median "$py" "$top/bench/brian2/lif_independent.py" --n "$1" --t "$2")
         ratio=$(awk -v a="$t" -v b="$b" 'BEGIN { printf "%.1f", b / a }')
     fi
     printf '%-34s %10s %10s %12s %8s\n' "1. lif x $1, $2 s (exact: $exact)" "$t" "$b" "$spikes" "$ratio"
@@ -67,8 +72,8 @@ t=$(median "$opsin" run "$work/brunel.cfg" "$work/stim.cfg" -t 1s -d 1ms -j "$jo
 spikes=$(($(wc -l <"$work/brunel.spikes.csv") - 1))
 b=- ratio=-
 if [ "$have_brian" = 1 ]; then
-    python3 "$top/bench/brian2/brunel.py" --g 5 --nu-ratio 2 --t 1 >/dev/null 2>&1 || true
-    b=$(median python3 "$top/bench/brian2/brunel.py" --g 5 --nu-ratio 2 --t 1)
+    "$py" "$top/bench/brian2/brunel.py" --g 5 --nu-ratio 2 --t 1 >/dev/null 2>&1 || true
+    b=$(median "$py" "$top/bench/brian2/brunel.py" --g 5 --nu-ratio 2 --t 1)
     ratio=$(awk -v a="$t" -v b="$b" 'BEGIN { printf "%.1f", b / a }')
 fi
 printf '%-34s %10s %10s %12s %8s\n' "2. Brunel AI, 10,000 x 1 s" "$t" "$b" "$spikes" "$ratio"
