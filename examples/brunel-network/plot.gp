@@ -9,5 +9,6 @@ unset key
 plot name.'.raster' using 1:2 with dots lc rgb 'black'
 set ylabel 'exc.rate (Hz)'
 set xlabel 't (s)'
+set datafile separator ','
 plot name.'.csv' using 1:2 every ::1 with lines lc rgb 'blue'
 unset multiplot

@@ -1,0 +1,87 @@
+#!/bin/sh
+# e2e-network.sh: networks from the command line.  A population of driven lif neurons gives
+# the closed form's spike count; a small balanced network writes the same bytes for any
+# --jobs; rows come only from the probed member's own events (both sides) and the grid;
+# spikes are named ID[K] in time order; what the engine cannot simulate yet is refused.
+set -eu
+. "$(dirname "$0")/e2e-lib.sh"
+cd "$work"
+
+# 40 lif neurons, G_in spread linearly 20 .. 160 nS (C_m 1 nF, G_L 10 nS, V_in 1 V, V_th
+# 0.5 V, t_ref 2 ms, from V = 0): member k fires at t1 = tau ln(V_inf/(V_inf - V_th)), then
+# every t_ref + t1; the count before 1 s from the closed form, in awk.
+cat >lif.cfg <<'EOF'
+populations = ( { id = "n"; model = "lif"; size = 40; C_m = "1 nF"; G_L = "10 nS";
+    V_in = "1 V"; V_th = "0.5 V"; V_reset = "0 V"; t_ref = "2 ms";
+    G_in = { dist = "linear"; from = "20 nS"; to = "160 nS"; }; } );
+probes = [ "n[0].V", "n.rate" ];
+EOF
+run_opsin run lif.cfg -t 1s -o lif.csv -q
+want=$(awk 'BEGIN { for (k = 0; k < 40; k++) { g = 20e-9 + 140e-9 * k / 39; G = 10e-9 + g
+                     tau = 1e-9 / G; vi = g / G; t1 = tau * log(vi / (vi - 0.5))
+                     n += int((1 - t1) / (2e-3 + t1)) + 1 } print n }')
+got=$(($(wc -l <lif.spikes.csv) - 1))
+if [ "$status" -eq 0 ] && [ "$got" = "$want" ]; then ok
+else bad "40 driven lif: status $status, $got spikes (closed form $want): $(cat stderr)"; fi
+if [ "$(head -n 1 lif.csv)" = "t (s),n[0].V (V),n.rate (Hz)" ] &&
+   [ "$(head -n 1 lif.spikes.csv)" = "t (s),neuron" ] &&
+   sed -n '2,$p' lif.spikes.csv | awk -F, '$2 !~ /^n\[[0-9]+\]$/ || $1 < last { bad = 1 } { last = $1 }
+                                          END { exit bad }'; then ok
+else bad "lif: header '$(head -n 1 lif.csv)', spikes '$(sed -n 2p lif.spikes.csv)'"; fi
+# n[0] fires every t_ref + t1 (G_in 20 nS): both sides of each spike plus the 1001 grid rows.
+n0=$(grep -c ',n\[0\]$' lif.spikes.csv || true)
+rows=$(($(wc -l <lif.csv) - 1))
+if [ "$n0" -gt 10 ] && [ "$rows" -eq $((1001 + 2 * n0)) ]; then ok
+else bad "lif rows: $rows rows for $n0 spikes of the probed n[0] (expected 1001 + 2 x spikes)"; fi
+# The row after a spike of n[0] is V_reset, the one before it V_th.
+t=$(grep ',n\[0\]$' lif.spikes.csv | sed -n 3p | cut -d, -f1)
+if [ "$(grep "^$t," lif.csv | cut -d, -f2 | tr '\n' ' ')" = "0.5 0 " ] ||
+   grep "^$t," lif.csv | head -n 1 | awk -F, '{ exit !($2 > 0.4999999999 && $2 < 0.5000000001) }'; then ok
+else bad "lif: rows at the spike at $t: $(grep "^$t," lif.csv | tr '\n' ' ')"; fi
+
+# A small balanced network (Brunel's model A at 1000 neurons): same bytes for -j 1, 2, 3.
+cat >net.cfg <<'EOF'
+populations = (
+  { id = "exc"; model = "lif"; size = 800; C_m = "250 pF"; G_L = "12.5 nS";
+    V_th = "20 mV"; V_reset = "10 mV"; t_ref = "2 ms"; },
+  { id = "inh"; model = "lif"; size = 200; C_m = "250 pF"; G_L = "12.5 nS";
+    V_th = "20 mV"; V_reset = "10 mV"; t_ref = "2 ms"; } );
+projections = (
+  { from = "exc"; to = "exc"; rule = "fixed_indegree"; k = 80; weight = "0.2 mV"; delay = "1.5 ms"; },
+  { from = "exc"; to = "inh"; rule = "fixed_prob"; p = 0.1; weight = "0.2 mV"; delay = "1.5 ms"; },
+  { from = "inh"; to = "exc"; rule = "fixed_indegree"; k = 20; weight = "-1 mV";
+    delay = { dist = "uniform"; min = "1 ms"; max = "2 ms"; }; },
+  { from = "inh"; to = "inh"; rule = "all_to_all"; weight = "-0.05 mV"; delay = "1 ms"; } );
+probes = [ "exc.rate", "inh[3].V" ];
+EOF
+cat >net-stim.cfg <<'EOF'
+spike_sources = ( { id = "ext"; kind = "poisson"; rate = "12 kHz"; weight = "0.2 mV";
+                    targets = [ "exc", "inh" ]; } );
+EOF
+for j in 1 2 3; do
+    run_opsin run net.cfg net-stim.cfg -t 0.1s -j "$j" -o "j$j.csv" -q
+    [ "$status" -eq 0 ] || bad "network -j $j: status $status: $(cat stderr)"
+done
+n=$(($(wc -l <j1.spikes.csv) - 1))
+if [ "$n" -gt 1000 ] && cmp -s j1.csv j2.csv && cmp -s j1.csv j3.csv &&
+   cmp -s j1.spikes.csv j2.spikes.csv && cmp -s j1.spikes.csv j3.spikes.csv; then ok
+else bad "network: $n spikes; -j 1, 2, 3 differ: $(cmp j1.spikes.csv j2.spikes.csv) $(cmp j1.csv j3.csv)"; fi
+# Another seed, other spikes; the same seed again, the same.
+run_opsin run net.cfg net-stim.cfg -t 0.1s -s 2 -o s2.csv -q
+if ! cmp -s j1.spikes.csv s2.spikes.csv; then ok; else bad "network: seed 2 gave seed 1's spikes"; fi
+
+# What is read but not simulated yet, and components beside populations: one line, status 2.
+cat >exp.cfg <<'EOF'
+populations = ( { id = "a"; model = "lif"; size = 3; synapse = "exp"; tau_syn = "5 ms"; } );
+EOF
+expect_error "opsin run: exp.cfg:1: population a: synapse = \"exp\" is read but not simulated yet (expected synapse = \"delta\": inputs that move V by their weight)" \
+    run exp.cfg -t 10ms -o out.csv
+cat >mixed.cfg <<'EOF'
+components = ( { id = "solo"; model = "lif"; } );
+populations = ( { id = "a"; model = "lif"; size = 3; } );
+EOF
+expect_error "opsin run: mixed.cfg:1: component solo beside populations: a circuit of populations cannot hold components yet (expected populations, projections and spike sources only)" \
+    run mixed.cfg -t 10ms -o out.csv
+
+echo "e2e-network: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
