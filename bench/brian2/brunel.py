@@ -3,26 +3,28 @@
 (N. Brunel, J. Comput. Neurosci. 8:183-208, 2000).
 
 Model (units: mV, ms): N current-based LIF neurons, N_E = 0.8 N excitatory, N_I = 0.2 N
-inhibitory, tau dV/dt = -V; spike when V > theta = 20 mV, then V = V_r = 10 mV held for
-tau_rp = 2 ms, and input arriving meanwhile is ignored (the paper's neuron is insensitive
-while refractory).  Delta synapses: a presynaptic spike makes the postsynaptic V jump by
-J = 0.1 mV (from E) or -g J (from I) after D = 1.5 ms.  Connectivity: FIXED IN-DEGREE as
-in the paper, C_E = eps N_E, C_I = eps N_I, eps = 0.1 (N = 10,000: C_E = 800, C_I = 200;
-the paper's Fig. 8 network is N = 12,500: C_E = 1000, C_I = 250, use --n 12500), drawn
-without replacement per neuron, autapses allowed.  External drive: C_E independent
-Poisson inputs of rate nu_ext per neuron, i.e. one Poisson process of rate C_E nu_ext of
-jumps J, nu_ext = nu_ratio * nu_thr, nu_thr = theta/(J C_E tau).  Brian2's PoissonInput
-is used (binomial(C_E, nu_ext dt) jumps per neuron and step, no spike objects, no
-synapses: the cheapest exact-in-distribution form on a dt grid; a PoissonGroup would need
-N more sources and N one-to-one synapses for the same statistics).
-V(0) uniform in [0, theta).  Statistics over [--skip, --t] (default skip 0.1 s):
-rate_e_hz / rate_i_hz = mean rate of E / I neurons; cv_isi = CV of ISIs averaged over
-neurons with >= 3 spikes (>= 2 ISIs; one ISI has CV 0); fano = var/mean of the
-population spike count in 0.1 ms bins (1 for independent Poisson neurons, >> 1 when
-synchronous).  wall_s = the run() call, build_s = connectivity, process_s = from the first
-line of this script.  Debian /usr/bin/python3 + python3-brian; not an opsin dependency.
+inhibitory, tau dV/dt = -V, tau = 20 ms; spike when V > theta = 20 mV, then V = V_r =
+10 mV held for tau_rp = 2 ms, input arriving meanwhile ignored (as in the paper; Brian2's
+'(unless refractory)' flag makes every write to V, synaptic and PoissonInput ones too,
+conditional on not_refractory).  Delta synapses: a presynaptic spike makes the
+postsynaptic V jump by J = 0.1 mV (from E) or -g J (from I) after D = 1.5 ms.
+Connectivity: FIXED IN-DEGREE as in the paper, C_E = eps N_E, C_I = eps N_I, eps = 0.1
+(N = 10,000: C_E = 800, C_I = 200; the paper's Fig. 8 network is N = 12,500: C_E = 1000,
+C_I = 250, use --n 12500), drawn without replacement per neuron, autapses allowed.
+External drive: C_E independent Poisson inputs of rate nu_ext per neuron, i.e. one Poisson
+process of rate C_E nu_ext of jumps J; nu_ext = nu_ratio nu_thr, nu_thr = theta/(J C_E tau).
+Brian2's PoissonInput draws binomial(C_E, nu_ext dt) jumps per neuron and step: no spike
+objects and no synapses, the cheapest form; a PoissonGroup would add N sources and N
+one-to-one synapses for the same statistics on the dt grid.
+V(0) uniform in [0, theta), or 0 with --v0 zero (as opsin's examples/brunel-network).
+Statistics over [--skip, --t] (default skip 0.1 s): rate_e_hz / rate_i_hz = mean rate of
+E / I neurons; cv_isi = CV of ISIs averaged over neurons with >= 3 spikes (>= 2 ISIs; one
+ISI has CV 0); fano = var/mean of the population spike count in 0.1 ms bins (1 for
+independent Poisson neurons, >> 1 when synchronous).  wall_s = the run() call, build_s =
+drawing the connectivity, process_s = from the first line of this script.
+Debian /usr/bin/python3 + python3-brian; a benchmark, not an opsin dependency.
 Usage: brunel.py [--g 5] [--nu-ratio 2] [--t 1] [--target cython|numpy] [--n 10000]
-                 [--seed 1] [--skip 0.1] [--dt 0.1]
+                 [--seed 1] [--skip 0.1] [--dt 0.1] [--v0 uniform|zero]
 """
 import time
 T0 = time.perf_counter()
@@ -38,6 +40,7 @@ ap.add_argument('--n', type=int, default=10000)
 ap.add_argument('--seed', type=int, default=1)
 ap.add_argument('--skip', type=float, default=0.1, help='transient left out of stats, s')
 ap.add_argument('--dt', type=float, default=0.1, help='time step, ms')
+ap.add_argument('--v0', choices=('uniform', 'zero'), default='uniform', help='V(0)')
 a = ap.parse_args()
 
 import numpy as np
@@ -57,16 +60,16 @@ nu_ext = a.nu_ratio * nu_thr
 
 G = b2.NeuronGroup(a.n, 'dV/dt = -V/tau : volt (unless refractory)', threshold='V > theta',
                    reset='V = V_r', refractory=tau_rp, method='exact')
-G.V = 'rand()*theta'
+G.V = 'rand()*theta' if a.v0 == 'uniform' else 0 * mV
 t1 = time.perf_counter()
 syn = []
 for src, c, w in ((G[:N_E], C_E, 'J'), (G[N_E:], C_I, '-g*J')):
     pre = np.concatenate([rng.choice(len(src), c, replace=False) for _ in range(a.n)])
-    S = b2.Synapses(src, G, on_pre='V_post += %s*int(not_refractory_post)' % w, delay=D,
+    S = b2.Synapses(src, G, on_pre='V_post += %s' % w, delay=D,
                     namespace={'J': J, 'g': a.g})
     S.connect(i=pre, j=np.repeat(np.arange(a.n), c))
     syn.append(S)
-P = b2.PoissonInput(G, 'V', C_E, nu_ext, weight='J*int(not_refractory)')
+P = b2.PoissonInput(G, 'V', C_E, nu_ext, weight=J)
 build = time.perf_counter() - t1
 sm = b2.SpikeMonitor(G)
 net = b2.Network(G, *syn, P, sm)
