@@ -391,6 +391,11 @@ typedef struct opsin_drive {
     size_t energy_y;     /* index of this drive's energy state in the island vector */
 } opsin_drive;
 
+/* The sink's header for probes (names "ID.OUTPUT", "ID[K].V", "ID.rate" and their units);
+ * ECALLBACK when the sink fails, ENOMEM (engine/sim.c). */
+int opsin_sink_header(const opsin_circuit *c, const opsin_probe *probes, size_t n,
+                      const opsin_sink *sink, opsin_diag *d);
+
 /* ---- runs that do nothing (engine/idle.c) --------------------------------------------- */
 
 /* Warnings before a run to t_end: a source whose pulses all start at or after t_end or are

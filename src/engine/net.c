@@ -516,7 +516,18 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
 
 /* ---- external spike trains ------------------------------------------------------------- */
 
-/* The train's first spike at or after `from`. */
+/* A list train's next time from position k on: its own entries and those for every
+ * target. */
+static void list_from(ext_train *e, size_t k)
+{
+    const opsin_spikesrc *s = e->src;
+    while (k < s->ntimes && s->member[k] >= 0 && s->member[k] != e->pos)
+        k++;
+    e->k = k;
+    e->next = k < s->ntimes ? s->times[k] : INFINITY;
+}
+
+/* The train's first spike. */
 static void ext_first(ext_train *e, rng *r)
 {
     const opsin_spikesrc *s = e->src;
@@ -528,10 +539,7 @@ static void ext_first(ext_train *e, rng *r)
         e->next = s->start;
         break;
     default:
-        e->k = 0;
-        while (e->k < s->ntimes && s->member[e->k] >= 0 && s->member[e->k] != e->pos)
-            e->k++;
-        e->next = e->k < s->ntimes ? s->times[e->k] : INFINITY;
+        list_from(e, 0);
         break;
     }
     if (!(e->next < s->stop))
@@ -551,10 +559,7 @@ static void ext_advance(ext_train *e, rng *r)
         e->next = s->start + (double)e->k / s->rate;
         break;
     default:
-        e->k++;
-        while (e->k < s->ntimes && s->member[e->k] >= 0 && s->member[e->k] != e->pos)
-            e->k++;
-        e->next = e->k < s->ntimes ? s->times[e->k] : INFINITY;
+        list_from(e, e->k + 1);
         break;
     }
     if (!(e->next < s->stop))

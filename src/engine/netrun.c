@@ -131,29 +131,6 @@ static int write_row(opsin_netrun *r, double t, int after, const opsin_sink *sin
     return OPSIN_OK;
 }
 
-static int header(opsin_netrun *r, const opsin_sink *sink, opsin_diag *d)
-{
-    if (!sink->header)
-        return OPSIN_OK;
-    const char **names = calloc(r->nprobes + 1, sizeof *names);
-    const char **units = calloc(r->nprobes + 1, sizeof *units);
-    char (*buf)[3 * OPSIN_ID_MAX] = calloc(r->nprobes + 1, sizeof *buf);
-    int rc = !names || !units || !buf ? OPSIN_ENOMEM : OPSIN_OK;
-    for (size_t i = 0; !rc && i < r->nprobes; i++) {
-        opsin_probe_name(r->c, r->probes[i], buf[i], sizeof buf[i]);
-        names[i] = buf[i];
-        units[i] = opsin_probe_unit(r->c, r->probes[i]);
-    }
-    if (!rc && sink->header(sink->ctx, r->nprobes, names, units)) {
-        opsin_diag_set(d, NULL, 0, "the output could not be written");
-        rc = OPSIN_ECALLBACK;
-    }
-    free(names);
-    free(units);
-    free(buf);
-    return rc;
-}
-
 /* Time of output sample k: an exact product, never an accumulated sum. */
 static double sample_time(const opsin_netrun *r, unsigned long k)
 {
@@ -240,7 +217,7 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
     /* Windows no longer than the shortest delay, nor than 64 output steps (the rows and
      * spikes of one window are held in memory). */
     double span = fmin(opsin_net_max_window(r->net), 64 * r->o.dt_out);
-    int rc = header(r, sink, d);
+    int rc = opsin_sink_header(r->c, r->probes, r->nprobes, sink, d);
     while (!rc) {
         double t1 = t + span;
         int last = !(t1 < t_end);

@@ -816,24 +816,21 @@ static double sample_time(const opsin_sim *s, unsigned long k)
     return t < s->o.t_end ? t : s->o.t_end;
 }
 
-static int header(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
+int opsin_sink_header(const opsin_circuit *c, const opsin_probe *probes, size_t n,
+                      const opsin_sink *sink, opsin_diag *d)
 {
     if (!sink->header)
         return OPSIN_OK;
-    const char **names = calloc(s->nprobes, sizeof *names);
-    const char **units = calloc(s->nprobes, sizeof *units);
-    char (*buf)[2 * OPSIN_ID_MAX + 2] = calloc(s->nprobes, sizeof *buf);
-    int rc = OPSIN_OK;
-    if (!names || !units || !buf)
-        rc = OPSIN_ENOMEM;
-    for (size_t i = 0; !rc && i < s->nprobes; i++) {
-        const opsin_compdef *cd = &s->c->comps[s->probes[i].comp];
-        const opsin_var_def *o = &cd->model->outputs[s->probes[i].output];
-        snprintf(buf[i], sizeof buf[i], "%s.%s", cd->id, o->name);
+    const char **names = calloc(n + 1, sizeof *names);
+    const char **units = calloc(n + 1, sizeof *units);
+    char (*buf)[3 * OPSIN_ID_MAX] = calloc(n + 1, sizeof *buf);
+    int rc = !names || !units || !buf ? OPSIN_ENOMEM : OPSIN_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        opsin_probe_name(c, probes[i], buf[i], sizeof buf[i]);
         names[i] = buf[i];
-        units[i] = o->unit;
+        units[i] = opsin_probe_unit(c, probes[i]);
     }
-    if (!rc && sink->header(sink->ctx, s->nprobes, names, units)) {
+    if (!rc && sink->header(sink->ctx, n, names, units)) {
         opsin_diag_set(d, NULL, 0, "the output could not be written");
         rc = OPSIN_ECALLBACK;
     }
@@ -879,7 +876,7 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = header(s, sink, d);
+    int rc = opsin_sink_header(s->c, s->probes, s->nprobes, sink, d);
     unsigned long k = 0;
     size_t j = 0; /* next map time */
     double t_end = s->o.t_end;
