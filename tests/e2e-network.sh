@@ -83,5 +83,14 @@ EOF
 expect_error "opsin run: mixed.cfg:1: component solo beside populations: a circuit of populations cannot hold components yet (expected populations, projections and spike sources only)" \
     run mixed.cfg -t 10ms -o out.csv
 
+# A network too big for the memory limit is refused before anything is built.
+cat >huge.cfg <<'EOF'
+populations = ( { id = "a"; model = "lif"; size = 100000000; } );
+projections = ( { from = "a"; to = "a"; rule = "fixed_indegree"; k = 1000; weight = "0.1 mV";
+                  delay = "1 ms"; } );
+EOF
+expect_error "opsin run: the simulation would need about 388 GiB for its 100000000 neurons and their synapses, more than the memory limit of 1 GiB (expected a smaller circuit, or a larger --max-memory, which parallel runs share)" \
+    run huge.cfg -t 10ms --max-memory 1G -o out.csv
+
 echo "e2e-network: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

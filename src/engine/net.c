@@ -620,6 +620,12 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned lon
     }
     n->c = c;
     n->n = c->nneurons;
+    if (n->n > UINT32_MAX) { /* synapse targets are 32-bit member numbers */
+        opsin_diag_set(d, c->path, c->pops[0].line, "%zu neurons in all populations (expected at "
+                       "most %lu)", n->n, (unsigned long)UINT32_MAX);
+        free(n);
+        return OPSIN_EINVAL;
+    }
     n->jobs = jobs ? jobs : 1;
     size_t nn = n->n ? n->n : 1;
     int rc = OPSIN_OK;

@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/island.h"
+#include "engine/net.h"
 #include "engine/netrun.h"
 
 /* A source's pulses as the run reaches them: pulse m (cur) and m + 1 (nxt), shared by the
@@ -272,6 +273,11 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
         *bytes = 0;
         for (size_t i = 0; i < nisl; i++)
             *bytes += opsin_island_bytes(states[i], &cfg);
+        *bytes += opsin_net_estimate(c); /* populations: their members and synapses */
+        for (size_t i = 0; st && i < st->nspikesrcs; i++)
+            for (size_t k = 0; k < st->spikesrcs[i].ntargets; k++)
+                *bytes += 48.0 * (double)(st->spikesrcs[i].targets[k].hi -
+                                          st->spikesrcs[i].targets[k].lo);
     }
     free(island_of);
     free(states);
@@ -304,10 +310,15 @@ static int memory_check(const opsin_circuit *c, const opsin_stimulus *st, double
     char a[32], b[32];
     size_text(need, a, sizeof a);
     size_text(limit, b, sizeof b);
-    opsin_diag_set(d, NULL, 0, "the simulation would need about %s for its %zu component%s, "
-                   "more than the memory limit of %s (expected a smaller circuit, or a larger "
-                   "--max-memory, which parallel runs share)", a, c->ncomps,
-                   c->ncomps == 1 ? "" : "s", b);
+    char what[96];
+    if (c->npops)
+        snprintf(what, sizeof what, "%zu neuron%s and their synapses", c->nneurons,
+                 c->nneurons == 1 ? "" : "s");
+    else
+        snprintf(what, sizeof what, "%zu component%s", c->ncomps, c->ncomps == 1 ? "" : "s");
+    opsin_diag_set(d, NULL, 0, "the simulation would need about %s for its %s, more than the "
+                   "memory limit of %s (expected a smaller circuit, or a larger --max-memory, "
+                   "which parallel runs share)", a, what, b);
     return OPSIN_EINVAL;
 }
 
