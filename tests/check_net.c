@@ -248,6 +248,82 @@ START_TEST(test_two_neurons_delay)
 }
 END_TEST
 
+/* One exp-synapse input of w = 100 pA at 1 ms into a member with tau = 20 ms, r_in = 100 Mohm:
+ * V = r_in w tau_s/(tau_s - tau) (e^{-s/tau_s} - e^{-s/tau}), or r_in w (s/tau) e^{-s/tau} at
+ * tau_s = tau; the rows against it to 1e-15 V.  With V_th = 1.2 mV (the peaks are 1.57 and
+ * 3.68 mV) the member fires where that curve first reaches 1.2 mV (found here by bisection):
+ * the spike time to 1e-13 s. */
+static double psp(double s, double tau, double ts)
+{
+    double rw = 1e8 * 100e-12;
+    if (s <= 0)
+        return 0;
+    return ts == tau ? rw * (s / tau) * exp(-s / tau)
+                     : rw * ts / (ts - tau) * (exp(-s / ts) - exp(-s / tau));
+}
+
+static void exp_member(net_fixture *f, double ts, double vth)
+{
+    size_t p = add_pop(f, "n", 1);
+    set_param(f, p, "C_m", cst(200e-12));
+    set_param(f, p, "G_L", cst(10e-9));
+    set_param(f, p, "V_th", cst(vth));
+    f->pops[p].synapse = OPSIN_SYN_EXP;
+    f->pops[p].tau_syn = ts;
+    opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1, 100e-12, p, 0, 1);
+    src->start = 1e-3;
+}
+
+START_TEST(test_exp_synapse_psp)
+{
+    double taus[2] = {5e-3, 20e-3};
+    for (int c = 0; c < 2; c++) {
+        net_fixture *f = fixture();
+        exp_member(f, taus[c], 0.5);
+        opsin_probe pb = {.pop = 1, .member = 0};
+        rec r;
+        run(f, 50e-3, 1, &pb, 1, &r);
+        ck_assert_uint_eq(r.n, 0);
+        int checked = 0;
+        for (size_t k = 0; k < r.nr; k++) {
+            double want = psp(r.rt[k] - 1e-3, 20e-3, taus[c]);
+            ck_assert_msg(fabs(r.rv[k] - want) <= 1e-15, "tau_s %g: V(%g) = %.17g, closed form "
+                          "%.17g", taus[c], r.rt[k], r.rv[k], want);
+            checked += r.rt[k] > 1e-3;
+        }
+        ck_assert_int_ge(checked, 90);
+        rec_free(&r);
+        fixture_free(f);
+    }
+}
+END_TEST
+
+START_TEST(test_exp_synapse_crossing)
+{
+    double taus[2] = {5e-3, 20e-3};
+    for (int c = 0; c < 2; c++) {
+        net_fixture *f = fixture();
+        exp_member(f, taus[c], 1.2e-3);
+        rec r;
+        run(f, 50e-3, 1, NULL, 0, &r);
+        double lo = 0, hi = 9e-3; /* before either peak (9.2 and 20 ms), above 1.2 mV */
+        ck_assert(psp(hi, 20e-3, taus[c]) > 1.2e-3);
+        for (int it = 0; it < 200; it++) {
+            double mid = 0.5 * (lo + hi);
+            if (psp(mid, 20e-3, taus[c]) >= 1.2e-3)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        ck_assert_uint_ge(r.n, 1);
+        ck_assert_msg(fabs(r.t[0] - (1e-3 + hi)) < 1e-13, "tau_s %g: spike at %.17g s, the PSP "
+                      "reaches V_th at %.17g s", taus[c], r.t[0], 1e-3 + hi);
+        rec_free(&r);
+        fixture_free(f);
+    }
+}
+END_TEST
+
 /* Poisson trains into neurons that fire at every input (t_ref 0): the output counts are
  * Poisson with mean rate T per neuron (the total within 5 sigma) and the ISIs exponential
  * (CV within 0.05 of 1 over 40,000 intervals). */
@@ -333,6 +409,8 @@ int main(void)
     tcase_add_test(tc, test_driven_lif_closed_form);
     tcase_add_test(tc, test_two_neurons_delay);
     tcase_add_test(tc, test_poisson_rate_cv);
+    tcase_add_test(tc, test_exp_synapse_psp);
+    tcase_add_test(tc, test_exp_synapse_crossing);
     tcase_add_test(tc, test_jobs_same_bits);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

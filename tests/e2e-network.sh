@@ -70,12 +70,7 @@ else bad "network: $n spikes; -j 1, 2, 3 differ: $(cmp j1.spikes.csv j2.spikes.c
 run_opsin run net.cfg net-stim.cfg -t 0.1s -s 2 -o s2.csv -q
 if ! cmp -s j1.spikes.csv s2.spikes.csv; then ok; else bad "network: seed 2 gave seed 1's spikes"; fi
 
-# What is read but not simulated yet, and components beside populations: one line, status 2.
-cat >exp.cfg <<'EOF'
-populations = ( { id = "a"; model = "lif"; size = 3; synapse = "exp"; tau_syn = "5 ms"; } );
-EOF
-expect_error "opsin run: exp.cfg:1: population a: synapse = \"exp\" is read but not simulated yet (expected synapse = \"delta\": inputs that move V by their weight)" \
-    run exp.cfg -t 10ms -o out.csv
+# Components beside populations: one line, status 2.
 cat >mixed.cfg <<'EOF'
 components = ( { id = "solo"; model = "lif"; } );
 populations = ( { id = "a"; model = "lif"; size = 3; } );

@@ -1,12 +1,18 @@
 /* net.c: populations advanced exactly, window by window (see net.h).
  *
  * A member is a neuron that is linear between events (opsin_model.linear):
- *   tau dV/dt = -(V - v_inf)          (delta synapses: an input makes V jump by its weight)
- * so from (t, V) its state at t' is V(t') = v_inf + (V - v_inf) exp(-(t' - t)/tau), and when
- * v_inf > v_th it reaches threshold at t + tau ln((v_inf - V)/(v_inf - v_th)).  After a spike V
- * is held at v_reset for t_ref, and inputs that arrive meanwhile are lost (as in NEST's
- * iaf_psc_delta).  Inputs at one instant are summed before the threshold is tested.  No step
- * size: spike times are the closed form's, to round-off.
+ *   tau dV/dt = -(V - v_inf) + r_in I,   I = 0 (delta synapses: an input makes V jump by
+ *                                        its weight), or dI/dt = -I/tau_s (exp synapses: an
+ *                                        input adds its weight, A, to I)
+ * so from (t, V, I) its state at t' = t + s is, with d = 1/tau - 1/tau_s,
+ *   V = v_inf + (V - v_inf) e^{-s/tau} + r_in I tau_s/(tau_s - tau) (e^{-s/tau_s} - e^{-s/tau})
+ * (r_in I (s/tau) e^{-s/tau} at tau_s = tau), I e^{-s/tau_s}.  With I = 0 and v_inf > v_th it
+ * reaches threshold at t + tau ln((v_inf - V)/(v_inf - v_th)); with a current, at the root of
+ * that sum of exponentials, bracketed and found to the last bit (first_crossing).  After a
+ * spike V is held at v_reset for t_ref; delta inputs that arrive meanwhile are lost (as in
+ * NEST's iaf_psc_delta), currents keep flowing (iaf_psc_exp).  Delta inputs at one instant
+ * are summed before the threshold is tested.  No step size: spike times are the closed
+ * form's, to round-off.
  *
  * Windows: every synaptic delay is at least D (the shortest), so a spike at t in [t0, t1),
  * t1 <= t0 + D, arrives at or after t1.  A window advances each member alone through its own
@@ -100,6 +106,7 @@ typedef struct inbox {
 /* A member's state: V at t, refractory until refr_end (V = v_reset before it). */
 typedef struct member {
     double t, v, refr_end;
+    double i; /* A: the synaptic current at t (exp synapses; 0 with delta synapses) */
 } member;
 
 /* One external spike train on one member. */
@@ -126,7 +133,7 @@ typedef struct proj_run {
 /* What a probed member did in the window: its state after each event, from the window's
  * start. */
 typedef struct seg {
-    double t, v, refr_end;
+    double t, v, refr_end, i;
 } seg;
 
 typedef struct traj {
@@ -148,6 +155,8 @@ struct opsin_net {
     member *m;
     inbox *in;
     size_t *pop_of;         /* per member: its population */
+    double *tau_s;          /* per population: the synaptic current's decay time (exp
+                               synapses), 0 for delta synapses */
     size_t *ext_off;        /* per member: its trains ext[ext_off[i] .. ext_off[i + 1]) */
     ext_train *ext;
     rng *ext_rng;           /* per member: draws its Poisson trains */
@@ -252,7 +261,7 @@ static int build_members(opsin_net *n, unsigned long seed, opsin_diag *d)
                 return OPSIN_EINVAL;
             }
             const opsin_lin_neuron *L = &n->lin[i];
-            n->m[i] = (member){0.0, L->v0, 0.0};
+            n->m[i] = (member){0.0, L->v0, 0.0, 0.0};
             n->pop_of[i] = p;
         }
         free(par);
@@ -631,6 +640,7 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned lon
     int rc = OPSIN_OK;
     if (!(n->lin = calloc(nn, sizeof *n->lin)) || !(n->m = calloc(nn, sizeof *n->m)) ||
         !(n->in = calloc(nn, sizeof *n->in)) || !(n->pop_of = calloc(nn, sizeof *n->pop_of)) ||
+        !(n->tau_s = calloc(c->npops ? c->npops : 1, sizeof *n->tau_s)) ||
         !(n->probe_of = malloc(nn * sizeof *n->probe_of)) ||
         !(n->probed = malloc((nprobed ? nprobed : 1) * sizeof *n->probed)) ||
         !(n->tr = calloc(nprobed ? nprobed : 1, sizeof *n->tr)) ||
@@ -638,6 +648,8 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned lon
         !(n->cur = calloc(n->jobs, sizeof *n->cur)))
         rc = OPSIN_ENOMEM;
     if (!rc) {
+        for (size_t p = 0; p < c->npops; p++)
+            n->tau_s[p] = c->pops[p].synapse == OPSIN_SYN_EXP ? c->pops[p].tau_syn : 0.0;
         for (size_t i = 0; i < n->n; i++)
             n->probe_of[i] = -1;
         for (size_t k = 0; k < nprobed; k++) {
@@ -694,6 +706,7 @@ void opsin_net_free(opsin_net *n)
     free(n->ext_off);
     free(n->ext_rng);
     free(n->pop_of);
+    free(n->tau_s);
     free(n->in);
     free(n->m);
     free(n->lin);
@@ -707,15 +720,111 @@ double opsin_net_max_window(const opsin_net *n)
 
 /* ---- one member through one window ------------------------------------------------------ */
 
-/* V at t2 >= t of a member at (t, v) refractory until re. */
-static double v_at(const opsin_lin_neuron *L, double t, double v, double re, double t2)
+/* The synaptic part of x = V - v_inf after s of free evolution from a current i0 that decays
+ * with ts (tau dx/dt = -x + r_in I):
+ *   r_in i0 ts/(ts - tau) (e^{-s/ts} - e^{-s/tau}) = r_in i0 e^{-s/tau} expm1(s d)/(tau d),
+ * d = 1/tau - 1/ts, the second form where |s d| < 1 (near ts = tau; r_in i0 (s/tau) e^{-s/tau}
+ * at d = 0), the first elsewhere (no overflow for long s). */
+static double syn_part(const opsin_lin_neuron *L, double ts, double i0, double s)
 {
+    double d = 1.0 / L->tau - 1.0 / ts, sd = s * d;
+    if (fabs(sd) < 1.0)
+        return L->r_in * i0 * exp(-s / L->tau) * (d != 0 ? expm1(sd) / (L->tau * d) : s / L->tau);
+    return L->r_in * i0 * ts / (ts - L->tau) * (exp(-s / ts) - exp(-s / L->tau));
+}
+
+/* V (and the synaptic current into *i2 when ts > 0) at t2 >= t of a member at (t, v, i)
+ * refractory until re: V held at v_reset until re, then free. */
+static double v_at_i(const opsin_lin_neuron *L, double ts, double t, double v, double i,
+                     double re, double t2, double *i2)
+{
+    if (!(ts > 0) || i == 0) { /* delta synapses, or no current: the one exponential */
+        if (i2)
+            *i2 = 0.0;
+        if (t2 <= re)
+            return t < re ? L->v_reset : v;
+        double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
+        if (t2 == tf)
+            return vf;
+        return L->v_inf + (vf - L->v_inf) * exp(-(t2 - tf) / L->tau);
+    }
+    if (i2)
+        *i2 = t2 == t ? i : i * exp(-(t2 - t) / ts);
     if (t2 <= re)
         return t < re ? L->v_reset : v;
     double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
-    if (t2 == tf)
+    double itf = tf == t ? i : i * exp(-(tf - t) / ts), s = t2 - tf;
+    if (s == 0)
         return vf;
-    return L->v_inf + (vf - L->v_inf) * exp(-(t2 - tf) / L->tau);
+    return L->v_inf + (vf - L->v_inf) * exp(-s / L->tau) + syn_part(L, ts, itf, s);
+}
+
+/* f(s) = V(tf + s) - v_th of free evolution from (vf, i0), and its derivative. */
+static double cross_f(const opsin_lin_neuron *L, double ts, double vf, double i0, double s,
+                      double *df)
+{
+    double x = (vf - L->v_inf) * exp(-s / L->tau) + syn_part(L, ts, i0, s);
+    double i = i0 * exp(-s / ts);
+    *df = (-x + L->r_in * i) / L->tau;
+    return L->v_inf + x - L->v_th;
+}
+
+/* The first time in (tf, tf + S] at which a member that is free from tf at V = vf < v_th with
+ * synaptic current i0 (decaying with ts) reaches v_th, or INFINITY.  f = A + B e^{-s/tau} +
+ * D e^{-s/ts} has at most one critical point (f' e^{s/tau} is monotone), so the crossing is
+ * bracketed where f rises: [0, the maximum] when f rises first, [the minimum, S] when it
+ * falls first; then a safeguarded Newton iteration to the last bit of the time. */
+static double first_crossing(const opsin_lin_neuron *L, double ts, double tf, double vf,
+                             double i0, double S)
+{
+    if (!(S > 0) || !(vf < L->v_th))
+        return INFINITY;
+    if (!(ts > 0) || i0 == 0) {
+        if (!(L->v_inf > L->v_th))
+            return INFINITY;
+        double s = L->tau * log1p((L->v_th - vf) / (L->v_inf - L->v_th));
+        return s <= S ? tf + s : INFINITY;
+    }
+    double x0 = vf - L->v_inf, se = NAN; /* the critical point */
+    if (ts != L->tau) {
+        double D = L->r_in * i0 * ts / (ts - L->tau), B = x0 - D, d = 1.0 / L->tau - 1.0 / ts;
+        double arg = -(D * L->tau) / (B * ts);
+        if (B != 0 && arg > 0)
+            se = -log(arg) / d;
+    } else {
+        se = L->tau * (L->r_in * i0 - x0) / (L->r_in * i0);
+    }
+    double df0, lo = 0, hi = S;
+    cross_f(L, ts, vf, i0, 0, &df0);
+    int inside = se > 0 && se < S;
+    if (df0 > 0) {
+        if (inside)
+            hi = se; /* rises to its maximum at se */
+    } else {
+        if (!inside)
+            return INFINITY; /* falls all the way */
+        lo = se; /* falls to its minimum at se, then rises */
+    }
+    double dfh, fh = cross_f(L, ts, vf, i0, hi, &dfh);
+    if (fh < 0)
+        return INFINITY;
+    double s = hi;
+    for (int it = 0; it < 200 && tf + lo < tf + hi; it++) {
+        double df, f = cross_f(L, ts, vf, i0, s, &df);
+        if (f >= 0)
+            hi = s;
+        else
+            lo = s;
+        double nx = df > 0 ? s - f / df : NAN; /* Newton, kept inside the bracket */
+        s = nx > lo && nx < hi ? nx : lo + 0.5 * (hi - lo);
+        if (s <= lo || s >= hi) {
+            double mid = lo + 0.5 * (hi - lo);
+            if (!(mid > lo && mid < hi))
+                break;
+            s = mid;
+        }
+    }
+    return tf + hi; /* the first time whose V is at or above v_th */
 }
 
 static int cmp_inbox(const void *a, const void *b)
@@ -724,11 +833,11 @@ static int cmp_inbox(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int traj_push(traj *tr, double t, double v, double re)
+static int traj_push(traj *tr, double t, double v, double re, double i)
 {
     if (grow((void **)&tr->s, &tr->cap, tr->n + 1, sizeof *tr->s))
         return -1;
-    tr->s[tr->n++] = (seg){t, v, re};
+    tr->s[tr->n++] = (seg){t, v, re, i};
     return 0;
 }
 
@@ -750,17 +859,18 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
     rng *r = &n->ext_rng[i];
     traj *tr = n->probe_of[i] >= 0 ? &n->tr[n->probe_of[i]] : NULL;
+    double ts = n->tau_s[n->pop_of[i]]; /* > 0: exp synapses */
     /* The inputs in time order (those due in this window first). */
     if (ib->unsorted) {
         qsort(ib->e, ib->n, sizeof *ib->e, cmp_inbox);
         ib->unsorted = 0;
     }
-    double t = mb->t, v = mb->v, re = mb->refr_end;
+    double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i;
     int spont = L->v_inf > L->v_th;
     size_t k = 0;
     if (tr) {
         tr->n = 0;
-        if (traj_push(tr, t, v, re))
+        if (traj_push(tr, t, v, re, cur))
             b->oom = 1;
     }
     for (;;) {
@@ -770,28 +880,31 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
         double ti = k < ib->n ? ib->e[k].t : INFINITY, tev = te < ti ? te : ti;
         int have = last ? tev <= t1 : tev < t1;
         double tlim = have ? tev : t1;
-        if (spont) { /* a crossing of the threshold by the drive alone, before tlim */
+        if (spont || cur != 0) { /* a crossing of the threshold between events, before tlim */
             double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
-            if (tf < tlim && vf < L->v_th) {
-                double ts = tf + L->tau * log1p((L->v_th - vf) / (L->v_inf - L->v_th));
-                if (ts < tlim || (last && !have && ts == tlim)) {
-                    spike_push(b, ts, i);
+            if (tf < tlim) {
+                double itf = cur != 0 && tf != t ? cur * exp(-(tf - t) / ts) : cur;
+                double tc = first_crossing(L, ts, tf, vf, itf, tlim - tf);
+                if (tc < tlim || (last && !have && tc == tlim)) {
+                    spike_push(b, tc, i);
                     b->events++;
-                    t = ts;
+                    if (cur != 0)
+                        cur *= exp(-(tc - t) / ts);
+                    t = tc;
                     v = L->v_reset;
-                    re = ts + L->t_ref;
-                    if (tr && traj_push(tr, t, v, re))
+                    re = tc + L->t_ref;
+                    if (tr && traj_push(tr, t, v, re, cur))
                         b->oom = 1;
                     continue;
                 }
             }
         }
         if (!have) {
-            v = v_at(L, t, v, re, t1);
+            v = v_at_i(L, ts, t, v, cur, re, t1, &cur);
             t = t1;
             break;
         }
-        v = v_at(L, t, v, re, tev);
+        v = v_at_i(L, ts, t, v, cur, re, tev, &cur);
         t = tev;
         double w = 0;
         while (k < ib->n && ib->e[k].t == tev)
@@ -802,7 +915,9 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 ext_advance(e, r);
             }
         b->events++;
-        if (!(t < re)) {
+        if (ts > 0) {
+            cur += w; /* a current step: V is continuous, the crossing comes later */
+        } else if (!(t < re)) {
             v += w;
             if (v >= L->v_th) {
                 spike_push(b, t, i);
@@ -810,12 +925,13 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 re = t + L->t_ref;
             }
         }
-        if (tr && traj_push(tr, t, v, re))
+        if (tr && traj_push(tr, t, v, re, cur))
             b->oom = 1;
     }
     mb->t = t;
     mb->v = v;
     mb->refr_end = re;
+    mb->i = cur;
     if (k) { /* keep the inputs of later windows */
         memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
         ib->n -= k;
@@ -1060,10 +1176,11 @@ double opsin_net_probe_v(const opsin_net *n, size_t k, double t, int after)
         else
             break;
     }
+    double ts = n->tau_s[n->pop_of[i]];
     if (!tr->n)
-        return v_at(L, n->m[i].t, n->m[i].v, n->m[i].refr_end, t);
+        return v_at_i(L, ts, n->m[i].t, n->m[i].v, n->m[i].i, n->m[i].refr_end, t, NULL);
     const seg *g = &tr->s[s];
-    return v_at(L, g->t, g->v, g->refr_end, t);
+    return v_at_i(L, ts, g->t, g->v, g->i, g->refr_end, t, NULL);
 }
 
 void opsin_net_counts(const opsin_net *n, unsigned long *events, unsigned long *syn_events,

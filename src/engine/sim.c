@@ -452,13 +452,6 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                        "drive populations yet (expected spike_sources)", s->st->sources[0].id);
         return OPSIN_EINVAL;
     }
-    for (size_t p = 0; p < c->npops; p++)
-        if (c->pops[p].synapse != OPSIN_SYN_DELTA) {
-            opsin_diag_set(d, c->path, c->pops[p].line, "population %s: synapse = \"exp\" is "
-                           "read but not simulated yet (expected synapse = \"delta\": inputs "
-                           "that move V by their weight)", c->pops[p].id);
-            return OPSIN_EINVAL;
-        }
     if (c->method == OPSIN_METHOD_CVODE) {
         opsin_diag_set(d, c->path, 0, "solver.method = \"cvode\": populations are advanced "
                        "exactly only (expected method \"auto\" or \"exact\")");
