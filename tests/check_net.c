@@ -324,6 +324,90 @@ START_TEST(test_exp_synapse_crossing)
 }
 END_TEST
 
+/* The rate of a population at t counts its spikes in (t - dt_out, t], also across windows: a
+ * member that fires at every input of a regular train (12.7, 15.7, 18.7 ms) gives 1/(N dt_out)
+ * on the rows of the following dt_out (0.2 ms) and 0 elsewhere.  The windows (64 dt_out, no
+ * synapses) start at 12.8 ms, right after the first spike, and the next window has spikes of
+ * its own. */
+START_TEST(test_rate_across_windows)
+{
+    net_fixture *f = fixture();
+    size_t p = add_pop(f, "n", 1);
+    set_param(f, p, "t_ref", cst(0));
+    opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1 / 3e-3, 1.0, p, 0, 1);
+    src->start = 12.7e-3;
+    opsin_probe pb = {.pop = 1, .member = -1};
+    rec r;
+    run(f, 20e-3, 1, &pb, 1, &r); /* dt_out 0.2 ms */
+    ck_assert_uint_eq(r.n, 3);
+    int inside = 0;
+    for (size_t k = 0; k < r.nr; k++) {
+        double t = r.rt[k];
+        int counts = 0, at = 0;
+        for (size_t q = 0; q < r.n; q++) {
+            counts |= t >= r.t[q] && t < r.t[q] + 0.2e-3;
+            at |= t == r.t[q];
+        }
+        if (at && r.rv[k] == 0)
+            continue; /* the row before the spike, at its time */
+        ck_assert_msg(r.rv[k] == (counts ? 1 / 0.2e-3 : 0), "rate %g Hz at t = %.17g s", r.rv[k],
+                      t);
+        inside += counts && t == 12.8e-3;
+    }
+    ck_assert_int_eq(inside, 1); /* the row at the second window's start counts 12.7 ms */
+    rec_free(&r);
+    fixture_free(f);
+}
+END_TEST
+
+/* A listed train keeps to its [start, stop): of 1, 4 and 7 ms with start 3 ms and stop 6 ms
+ * only 4 ms reaches the member (which fires at every input). */
+START_TEST(test_list_start_stop)
+{
+    net_fixture *f = fixture();
+    size_t p = add_pop(f, "n", 1);
+    set_param(f, p, "t_ref", cst(0));
+    double times[3] = {1e-3, 4e-3, 7e-3};
+    long member[3] = {-1, 0, -1};
+    opsin_spikesrc *src = add_src(f, OPSIN_SS_LIST, 0, 1.0, p, 0, 1);
+    src->times = times;
+    src->member = member;
+    src->ntimes = 3;
+    src->start = 3e-3;
+    src->stop = 6e-3;
+    rec r;
+    run(f, 10e-3, 1, NULL, 0, &r);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_double_eq(r.t[0], 4e-3);
+    rec_free(&r);
+    fixture_free(f);
+}
+END_TEST
+
+/* A member's value of one parameter does not depend on how the others are given: G_in drawn
+ * uniformly gives the same spikes whether C_m is a plain value or a distribution that can
+ * only give that value. */
+START_TEST(test_param_streams)
+{
+    rec r[2];
+    for (int c = 0; c < 2; c++) {
+        net_fixture *f = fixture();
+        size_t p = add_pop(f, "a", 5);
+        set_param(f, p, "G_in", (opsin_dist){OPSIN_DIST_UNIFORM, 1e-9, 5e-9});
+        set_param(f, p, "V_th", cst(0.05));
+        if (c)
+            set_param(f, p, "C_m", (opsin_dist){OPSIN_DIST_UNIFORM, 100e-12, 100e-12});
+        run(f, 50e-3, 1, NULL, 0, &r[c]);
+        fixture_free(f);
+    }
+    ck_assert_uint_gt(r[0].n, 5);
+    ck_assert_uint_eq(r[0].n, r[1].n);
+    ck_assert(memcmp(r[0].t, r[1].t, r[0].n * sizeof *r[0].t) == 0);
+    rec_free(&r[0]);
+    rec_free(&r[1]);
+}
+END_TEST
+
 /* Poisson trains into neurons that fire at every input (t_ref 0): the output counts are
  * Poisson with mean rate T per neuron (the total within 5 sigma) and the ISIs exponential
  * (CV within 0.05 of 1 over 40,000 intervals). */
@@ -410,6 +494,9 @@ int main(void)
     tcase_add_test(tc, test_two_neurons_delay);
     tcase_add_test(tc, test_poisson_rate_cv);
     tcase_add_test(tc, test_exp_synapse_psp);
+    tcase_add_test(tc, test_rate_across_windows);
+    tcase_add_test(tc, test_list_start_stop);
+    tcase_add_test(tc, test_param_streams);
     tcase_add_test(tc, test_exp_synapse_crossing);
     tcase_add_test(tc, test_jobs_same_bits);
     suite_add_tcase(s, tc);

@@ -234,10 +234,12 @@ static int build_members(opsin_net *n, unsigned long seed, opsin_diag *d)
             return OPSIN_ENOMEM;
         for (size_t k = 0; k < pd->size; k++) {
             size_t i = pd->first + k;
-            rng r = rng_for(seed, STREAM_PARAM, p, k);
             for (size_t j = 0; j < m->nparams; j++) {
                 const opsin_param_def *def = &m->params[j];
                 double lo = def->min, hi = def->max;
+                /* one stream per (population, member, parameter): a member's value of one
+                 * parameter does not depend on how the others are given */
+                rng r = rng_for(seed, STREAM_PARAM, p, ((uint64_t)k << 8) | j);
                 if (dist_draw(&pd->dist[j], k, pd->size, &r, lo, hi, &par[j])) {
                     opsin_diag_set(d, c->path, pd->p_line[j] ? pd->p_line[j] : pd->line,
                                    "%s[%zu].%s: the normal distribution gave no value within "
@@ -530,7 +532,8 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
 static void list_from(ext_train *e, size_t k)
 {
     const opsin_spikesrc *s = e->src;
-    while (k < s->ntimes && s->member[k] >= 0 && s->member[k] != e->pos)
+    while (k < s->ntimes && ((s->member[k] >= 0 && s->member[k] != e->pos) ||
+                             s->times[k] < s->start))
         k++;
     e->k = k;
     e->next = k < s->ntimes ? s->times[k] : INFINITY;

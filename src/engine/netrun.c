@@ -138,17 +138,16 @@ static double sample_time(const opsin_netrun *r, unsigned long k)
     return t < r->o.t_end ? t : r->o.t_end;
 }
 
-/* The window's spikes: to the sink (named ID[K]) and into the rate histories. */
-static int emit_spikes(opsin_netrun *r, const opsin_sink *sink, opsin_diag *d)
+/* The spikes of the window that starts at t0: to the sink (named ID[K]) and into the rate
+ * histories. */
+static int emit_spikes(opsin_netrun *r, double t0, const opsin_sink *sink, opsin_diag *d)
 {
     const opsin_circuit *c = r->c;
     size_t ns = opsin_net_nspikes(r->net);
     const opsin_net_spike *sp = opsin_net_spikes(r->net);
-    double keep = r->o.dt_out; /* rates look back one grid step */
-    for (size_t p = 0; p < c->npops; p++) { /* drop what no later row will count */
+    for (size_t p = 0; p < c->npops; p++) { /* drop what no row from t0 on will count */
         pop_hist *h = &r->hist[p];
-        double from = sp && ns ? sp[0].t : 0;
-        while (h->head < h->n && h->t[h->head] < from - 2 * keep)
+        while (h->head < h->n && h->t[h->head] < t0 - 2 * r->o.dt_out)
             h->head++;
         if (h->head > h->n / 2) {
             memmove(h->t, h->t + h->head, (h->n - h->head) * sizeof *h->t);
@@ -223,7 +222,7 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
         int last = !(t1 < t_end);
         if (last)
             t1 = t_end;
-        if ((rc = opsin_net_advance(r->net, t1, last, d)) || (rc = emit_spikes(r, sink, d)) ||
+        if ((rc = opsin_net_advance(r->net, t1, last, d)) || (rc = emit_spikes(r, t, sink, d)) ||
             (rc = emit_rows(r, t1, last, sink, d)))
             break;
         if (last)
@@ -239,10 +238,14 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
         opsin_diag_oom(d, NULL, "running the network");
     unsigned long syn;
     opsin_net_counts(r->net, &r->stats.events, &syn, &(unsigned long){0});
-    r->stats.events += syn;
     clock_gettime(CLOCK_MONOTONIC, &w1);
     r->stats.wall_s = (double)(w1.tv_sec - w0.tv_sec) + 1e-9 * (double)(w1.tv_nsec - w0.tv_nsec);
     return rc;
+}
+
+double opsin_netrun_max_window(const opsin_netrun *r)
+{
+    return opsin_net_max_window(r->net);
 }
 
 void opsin_netrun_stats(const opsin_netrun *r, opsin_stats *out)

@@ -18,6 +18,8 @@ void opsin_netrun_free(opsin_netrun *r);
 int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *cancel,
                      opsin_diag *d);
 void opsin_netrun_stats(const opsin_netrun *r, opsin_stats *out);
+/* The shortest synaptic delay (INFINITY without synapses), s: the longest window. */
+double opsin_netrun_max_window(const opsin_netrun *r);
 /* Inputs and spikes applied, synaptic events delivered, synapses made. */
 void opsin_netrun_counts(const opsin_netrun *r, unsigned long *events,
                          unsigned long *syn_events, unsigned long *synapses);

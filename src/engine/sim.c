@@ -465,7 +465,19 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                            "ID[K].V or ID.rate)", name);
             return OPSIN_EINVAL;
         }
-    return opsin_netrun_new(c, s->st, &s->o, probes, nprobes, &s->nr, d);
+    int rc = opsin_netrun_new(c, s->st, &s->o, probes, nprobes, &s->nr, d);
+    double dmin = rc ? INFINITY : opsin_netrun_max_window(s->nr), mean = INFINITY;
+    for (size_t p = 0; p < c->nprojs; p++) {
+        const opsin_dist *dl = &c->projs[p].delay;
+        mean = fmin(mean, dl->kind == OPSIN_DIST_UNIFORM ? 0.5 * (dl->a + dl->b) : dl->a);
+    }
+    if (!rc && isfinite(dmin) && dmin < 0.1 * mean)
+        rc = opsin_warnings_addf(&s->warn, c->path, 0, "the shortest synaptic delay drawn is "
+                                 "%g s, a tenth or less of the shortest mean delay %g s: the "
+                                 "network advances in windows no longer than it, so the run is "
+                                 "slower (expected delays that stay near their mean, e.g. a "
+                                 "uniform distribution)", dmin, mean);
+    return rc;
 }
 
 int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_run_opts *opts,
@@ -964,10 +976,11 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
         unsigned long ev, syn, nsyn;
         opsin_netrun_counts(s->nr, &ev, &syn, &nsyn);
         fprintf(fp, "# network: %zu neurons, %lu synapses, %lu inputs and spikes applied, "
-                "%lu synaptic events (exact integration)\n", s->c->nneurons, nsyn, ev, syn);
+                "%lu synaptic inputs delivered (exact integration; shortest delay %g s)\n",
+                s->c->nneurons, nsyn, ev, syn, opsin_netrun_max_window(s->nr));
     }
     fprintf(fp, "# wall time %.6f s\n", st->wall_s);
-    int random = 0;
+    int random = s->c->npops > 0; /* member parameters, synapses, spike trains */
     for (size_t i = 0; i < s->c->ncomps; i++)
         random |= s->comps[i].rng != NULL;
     fprintf(fp, "# seed %lu%s\n", s->o.seed,
