@@ -15,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine/island.h"
+#include "engine/lag.h"
 #include "engine/net.h"
 #include "engine/netrun.h"
 
@@ -57,6 +58,8 @@ struct opsin_sim {
     size_t *started;    /* one per source drive: pulses it has started */
     size_t *spiking;    /* islands with root functions */
     size_t nspiking;
+    opsin_lag lag;      /* the spiking islands by integrator time (engine/lag.c) */
+    unsigned long *lag_gen; /* per island: the generation of its valid lag entry */
     double *g;          /* root function values of one component (the most any has) */
     size_t *dirty;      /* islands changed by the events of the current time */
     size_t ndirty;
@@ -242,9 +245,14 @@ static int build_islands(opsin_sim *s)
     s->g = malloc(ng * sizeof *s->g);
     if (!s->spiking || !s->dirty || !s->g)
         return OPSIN_ENOMEM;
+    if (!(s->lag_gen = calloc(s->nisl ? s->nisl : 1, sizeof *s->lag_gen)))
+        return OPSIN_ENOMEM;
     for (size_t i = 0; i < s->nisl; i++)
-        if (s->isl[i].nroots)
+        if (s->isl[i].nroots) {
             s->spiking[s->nspiking++] = i;
+            if (opsin_lag_push(&s->lag, 0.0, i, 0))
+                return OPSIN_ENOMEM;
+        }
     return OPSIN_OK;
 }
 
@@ -598,6 +606,8 @@ void opsin_sim_free(opsin_sim *s)
     free(s->slopes);
     free(s->dinfo);
     free(s->spiking);
+    opsin_lag_free(&s->lag);
+    free(s->lag_gen);
     free(s->dirty);
     free(s->g);
     for (size_t i = 0; s->srun && i < s->st->nsources; i++)
@@ -653,15 +663,22 @@ static int spikes_at_restart(opsin_sim *s, opsin_island *isl)
 static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
 {
     for (;;) {
-        opsin_island *lag = NULL;
-        for (size_t i = 0; i < s->nspiking; i++) {
-            opsin_island *isl = &s->isl[s->spiking[i]];
-            if (isl->resting)
-                isl->tn = fmax(isl->tn, *T); /* no dynamics, so no threshold crossing */
-            else if (isl->tn < *T && (!lag || isl->tn < lag->tn))
-                lag = isl;
+        /* The laggard: the least (tn, index) among the spiking islands that are not resting
+         * (a resting island has no dynamics, so no threshold crossing, until an event
+         * restarts it and gives it a new entry). */
+        const opsin_lag_entry *top = opsin_lag_top(&s->lag);
+        if (!top)
+            return OPSIN_OK;
+        opsin_island *lag = &s->isl[top->isl];
+        if (top->gen != s->lag_gen[top->isl] || lag->resting) {
+            opsin_lag_pop(&s->lag); /* stale: restarted since, or resting */
+            continue;
         }
-        if (!lag)
+        if (top->tn != lag->tn) { /* went further (a probe, an event): its real time */
+            opsin_lag_raise_top(&s->lag, lag->tn);
+            continue;
+        }
+        if (!(lag->tn < *T))
             return OPSIN_OK;
         double root;
         int rc = opsin_island_step(lag, s->o.t_end, &root, d);
@@ -679,6 +696,22 @@ static int advance_spiking(opsin_sim *s, double *T, opsin_diag *d)
         if (root < *T)
             *T = root;
     }
+}
+
+/* A restarted spiking island's new place among the laggards (its time may have gone back);
+ * the heap is rebuilt when stale entries outnumber the islands. */
+static int lag_restart(opsin_sim *s, size_t i)
+{
+    s->lag_gen[i]++;
+    if (s->lag.n > 4 * s->nspiking + 64) {
+        s->lag.n = 0;
+        for (size_t k = 0; k < s->nspiking; k++) {
+            size_t j = s->spiking[k];
+            if (j != i && opsin_lag_push(&s->lag, s->isl[j].tn, j, s->lag_gen[j]))
+                return OPSIN_ENOMEM;
+        }
+    }
+    return opsin_lag_push(&s->lag, s->isl[i].tn, i, s->lag_gen[i]) ? OPSIN_ENOMEM : OPSIN_OK;
 }
 
 /* Writes one output row of every probe at time T. */
@@ -794,7 +827,7 @@ static int apply_events(opsin_sim *s, double T, const opsin_sink *sink, opsin_di
     for (size_t i = 0; i < s->ndirty; i++) {
         opsin_island *isl = &s->isl[s->dirty[i]];
         int rc = opsin_island_reinit(isl, d);
-        if (!rc && isl->nroots)
+        if (!rc && isl->nroots && !(rc = lag_restart(s, s->dirty[i])))
             rc = spikes_at_restart(s, isl);
         if (rc)
             return rc;
