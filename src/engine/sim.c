@@ -1008,9 +1008,13 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
     if (s->nr) {
         unsigned long ev, syn, nsyn;
         opsin_netrun_counts(s->nr, &ev, &syn, &nsyn);
+        double dmin = opsin_netrun_max_window(s->nr);
+        char dtext[48] = "no synapses";
+        if (isfinite(dmin))
+            snprintf(dtext, sizeof dtext, "shortest delay %g s", dmin);
         fprintf(fp, "# network: %zu neurons, %lu synapses, %lu inputs and spikes applied, "
-                "%lu synaptic inputs delivered (exact integration; shortest delay %g s)\n",
-                s->c->nneurons, nsyn, ev, syn, opsin_netrun_max_window(s->nr));
+                "%lu synaptic inputs delivered (exact integration; %s)\n", s->c->nneurons,
+                nsyn, ev, syn, dtext);
     }
     fprintf(fp, "# wall time %.6f s\n", st->wall_s);
     int random = s->c->npops > 0; /* member parameters, synapses, spike trains */
