@@ -920,6 +920,11 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
         b->events++;
         if (ts > 0) {
             cur += w; /* a current step: V is continuous, the crossing comes later */
+            if (!(t < re) && v >= L->v_th) { /* reached exactly at this instant */
+                spike_push(b, t, i);
+                v = L->v_reset;
+                re = t + L->t_ref;
+            }
         } else if (!(t < re)) {
             v += w;
             if (v >= L->v_th) {
