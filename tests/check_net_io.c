@@ -279,23 +279,23 @@ START_TEST(test_probes)
 {
     opsin_circuit *c = parse_ok("components = ({ id = \"syn\"; model = \"supercap\"; });\n"
                                 TWO_POPS "probes = [\"exc[3].V\", \"inh.rate\", \"syn.v\", "
-                                "\"inh[1999].I_ext\"];\n", "net.cfg");
+                                "\"inh[1999].V\"];\n", "net.cfg");
     ck_assert_uint_eq(c->nprobes, 4);
     ck_assert(c->probes[0].pop == 1 && c->probes[0].member == 3 && c->probes[0].output == 0 &&
               c->probes[0].comp == -1);
     ck_assert(c->probes[1].pop == 2 && c->probes[1].member == -1 && c->probes[1].output == 0);
     ck_assert(c->probes[2].pop == 0 && c->probes[2].comp == 0);
-    ck_assert(c->probes[3].pop == 2 && c->probes[3].member == 1999 && c->probes[3].output == 2);
+    ck_assert(c->probes[3].pop == 2 && c->probes[3].member == 1999 && c->probes[3].output == 0);
     char name[64];
-    static const char *const names[] = {"exc[3].V", "inh.rate", "syn.v", "inh[1999].I_ext"};
-    static const char *const units[] = {"V", "Hz", "V", "A"};
+    static const char *const names[] = {"exc[3].V", "inh.rate", "syn.v", "inh[1999].V"};
+    static const char *const units[] = {"V", "Hz", "V", "V"};
     for (size_t i = 0; i < 4; i++) {
         opsin_probe_name(c, c->probes[i], name, sizeof name);
         ck_assert_str_eq(name, names[i]);
         ck_assert_str_eq(opsin_probe_unit(c, c->probes[i]), units[i]);
     }
     ck_assert_str_eq(opsin_circuit_output_unit(c, "exc.rate"), "Hz");
-    ck_assert_str_eq(opsin_circuit_output_unit(c, "exc[7].I_syn"), "A");
+    ck_assert_str_eq(opsin_circuit_output_unit(c, "exc[7].I_syn"), ""); /* V only, for now */
     opsin_probe *p = NULL;
     size_t n = 0;
     opsin_diag d = {""};
@@ -313,10 +313,9 @@ START_TEST(test_probes)
         {"exc.V", "--probe: probe 'exc.V' names no member of population 'exc' (expected "
                   "exc[K].V with K from 0 to 7999, or exc.rate)"},
         {"exc[3].W", "--probe: population 'exc' (model lif) has no output 'W' for a member "
-                     "(expected one of: V, I_syn, I_ext)"},
+                     "(expected V)"},
         {"exc[3].rate", "--probe: population 'exc' (model lif) has no output 'rate' for a "
-                        "member (expected one of: V, I_syn, I_ext; the rate is the whole "
-                        "population's: ID.rate)"},
+                        "member (expected V; the rate is the whole population's: ID.rate)"},
         {"exc[-1].V", "--probe: probe 'exc[-1].V': bad member (expected exc[K].OUTPUT with K "
                       "a whole number from 0 to 7999)"},
         {"exc[1", "--probe: probe 'exc[1': bad member (expected exc[K].OUTPUT with K a whole "

@@ -255,7 +255,6 @@ static int pop_probe(const opsin_circuit *c, int pi, const char *text, opsin_pro
     const opsin_popdef *pd = &c->pops[pi];
     const opsin_model *m = pd->model;
     const char *s = text + strlen(pd->id), *id = pd->id;
-    char list[400];
     long member = -1;
     if (*s == '[') {
         char *end;
@@ -286,11 +285,16 @@ static int pop_probe(const opsin_circuit *c, int pi, const char *text, opsin_pro
                  pd->size - 1, id);
         return -1;
     }
-    if (member >= 0 && oi < 0) {
-        output_list(m, list, sizeof list);
+    if (member >= 0 && oi < 0) { /* the closed form carries the membrane only */
         snprintf(msg, len, "population '%s' (model %s) has no output '%s' for a member "
-                 "(expected one of: %s%s)", id, m->name, s + 1, list,
+                 "(expected %s%s)", id, m->name, s + 1, m->outputs[0].name,
                  rate ? "; the rate is the whole population's: ID.rate" : "");
+        return -1;
+    }
+    if (member >= 0 && oi != 0) { /* the closed form carries the membrane only */
+        snprintf(msg, len, "probe '%s': a population member offers %s only in this version "
+                 "(expected %s[%ld].%s, or %s.rate)", text, m->outputs[0].name, id, member,
+                 m->outputs[0].name, id);
         return -1;
     }
     *out = (opsin_probe){.comp = -1, .output = member < 0 ? 0 : oi, .pop = pi + 1,

@@ -460,6 +460,11 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                        "drive populations yet (expected spike_sources)", s->st->sources[0].id);
         return OPSIN_EINVAL;
     }
+    if (s->o.nmap_times) {
+        opsin_diag_set(d, NULL, 0, "a map reports array cells, and a circuit of populations "
+                       "has none (expected no --map; probe members or rates instead)");
+        return OPSIN_EINVAL;
+    }
     if (c->method == OPSIN_METHOD_CVODE) {
         opsin_diag_set(d, c->path, 0, "solver.method = \"cvode\": populations are advanced "
                        "exactly only (expected method \"auto\" or \"exact\")");
