@@ -86,8 +86,8 @@ static inline int opsin_same_instant(double a, double b)
  * libconfig allocate, since they crash when an allocation fails (engine/memory.c). */
 int opsin_memory_there(double bytes);
 
-/* Room for element n of *array (cap elements of `size` bytes): doubles it when full; ENOMEM
- * leaves it as it was. */
+/* Room for element n of *array (cap elements of `size` bytes): doubles it until n fits;
+ * ENOMEM leaves it as it was. */
 int opsin_grow(void **array, size_t *cap, size_t n, size_t size);
 
 /* A hash index from ids to positions in an array of records whose first member is their

@@ -25,7 +25,9 @@ int opsin_grow(void **array, size_t *cap, size_t n, size_t size)
     if (n < *cap)
         return OPSIN_OK;
     size_t more = *cap ? 2 * *cap : 8;
-    void *p = more < SIZE_MAX / size ? realloc(*array, more * size) : NULL;
+    while (more <= n && more < SIZE_MAX / 2) /* room for n, however far beyond the end */
+        more *= 2;
+    void *p = more > n && more < SIZE_MAX / size ? realloc(*array, more * size) : NULL;
     if (!p)
         return OPSIN_ENOMEM;
     *array = p;

@@ -181,20 +181,6 @@ struct opsin_net {
     unsigned long events, syn_events, synapses;
 };
 
-static int grow(void **a, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*a, nc * size);
-    if (!p)
-        return -1;
-    *a = p;
-    *cap = nc;
-    return 0;
-}
 
 /* A value drawn from a distribution for member k of n (normal: redrawn into [lo, hi]). */
 static int dist_draw(const opsin_dist *ds, size_t k, size_t n, rng *r, double lo, double hi,
@@ -298,7 +284,7 @@ static int build_prob(opsin_net *n, proj_run *pr, size_t pi, unsigned long seed)
                 break;
             if (same && j == i)
                 continue;
-            if (grow((void **)&pr->tgt, &cap, ns + 1, sizeof *pr->tgt))
+            if (opsin_grow((void **)&pr->tgt, &cap, ns, sizeof *pr->tgt))
                 return OPSIN_ENOMEM;
             pr->tgt[ns] = (uint32_t)(to->first + j);
             ns++;
@@ -394,7 +380,7 @@ static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
             continue; /* a header, or a row the reader refused already */
         have_w |= got >= 3;
         have_d |= got >= 4;
-        if (grow((void **)&rows, &cap, nr + 1, sizeof *rows))
+        if (opsin_grow((void **)&rows, &cap, nr, sizeof *rows))
             rc = OPSIN_ENOMEM;
         else
             rows[nr++] = (pair_row){(size_t)a, (size_t)b, nr, w, dl};
@@ -838,7 +824,7 @@ static int cmp_inbox(const void *a, const void *b)
 
 static int traj_push(traj *tr, double t, double v, double re, double i)
 {
-    if (grow((void **)&tr->s, &tr->cap, tr->n + 1, sizeof *tr->s))
+    if (opsin_grow((void **)&tr->s, &tr->cap, tr->n, sizeof *tr->s))
         return -1;
     tr->s[tr->n++] = (seg){t, v, re, i};
     return 0;
@@ -846,7 +832,7 @@ static int traj_push(traj *tr, double t, double v, double re, double i)
 
 static void spike_push(spikebuf *b, double t, size_t i)
 {
-    if (grow((void **)&b->s, &b->cap, b->n + 1, sizeof *b->s)) {
+    if (opsin_grow((void **)&b->s, &b->cap, b->n, sizeof *b->s)) {
         b->oom = 1;
         return;
     }
@@ -964,7 +950,7 @@ static int cmp_double(const void *a, const void *b)
 static int deliver(opsin_net *n, size_t j, double t, double w)
 {
     inbox *ib = &n->in[j];
-    if (ib->n == ib->cap && grow((void **)&ib->e, &ib->cap, ib->n + 1, sizeof *ib->e))
+    if (ib->n == ib->cap && opsin_grow((void **)&ib->e, &ib->cap, ib->n, sizeof *ib->e))
         return -1;
     if (t < ib->last)
         ib->unsorted = 1;
@@ -1058,7 +1044,7 @@ static void *range_run(void *arg)
     range_job *j = arg;
     opsin_net *n = j->n;
     const opsin_circuit *c = n->c;
-    if (grow((void **)&j->cur, &j->cur_cap, n->nspikes * n->maxq + 1, sizeof *j->cur)) {
+    if (opsin_grow((void **)&j->cur, &j->cur_cap, n->nspikes * n->maxq, sizeof *j->cur)) {
         j->b->oom = 1;
         return NULL;
     }
@@ -1123,7 +1109,7 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         n->cur[j].p = job[j].cur;
         n->cur[j].cap = job[j].cur_cap;
     }
-    if (oom || grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
+    if (oom || opsin_grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
         opsin_diag_oom(d, NULL, "running the network");
         return OPSIN_ENOMEM;
     }
@@ -1139,7 +1125,7 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         const traj *tr = &n->tr[n->probe_of[n->probed[k]]];
         if (n->probe_of[n->probed[k]] != (long)k)
             continue; /* the same member probed twice: its times are there once */
-        if (grow((void **)&n->ptimes, &n->ptimes_cap, n->nptimes + tr->n, sizeof *n->ptimes)) {
+        if (opsin_grow((void **)&n->ptimes, &n->ptimes_cap, n->nptimes + tr->n, sizeof *n->ptimes)) {
             opsin_diag_oom(d, NULL, "running the network");
             return OPSIN_ENOMEM;
         }
@@ -1209,8 +1195,7 @@ double opsin_net_estimate(const opsin_circuit *c)
         double nf = (double)c->pops[pj->from].size, nt = (double)c->pops[pj->to].size;
         double syn = pj->rule == OPSIN_PROJ_PROB       ? pj->p * nf * nt
                      : pj->rule == OPSIN_PROJ_INDEGREE ? (double)pj->k * nt
-                     : pj->rule == OPSIN_PROJ_LIST     ? 0
-                                                       : 0;
+                                                       : 0; /* implicit; a list: its file */
         int per = pj->weight.kind != OPSIN_DIST_CONST || pj->delay.kind != OPSIN_DIST_CONST;
         if (per && (pj->rule == OPSIN_PROJ_ALL || pj->rule == OPSIN_PROJ_ONE))
             syn = pj->rule == OPSIN_PROJ_ALL ? nf * nt : nf;
