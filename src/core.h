@@ -184,8 +184,25 @@ enum opsin_proj_rule {
     OPSIN_PROJ_LIST      /* the pairs of a CSV file: pre,post[,weight[,delay]] */
 };
 
+/* A device synapse: every synapse of a projection is an instance of a device model (engine/
+ * devsyn.c).  Each pre spike puts the waveform on its synapses' terminal and each post spike
+ * the waveform negated (the device sees V_pre - V_post); a pre spike first reads the device:
+ * the charge G v_read t_read (G its port conductance) reaches the post neuron. */
+typedef struct opsin_devsyn_def {
+    opsin_compdef dev;   /* the device model and its parameters (id: the projection's) */
+    int shape;           /* enum opsin_spike_shape, without PWL */
+    double amplitude;    /* V, the first phase */
+    double width;        /* s */
+    double tail;         /* tail amplitude as a fraction of -amplitude */
+    double tail_width, tail_tau; /* s */
+    double v_read, t_read;       /* V, s */
+    int line;
+} opsin_devsyn_def;
+
 /* Synapses from every member of one population to members of another (or the same). */
 typedef struct opsin_projdef {
+    char id[OPSIN_ID_MAX]; /* FROM_TO unless the file names it */
+    opsin_devsyn_def *dev; /* NULL: weights; else every synapse is a device */
     int from, to;       /* population indices */
     int rule;           /* enum opsin_proj_rule */
     double p;           /* OPSIN_PROJ_PROB */

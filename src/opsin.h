@@ -142,6 +142,12 @@ enum opsin_source_kind { OPSIN_SRC_CURRENT, OPSIN_SRC_VOLTAGE, OPSIN_SRC_OPTICAL
  * exponential decay exp(-(t - pulse start)/tau). */
 enum opsin_envelope_kind { OPSIN_ENV_RECT, OPSIN_ENV_SINE, OPSIN_ENV_EXP };
 
+/* A spike's voltage waveform on a synapse (opsin stdp, device synapses in networks): a first
+ * phase of `amplitude` for `width`, then for the tails a phase starting at -tail x amplitude
+ * for tail_width, decaying with tail_tau (exp) or linearly to 0 (linear); or a table (PWL). */
+enum opsin_spike_shape { OPSIN_SPIKE_RECT, OPSIN_SPIKE_EXP_TAIL, OPSIN_SPIKE_LIN_TAIL,
+                         OPSIN_SPIKE_PWL };
+
 typedef struct opsin_source_spec {
     const char *id;
     int kind;                   /* enum opsin_source_kind */

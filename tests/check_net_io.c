@@ -598,8 +598,8 @@ START_TEST(test_bad_circuits)
         {"populations = ({ id = \"a\"; model = \"lif\"; size = 2; });\n"
          "projections = ({ from = \"a\"; to = \"a\"; rule = \"all_to_all\"; weight = 1e-3; "
          "delay = 1e-3;\n autapse = true; });",
-         "net.cfg:3: unknown projection key 'autapse' (expected one of: from, to, rule, p, k, "
-         "file, weight, delay, autapses)"},
+         "net.cfg:3: unknown projection key 'autapse' (expected one of: id, from, to, rule, p, "
+         "k, file, weight, delay, autapses, device)"},
         {"components = ({ id = \"n\"; model = \"lif\"; });\n"
          "solver = {\n method = \"rk4\"; };",
          "net.cfg:3: method 'rk4' is unknown (expected \"auto\", \"exact\" or \"cvode\")"},

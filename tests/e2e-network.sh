@@ -81,7 +81,7 @@ expect_error "opsin run: mixed.cfg:1: component solo beside populations: a circu
 # What a network does not offer yet: a member's outputs other than V, a map of array cells.
 expect_error "opsin run: --probe: probe 'n[1].I_syn': a population member offers V only in this version (expected n[1].V, or n.rate)" \
     run lif.cfg -t 10ms -p "n[1].I_syn" -o out.csv
-expect_error "opsin run: a map reports array cells, and a circuit of populations has none (expected no --map; probe members or rates instead)" \
+expect_error "opsin run: a map reports array cells and device synapses, and this network has neither (expected no --map; probe members or rates instead)" \
     run lif.cfg -t 10ms --map map.csv -o out.csv
 [ ! -e map.csv ] && ok || bad "--map on a network left map.csv"
 

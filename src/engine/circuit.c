@@ -27,8 +27,14 @@ void opsin_circuit_free(opsin_circuit *c)
         free(c->pops[i].p_line);
     }
     free(c->pops);
-    for (size_t i = 0; c->projs && i < c->nprojs; i++)
+    for (size_t i = 0; c->projs && i < c->nprojs; i++) {
         free(c->projs[i].file);
+        if (c->projs[i].dev) {
+            free(c->projs[i].dev->dev.p);
+            free(c->projs[i].dev->dev.p_line);
+            free(c->projs[i].dev);
+        }
+    }
     free(c->projs);
     opsin_idindex_free(&c->comp_ids);
     opsin_idindex_free(&c->mat_ids);
@@ -83,7 +89,7 @@ static opsin_popdef *popdefs_copy(const opsin_popdef *src, size_t n, int *fail)
     return pd;
 }
 
-/* Copies of n projections with their file names; NULL on failure. */
+/* Copies of n projections with their file names and devices; NULL on failure. */
 static opsin_projdef *projdefs_copy(const opsin_projdef *src, size_t n, int *fail)
 {
     opsin_projdef *pj = opsin_memdup(src, n * sizeof *src);
@@ -91,6 +97,14 @@ static opsin_projdef *projdefs_copy(const opsin_projdef *src, size_t n, int *fai
     for (size_t i = 0; pj && i < n; i++) {
         pj[i].file = src[i].file ? opsin_strdup(src[i].file) : NULL;
         *fail |= src[i].file && !pj[i].file;
+        if (!src[i].dev)
+            continue;
+        if (!(pj[i].dev = opsin_memdup(src[i].dev, sizeof *src[i].dev))) {
+            *fail = 1;
+            continue;
+        }
+        opsin_compdef *cd = &pj[i].dev->dev;
+        *fail |= params_own((void **)&cd->p, sizeof *cd->p, &cd->p_line, cd->model->nparams);
     }
     return pj;
 }

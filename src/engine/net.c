@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/devsyn.h"
 #include "engine/net.h"
 
 /* ---- random numbers: xoroshiro128+ per stream, seeded through SplitMix64 ---------------- */
@@ -128,6 +129,9 @@ typedef struct proj_run {
     double *w, *d;
     double w0, d0;
     size_t nsyn;
+    opsin_devsyn *ds; /* device synapses (engine/devsyn.c), synapse s at tgt[s]; else NULL */
+    size_t *in_off;   /* device synapses: by post member k, its synapses */
+    size_t *in_syn;   /*   in_syn[in_off[k] .. in_off[k + 1]), by pre member */
 } proj_run;
 
 /* What a probed member did in the window: its state after each event, from the window's
@@ -166,6 +170,10 @@ struct opsin_net {
     size_t *pop_proj;       /*   pop_proj[pop_proj_off[p] .. pop_proj_off[p + 1]) */
     size_t maxq;            /* the most projections out of one population */
     struct { size_t *p; size_t cap; } *cur; /* per thread: range_job.cur, kept */
+    opsin_devsyn_work **work; /* per thread and projection: device integrators (or NULL) */
+    int delivered;          /* the last window's spikes are delivered already */
+    unsigned njobs_last;    /* threads of the last run_ranges */
+    unsigned char *has_post; /* per population: device projections end on it */
     double dmin;            /* shortest delay */
     double t0;              /* where the next window starts */
     unsigned jobs;
@@ -418,6 +426,33 @@ static int build_list(opsin_net *n, proj_run *pr, opsin_diag *d)
     return rc;
 }
 
+/* A device projection's synapses (one device each) and their lists by post member. */
+static int build_devices(opsin_net *n, proj_run *pr, size_t pi, unsigned long seed)
+{
+    const opsin_circuit *c = n->c;
+    const opsin_popdef *from = &c->pops[pr->def->from], *to = &c->pops[pr->def->to];
+    if (opsin_devsyn_new(pr->def->dev, pr->nsyn, seed, pi, c->rtol, c->atol_scale, &pr->ds) ||
+        !(pr->in_off = calloc(to->size + 1, sizeof *pr->in_off)) ||
+        !(pr->in_syn = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->in_syn)))
+        return OPSIN_ENOMEM;
+    for (size_t s = 0; s < pr->nsyn; s++)
+        pr->in_off[pr->tgt[s] - to->first + 1]++;
+    for (size_t k = 0; k < to->size; k++)
+        pr->in_off[k + 1] += pr->in_off[k];
+    size_t *fill = malloc((to->size ? to->size : 1) * sizeof *fill);
+    if (!fill)
+        return OPSIN_ENOMEM;
+    memcpy(fill, pr->in_off, to->size * sizeof *fill);
+    for (size_t i = 0; i < from->size; i++) /* by pre member: each list in pre order */
+        for (size_t s = pr->off[i]; s < pr->off[i + 1]; s++)
+            pr->in_syn[fill[pr->tgt[s] - to->first]++] = s;
+    free(fill);
+    for (unsigned j = 0; j < n->jobs; j++)
+        if (opsin_devsyn_work_new(pr->ds, &n->work[j * c->nprojs + pi]))
+            return OPSIN_ENOMEM;
+    return OPSIN_OK;
+}
+
 static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
 {
     const opsin_circuit *c = n->c;
@@ -450,9 +485,9 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         n->synapses += pr->nsyn;
         /* Per-synapse weights and delays where they vary (implicit rules then get explicit
          * targets); a list file's own columns are kept. */
-        int draw_w = pj->weight.kind != OPSIN_DIST_CONST && !pr->w;
+        int draw_w = !pj->dev && pj->weight.kind != OPSIN_DIST_CONST && !pr->w;
         int draw_d = pj->delay.kind != OPSIN_DIST_CONST && !pr->d;
-        if ((draw_w || draw_d) && !pr->tgt) {
+        if ((draw_w || draw_d || pj->dev) && !pr->tgt) {
             if (!(pr->off = calloc(from->size + 1, sizeof *pr->off)) ||
                 !(pr->tgt = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->tgt)))
                 return OPSIN_ENOMEM;
@@ -491,9 +526,16 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         } else if (pr->nsyn) {
             n->dmin = fmin(n->dmin, pr->d0);
         }
+        if (pj->dev && (rc = build_devices(n, pr, p, seed)))
+            return rc;
     }
     /* Each population's outgoing projections, in file order. */
     size_t np = c->npops;
+    if (!(n->has_post = calloc(np ? np : 1, 1)))
+        return OPSIN_ENOMEM;
+    for (size_t p = 0; p < c->nprojs; p++)
+        if (c->projs[p].dev)
+            n->has_post[c->projs[p].to] = 1;
     if (!(n->pop_proj_off = calloc(np + 1, sizeof *n->pop_proj_off)) ||
         !(n->pop_proj = malloc((c->nprojs ? c->nprojs : 1) * sizeof *n->pop_proj)))
         return OPSIN_ENOMEM;
@@ -634,7 +676,8 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned lon
         !(n->probed = malloc((nprobed ? nprobed : 1) * sizeof *n->probed)) ||
         !(n->tr = calloc(nprobed ? nprobed : 1, sizeof *n->tr)) ||
         !(n->bufs = calloc(n->jobs, sizeof *n->bufs)) ||
-        !(n->cur = calloc(n->jobs, sizeof *n->cur)))
+        !(n->cur = calloc(n->jobs, sizeof *n->cur)) ||
+        !(n->work = calloc((size_t)n->jobs * (c->nprojs ? c->nprojs : 1), sizeof *n->work)))
         rc = OPSIN_ENOMEM;
     if (!rc) {
         for (size_t p = 0; p < c->npops; p++)
@@ -674,7 +717,13 @@ void opsin_net_free(opsin_net *n)
         free(n->proj[p].tgt);
         free(n->proj[p].w);
         free(n->proj[p].d);
+        free(n->proj[p].in_off);
+        free(n->proj[p].in_syn);
+        opsin_devsyn_free(n->proj[p].ds);
     }
+    for (size_t k = 0; n->work && k < (size_t)n->jobs * n->c->nprojs; k++)
+        opsin_devsyn_work_free(n->work[k]);
+    free(n->work);
     for (size_t k = 0; n->tr && k < n->nprobed; k++)
         free(n->tr[k].s);
     for (size_t j = 0; n->bufs && j < n->jobs; j++)
@@ -683,6 +732,7 @@ void opsin_net_free(opsin_net *n)
         free(n->cur[j].p);
     free(n->cur);
     free(n->pop_proj_off);
+    free(n->has_post);
     free(n->pop_proj);
     free(n->bufs);
     free(n->tr);
@@ -988,11 +1038,58 @@ typedef struct range_job {
     unsigned long syn;
     size_t *cur;
     size_t cur_cap;
+    opsin_devsyn_work **work; /* this thread's, by projection */
+    int deliver_only;         /* deliver the last window's spikes, advance nothing */
+    int rc;                   /* a device synapse's failure (its message in diag) */
+    opsin_diag diag;
 } range_job;
 
 enum { BLOCK = 512 };
 
-/* The last window's spikes into members b .. be - 1; ENOMEM. */
+/* The weight (V for delta synapses, A for exp) that carries charge q into member j. */
+static double charge_weight(const opsin_net *n, size_t j, double q)
+{
+    double ts = n->tau_s[n->pop_of[j]];
+    return ts > 0 ? q / ts : q * n->lin[j].r_in / n->lin[j].tau;
+}
+
+/* Pre spike at t through device synapse x of projection pr into member j: the device is read
+ * (the charge goes into j's inbox after the delay) and its waveform starts. */
+static int device_pre(range_job *jb, proj_run *pr, size_t x, size_t j, double t)
+{
+    double g;
+    int rc = opsin_devsyn_spike(jb->work[pr - jb->n->proj], x, t, 1, &g, &jb->diag);
+    if (rc)
+        return rc;
+    jb->syn++;
+    double q = opsin_devsyn_charge(pr->def->dev, g);
+    return deliver(jb->n, j, t + (pr->d ? pr->d[x] : pr->d0), charge_weight(jb->n, j, q))
+               ? OPSIN_ENOMEM
+               : OPSIN_OK;
+}
+
+/* Post spike of member i at t on its incoming device synapses. */
+static int device_post(range_job *jb, size_t i, double t)
+{
+    opsin_net *n = jb->n;
+    const opsin_circuit *c = n->c;
+    size_t p = n->pop_of[i];
+    for (size_t q = 0; q < n->nproj; q++) {
+        proj_run *pr = &n->proj[q];
+        if (!pr->ds || (size_t)pr->def->to != p)
+            continue;
+        size_t k = i - c->pops[p].first;
+        for (size_t x = pr->in_off[k]; x < pr->in_off[k + 1]; x++) {
+            int rc = opsin_devsyn_spike(jb->work[q], pr->in_syn[x], t, 0, NULL, &jb->diag);
+            if (rc)
+                return rc;
+        }
+    }
+    return OPSIN_OK;
+}
+
+/* The last window's spikes into members b .. be - 1 (and on their device synapses, in time
+ * order); ENOMEM, ESOLVER. */
 static int deliver_block(range_job *jb, size_t b, size_t be)
 {
     opsin_net *n = jb->n;
@@ -1001,13 +1098,21 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
     for (size_t s = 0; s < n->nspikes; s++) {
         size_t i = n->spikes[s].neuron, p = n->pop_of[i];
         double t = n->spikes[s].t;
+        int rc;
+        if (n->has_post[p] && i >= b && i < be && (rc = device_post(jb, i, t)))
+            return rc;
         for (size_t qi = 0; qi < n->pop_proj_off[p + 1] - n->pop_proj_off[p]; qi++) {
             proj_run *pr = &n->proj[n->pop_proj[n->pop_proj_off[p] + qi]];
             const opsin_popdef *to = &c->pops[pr->def->to];
             size_t k = i - c->pops[p].first;
             if (to->first >= be || to->first + to->size <= b)
                 continue;
-            if (pr->tgt) {
+            if (pr->ds) {
+                size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
+                for (; *x < end && pr->tgt[*x] < be; (*x)++)
+                    if ((rc = device_pre(jb, pr, *x, pr->tgt[*x], t)))
+                        return rc;
+            } else if (pr->tgt) {
                 size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
                 for (; *x < end && pr->tgt[*x] < be; (*x)++) {
                     if (deliver(n, pr->tgt[*x], t + (pr->d ? pr->d[*x] : pr->d0),
@@ -1058,23 +1163,24 @@ static void *range_run(void *arg)
     }
     for (size_t b = j->lo; b < j->hi; b += BLOCK) {
         size_t be = b + BLOCK < j->hi ? b + BLOCK : j->hi;
-        if (deliver_block(j, b, be)) {
+        int rc = n->delivered ? OPSIN_OK : deliver_block(j, b, be);
+        if (rc == OPSIN_ENOMEM)
             j->b->oom = 1;
+        if (rc) {
+            j->rc = rc;
             return NULL;
         }
-        for (size_t i = b; i < be; i++)
+        for (size_t i = b; i < be && !j->deliver_only; i++)
             advance_member(n, i, j->t1, j->last, j->b);
     }
     return NULL;
 }
 
-int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
+/* The members split over the threads: the last window's spikes delivered (unless done
+ * already), then (unless deliver_only) every member advanced to t1; the threads' spikes in
+ * n->bufs.  ENOMEM, ESOLVER. */
+static int run_ranges(opsin_net *n, double t1, int last, int deliver_only, opsin_diag *d)
 {
-    if (t1 > n->t0 + n->dmin * (1 + 1e-12)) {
-        opsin_diag_set(d, NULL, 0, "a network window from %g s to %g s is longer than the "
-                       "shortest delay %g s (expected shorter windows)", n->t0, t1, n->dmin);
-        return OPSIN_EINVAL;
-    }
     unsigned jobs = n->jobs;
     if (n->n < 256 * (size_t)jobs) /* not worth a thread */
         jobs = 1;
@@ -1085,7 +1191,8 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
     for (unsigned j = 0; j < jobs; j++) {
         n->bufs[j].n = 0;
         job[j] = (range_job){n, n->n * j / jobs, n->n * (j + 1) / jobs, t1, last, &n->bufs[j],
-                             0, n->cur[j].p, n->cur[j].cap};
+                             0, n->cur[j].p, n->cur[j].cap, n->work + (size_t)j * n->nproj,
+                             deliver_only, OPSIN_OK, {{0}}};
     }
     unsigned started = 0;
     for (unsigned j = 1; j < jobs; j++)
@@ -1098,23 +1205,52 @@ int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
         range_run(&job[j]);
     for (unsigned j = 1; j <= started; j++)
         pthread_join(tid[j], NULL);
-    size_t total = 0;
-    int oom = 0;
+    int rc = OPSIN_OK;
+    n->njobs_last = jobs;
     for (unsigned j = 0; j < jobs; j++) {
-        total += n->bufs[j].n;
-        oom |= n->bufs[j].oom;
         n->events += n->bufs[j].events;
         n->bufs[j].events = 0;
         n->syn_events += job[j].syn;
         n->cur[j].p = job[j].cur;
         n->cur[j].cap = job[j].cur_cap;
+        if (!rc && job[j].rc && job[j].rc != OPSIN_ENOMEM) { /* the lowest thread's failure */
+            rc = job[j].rc;
+            *d = job[j].diag;
+        }
+        if (n->bufs[j].oom && !rc)
+            rc = OPSIN_ENOMEM;
     }
-    if (oom || opsin_grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
+    if (rc == OPSIN_ENOMEM)
+        opsin_diag_oom(d, NULL, "running the network");
+    if (!rc)
+        n->delivered = !deliver_only ? 0 : 1;
+    return rc;
+}
+
+int opsin_net_deliver(opsin_net *n, opsin_diag *d)
+{
+    return n->delivered ? OPSIN_OK : run_ranges(n, n->t0, 0, 1, d);
+}
+
+int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
+{
+    if (t1 > n->t0 + n->dmin * (1 + 1e-12)) {
+        opsin_diag_set(d, NULL, 0, "a network window from %g s to %g s is longer than the "
+                       "shortest delay %g s (expected shorter windows)", n->t0, t1, n->dmin);
+        return OPSIN_EINVAL;
+    }
+    int rc = run_ranges(n, t1, last, 0, d);
+    if (rc)
+        return rc;
+    size_t total = 0;
+    for (unsigned j = 0; j < n->njobs_last; j++)
+        total += n->bufs[j].n;
+    if (opsin_grow((void **)&n->spikes, &n->spikes_cap, total, sizeof *n->spikes)) {
         opsin_diag_oom(d, NULL, "running the network");
         return OPSIN_ENOMEM;
     }
     n->nspikes = 0;
-    for (unsigned j = 0; j < jobs; j++) {
+    for (unsigned j = 0; j < n->njobs_last; j++) {
         memcpy(n->spikes + n->nspikes, n->bufs[j].s, n->bufs[j].n * sizeof *n->spikes);
         n->nspikes += n->bufs[j].n;
     }
@@ -1196,11 +1332,55 @@ double opsin_net_estimate(const opsin_circuit *c)
         double syn = pj->rule == OPSIN_PROJ_PROB       ? pj->p * nf * nt
                      : pj->rule == OPSIN_PROJ_INDEGREE ? (double)pj->k * nt
                                                        : 0; /* implicit; a list: its file */
-        int per = pj->weight.kind != OPSIN_DIST_CONST || pj->delay.kind != OPSIN_DIST_CONST;
+        int per = pj->weight.kind != OPSIN_DIST_CONST || pj->delay.kind != OPSIN_DIST_CONST ||
+                  pj->dev;
         if (per && (pj->rule == OPSIN_PROJ_ALL || pj->rule == OPSIN_PROJ_ONE))
             syn = pj->rule == OPSIN_PROJ_ALL ? nf * nt : nf;
         bytes += syn * (4.0 + 8.0 * (pj->weight.kind != OPSIN_DIST_CONST) +
                         8.0 * (pj->delay.kind != OPSIN_DIST_CONST)) + 8.0 * nf;
+        if (pj->dev) /* a device per synapse: its list entry by post member, time, states,
+                        model values, mode, reseeds and a few waves */
+            bytes += syn * (8.0 + 8.0 + 8.0 * (double)(pj->dev->dev.model->nstates +
+                                                      pj->dev->dev.model->naux) +
+                            4.0 + 8.0 + 24.0 + 2 * 24.0);
     }
     return bytes;
+}
+
+int opsin_net_map(opsin_net *n, double t, const opsin_sink *sink, opsin_diag *d)
+{
+    int rc = opsin_net_deliver(n, d);
+    for (size_t q = 0; !rc && q < n->nproj; q++) {
+        proj_run *pr = &n->proj[q];
+        if (!pr->ds)
+            continue;
+        const opsin_popdef *from = &n->c->pops[pr->def->from], *to = &n->c->pops[pr->def->to];
+        const opsin_model *m = pr->def->dev->dev.model;
+        opsin_devsyn_work *w = n->work[q];
+        for (size_t i = 0; !rc && i < from->size; i++)
+            for (size_t x = pr->off[i]; !rc && x < pr->off[i + 1]; x++) {
+                double v;
+                if ((rc = opsin_devsyn_peek(w, x, t, 0, &v, d)))
+                    break;
+                if (sink->map && sink->map(sink->ctx, t, pr->def->id, i, pr->tgt[x] - to->first,
+                                           v, m->outputs[0].unit)) {
+                    opsin_diag_set(d, NULL, 0, "the map output could not be written");
+                    rc = OPSIN_ECALLBACK;
+                }
+            }
+    }
+    return rc;
+}
+
+void opsin_net_device_counts(const opsin_net *n, unsigned long *synapses,
+                             unsigned long *integrations, unsigned long *steps)
+{
+    *synapses = *integrations = *steps = 0;
+    for (size_t q = 0; q < n->nproj; q++) {
+        if (!n->proj[q].ds)
+            continue;
+        *synapses += n->proj[q].nsyn;
+        for (unsigned j = 0; j < n->jobs; j++)
+            opsin_devsyn_counts(n->work[(size_t)j * n->nproj + q], integrations, steps);
+    }
 }

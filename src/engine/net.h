@@ -40,6 +40,17 @@ double opsin_net_max_window(const opsin_net *n);
  * window. */
 int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d);
 
+/* Delivers the last window's spikes now (their device synapses read and written), not at the
+ * start of the next window.  ENOMEM, ESOLVER. */
+int opsin_net_deliver(opsin_net *n, opsin_diag *d);
+/* The first output (e.g. G) of every device synapse at t, the end of the last window, to
+ * sink->map as (t, projection id, pre member, post member, value, unit); delivers first.
+ * ENOMEM, ESOLVER, ECALLBACK. */
+int opsin_net_map(opsin_net *n, double t, const opsin_sink *sink, opsin_diag *d);
+/* Device synapses, their integrations (stretches between waveform edges) and CVODE steps. */
+void opsin_net_device_counts(const opsin_net *n, unsigned long *synapses,
+                             unsigned long *integrations, unsigned long *steps);
+
 /* The window's spikes, ordered by time, then neuron. */
 size_t opsin_net_nspikes(const opsin_net *n);
 const opsin_net_spike *opsin_net_spikes(const opsin_net *n);

@@ -216,16 +216,25 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
     /* Windows no longer than the shortest delay, nor than 64 output steps (the rows and
      * spikes of one window are held in memory). */
     double span = fmin(opsin_net_max_window(r->net), 64 * r->o.dt_out);
+    size_t jm = 0; /* the next map time */
     int rc = opsin_sink_header(r->c, r->probes, r->nprobes, sink, d);
+    for (; !rc && jm < r->o.nmap_times && r->o.map_times[jm] <= 0; jm++)
+        rc = opsin_net_map(r->net, 0.0, sink, d);
     while (!rc) {
-        double t1 = t + span;
+        double t1 = t + span, tm = jm < r->o.nmap_times ? r->o.map_times[jm] : INFINITY;
         int last = !(t1 < t_end);
         if (last)
             t1 = t_end;
+        if (tm > t && tm < t1) { /* a window ends at each map time */
+            t1 = tm;
+            last = 0;
+        }
         if ((rc = opsin_net_advance(r->net, t1, last, d)) || (rc = emit_spikes(r, t, sink, d)) ||
             (rc = emit_rows(r, t1, last, sink, d)))
             break;
-        if (last)
+        for (; !rc && jm < r->o.nmap_times && r->o.map_times[jm] <= t1; jm++)
+            rc = opsin_net_map(r->net, t1, sink, d);
+        if (rc || last)
             break;
         if (cancel && *cancel) {
             opsin_diag_set(d, NULL, 0, "interrupted");
@@ -251,6 +260,12 @@ double opsin_netrun_max_window(const opsin_netrun *r)
 void opsin_netrun_stats(const opsin_netrun *r, opsin_stats *out)
 {
     *out = r->stats;
+}
+
+void opsin_netrun_device_counts(const opsin_netrun *r, unsigned long *synapses,
+                                unsigned long *integrations, unsigned long *steps)
+{
+    opsin_net_device_counts(r->net, synapses, integrations, steps);
 }
 
 void opsin_netrun_counts(const opsin_netrun *r, unsigned long *events,

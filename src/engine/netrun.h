@@ -20,6 +20,9 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
 void opsin_netrun_stats(const opsin_netrun *r, opsin_stats *out);
 /* The shortest synaptic delay (INFINITY without synapses), s: the longest window. */
 double opsin_netrun_max_window(const opsin_netrun *r);
+/* Device synapses, their integrations and CVODE steps (engine/devsyn.c). */
+void opsin_netrun_device_counts(const opsin_netrun *r, unsigned long *synapses,
+                                unsigned long *integrations, unsigned long *steps);
 /* Inputs and spikes applied, synaptic events delivered, synapses made. */
 void opsin_netrun_counts(const opsin_netrun *r, unsigned long *events,
                          unsigned long *syn_events, unsigned long *synapses);

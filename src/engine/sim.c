@@ -460,9 +460,13 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                        "drive populations yet (expected spike_sources)", s->st->sources[0].id);
         return OPSIN_EINVAL;
     }
-    if (s->o.nmap_times) {
-        opsin_diag_set(d, NULL, 0, "a map reports array cells, and a circuit of populations "
-                       "has none (expected no --map; probe members or rates instead)");
+    int devices = 0;
+    for (size_t i = 0; i < c->nprojs; i++)
+        devices |= c->projs[i].dev != NULL;
+    if (s->o.nmap_times && !devices) {
+        opsin_diag_set(d, NULL, 0, "a map reports array cells and device synapses, and this "
+                       "network has neither (expected no --map; probe members or rates "
+                       "instead)");
         return OPSIN_EINVAL;
     }
     if (c->method == OPSIN_METHOD_CVODE) {
@@ -1020,6 +1024,11 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
         fprintf(fp, "# network: %zu neurons, %lu synapses, %lu inputs and spikes applied, "
                 "%lu synaptic inputs delivered (exact integration; %s)\n", s->c->nneurons,
                 nsyn, ev, syn, dtext);
+        unsigned long dsyn, dint, dst;
+        opsin_netrun_device_counts(s->nr, &dsyn, &dint, &dst);
+        if (dsyn)
+            fprintf(fp, "# device synapses: %lu, integrated over %lu stretches in %lu CVODE "
+                    "steps\n", dsyn, dint, dst);
     }
     fprintf(fp, "# wall time %.6f s\n", st->wall_s);
     int random = s->c->npops > 0; /* member parameters, synapses, spike trains */

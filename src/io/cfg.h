@@ -112,6 +112,9 @@ const opsin_model *opsin_cfg_model(const config_setting_t *g, const char *file, 
  * ids a population may not take). */
 int opsin_populations_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
 int opsin_projections_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
+/* The `device` group g of projection pj (engine/devsyn.c) into pj->dev. */
+int opsin_devsyn_read(const config_setting_t *g, opsin_circuit *c, opsin_projdef *pj,
+                      opsin_diag *d);
 /* "all_to_all", ... for an enum opsin_proj_rule. */
 const char *opsin_proj_rule_name(int rule);
 /* The definition of a weight onto synapses of kind `synapse`: V (delta) or A (exp). */

@@ -682,8 +682,18 @@ static void print_projection(const opsin_circuit *c, const opsin_projdef *pj, FI
         fprintf(fp, " k %zu", pj->k);
     else if (pj->rule == OPSIN_PROJ_LIST)
         fprintf(fp, " %s", pj->file);
-    fprintf(fp, ", weight ");
-    print_dist(&pj->weight, c->pops[pj->to].synapse == OPSIN_SYN_EXP ? "A" : "V", fp);
+    if (pj->dev) {
+        const opsin_devsyn_def *dv = pj->dev;
+        static const char *const shapes[] = {"rect", "exp", "linear"};
+        fprintf(fp, ", device synapses %s of %s (spike %s %g V %g s", pj->id, dv->dev.model->name, shapes[dv->shape],
+                dv->amplitude, dv->width);
+        if (dv->shape != OPSIN_SPIKE_RECT)
+            fprintf(fp, ", tail %g over %g s", dv->tail, dv->tail_width);
+        fprintf(fp, "; read %g V %g s)", dv->v_read, dv->t_read);
+    } else {
+        fprintf(fp, ", weight ");
+        print_dist(&pj->weight, c->pops[pj->to].synapse == OPSIN_SYN_EXP ? "A" : "V", fp);
+    }
     fprintf(fp, ", delay ");
     print_dist(&pj->delay, "s", fp);
     fprintf(fp, "%s (line %d)\n", pj->autapses ? ", autapses" : "", pj->line);

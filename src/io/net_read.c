@@ -9,8 +9,8 @@
 #include "io/cfg.h"
 
 static const char *const pop_keys[] = {"id", "model", "size", "synapse", "tau_syn", NULL};
-static const char *const proj_keys[] = {"from", "to", "rule", "p", "k", "file", "weight",
-                                        "delay", "autapses", NULL};
+static const char *const proj_keys[] = {"id", "from", "to", "rule", "p", "k", "file", "weight",
+                                        "delay", "autapses", "device", NULL};
 static const char *const synapse_names[] = {"delta", "exp"}; /* enum opsin_syn_kind */
 static const char *const rule_names[] = {"all_to_all", "one_to_one", "fixed_prob",
                                          "fixed_indegree", "list"}; /* enum opsin_proj_rule */
@@ -472,7 +472,12 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
     const config_setting_t *w = config_setting_get_member(g, "weight");
     const config_setting_t *dl = config_setting_get_member(g, "delay");
     int rc;
-    if (!w) {
+    if (pj->dev && w) {
+        opsin_diag_at(d, c->path, w, "a device synapse's weight is its conductance, read at "
+                      "each pre spike (expected no 'weight' beside 'device')");
+        return OPSIN_EINVAL;
+    }
+    if (!w && !pj->dev) {
         opsin_diag_at(d, c->path, g, "projection %s -> %s needs 'weight' (expected weight = "
                       "\"%s\"; in %s: '%s' has %s synapses)", c->pops[pj->from].id, to->id,
                       to->synapse == OPSIN_SYN_EXP ? "10 pA" : "0.1 mV",
@@ -484,8 +489,10 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
                       "0 s, e.g. delay = \"1.5 ms\";)", c->pops[pj->from].id, to->id);
         return OPSIN_EINVAL;
     }
-    if ((rc = opsin_weight_read(w, to->synapse, to->id, &pj->weight, c->path, &c->warn, d)) ||
-        (rc = opsin_cfg_dist(dl, &delay_def, &pj->delay, c->path, &c->warn, d)))
+    if (w && (rc = opsin_weight_read(w, to->synapse, to->id, &pj->weight, c->path, &c->warn,
+                                     d)))
+        return rc;
+    if ((rc = opsin_cfg_dist(dl, &delay_def, &pj->delay, c->path, &c->warn, d)))
         return rc;
     if (pj->weight.kind == OPSIN_DIST_LINEAR || pj->delay.kind == OPSIN_DIST_LINEAR) {
         opsin_diag_at(d, c->path, pj->weight.kind == OPSIN_DIST_LINEAR ? w : dl,
@@ -493,6 +500,28 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
                       "uniform or normal distribution; linear spreads a population's members)");
         return OPSIN_EINVAL;
     }
+    return OPSIN_OK;
+}
+
+/* id: named in the file, or FROM_TO. */
+static int proj_id(const config_setting_t *g, const opsin_circuit *c, opsin_projdef *pj,
+                   opsin_diag *d)
+{
+    const char *id;
+    int rc = opsin_cfg_string(g, "id", 0, &id, c->path, d);
+    if (rc)
+        return rc;
+    if (id && (rc = opsin_cfg_id(id, "", config_setting_get_member(g, "id"), c->path, d)))
+        return rc;
+    char name[2 * OPSIN_ID_MAX + 2];
+    snprintf(name, sizeof name, "%s%s%s", id ? id : c->pops[pj->from].id, id ? "" : "_",
+             id ? "" : c->pops[pj->to].id);
+    if (strlen(name) >= sizeof pj->id) {
+        opsin_diag_at(d, c->path, g, "the projection's name %s is too long (expected id = "
+                      "\"...\"; of at most %d characters)", name, OPSIN_ID_MAX - 1);
+        return OPSIN_EINVAL;
+    }
+    memcpy(pj->id, name, strlen(name) + 1);
     return OPSIN_OK;
 }
 
@@ -505,7 +534,10 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
     pj->line = opsin_cfg_line(g);
     if ((rc = opsin_cfg_known_keys(g, proj_keys, "projection key", c->path, d)) ||
         (rc = proj_end(g, "from", c, &pj->from, d)) || (rc = proj_end(g, "to", c, &pj->to, d)) ||
-        (rc = proj_rule(g, c, pj, d)))
+        (rc = proj_rule(g, c, pj, d)) || (rc = proj_id(g, c, pj, d)))
+        return rc;
+    const config_setting_t *dev = config_setting_get_member(g, "device");
+    if (dev && (rc = opsin_devsyn_read(dev, c, pj, d)))
         return rc;
     if ((aut = config_setting_get_member(g, "autapses")) &&
         (rc = opsin_cfg_bool(aut, &pj->autapses, c->path, d)))
@@ -520,7 +552,16 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
 
 int opsin_projections_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d)
 {
-    return opsin_cfg_list(list, c->path, "projection", "{ from = ...; to = ...; rule = ...; "
-                          "weight = ...; delay = ...; }", sizeof *c->projs, (void **)&c->projs,
-                          &c->nprojs, read_proj, c, d);
+    int rc = opsin_cfg_list(list, c->path, "projection", "{ from = ...; to = ...; rule = ...; "
+                            "weight = ...; delay = ...; }", sizeof *c->projs,
+                            (void **)&c->projs, &c->nprojs, read_proj, c, d);
+    for (size_t i = 0; !rc && i < c->nprojs; i++) /* the map names device synapses by it */
+        for (size_t j = 0; c->projs[i].dev && j < i; j++)
+            if (c->projs[j].dev && strcmp(c->projs[i].id, c->projs[j].id) == 0) {
+                opsin_diag_set(d, c->path, c->projs[i].line, "projection id '%s' is taken by "
+                               "the projection at line %d (expected id = \"...\"; on one of "
+                               "them)", c->projs[i].id, c->projs[j].line);
+                return OPSIN_EINVAL;
+            }
+    return rc;
 }

@@ -128,7 +128,9 @@ typedef struct opsin_model {
     /* Whether drives of `kind` (enum opsin_source_kind) whose sum stays within [lo, hi]
      * change nothing in a component with parameters p (a phototrap's gate with no erase,
      * depression or write path): 1 with the reason in why, else 0.  NULL: every drive the
-     * model accepts acts.  Only for the warning before a run; never changes a result. */
+     * model accepts acts.  For the warning before a run, and for device synapses in networks
+     * (engine/devsyn.c), which integrate across the edges of waveforms that stay inert; so
+     * it must be true: an inert drive changes neither the derivatives nor on_drive's work. */
     int (*inert)(const double *p, int kind, double lo, double hi, char *why, size_t len);
     /* The closed form between events from parameters p (no input device): 1 with *out
      * filled, 0 when these parameters have none.  NULL: the model has no closed form (it

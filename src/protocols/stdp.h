@@ -7,10 +7,8 @@
 
 #include "opsin.h"
 
-/* A spike waveform, applied as V_pre(t) on the synapse and as -V_post(t) for the post spike,
- * so that the device sees V_pre - V_post. */
-enum opsin_spike_shape { OPSIN_SPIKE_RECT, OPSIN_SPIKE_EXP_TAIL, OPSIN_SPIKE_LIN_TAIL,
-                         OPSIN_SPIKE_PWL };
+/* A spike waveform (shapes: enum opsin_spike_shape in opsin.h), applied as V_pre(t) on the
+ * synapse and as -V_post(t) for the post spike, so that the device sees V_pre - V_post. */
 
 typedef struct opsin_spike {
     int shape;
