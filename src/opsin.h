@@ -122,6 +122,12 @@ void opsin_probe_name(const opsin_circuit *c, opsin_probe p, char *buf, size_t l
 size_t opsin_circuit_nprobes(const opsin_circuit *c);
 opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i);
 
+/* The circuit's populations (networks), in the order of its file: how many, and population
+ * i's id with, in *size, its number of members (numbered among all members on from the
+ * previous population's, as in the spike list's ID[K] and the raster of a plot). */
+size_t opsin_circuit_npopulations(const opsin_circuit *c);
+const char *opsin_circuit_population(const opsin_circuit *c, size_t i, size_t *size);
+
 /* Unit of the output "ID.OUTPUT" ("ID." alone: the component's first output); "" if none. */
 const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe);
 

@@ -11,17 +11,6 @@
 #include "core.h"
 #include "testutil.h"
 
-/* A circuit from text; the test fails when it does not load. */
-static opsin_circuit *circuit_text(const char *text)
-{
-    opsin_circuit *c = NULL;
-    opsin_diag d = {""};
-    const char *path = tu_write_temp(0, text);
-    ck_assert_msg(opsin_circuit_load(path, &c, &d) == OPSIN_OK, "%s", d.msg);
-    unlink(path);
-    return c;
-}
-
 /* The warning lines of a circuit, a stimulus or a sim, joined by newlines. */
 static void joined(const char *(*at)(const void *, size_t), const void *obj, char *buf,
                    size_t len)
@@ -54,7 +43,7 @@ static const char *sim_at(const void *s, size_t i)
  * copies keep the warning; a sensible file has none. */
 START_TEST(test_circuit_plain_number)
 {
-    opsin_circuit *c = circuit_text("# a neuron\n"
+    opsin_circuit *c = tu_circuit("# a neuron\n"
                                     "components = ({ id = \"n\"; model = \"lif\";\n"
                                     "  C_m = 100; G_L = \"10 nS\"; });\n");
     ck_assert_uint_eq(opsin_circuit_nwarnings(c), 1);
@@ -68,7 +57,7 @@ START_TEST(test_circuit_plain_number)
     ck_assert_str_eq(opsin_circuit_warning(copy, 0), w);
     opsin_circuit_free(copy);
     opsin_circuit_free(c);
-    c = circuit_text("components = ({ id = \"n\"; model = \"lif\"; C_m = \"100 pF\"; });\n");
+    c = tu_circuit("components = ({ id = \"n\"; model = \"lif\"; C_m = \"100 pF\"; });\n");
     ck_assert_uint_eq(opsin_circuit_nwarnings(c), 0);
     opsin_circuit_free(c);
 }
@@ -77,7 +66,7 @@ END_TEST
 /* --set goes through the same check; its warning says where it came from. */
 START_TEST(test_set_warns)
 {
-    opsin_circuit *c = circuit_text("components = ({ id = \"syn\"; model = \"supercap\"; });\n");
+    opsin_circuit *c = tu_circuit("components = ({ id = \"syn\"; model = \"supercap\"; });\n");
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_circuit_assign(c, "syn.R_d=1e15", &d), OPSIN_OK);
     ck_assert_int_eq(opsin_circuit_assign(c, "syn.R_reg=7kohm", &d), OPSIN_OK);
@@ -95,7 +84,7 @@ END_TEST
 /* Stimulus levels by their kind's range: 20 A of current, a wavelength of 445 m. */
 START_TEST(test_stimulus_levels)
 {
-    opsin_circuit *c = circuit_text("components = ({ id = \"syn\"; model = \"supercap\"; },\n"
+    opsin_circuit *c = tu_circuit("components = ({ id = \"syn\"; model = \"supercap\"; },\n"
                                     "  { id = \"dev\"; model = \"phototrap\"; });\n");
     opsin_stimulus *s = NULL;
     opsin_diag d = {""};
@@ -199,7 +188,7 @@ END_TEST
 static void run_warnings(const char *circuit, const char *stimulus, double t_end, char *buf,
                          size_t len)
 {
-    opsin_circuit *c = circuit_text(circuit);
+    opsin_circuit *c = tu_circuit(circuit);
     opsin_stimulus *s = NULL;
     opsin_sim *sim = NULL;
     opsin_diag d = {""};

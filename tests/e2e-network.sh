@@ -2,7 +2,8 @@
 # e2e-network.sh: networks from the command line.  A population of driven lif neurons gives
 # the closed form's spike count; a small balanced network writes the same bytes for any
 # --jobs; rows come only from the probed member's own events (both sides) and the grid;
-# spikes are named ID[K] in time order; what the engine cannot simulate yet is refused.
+# spikes are named ID[K] in time order; --plot adds a raster and the rates (the script checked
+# through a gnuplot stand-in); what the engine cannot simulate yet is refused.
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 cd "$work"
@@ -38,6 +39,51 @@ t=$(grep ',n\[0\]$' lif.spikes.csv | sed -n 3p | cut -d, -f1)
 if [ "$(grep "^$t," lif.csv | cut -d, -f2 | tr '\n' ' ')" = "0.5 0 " ] ||
    grep "^$t," lif.csv | head -n 1 | awk -F, '{ exit !($2 > 0.4999999999 && $2 < 0.5000000001) }'; then ok
 else bad "lif: rows at the spike at $t: $(grep "^$t," lif.csv | tr '\n' ' ')"; fi
+
+# --plot of a network: below the probes a raster and the population's rate, given to a
+# gnuplot stand-in that keeps the script.  Every spike is a point (t, k) of n[k] (40 members
+# and 3791 spikes are within the bounds), and each 5 ms bin (t_end / 200; dt_out is 1 ms)
+# has the rate count / (5 ms x 40); the CSV and the spike list are those of the run without.
+mkdir fakegp empty
+printf '#!/bin/sh\ncat >"%s/plot.gp"\n' "$work" >fakegp/gnuplot
+chmod +x fakegp/gnuplot
+keep_path=$PATH
+PATH="$work/fakegp:$PATH"
+run_opsin run lif.cfg -t 1s -o lifp.csv --plot lifp.png -q
+PATH=$keep_path
+block() { sed -n "/^\\\$$1 << EOD\$/,/^EOD\$/p" plot.gp | sed '1d;$d'; }
+if [ "$status" -eq 0 ] && cmp -s lif.csv lifp.csv && cmp -s lif.spikes.csv lifp.spikes.csv &&
+   [ "$(block raster | wc -l)" -eq "$got" ] &&
+   [ "$(block raster)" = "$(sed 1d lif.spikes.csv | sed 's/,n\[\([0-9]*\)\]$/,\1,1/')" ]; then ok
+else bad "network --plot: status $status, $(block raster | wc -l) raster points for $got spikes: $(cat stderr)"; fi
+block rate >rate.txt
+if [ "$(wc -l <rate.txt)" -eq 201 ] &&
+   sed 1d lif.spikes.csv | awk -F, 'NR == FNR { c[int($1 / 0.005)]++; next }
+        { k = FNR - 1; if (k == 200) k = 199; want = c[k] / (0.005 * 40)
+          if (($1 - (FNR == 201 ? 1 : 0.005 * k))^2 > 1e-24 || ($2 - want)^2 > 1e-18 * want^2)
+              bad = 1 }
+        END { exit bad }' - rate.txt &&
+   grep -qx "set ylabel 'neuron'" plot.gp && grep -qx "set ylabel 'rate (Hz) in 5 ms bins'" plot.gp
+then ok
+else bad "network --plot rates: $(head -n 3 rate.txt | tr '\n' ' ')"; fi
+# A circuit without populations keeps its plot of probes only.
+PATH="$work/fakegp:$PATH"
+run_opsin run "$SRCDIR/circuits/fmes.cfg" "$SRCDIR/stimuli/fmes-ppf.cfg" -o fmes.csv --plot f.png -q
+PATH=$keep_path
+if [ "$status" -eq 0 ] && ! grep -q '\$raster' plot.gp && grep -q '^set multiplot layout' plot.gp
+then ok; else bad "fmes --plot: status $status, script $(grep multiplot plot.gp)"; fi
+# Without gnuplot: a note, status 0, the CSV and the spike list complete, no picture.
+st=0
+PATH="$work/empty" "$OPSIN" run lif.cfg -t 1s -o lifn.csv --plot lifn.png -q 2>nognu.err || st=$?
+if [ "$st" -eq 0 ] && grep -q 'gnuplot is not installed' nognu.err && cmp -s lif.csv lifn.csv &&
+   cmp -s lif.spikes.csv lifn.spikes.csv && [ ! -e lifn.png ]; then ok
+else bad "network --plot without gnuplot: status $st, $(cat nognu.err)"; fi
+# With gnuplot (when the machine has it): a PNG.
+if command -v gnuplot >/dev/null 2>&1; then
+    run_opsin run lif.cfg -t 1s -o lifg.csv --plot lifg.png -q
+    if [ "$status" -eq 0 ] && [ "$(od -An -tx1 -N4 lifg.png | tr -d ' ')" = 89504e47 ]; then ok
+    else bad "network --plot with gnuplot: status $status, $(cat stderr)"; fi
+fi
 
 # A small balanced network (Brunel's model A at 1000 neurons): same bytes for -j 1, 2, 3.
 cat >net.cfg <<'EOF'

@@ -19,6 +19,16 @@ const char *tu_write_temp(int slot, const char *text)
     return names[slot];
 }
 
+opsin_circuit *tu_circuit(const char *text)
+{
+    opsin_circuit *c = NULL;
+    opsin_diag d = {""};
+    const char *path = tu_write_temp(0, text);
+    ck_assert_msg(opsin_circuit_load(path, &c, &d) == OPSIN_OK, "%s", d.msg);
+    unlink(path);
+    return c;
+}
+
 static int on_header(void *ctx, size_t n, const char *const *names, const char *const *units)
 {
     (void)names;

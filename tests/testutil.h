@@ -23,6 +23,10 @@ typedef struct trace {
 /* Writes text to a fresh temporary file and returns its path (static buffer per slot 0/1). */
 const char *tu_write_temp(int slot, const char *text);
 
+/* A circuit from text (written to slot 0 and removed again); fails the test when it does not
+ * load. */
+opsin_circuit *tu_circuit(const char *text);
+
 /* Runs circuit text (and stimulus text, or NULL) to t_end with output step dt_out; probes
  * NULL = the circuit's.  sets: NULL-terminated "ID.PARAM=VALUE" overrides.  Fails the test
  * on any error. */

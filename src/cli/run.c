@@ -21,6 +21,7 @@
 #include "cli/signals.h"
 #include "io/number.h"
 #include "io/plot.h"
+#include "io/raster.h"
 #include "opsin.h"
 
 static const char help[] =
@@ -40,7 +41,8 @@ static const char help[] =
     "  -S, --set=ID.PARAM=VALUE\n"
     "                       override a circuit parameter, e.g. --set syn.R_reg=500ohm\n"
     "                       or --set syn.R_reg=open (repeatable)\n"
-    "      --plot=FILE      plot the probes with gnuplot into FILE.png, .svg or .pdf\n"
+    "      --plot=FILE      plot the probes with gnuplot into FILE.png, .svg or .pdf (a\n"
+    "                       network: and below them its spike raster and rates)\n"
     "      --plot-overlay   with --plot: the probes of one unit share an axis, with a legend\n"
     "      --map=FILE.csv   write every array cell's (or device synapse's) first output\n"
     "                       (e.g. G) at the --map-at times: t, array, row, col, value\n"
@@ -501,14 +503,33 @@ static int simulate(const run_args *a, const opsin_circuit *c, const opsin_stimu
     return rc;
 }
 
-/* The probes against t from 0 to t_end, titled with the files they came from. */
-static int plot(const run_args *a, double t_end)
+/* The probes against t from 0 to t_end, titled with the files they came from; with
+ * populations, below them the raster and rates of the spike list just written (spikes). */
+static int plot(const run_args *a, const opsin_circuit *c, const opsin_run_opts *o,
+                const char *spikes)
 {
     char title[1024];
     snprintf(title, sizeof title, "%s%s%s", a->circuit, a->stimulus ? " + " : "",
              a->stimulus ? a->stimulus : "");
-    opsin_plot_opts po = {title, t_end, a->overlay};
-    return cli_out_plot_csv("run", a->output, a->plot, &po);
+    opsin_plot_opts po = {title, o->t_end, a->overlay, NULL};
+    opsin_raster r;
+    memset(&r, 0, sizeof r);
+    if (opsin_circuit_npopulations(c)) {
+        opsin_diag d = {""};
+        int rc = opsin_raster_init(&r, c, o->t_end, o->dt_out, NULL);
+        if (rc)
+            fprintf(stderr, "opsin run: out of memory for the raster of --plot\n");
+        else if (!rc && (rc = opsin_raster_read(&r, spikes, &d)))
+            fprintf(stderr, "opsin run: %s\n", d.msg);
+        if (rc) {
+            opsin_raster_free(&r);
+            return EXIT_RUNTIME;
+        }
+        po.raster = &r;
+    }
+    int rc = cli_out_plot_csv("run", a->output, a->plot, &po);
+    opsin_raster_free(&r);
+    return rc;
 }
 
 int opsin_cmd_run(int argc, char **argv)
@@ -537,7 +558,7 @@ int opsin_cmd_run(int argc, char **argv)
     if (!rc)
         rc = simulate(&a, c, s, &o, &out);
     if (!rc && a.plot)
-        rc = plot(&a, o.t_end);
+        rc = plot(&a, c, &o, out.spikes_name);
     outputs_discard(&out);
     free((opsin_probe *)o.probes);
     free(map_times);

@@ -404,3 +404,14 @@ opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i)
 {
     return c->probes[i];
 }
+
+size_t opsin_circuit_npopulations(const opsin_circuit *c)
+{
+    return c->npops;
+}
+
+const char *opsin_circuit_population(const opsin_circuit *c, size_t i, size_t *size)
+{
+    *size = c->pops[i].size;
+    return c->pops[i].id;
+}

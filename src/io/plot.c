@@ -7,7 +7,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "io/number.h"
 #include "io/plot.h"
+#include "io/raster.h"
 
 /* A picture type: the file name's ending, the gnuplot terminals to try in order (the second,
  * if any, for builds without cairo) and whether its size is given in inches (100 px each). */
@@ -350,14 +352,152 @@ static void csv_panel(FILE *gp, const csv_arg *a, size_t p)
     fputc('\n', gp);
 }
 
+/* ---- a network's spikes, below the probes ----------------------------------------------- */
+
+/* The height of a probe panel in pixels (100 per inch in a PDF); the raster gets two. */
+#define PANEL_PX 240
+
+/* The raster's rows: the probe panels, the raster (two panels high) and the rates. */
+static size_t net_rows(const csv_arg *a)
+{
+    return a->npanels + 3;
+}
+
+/* The picture's height with a raster: its panels, the title and 10 pixels above and below. */
+static size_t net_height(const csv_arg *a)
+{
+    return PANEL_PX * net_rows(a) + (a->o->title ? 30 : 0) + 20;
+}
+
+/* Places the next panel, rows panel heights high, below `above` of them: gnuplot's layout
+ * makes every panel the same height. */
+static void net_place(FILE *gp, const csv_arg *a, size_t above, size_t rows)
+{
+    double h = (double)net_height(a), bottom = (double)(PANEL_PX * (net_rows(a) - above - rows));
+    fprintf(gp, "set origin 0,%.6f\nset size 1,%.6f\n", (bottom + 10) / h,
+            (double)(PANEL_PX * rows) / h);
+}
+
+/* The longest population id, for the right margin that their names need. */
+static size_t widest_pop(const opsin_raster *r)
+{
+    size_t w = 0;
+    for (size_t p = 0; p < r->npops; p++)
+        w = strlen(r->pop[p].id) > w ? strlen(r->pop[p].id) : w;
+    return w;
+}
+
+/* The points and rates inline, in SI and comma-separated like the CSV: "t,neuron,line type"
+ * (the population from 1, its colour) and per bin "start,rate,rate,..." with the last rates
+ * again at t_end, the end of the last step. */
+static void net_data(FILE *gp, const opsin_raster *r)
+{
+    fprintf(gp, "$raster << EOD\n");
+    for (size_t i = 0; i < r->npoints; i++) {
+        opsin_number_write(gp, r->pt[i].t);
+        fprintf(gp, ",%zu,%zu\n", r->pt[i].neuron, opsin_raster_pop_of(r, r->pt[i].neuron) + 1);
+    }
+    fprintf(gp, "EOD\n$rate << EOD\n");
+    for (size_t k = 0; k <= r->nbins; k++) {
+        size_t b = k < r->nbins ? k : k - 1;
+        opsin_number_write(gp, k < r->nbins ? opsin_raster_bin_start(r, k) : r->t_end);
+        for (size_t p = 0; p < r->npops; p++) {
+            fputc(',', gp);
+            opsin_number_write(gp, opsin_raster_rate(r, p, b));
+        }
+        fputc('\n', gp);
+    }
+    fprintf(gp, "EOD\n");
+}
+
+/* "neuron", and how it was thinned: "neuron (1 member in 10, 1 spike in 2)". */
+static void raster_ylabel(FILE *gp, const opsin_raster *r)
+{
+    char buf[128];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "neuron");
+    if (r->stride > 1 || r->every > 1)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, " (");
+    if (r->stride > 1)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "1 member in %zu%s", r->stride,
+                              r->every > 1 ? ", " : ")");
+    if (r->every > 1)
+        snprintf(buf + n, sizeof buf - n, "1 spike in %lu)", r->every);
+    fprintf(gp, "set ylabel ");
+    quoted(gp, buf);
+    fputc('\n', gp);
+}
+
+/* The populations' names right of a panel in their colours: beside the middle of their
+ * members in the raster, else one under the other from the top. */
+static void pop_names(FILE *gp, const opsin_raster *r, int raster)
+{
+    for (size_t p = 0; p < r->npops; p++) {
+        const opsin_raster_pop *q = &r->pop[p];
+        fprintf(gp, "set label ");
+        quoted(gp, q->id);
+        if (raster)
+            fprintf(gp, " at graph 1.01, first %.17g",
+                    (double)q->first + ((double)q->size - 1) / 2);
+        else
+            fprintf(gp, " at graph 1.01, graph %.6f",
+                    0.95 - fmin(0.12, 0.9 / (double)r->npops) * (double)p);
+        fprintf(gp, " left tc lt %zu\n", p + 1);
+    }
+}
+
+/* One dot per spike at (t, neuron index), the populations stacked in their colours, dashed
+ * lines between them and their names right of the panel. */
+static void raster_panel(FILE *gp, const csv_arg *a, const opsin_raster *r)
+{
+    net_place(gp, a, a->npanels, 2);
+    raster_ylabel(gp, r);
+    fprintf(gp, "set yrange [-0.5:%zu.5]\n", r->nneurons - 1);
+    for (size_t p = 1; p < r->npops; p++)
+        fprintf(gp, "set arrow from graph 0, first %zu.5 to graph 1, first %zu.5 nohead dt 2 "
+                "lc rgb 'gray40' front\n", r->pop[p].first - 1, r->pop[p].first - 1);
+    pop_names(gp, r, 1);
+    fprintf(gp, "plot $raster using ($1*%.17g):2:3 with points pt 7 ps 0.3 lc variable "
+            "notitle\nunset arrow\nunset label\n", a->x.scale);
+}
+
+/* The rate of every population in the raster's bins, as steps in its colour. */
+static void rate_panel(FILE *gp, const csv_arg *a, const opsin_raster *r)
+{
+    double m = 0.0;
+    for (size_t p = 0; p < r->npops; p++)
+        for (size_t k = 0; k < r->nbins; k++)
+            m = fmax(m, opsin_raster_rate(r, p, k));
+    axis y = axis_for(m, "Hz"), bin = axis_for(r->bin, "s");
+    char text[128];
+    snprintf(text, sizeof text, "rate (%s) in %g %s bins", y.unit, r->bin * bin.scale,
+             bin.unit);
+    net_place(gp, a, a->npanels + 2, 1);
+    fprintf(gp, "set ylabel ");
+    quoted(gp, text);
+    fprintf(gp, "\nset yrange [0:*]\nunset key\n");
+    pop_names(gp, r, 0);
+    fprintf(gp, "plot ");
+    for (size_t p = 0; p < r->npops; p++)
+        fprintf(gp, "%s$rate using ($1*%.17g):($%zu*%.17g) with steps lw 1.5 lt %zu notitle",
+                p ? ", " : "", a->x.scale, p + 2, y.scale, p + 1);
+    fprintf(gp, "\nunset label\n");
+}
+
+/* ---- the picture ------------------------------------------------------------------------ */
+
 /* The panels one above the other, read from the file by gnuplot itself: one left margin for
- * all (aligned axes), the same x range, a title over them. */
+ * all (aligned axes), the same x range, a title over them; a network's raster and rates
+ * below them (their data inline), placed one by one since the raster is taller. */
 static void csv_body(FILE *gp, const void *arg)
 {
     const csv_arg *a = arg;
+    const opsin_raster *r = a->o ? a->o->raster : NULL;
     int overlay = a->o && a->o->overlay;
+    size_t rmargin = overlay ? widest_name(a) + 12 : 4;
+    if (r && widest_pop(r) + 3 > rmargin)
+        rmargin = widest_pop(r) + 3;
     fprintf(gp, "set datafile separator ','\nset grid\nset lmargin 12\nset rmargin %zu\n",
-            overlay ? widest_name(a) + 12 : 4);
+            rmargin);
     fprintf(gp, "%s\n", overlay ? "set key outside right top" : "unset key");
     if (a->o && a->o->x_end > 0)
         fprintf(gp, "set xrange [0:%.17g]\n", a->o->x_end * a->x.scale);
@@ -365,14 +505,26 @@ static void csv_body(FILE *gp, const void *arg)
         fprintf(gp, "set autoscale xfix\n");
     fprintf(gp, "set xlabel ");
     label(gp, a->col[0].name, a->x.unit);
-    fprintf(gp, "\nset multiplot layout %zu,1", a->npanels);
+    fputc('\n', gp);
+    if (r)
+        net_data(gp, r);
+    fprintf(gp, "set multiplot");
+    if (!r)
+        fprintf(gp, " layout %zu,1", a->npanels);
     if (a->o && a->o->title) {
         fprintf(gp, " title ");
         quoted(gp, a->o->title);
     }
     fputc('\n', gp);
-    for (size_t p = 0; p < a->npanels; p++)
+    for (size_t p = 0; p < a->npanels; p++) {
+        if (r)
+            net_place(gp, a, p, 1);
         csv_panel(gp, a, p);
+    }
+    if (r) {
+        raster_panel(gp, a, r);
+        rate_panel(gp, a, r);
+    }
     fprintf(gp, "unset multiplot\nset output\n");
 }
 
@@ -380,7 +532,9 @@ static void csv_body(FILE *gp, const void *arg)
 static plot_job csv_job(const char *csv, const char *out, const char *path, const csv_arg *a)
 {
     int title = a->o && a->o->title;
-    plot_job job = {out, path, csv, 900, 60 + 240 * a->npanels + (title ? 30 : 0), csv_body, a};
+    size_t height = a->o && a->o->raster ? net_height(a)
+                                         : 60 + PANEL_PX * a->npanels + (title ? 30 : 0);
+    plot_job job = {out, path, csv, 900, height, csv_body, a};
     return job;
 }
 

@@ -6,11 +6,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct opsin_raster;
+
 /* How a waveform CSV is drawn. */
 typedef struct opsin_plot_opts {
     const char *title; /* above the panels (e.g. the circuit and stimulus files); NULL: none */
     double x_end;      /* > 0: the x axis runs from 0 to x_end (SI, e.g. t_end); else the data's */
     int overlay;       /* 1: the columns of one unit share a panel, with a legend */
+    const struct opsin_raster *raster; /* a network's spikes (io/raster.h): below the probe
+                                          panels, a raster twice their height and a panel of
+                                          the populations' binned rates; NULL: none */
 } opsin_plot_opts;
 
 /* 1 when the picture type follows from the file name (.png, .svg or .pdf, any case); else 0
