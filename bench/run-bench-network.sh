@@ -7,6 +7,8 @@
 #      (bench/lif_closed_form.py); and 10,000 of them for 1 s (cost linear in N).
 #   2. Brunel (2000) model A, 10,000 neurons, g = 5, nu_ext = 2 nu_thr (the asynchronous
 #      irregular regime), 1 s (examples/brunel-network).
+#   3. 100 x 100 neurons through 10,000 ReS2 phototrap synapses learning by STDP, 1 s, the
+#      conductance map at the end (examples/stdp-network).
 #   usage: bench/run-bench-network.sh [path/to/opsin]     (JOBS: opsin --jobs, default 2;
 #   BRIAN=0 skips Brian2)
 set -eu
@@ -77,4 +79,18 @@ if [ "$have_brian" = 1 ]; then
     ratio=$(awk -v a="$t" -v b="$b" 'BEGIN { printf "%.1f", b / a }')
 fi
 printf '%-34s %10s %10s %12s %8s\n' "2. Brunel AI, 10,000 x 1 s" "$t" "$b" "$spikes" "$ratio"
+
+# 3. examples/stdp-network: 100 x 100 lif through 10,000 ReS2 phototrap synapses with STDP,
+# 1 s, the conductance map written at the end (no Brian2 counterpart: its synapses are
+# devices integrated by CVODE).
+sed 's|@include "../../circuits/|@include "|' "$top/examples/stdp-network/network.cfg" \
+    >"$work/stdpnet.cfg"
+cp "$top/circuits/res2-materials.cfg" "$work/"
+t=$(median "$opsin" run "$work/stdpnet.cfg" "$top/examples/stdp-network/stimulus.cfg" -t 1s \
+    -d 10ms -j "$jobs" -o "$work/stdpnet.csv" --map "$work/stdpnet-map.csv")
+spikes=$(($(wc -l <"$work/stdpnet.spikes.csv") - 1))
+cells=$(($(wc -l <"$work/stdpnet-map.csv") - 1))
+[ "$cells" = 10000 ] || { echo "stdp-network: $cells synapses in the map" >&2; exit 1; }
+printf '%-34s %10s %10s %12s %8s\n' "3. STDP devices, 100 x 100 x 1 s" "$t" - "$spikes" -
+grep '^# device synapses' "$work/stdpnet.summary.txt" || true
 echo "(ratio: Brian2 time / opsin time; whole processes, medians of $repeat; opsin --jobs $jobs)"
