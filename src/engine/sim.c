@@ -953,9 +953,9 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     unsigned long k = 0;
     size_t j = 0; /* next map time */
     double t_end = s->o.t_end;
+    double ts = sample_time(s, k); /* kept: snapping a time costs more than an exact event */
     while (!rc) {
         const opsin_event *top = opsin_queue_top(&s->q);
-        double ts = sample_time(s, k);
         double tm = j < s->o.nmap_times ? s->o.map_times[j] : INFINITY;
         double T = fmin(fmin(top ? top->t : INFINITY, tm), fmin(ts, t_end));
         if ((rc = advance_spiking(s, &T, d)))
@@ -971,8 +971,8 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
         if (T == tm && (rc = write_map(s, T, sink, d)))
             break;
         j += T == tm;
-        while (sample_time(s, k) <= T && (double)k * s->o.dt_out <= t_end)
-            k++;
+        while (ts <= T && (double)k * s->o.dt_out <= t_end)
+            ts = sample_time(s, ++k);
         if (T >= t_end)
             break;
     }
