@@ -74,7 +74,7 @@ static int island_fits(const opsin_circuit *c, const opsin_stimulus *st, size_t 
         snprintf(buf, len, "its input '%s' (%s) is integrated with it", in->id, in->model->name);
         return 0;
     }
-    if (!cd->model->linear) {
+    if (!cd->model->linear || cd->model->nstates != 1 || cd->model->nroots != 1) {
         snprintf(buf, len, "model %s has no closed form", cd->model->name);
         return 0;
     }
