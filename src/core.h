@@ -154,12 +154,16 @@ enum opsin_syn_kind {
     OPSIN_SYN_EXP    /* a current (weight in A) that decays with tau_syn */
 };
 
-/* How a run advances lif islands and populations (solver.method). */
+/* How a run advances lif islands and populations (solver.method; the islands that qualify
+ * for the closed form: engine/exact.h). */
 enum opsin_method {
-    OPSIN_METHOD_AUTO,  /* exact where a model has a closed form, CVODE elsewhere */
-    OPSIN_METHOD_EXACT, /* exact, and an error where a model has none */
-    OPSIN_METHOD_CVODE  /* CVODE everywhere (populations have no CVODE path) */
+    OPSIN_METHOD_AUTO,  /* exact where an island or population has a closed form, CVODE
+                           elsewhere */
+    OPSIN_METHOD_EXACT, /* exact, and an error where an island has none */
+    OPSIN_METHOD_CVODE  /* CVODE for every island (populations have no CVODE path) */
 };
+/* Their names in files, by enum opsin_method (io/circuit_read.c). */
+extern const char *const opsin_method_names[3];
 
 /* N neurons of one model: member k is network neuron first + k, named ID[k]. */
 typedef struct opsin_popdef {
@@ -259,6 +263,7 @@ struct opsin_circuit {
     opsin_probe *probes;
     size_t nprobes;
     int method;        /* enum opsin_method: how lif islands and populations are advanced */
+    int method_line;   /* source line of solver.method (0: not set) */
     double rtol;
     double atol_scale;
     int band;          /* 0 dense, else banded direct solver */

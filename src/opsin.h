@@ -308,6 +308,7 @@ typedef struct opsin_stats {
     unsigned long reinits;
     unsigned long rows;
     size_t islands;
+    size_t exact_islands;     /* of those, the ones advanced in closed form (solver.method) */
     double wall_s;
     unsigned long pulses;           /* of the stimulus' sources (once per source) */
     unsigned long pulses_after_end; /* of those, the ones that start after t_end: never run */

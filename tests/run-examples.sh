@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-examples.sh: runs every example in its quick mode (QUICK=1) and checks the key number
 # it prints against the paper's value (the table below: example, then an extended regular
-# expression its output must match).
+# expression its output must match); then runs the examples that have an island advanced in
+# closed form again with CVODE and compares the two.
 set -eu
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 OPSIN=${OPSIN:-$SRCDIR/src/opsin}
@@ -41,6 +42,50 @@ fit-your-data             LTP NL 2\.[3-7][0-9]* \+- .*LTD NL (3\.[89]|4\.[01])
 brunel-network           g = 5, nu_ext/nu_thr = 2: rate (4[0-5])\.[0-9] Hz, CV 0\.3[0-9]
 stdp-network             fast inputs \(20 Hz\): G \+0\.0[4-9][0-9] nS, slow inputs \(5 Hz\): G \+0\.0[0-3][0-9] nS
 TABLE
+# The exact and CVODE paths agree on every example with an island advanced exactly (its run's
+# summary says so): the example again on a copy of the tree whose circuits ask for
+# solver.method = "cvode", every CSV and spike list of the two runs compared by
+# tests/compare-methods.awk within the solver's rtol.
+tree=$work/cvode-tree
+mkdir -p "$tree"
+cp -R "$SRCDIR/examples" "$SRCDIR/circuits" "$SRCDIR/stimuli" "$tree/"
+for f in "$tree"/examples/*/*.cfg "$tree"/circuits/*.cfg; do
+    grep -q '^ *\(components\|arrays\) *=' "$f" || continue
+    if grep -q '^ *solver *= *{' "$f"; then
+        sed 's/^\( *solver *= *{\)/\1 method = "cvode";/' "$f" >"$f.new" && mv "$f.new" "$f"
+    else
+        echo 'solver = { method = "cvode"; };' >>"$f"
+    fi
+done
+compared=0
+for name in $(ls "$work"); do
+    case $name in cvode-*) continue ;; esac
+    exact=$(grep -l '^# solver: [1-9][0-9]* islands* exact' "$work/$name"/*.summary.txt 2>/dev/null || true)
+    [ -n "$exact" ] || continue
+    dir=$work/cvode-$name
+    mkdir -p "$dir"
+    if ! (cd "$dir" && sh "$tree/examples/$name/run.sh" >out.txt 2>err.txt); then
+        fail=$((fail + 1))
+        echo "FAIL: examples/$name with solver.method = \"cvode\": $(cat "$dir/err.txt")" >&2
+        continue
+    fi
+    for s in $exact; do
+        base=$(basename "$s" .summary.txt)
+        rtol=$(sed -n 's/^# solver: .*rtol \([^)]*\))$/\1/p' "$s")
+        if res=$(awk -v rtol="$rtol" -f "$SRCDIR/tests/compare-methods.awk" "$work/$name/$base.csv" \
+                 "$dir/$base.csv" "$work/$name/$base.spikes.csv" "$dir/$base.spikes.csv"); then
+            pass=$((pass + 1))
+            compared=$((compared + 1))
+        else
+            fail=$((fail + 1))
+            echo "FAIL: examples/$name: $base.csv, exact islands against CVODE: $res" >&2
+        fi
+    done
+done
+if [ "$compared" -eq 0 ]; then
+    fail=$((fail + 1))
+    echo "FAIL: no example has an island advanced exactly (expected res2-lif-optogenetic's n_res)" >&2
+fi
 # Outside the quick mode an example draws its own picture: fit-your-data's run.sh runs its
 # plot.gp when gnuplot is installed.
 if command -v gnuplot >/dev/null 2>&1; then

@@ -1,4 +1,5 @@
-/* island.c: CVODE (BDF, Newton, dense or banded direct solver) for one island.
+/* island.c: what every island does at a time, a step, a restart; and CVODE (BDF, Newton,
+ * dense or banded direct solver) for the islands that are not advanced in closed form.
  *
  * Every event that changes an island's state or drive ends its integration segment: the
  * integrator is stopped exactly there (stop time) and restarted (CVodeReInit) from the new
@@ -226,7 +227,9 @@ int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag
     int rc = create_integrator(isl, d);
     if (rc)
         return rc;
+    isl->kind = &opsin_island_cvode;
     isl->y = N_VNew_Serial((sunindextype)isl->n, isl->ctx);
+    isl->yd = isl->y ? N_VGetArrayPointer(isl->y) : NULL;
     isl->atol = isl->y ? N_VClone(isl->y) : NULL;
     isl->rootsfound = calloc(isl->nroots ? isl->nroots : 1, sizeof *isl->rootsfound);
     if (!isl->y || !isl->atol || !isl->rootsfound || linear_solver(isl, cfg))
@@ -267,6 +270,7 @@ void opsin_island_free(opsin_island *isl)
     if (isl->ctx)
         (void)SUNContext_Free(&isl->ctx);
     free(isl->rootsfound);
+    free(isl->y0);
     opsin_queue_free(&isl->stops);
     free(isl->comps);
     memset(isl, 0, sizeof *isl);
@@ -284,13 +288,11 @@ static int set_stop(opsin_island *isl, double stop, opsin_diag *d)
     return OPSIN_OK;
 }
 
-int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
+static int cvode_step(opsin_island *isl, double t_end, double *root, opsin_diag *d);
+
+/* Interpolates within the last step, or steps on to t first. */
+static int cvode_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
 {
-    if (t == isl->t || isl->resting) { /* a resting island's state is its initial state */
-        isl->t = t;
-        isl->tn = fmax(isl->tn, t);
-        return OPSIN_OK;
-    }
     int flag;
     if (!isl->stepped) { /* CVODE has no interpolant yet: y holds the state at t0 */
         if (opsin_same_instant(t, isl->t0)) {
@@ -306,7 +308,7 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
     }
     while (!(isl->tn >= t)) { /* whole steps towards the next own event, then interpolate */
         double root;
-        int rc = opsin_island_step(isl, t_end, &root, d);
+        int rc = cvode_step(isl, t_end, &root, d);
         if (rc)
             return rc;
         if (!isnan(root)) /* spiking islands are stepped by the event loop, never here */
@@ -319,7 +321,8 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
     return OPSIN_OK;
 }
 
-int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag *d)
+/* One CVODE step towards the stop, with root finding. */
+static int cvode_step(opsin_island *isl, double t_end, double *root, opsin_diag *d)
 {
     *root = NAN;
     const opsin_event *next = opsin_queue_top(&isl->stops);
@@ -357,7 +360,8 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
     return OPSIN_OK;
 }
 
-int opsin_island_collect(opsin_island *isl, opsin_diag *d)
+/* Adds CVODE's counters, which restart at every re-initialisation. */
+static int cvode_collect(opsin_island *isl, opsin_diag *d)
 {
     long nst = 0, nfe = 0, nfels = 0;
     int flag;
@@ -370,14 +374,46 @@ int opsin_island_collect(opsin_island *isl, opsin_diag *d)
     return OPSIN_OK;
 }
 
-int opsin_island_reinit(opsin_island *isl, opsin_diag *d)
+/* Keeps the counters of the segment that ends, then restarts CVODE from y at t. */
+static int cvode_restart(opsin_island *isl, opsin_diag *d)
 {
-    int rc = opsin_island_collect(isl, d);
+    int rc = cvode_collect(isl, d);
     if (rc)
         return rc;
     int flag = CVodeReInit(isl->cvode, isl->t, isl->y);
-    if (flag != CV_SUCCESS)
-        return fail(isl, "CVodeReInit", flag, isl->t, d);
+    return flag == CV_SUCCESS ? OPSIN_OK : fail(isl, "CVodeReInit", flag, isl->t, d);
+}
+
+const opsin_island_kind opsin_island_cvode = {cvode_at, cvode_step, cvode_restart,
+                                              cvode_collect};
+
+/* ---- every kind ------------------------------------------------------------------------- */
+
+int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
+{
+    if (t == isl->t || isl->resting) { /* a resting island's state is its initial state */
+        isl->t = t;
+        isl->tn = fmax(isl->tn, t);
+        return OPSIN_OK;
+    }
+    return isl->kind->at(isl, t, t_end, d);
+}
+
+int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag *d)
+{
+    return isl->kind->step(isl, t_end, root, d);
+}
+
+int opsin_island_collect(opsin_island *isl, opsin_diag *d)
+{
+    return isl->kind->collect(isl, d);
+}
+
+int opsin_island_reinit(opsin_island *isl, opsin_diag *d)
+{
+    int rc = isl->kind->restart(isl, d);
+    if (rc)
+        return rc;
     isl->t0 = isl->tn = isl->t;
     isl->tstop = NAN;
     isl->resting = 0;

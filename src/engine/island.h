@@ -1,6 +1,8 @@
-/* island.h: one independent part of a circuit (no shared state with others) and its CVODE
- * integrator.  An island is advanced only when one of its own events, a probe or the end of
- * the run needs its state; sample times are served by interpolation, never by restarts. */
+/* island.h: one independent part of a circuit (no shared state with others) and how it is
+ * advanced: by its CVODE integrator (island.c), or in closed form when it is one neuron that
+ * is linear between events (exact.c).  An island is advanced only when one of its own events,
+ * a probe or the end of the run needs its state; sample times are served by interpolation
+ * (CVODE) or by the closed form, never by restarts. */
 #ifndef OPSIN_ISLAND_H
 #define OPSIN_ISLAND_H
 
@@ -12,14 +14,33 @@
 #include "engine/cvcompat.h"
 #include "engine/queue.h"
 
+struct opsin_island;
+
+/* How a kind of island advances: its part of opsin_island_at, _step, _reinit and _collect
+ * below (the bookkeeping they share is done there). */
+typedef struct opsin_island_kind {
+    /* y at t, for a t other than the present one */
+    int (*at)(struct opsin_island *isl, double t, double t_end, opsin_diag *d);
+    int (*step)(struct opsin_island *isl, double t_end, double *root, opsin_diag *d);
+    /* restarts from y at t after an event changed it or the drive */
+    int (*restart)(struct opsin_island *isl, opsin_diag *d);
+    int (*collect)(struct opsin_island *isl, opsin_diag *d);
+} opsin_island_kind;
+
+extern const opsin_island_kind opsin_island_cvode; /* island.c */
+extern const opsin_island_kind opsin_island_exact; /* exact.c */
+
 typedef struct opsin_island {
+    const opsin_island_kind *kind;
     opsin_comp **comps;
     size_t ncomps;
     size_t n;          /* states, including one energy state per drive */
     size_t nroots;
     SUNContext ctx;    /* the island's own: SUNDIALS 7 routes errors per context */
     void *cvode;
-    N_Vector y;        /* state at time t (the cache handed out by opsin_island_at) */
+    double *yd;        /* state at time t (the cache handed out by opsin_island_at): the data
+                          of y, or of the exact island's own array */
+    N_Vector y;        /* CVODE: the state vector whose data yd is */
     N_Vector atol;
     SUNMatrix A;
     SUNLinearSolver LS;
@@ -38,6 +59,11 @@ typedef struct opsin_island {
     double bytes;      /* what the island holds once solving (opsin_island_bytes) */
     unsigned long steps, rhs_evals, reinits; /* accumulated over re-initialisations */
     char err[OPSIN_CV_MSG_MAX]; /* last SUNDIALS message */
+    /* exact islands (exact.c): the one neuron's closed form from its state y0 at t0 */
+    opsin_lin_neuron lin;
+    double *y0;        /* the state at t0 (one block with yd) */
+    double v_eff;      /* where V relaxes under the present drive, lin.v_inf + lin.r_in I */
+    double t_cross;    /* when V reaches lin.v_th after t0 (INFINITY: never) */
 } opsin_island;
 
 typedef struct opsin_island_cfg {
@@ -57,10 +83,18 @@ double opsin_island_bytes(double n, const opsin_island_cfg *cfg);
 /* Allocates the island's SUNDIALS context and integrator and sets the initial state at t = 0.
  * OPSIN_ENOMEM (diag untouched) when an allocation fails. */
 int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag *d);
+/* The same for an island of one neuron advanced in closed form (its model's `linear` hook
+ * gives one; engine/exact.c); OPSIN_ENOMEM. */
+int opsin_island_init_exact(opsin_island *isl);
+/* Bytes an exact island of n states holds, measured like opsin_island_bytes: 1088 for its
+ * record, its component's, the sim's and room for 4 events; 160 per state (its three copies
+ * of the state, the drive records). */
+double opsin_island_exact_bytes(double n);
 void opsin_island_free(opsin_island *isl);
 
-/* Makes isl->y the state at time t >= the start of the integrator's last step: whole steps
- * up to or past t (never past the island's next discontinuity), then the interpolant. */
+/* Makes isl->yd the state at time t >= the start of the integrator's last step: whole steps
+ * up to or past t (never past the island's next discontinuity), then the interpolant; or the
+ * closed form at t (exact islands). */
 int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d);
 
 /* One integrator step towards the island's next own event (or t_end), which is also the stop

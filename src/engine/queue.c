@@ -25,6 +25,18 @@ void opsin_queue_free(opsin_queue *q)
     opsin_queue_init(q);
 }
 
+int opsin_queue_reserve(opsin_queue *q, size_t n)
+{
+    if (q->cap >= n)
+        return 0;
+    opsin_event *h = realloc(q->heap, n * sizeof *h);
+    if (!h)
+        return -1;
+    q->heap = h;
+    q->cap = n;
+    return 0;
+}
+
 int opsin_queue_push(opsin_queue *q, opsin_event ev)
 {
     if (q->n == q->cap) {

@@ -38,6 +38,9 @@ typedef struct opsin_queue {
 
 void opsin_queue_init(opsin_queue *q);
 void opsin_queue_free(opsin_queue *q);
+/* Room for n events (the first push otherwise makes room for 64, then it doubles); -1 on
+ * allocation failure, queue unchanged. */
+int opsin_queue_reserve(opsin_queue *q, size_t n);
 /* Adds an event (its seq is assigned here); -1 on allocation failure, queue unchanged. */
 int opsin_queue_push(opsin_queue *q, opsin_event ev);
 /* Removes the first event into *ev; -1 if empty. */

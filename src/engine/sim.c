@@ -14,6 +14,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "engine/exact.h"
 #include "engine/island.h"
 #include "engine/lag.h"
 #include "engine/net.h"
@@ -45,6 +46,7 @@ struct opsin_sim {
     double *aux;        /* every component's model-private values, one block */
     opsin_island *isl;
     size_t nisl;
+    unsigned char *exact; /* per island: advanced in closed form (engine/exact.c) */
     double *levels;     /* one per drive */
     double *t_on;       /* one per drive: start of its current pulse */
     double *slopes;     /* one per drive: rate of change of its level, per s */
@@ -207,14 +209,19 @@ static int partition(const opsin_circuit *c, size_t *island_of, size_t *nisl)
     return OPSIN_OK;
 }
 
-/* Partitions components into islands and lays out each island's state vector: component
- * states first, then one energy state per drive. */
-static int build_islands(opsin_sim *s)
+/* Partitions components into islands, chooses how each advances (solver.method: EINVAL when
+ * "exact" meets an island that has no closed form) and lays out each island's state vector:
+ * component states first, then one energy state per drive. */
+static int build_islands(opsin_sim *s, opsin_diag *d)
 {
     const opsin_circuit *c = s->c;
     size_t n = c->ncomps, *island_of = malloc((n ? n : 1) * sizeof *island_of);
     s->isl = calloc(n ? n : 1, sizeof *s->isl);
-    int rc = !island_of || !s->isl ? OPSIN_ENOMEM : partition(c, island_of, &s->nisl);
+    s->exact = malloc(n ? n : 1);
+    int rc = !island_of || !s->isl || !s->exact ? OPSIN_ENOMEM
+                                                : partition(c, island_of, &s->nisl);
+    if (!rc)
+        rc = opsin_exact_plan(c, s->st, island_of, s->nisl, 1, s->exact, d);
     for (size_t i = 0; !rc && i < n; i++)
         s->comps[i].island = island_of[i];
     free(island_of);
@@ -268,7 +275,10 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
 {
     size_t n = c->ncomps, nisl, *island_of = malloc((n ? n : 1) * sizeof *island_of);
     double *states = calloc(n ? n : 1, sizeof *states);
-    int rc = !island_of || !states ? OPSIN_ENOMEM : partition(c, island_of, &nisl);
+    unsigned char *exact = malloc(n ? n : 1);
+    int rc = !island_of || !states || !exact ? OPSIN_ENOMEM : partition(c, island_of, &nisl);
+    if (!rc)
+        rc = opsin_exact_plan(c, st, island_of, nisl, 0, exact, NULL);
     if (!rc) {
         for (size_t i = 0; i < n; i++) /* each component's states */
             states[island_of[i]] += (double)c->comps[i].model->nstates;
@@ -280,7 +290,8 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
         opsin_island_cfg cfg = island_cfg(c);
         *bytes = 0;
         for (size_t i = 0; i < nisl; i++)
-            *bytes += opsin_island_bytes(states[i], &cfg);
+            *bytes += exact[i] ? opsin_island_exact_bytes(states[i])
+                               : opsin_island_bytes(states[i], &cfg);
         *bytes += opsin_net_estimate(c); /* populations: their members and synapses */
         for (size_t i = 0; st && i < st->nspikesrcs; i++)
             for (size_t k = 0; k < st->spikesrcs[i].ntargets; k++)
@@ -289,6 +300,7 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
     }
     free(island_of);
     free(states);
+    free(exact);
     return rc;
 }
 
@@ -574,12 +586,15 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
     if (!rc)
         rc = build_drives(s);
     if (!rc)
-        rc = build_islands(s);
+        rc = build_islands(s, d);
     if (!rc)
         rc = build_energy_names(s);
     opsin_island_cfg icfg = island_cfg(c);
-    for (size_t i = 0; !rc && i < s->nisl; i++)
-        rc = opsin_island_init(&s->isl[i], &icfg, d);
+    for (size_t i = 0; !rc && i < s->nisl; i++) {
+        rc = s->exact[i] ? opsin_island_init_exact(&s->isl[i])
+                         : opsin_island_init(&s->isl[i], &icfg, d);
+        s->stats.exact_islands += s->exact[i];
+    }
     if (!rc && st)
         rc = queue_stimulus(s);
     if (!rc)
@@ -603,6 +618,7 @@ void opsin_sim_free(opsin_sim *s)
     for (size_t i = 0; i < s->nisl; i++)
         opsin_island_free(&s->isl[i]);
     free(s->isl);
+    free(s->exact);
     for (size_t i = 0; s->comps && i < s->c->ncomps; i++) {
         free(s->comps[i].drives);
         if (s->comps[i].rng)
@@ -649,7 +665,7 @@ static int push_spike(opsin_sim *s, const opsin_island *isl, const opsin_comp *c
  * after an approach from below at rheobase. */
 static int spikes_at_restart(opsin_sim *s, opsin_island *isl)
 {
-    const double *y = N_VGetArrayPointer(isl->y);
+    const double *y = isl->yd;
     for (size_t k = 0; k < isl->ncomps; k++) {
         const opsin_comp *c = isl->comps[k];
         const opsin_model *m = c->def->model;
@@ -732,8 +748,7 @@ static int write_row(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag 
         int rc = opsin_island_at(isl, T, s->o.t_end, d);
         if (rc)
             return rc;
-        s->row[i] = c->def->model->output(c, (size_t)s->probes[i].output, T,
-                                          N_VGetArrayPointer(isl->y));
+        s->row[i] = c->def->model->output(c, (size_t)s->probes[i].output, T, isl->yd);
         if (s->stats.rows == 0)
             s->first[i] = s->row[i];
         else if (s->row[i] != s->first[i] && !(isnan(s->row[i]) && isnan(s->first[i])))
@@ -786,7 +801,7 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
     opsin_queue_pop(&isl->stops, &own);
     if (rc)
         return rc;
-    double *y = N_VGetArrayPointer(isl->y);
+    double *y = isl->yd;
     s->stats.events++;
     if (!isl->dirty)
         s->dirty[s->ndirty++] = ev->island;
@@ -856,7 +871,7 @@ static int write_map(opsin_sim *s, double T, const opsin_sink *sink, opsin_diag 
             int rc = opsin_island_at(isl, T, s->o.t_end, d);
             if (rc)
                 return rc;
-            double v = c->def->model->output(c, 0, T, N_VGetArrayPointer(isl->y));
+            double v = c->def->model->output(c, 0, T, isl->yd);
             if (sink->map(sink->ctx, T, ad->id, k / ad->cols, k % ad->cols, v,
                           c->def->model->outputs[0].unit)) {
                 opsin_diag_set(d, NULL, 0, "the map output could not be written");
@@ -913,7 +928,7 @@ static int finish(opsin_sim *s, opsin_diag *d)
     size_t ns = s->st ? s->st->nsources : 0;
     for (size_t dr = 0; dr < s->ndrives; dr++) {
         const opsin_comp *c = &s->comps[s->dinfo[dr].comp];
-        const double *y = N_VGetArrayPointer(s->isl[c->island].y);
+        const double *y = s->isl[c->island].yd;
         size_t e = s->dinfo[dr].is_conn ? ns + s->dinfo[dr].owner : s->dinfo[dr].owner;
         s->energy[e] += y[c->drives[s->dinfo[dr].slot].energy_y];
     }
@@ -938,9 +953,9 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     unsigned long k = 0;
     size_t j = 0; /* next map time */
     double t_end = s->o.t_end;
+    double ts = sample_time(s, k); /* kept: snapping a time costs more than an exact event */
     while (!rc) {
         const opsin_event *top = opsin_queue_top(&s->q);
-        double ts = sample_time(s, k);
         double tm = j < s->o.nmap_times ? s->o.map_times[j] : INFINITY;
         double T = fmin(fmin(top ? top->t : INFINITY, tm), fmin(ts, t_end));
         if ((rc = advance_spiking(s, &T, d)))
@@ -956,8 +971,8 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
         if (T == tm && (rc = write_map(s, T, sink, d)))
             break;
         j += T == tm;
-        while (sample_time(s, k) <= T && (double)k * s->o.dt_out <= t_end)
-            k++;
+        while (ts <= T && (double)k * s->o.dt_out <= t_end)
+            ts = sample_time(s, ++k);
         if (T >= t_end)
             break;
     }
@@ -1014,6 +1029,10 @@ void opsin_sim_print_summary(const opsin_sim *s, FILE *fp)
     fprintf(fp, "# events %lu, spikes %lu, rows %lu\n", st->events, st->spikes, st->rows);
     fprintf(fp, "# islands %zu, integrator steps %lu, rhs evaluations %lu, restarts %lu\n",
             st->islands, st->steps, st->rhs_evals, st->reinits);
+    if (!s->nr) /* which islands went which way (solver.method) */
+        fprintf(fp, "# solver: %zu island%s exact, %zu CVODE (method %s, rtol %g)\n",
+                st->exact_islands, st->exact_islands == 1 ? "" : "s",
+                st->islands - st->exact_islands, opsin_method_names[s->c->method], s->c->rtol);
     if (s->nr) {
         unsigned long ev, syn, nsyn;
         opsin_netrun_counts(s->nr, &ev, &syn, &nsyn);

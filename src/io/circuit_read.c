@@ -373,7 +373,7 @@ static const solver_key solver_table[] = {
      offsetof(opsin_circuit, bandwidth), 1},
 };
 static const char *const solver_names[] = {"dense", "band"};
-static const char *const method_names[] = {"auto", "exact", "cvode"}; /* enum opsin_method */
+const char *const opsin_method_names[3] = {"auto", "exact", "cvode"};
 
 /* Stores v into the circuit field of a solver row. */
 static void solver_store(opsin_circuit *c, const solver_key *k, double v)
@@ -393,11 +393,13 @@ static int read_method(const config_setting_t *g, opsin_circuit *c, opsin_diag *
     int rc = opsin_cfg_string(g, "method", 0, &m, c->path, d);
     if (rc || !m)
         return rc;
-    if ((c->method = opsin_name_lookup(method_names, 3, m, expected, sizeof expected)) < 0) {
+    c->method = opsin_name_lookup(opsin_method_names, 3, m, expected, sizeof expected);
+    if (c->method < 0) {
         opsin_diag_at(d, c->path, config_setting_get_member(g, "method"),
                       "method '%s' is unknown (expected %s)", m, expected);
         return OPSIN_EINVAL;
     }
+    c->method_line = (int)config_setting_source_line(config_setting_get_member(g, "method"));
     return OPSIN_OK;
 }
 
@@ -438,6 +440,7 @@ static int read_solver(const config_setting_t *g, opsin_circuit *c, opsin_diag *
     keys[n + 2] = NULL;
     c->band = 0;
     c->method = OPSIN_METHOD_AUTO;
+    c->method_line = 0;
     if (!g)
         return OPSIN_OK;
     int rc;
@@ -735,7 +738,7 @@ void opsin_circuit_print(const opsin_circuit *c, FILE *fp)
     if (c->band && c->bandwidth >= 0)
         fprintf(fp, " (half-bandwidth %ld)", c->bandwidth);
     if (c->method != OPSIN_METHOD_AUTO)
-        fprintf(fp, ", method %s", method_names[c->method]);
+        fprintf(fp, ", method %s", opsin_method_names[c->method]);
     fprintf(fp, "\n");
     if (c->t_end > 0)
         fprintf(fp, "  t_end: %.9g s\n", c->t_end);

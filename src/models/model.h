@@ -134,7 +134,10 @@ typedef struct opsin_model {
     int (*inert)(const double *p, int kind, double lo, double hi, char *why, size_t len);
     /* The closed form between events from parameters p (no input device): 1 with *out
      * filled, 0 when these parameters have none.  NULL: the model has no closed form (it
-     * cannot form a population, and its islands always use CVODE). */
+     * cannot form a population, and its islands always use CVODE).  A model that has one is
+     * a neuron with one state (V) and one root function (V - v_th), whose on_root sets V to
+     * v_reset and a nonzero mode while it is held there (on_wake clears it): populations and
+     * the exact islands of engine/exact.c rely on it. */
     int (*linear)(const double *p, opsin_lin_neuron *out);
 } opsin_model;
 

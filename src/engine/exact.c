@@ -1,0 +1,314 @@
+/* exact.c: islands of one neuron advanced in closed form between events (exact integration,
+ * Rotter & Diesmann 1999), and which islands solver.method sends there.
+ *
+ * The neuron is linear between events (opsin_model.linear): tau dV/dt = -(V - v_inf) + r_in I,
+ * and its drives are currents constant between events (rectangular pulses, spike
+ * connections), I their sum.  From the state V0 at the last event t0:
+ *   V(t) = v_eff + (V0 - v_eff) e^{-s/tau},   v_eff = v_inf + r_in I,   s = t - t0
+ * (V held at V0 while the model's mode is not 0: refractory).  Below threshold with v_eff >
+ * v_th, V reaches v_th at
+ *   t0 + tau ln((v_eff - V0)/(v_eff - v_th)) = t0 + tau log1p((v_th - V0)/(v_eff - v_th)),
+ * moved by ulps to the first double whose V is at or above v_th.  Each drive delivers its
+ * level times the integral of V (its energy state, as the CVODE islands integrate it):
+ *   v_eff s + (V0 - v_eff) tau (1 - e^{-s/tau})   (V0 s when held).
+ * Everything else (spikes, resets, refractory ends, pulse edges, connections) goes through
+ * the model's hooks and the event loop as for CVODE islands: an exact island differs only in
+ * how it advances.  It takes no integrator steps (the summary counts 0 steps and 0 rhs
+ * evaluations for it) and one restart per event time that touched it, as CVODE islands do.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/exact.h"
+#include "engine/island.h"
+
+/* ---- which islands ---------------------------------------------------------------------- */
+
+/* 1 when a source acts only through rectangular current pulses (no envelope, no slope). */
+static int rect_current(const opsin_source *src)
+{
+    if (src->kind != OPSIN_SRC_CURRENT || src->env.kind != OPSIN_ENV_RECT)
+        return 0;
+    for (size_t k = 0; k < src->ntrains; k++)
+        if (src->trains[k].slope != 0.0)
+            return 0;
+    return 1;
+}
+
+/* Why source src cannot be folded into a closed form, into buf. */
+static void source_why(const opsin_stimulus *st, const opsin_source *src, char *buf, size_t len)
+{
+    int line = src->line;
+    const char *what;
+    if (src->kind != OPSIN_SRC_CURRENT) {
+        what = src->kind == OPSIN_SRC_VOLTAGE ? "is a voltage" : "is light";
+    } else if (src->env.kind != OPSIN_ENV_RECT) {
+        what = src->env.kind == OPSIN_ENV_SINE ? "has a sine envelope" : "has an exp envelope";
+    } else {
+        what = "has a slope inside its pulses";
+        for (size_t k = 0; k < src->ntrains; k++)
+            if (src->trains[k].slope != 0.0 && src->trains[k].line > 0) {
+                line = src->trains[k].line;
+                break;
+            }
+    }
+    if (line > 0)
+        snprintf(buf, len, "source '%s' (%s:%d) %s", src->id, st->path, line, what);
+    else
+        snprintf(buf, len, "source '%s' %s", src->id, what);
+}
+
+/* Whether an island has a closed form: 1, or 0 with the reason in buf and the component to
+ * name in *who.  first: its first component; coupled: when it has several, the first of them
+ * with an input (only inputs join islands), else -1; bad_src: the first source on `first`
+ * that is not rectangular current pulses, or -1. */
+static int island_fits(const opsin_circuit *c, const opsin_stimulus *st, size_t first,
+                       long coupled, long bad_src, size_t *who, char *buf, size_t len)
+{
+    const opsin_compdef *cd = &c->comps[first];
+    opsin_lin_neuron lin;
+    *who = first;
+    if (coupled >= 0) {
+        const opsin_compdef *in = &c->comps[c->comps[coupled].input];
+        *who = (size_t)coupled;
+        snprintf(buf, len, "its input '%s' (%s) is integrated with it", in->id, in->model->name);
+        return 0;
+    }
+    if (!cd->model->linear || cd->model->nstates != 1 || cd->model->nroots != 1) {
+        snprintf(buf, len, "model %s has no closed form", cd->model->name);
+        return 0;
+    }
+    if (!cd->model->linear(cd->p, &lin)) {
+        snprintf(buf, len, "its parameters give model %s no closed form", cd->model->name);
+        return 0;
+    }
+    if (bad_src >= 0) {
+        source_why(st, &st->sources[bad_src], buf, len);
+        return 0;
+    }
+    return 1;
+}
+
+/* Per island: its first component, the number of its components and the first of them with
+ * an input (-1: none); per component, the first source whose pulses are not rectangular
+ * currents (-1: none). */
+typedef struct plan_work {
+    size_t *first, *count;
+    long *coupled, *bad;
+} plan_work;
+
+static int plan_work_fill(plan_work *w, const opsin_circuit *c, const opsin_stimulus *st,
+                          const size_t *island_of, size_t nisl)
+{
+    size_t n = c->ncomps;
+    w->first = malloc((nisl ? nisl : 1) * sizeof *w->first);
+    w->count = calloc(nisl ? nisl : 1, sizeof *w->count);
+    w->coupled = malloc((nisl ? nisl : 1) * sizeof *w->coupled);
+    w->bad = malloc((n ? n : 1) * sizeof *w->bad);
+    if (!w->first || !w->count || !w->coupled || !w->bad)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < nisl; i++)
+        w->coupled[i] = -1;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = island_of[k];
+        if (w->count[i]++ == 0)
+            w->first[i] = k;
+        if (c->comps[k].input >= 0 && w->coupled[i] < 0)
+            w->coupled[i] = (long)k;
+        w->bad[k] = -1;
+    }
+    for (size_t s = 0; st && s < st->nsources; s++)
+        if (!rect_current(&st->sources[s]))
+            for (size_t t = 0; t < st->sources[s].ntargets; t++)
+                if (w->bad[st->sources[s].targets[t]] < 0)
+                    w->bad[st->sources[s].targets[t]] = (long)s;
+    return OPSIN_OK;
+}
+
+static void plan_work_free(plan_work *w)
+{
+    free(w->first);
+    free(w->count);
+    free(w->coupled);
+    free(w->bad);
+}
+
+/* The error of solver.method = "exact" on an island that has no closed form. */
+static void refuse(const opsin_circuit *c, size_t who, const char *why, opsin_diag *d)
+{
+    char at[48] = "";
+    if (c->method_line > 0)
+        snprintf(at, sizeof at, " (line %d)", c->method_line);
+    opsin_diag_set(d, c->path, c->comps[who].line, "component '%s' (%s) cannot be advanced "
+                   "exactly, as solver.method = \"exact\"%s asks: %s (expected a lif alone in "
+                   "its island, with no input, driven by rectangular current pulses only; or "
+                   "method \"auto\" or \"cvode\")", c->comps[who].id,
+                   c->comps[who].model->name, at, why);
+}
+
+int opsin_exact_plan(const opsin_circuit *c, const opsin_stimulus *st, const size_t *island_of,
+                     size_t nisl, int strict, unsigned char *exact, opsin_diag *d)
+{
+    memset(exact, 0, nisl);
+    if (c->method == OPSIN_METHOD_CVODE || nisl == 0)
+        return OPSIN_OK;
+    plan_work w = {NULL, NULL, NULL, NULL};
+    int rc = plan_work_fill(&w, c, st, island_of, nisl);
+    for (size_t i = 0; !rc && i < nisl; i++) {
+        char why[OPSIN_ID_MAX + 512];
+        size_t who, k = w.first[i];
+        long coupled = w.count[i] > 1 ? w.coupled[i] : -1;
+        exact[i] = (unsigned char)island_fits(c, st, k, coupled, w.bad[k], &who, why, sizeof why);
+        if (!exact[i] && strict && c->method == OPSIN_METHOD_EXACT) {
+            refuse(c, who, why, d);
+            rc = OPSIN_EINVAL;
+        }
+    }
+    plan_work_free(&w);
+    return rc;
+}
+
+/* ---- the exact island ------------------------------------------------------------------- */
+
+/* V at t0 + s, and the integral of V over [t0, t0 + s] into *integral when it is not NULL. */
+static double v_after(const opsin_island *isl, double s, double *integral)
+{
+    const opsin_comp *c = isl->comps[0];
+    double v0 = isl->y0[c->y_off], x = v0 - isl->v_eff, tau = isl->lin.tau;
+    if (c->mode || s == 0.0 || x == 0.0) {
+        if (integral)
+            *integral = v0 * s;
+        return v0;
+    }
+    if (integral)
+        *integral = isl->v_eff * s - x * tau * expm1(-s / tau);
+    return isl->v_eff + x * exp(-s / tau);
+}
+
+/* The first time after t0 at which V reaches v_th: the closed form, then moved by ulps to the
+ * first double whose V (as v_after computes it) is at or above v_th. */
+static double crossing(const opsin_island *isl)
+{
+    const opsin_comp *c = isl->comps[0];
+    const opsin_lin_neuron *L = &isl->lin;
+    double v0 = isl->y0[c->y_off];
+    if (c->mode || !(v0 < L->v_th) || !(isl->v_eff > L->v_th))
+        return INFINITY;
+    double t = isl->t0 + L->tau * log1p((L->v_th - v0) / (isl->v_eff - L->v_th));
+    for (int k = 0; k < 8 && v_after(isl, t - isl->t0, NULL) < L->v_th; k++)
+        t = nextafter(t, INFINITY);
+    for (int k = 0; k < 8; k++) {
+        double before = nextafter(t, -INFINITY);
+        if (!(before > isl->t0) || v_after(isl, before - isl->t0, NULL) < L->v_th)
+            break;
+        t = before;
+    }
+    return t;
+}
+
+/* Sets yd to the state at t: V and every drive's energy. */
+static void exact_eval(opsin_island *isl, double t)
+{
+    const opsin_comp *c = isl->comps[0];
+    double integral = 0.0, s = t - isl->t0;
+    isl->yd[c->y_off] = v_after(isl, s, c->ndrives ? &integral : NULL);
+    for (size_t k = 0; k < c->ndrives; k++) {
+        const opsin_drive *dv = &c->drives[k];
+        double level = *dv->level;
+        isl->yd[dv->energy_y] = isl->y0[dv->energy_y] + (level != 0.0 ? level * integral : 0.0);
+    }
+}
+
+/* The state at t; a threshold crossing skipped on the way would be a spike lost, which the
+ * event loop never lets happen (it steps spiking islands before anything later). */
+static int exact_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
+{
+    (void)t_end;
+    if (t > isl->tn && isl->t_cross <= t) {
+        opsin_diag_set(d, NULL, 0, "the exact island of '%s' (%s) was asked for t = %.9g s, past "
+                       "its threshold crossing at %.9g s (expected the event loop to step it "
+                       "there first)", isl->comps[0]->def->id, isl->comps[0]->def->model->name,
+                       t, isl->t_cross);
+        return OPSIN_ESOLVER;
+    }
+    exact_eval(isl, t);
+    isl->t = t;
+    isl->tn = fmax(isl->tn, t);
+    return OPSIN_OK;
+}
+
+/* One step: to the threshold crossing when it comes no later than the island's next own
+ * event (or t_end), else to that event.  A crossing is reported once: its spike's event
+ * restarts the island (or an earlier event voids the spike and restarts it). */
+static int exact_step(opsin_island *isl, double t_end, double *root, opsin_diag *d)
+{
+    (void)d;
+    const opsin_event *next = opsin_queue_top(&isl->stops);
+    double stop = next && next->t < t_end ? next->t : t_end;
+    *root = NAN;
+    isl->rootsfound[0] = 0;
+    if (isl->t_cross <= stop) {
+        *root = isl->t_cross;
+        isl->rootsfound[0] = 1;
+        isl->t_cross = INFINITY;
+        isl->tn = fmax(isl->tn, *root);
+    } else {
+        isl->tn = fmax(isl->tn, stop);
+    }
+    return OPSIN_OK;
+}
+
+/* A new closed form from the state at t (an event changed it or the drive). */
+static int exact_restart(opsin_island *isl, opsin_diag *d)
+{
+    (void)d;
+    const opsin_comp *c = isl->comps[0];
+    memcpy(isl->y0, isl->yd, isl->n * sizeof *isl->y0);
+    isl->t0 = isl->t;
+    isl->v_eff = isl->lin.v_inf + isl->lin.r_in * opsin_comp_current(c, isl->t);
+    isl->t_cross = crossing(isl);
+    return OPSIN_OK;
+}
+
+/* No integrator, no counters. */
+static int exact_collect(opsin_island *isl, opsin_diag *d)
+{
+    (void)isl;
+    (void)d;
+    return OPSIN_OK;
+}
+
+const opsin_island_kind opsin_island_exact = {exact_at, exact_step, exact_restart,
+                                              exact_collect};
+
+double opsin_island_exact_bytes(double n)
+{
+    return 1088.0 + 160.0 * n;
+}
+
+int opsin_island_init_exact(opsin_island *isl)
+{
+    opsin_comp *c = isl->comps[0];
+    opsin_queue_init(&isl->stops);
+    isl->kind = &opsin_island_exact;
+    isl->bytes = opsin_island_exact_bytes((double)isl->n);
+    isl->y0 = calloc(3 * isl->n, sizeof *isl->y0); /* y0, yd, and the derivatives at rest */
+    isl->rootsfound = calloc(1, sizeof *isl->rootsfound);
+    /* its own events are a pulse's edges, a spike and its refractory end at a time: room for
+     * a few, not the 64 a first push takes (a million such islands fit in 1.2 GB) */
+    if (!isl->y0 || !isl->rootsfound || opsin_queue_reserve(&isl->stops, 4))
+        return OPSIN_ENOMEM;
+    isl->yd = isl->y0 + isl->n;
+    if (!c->def->model->linear(c->p, &isl->lin))
+        return OPSIN_EINVAL; /* opsin_exact_plan said it had one */
+    c->def->model->init(c, isl->yd);
+    isl->t = isl->tn = 0.0;
+    isl->tstop = NAN;
+    exact_restart(isl, NULL);
+    /* at rest as the CVODE islands see it: every derivative exactly 0 (v_inf, computed from
+     * the parameters, may differ from the resting potential by an ulp) */
+    double *ydot = isl->yd + isl->n;
+    c->def->model->rhs(c, 0.0, isl->yd, ydot);
+    isl->resting = !c->mode && ydot[c->y_off] == 0.0 && isinf(isl->t_cross);
+    return OPSIN_OK;
+}
