@@ -324,6 +324,8 @@ typedef struct opsin_source {
     opsin_envelope env;
     int *targets;
     size_t ntargets;
+    int *projs;          /* device projections it drives (every synapse of each; networks) */
+    size_t nprojs;
     opsin_train_spec *trains; /* as given; the pulses are generated from them on demand */
     size_t ntrains;
     int inline_train;    /* 1: trains[0] was given beside the source's id (SOURCE.KEY) */

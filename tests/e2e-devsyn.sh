@@ -75,6 +75,47 @@ for dt in 5 -5; do
     else bad "ReS2 pair at dt = $dt ms: network dG $got, opsin stdp dG $want: $(cat stderr)"; fi
 done
 
+# Light on a device projection: every synapse sees the source's pulses, and its G follows the
+# same device as a lone component under the same pulses (10 pulses of 445 nm at 65 mW/cm2,
+# noise off, rtol 1e-10; measured 4.4e-10 apart, required 1e-8).
+cat >light-net.cfg <<'EOF2'
+@include "res2-materials.cfg"
+populations = ( { id = "a"; model = "lif"; size = 2; }, { id = "b"; model = "lif"; size = 3; } );
+projections = ( { id = "syn"; from = "a"; to = "b"; rule = "all_to_all"; delay = "1 ms";
+    device = { material = "res2"; noise_w = 0; noise_wa = 0; noise_e = 0; noise_ea = 0;
+               read = { voltage = "0.1 V"; width = "1 ms"; }; }; } );
+probes = [ "b.rate" ];
+solver = { rtol = 1e-10; };
+EOF2
+cat >light-net.stim <<'EOF2'
+sources = ( { id = "blue"; kind = "optical"; wavelength = "445 nm"; targets = [ "syn" ];
+              start = "0.5 s"; width = "10 ms"; period = "50 ms"; count = 10;
+              irradiance = "65 mW/cm2"; } );
+EOF2
+cat >light-dev.cfg <<'EOF2'
+@include "res2-materials.cfg"
+arrays = ( { id = "P"; rows = 1; cols = 1; material = "res2"; noise_w = 0; noise_wa = 0;
+             noise_e = 0; noise_ea = 0; } );
+probes = [ "P_0_0.G" ];
+solver = { rtol = 1e-10; };
+EOF2
+sed 's/"syn"/"P_0_0"/' light-net.stim >light-dev.stim
+run_opsin run light-net.cfg light-net.stim -t 1s -o light-net.csv --map light-net.map -q
+s1=$status
+run_opsin run light-dev.cfg light-dev.stim -t 1s -o light-dev.csv -q
+want=$(tail -n 1 light-dev.csv | cut -d, -f2)
+if [ "$s1" -eq 0 ] && [ "$status" -eq 0 ] && [ "$(($(wc -l <light-net.map) - 1))" -eq 6 ] &&
+   awk -F, -v w="$want" 'NR > 1 { d = ($5 - w) / w; if (d > 1e-8 || d < -1e-8 || w <= 1.25e-9) bad = 1 }
+                         END { exit bad }' light-net.map; then ok
+else bad "light on device synapses: status $s1/$status, lone device G $want, map $(sed -n 2p light-net.map)"; fi
+# light on devices that take none, and a projection named twice
+sed 's/material = "res2"; noise_w = 0; noise_wa = 0; noise_e = 0; noise_ea = 0;/model = "pairstdp";/' \
+    light-net.cfg >light-bad.cfg
+run_opsin run light-bad.cfg light-net.stim -t 1s -o light-bad.csv
+if [ "$status" -eq 2 ] && [ ! -e light-bad.csv ] &&
+   grep -q "light-net.stim:1: target 'syn' (device synapses of model pairstdp) takes no optical drive" stderr; then ok
+else bad "light on pairstdp synapses: status $status: $(cat stderr)"; fi
+
 # The 100 x 100 example for 50 ms: every synapse in the map, the same bytes for -j1 and -j2.
 sed 's|@include "../../circuits/|@include "|' \
     "$SRCDIR/examples/stdp-network/network.cfg" >net.cfg

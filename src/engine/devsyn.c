@@ -44,6 +44,16 @@ typedef struct wavelist {
     size_t n, cap;
 } wavelist;
 
+/* A stimulus source on every synapse of the projection (light, a gate voltage): its pulses
+ * up to t_end, in time order and not overlapping. */
+typedef struct extdrive {
+    int kind;
+    double wavelength;
+    opsin_envelope env;
+    opsin_pulse *p;
+    size_t n;
+} extdrive;
+
 struct opsin_devsyn {
     const opsin_devsyn_def *def;
     const opsin_model *m;
@@ -56,6 +66,10 @@ struct opsin_devsyn {
     double rtol, atol_scale;
     opsin_envelope env;  /* the exponential tail */
     double inert_lo, inert_hi; /* V: drives within change nothing (empty: every drive acts) */
+    int optical_inert;   /* light changes nothing in the device */
+    extdrive *ext;       /* the sources on every synapse */
+    size_t next;
+    double *ext_done;    /* per synapse: the sources' edges are told up to this time */
     int ready;           /* the synapses' initial states are drawn */
 };
 
@@ -136,6 +150,10 @@ static double inert_edge(const opsin_devsyn *ds, double dir)
 /* The voltages the device ignores: [inert_lo, inert_hi] around 0, or empty. */
 static void inert_range(opsin_devsyn *ds)
 {
+    char why[256];
+    ds->optical_inert = ds->m->inert &&
+                        ds->m->inert(ds->def->dev.p, OPSIN_SRC_OPTICAL, 0, INFINITY, why,
+                                     sizeof why);
     ds->inert_lo = 1.0;
     ds->inert_hi = -1.0;
     if (!ds->m->inert || !inert_in(ds, 0, 0))
@@ -180,6 +198,10 @@ void opsin_devsyn_free(opsin_devsyn *ds)
 {
     if (!ds)
         return;
+    for (size_t q = 0; q < ds->next; q++)
+        free(ds->ext[q].p);
+    free(ds->ext);
+    free(ds->ext_done);
     for (size_t s = 0; ds->wv && s < ds->n; s++)
         free(ds->wv[s].w);
     free(ds->wv);
@@ -226,6 +248,26 @@ static int work_room(opsin_devsyn_work *w, size_t n)
         w->drives[k] = (opsin_drive){OPSIN_SRC_VOLTAGE, 0, &w->level[k], &w->slope[k], NULL,
                                      &w->t_on[k], 0};
     w->comp.drives = w->drives;
+    return OPSIN_OK;
+}
+
+int opsin_devsyn_add_source(opsin_devsyn *ds, const opsin_source *src, double t_end)
+{
+    extdrive *grown = realloc(ds->ext, (ds->next + 1) * sizeof *grown);
+    if (!grown)
+        return OPSIN_ENOMEM;
+    ds->ext = grown;
+    extdrive *x = &ds->ext[ds->next];
+    *x = (extdrive){src->kind, src->wavelength, src->env, NULL, 0};
+    if (opsin_source_pulses(src, t_end, &x->p, &x->n))
+        return OPSIN_ENOMEM;
+    ds->next++;
+    if (!ds->ext_done) {
+        if (!(ds->ext_done = malloc((ds->n ? ds->n : 1) * sizeof *ds->ext_done)))
+            return OPSIN_ENOMEM;
+        for (size_t s = 0; s < ds->n; s++)
+            ds->ext_done[s] = -INFINITY;
+    }
     return OPSIN_OK;
 }
 
@@ -324,15 +366,65 @@ static double wave_edge(const opsin_devsyn_def *def, const wave *v, double t)
     }
 }
 
-/* The first edge after t of the waves on a synapse. */
-static double next_edge(const opsin_devsyn_def *def, const wavelist *wl, double t)
+/* Index of the last pulse of x starting at or before t (strictly before when !incl), or -1. */
+static long pulse_before(const extdrive *x, double t, int incl)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (incl ? x->p[mid].start <= t : x->p[mid].start < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo - 1;
+}
+
+/* The pulse of x on at t, or -1. */
+static long pulse_at(const extdrive *x, double t)
+{
+    long j = pulse_before(x, t, 1);
+    return j >= 0 && t < x->p[j].end ? j : -1;
+}
+
+/* The first edge of x's pulses after t. */
+static double pulse_edge(const extdrive *x, double t)
+{
+    long j = pulse_before(x, t, 1);
+    double e = (size_t)(j + 1) < x->n ? x->p[j + 1].start : INFINITY;
+    if (j >= 0 && x->p[j].end > t && x->p[j].end < e)
+        e = x->p[j].end;
+    return e;
+}
+
+/* The first edge after t of the waves and sources on a synapse. */
+static double next_edge(const opsin_devsyn *ds, const wavelist *wl, double t)
 {
     double e = INFINITY;
     for (size_t k = 0; k < wl->n; k++) {
-        double x = wave_edge(def, &wl->w[k], t);
+        double x = wave_edge(ds->def, &wl->w[k], t);
+        e = x < e ? x : e;
+    }
+    for (size_t q = 0; q < ds->next; q++) {
+        double x = pulse_edge(&ds->ext[q], t);
         e = x < e ? x : e;
     }
     return e;
+}
+
+/* 1 when a source's pulse of amplitude a (over the whole pulse: amplitude .. amplitude +
+ * slope x width, times an envelope within [0, 1]) changes nothing; lo, hi gather voltages. */
+static int ext_inert(const opsin_devsyn *ds, const extdrive *x, const opsin_pulse *p,
+                     double *lo, double *hi)
+{
+    if (x->kind == OPSIN_SRC_OPTICAL)
+        return ds->optical_inert;
+    if (x->kind != OPSIN_SRC_VOLTAGE)
+        return 0;
+    double a = p->amplitude, b = p->amplitude + p->slope * (p->end - p->start);
+    *lo += fmin(0.0, fmin(a, b));
+    *hi += fmax(0.0, fmax(a, b));
+    return 1;
 }
 
 /* The value at the start of phase ph of wave v (0 outside the waveform). */
@@ -359,6 +451,11 @@ static int passive(const opsin_devsyn *ds, const wavelist *wl, double t)
         lo += a < 0 ? a : 0;
         hi += a > 0 ? a : 0;
     }
+    for (size_t q = 0; q < ds->next; q++) {
+        long j = pulse_at(&ds->ext[q], t);
+        if (j >= 0 && !ext_inert(ds, &ds->ext[q], &ds->ext[q].p[j], &lo, &hi))
+            return 0;
+    }
     return inert_v(ds, lo) && inert_v(ds, hi);
 }
 
@@ -377,12 +474,50 @@ static void set_drive(opsin_devsyn_work *w, size_t k, const wave *v, int ph)
         w->slope[k] = -w->level[k] / def->tail_width;
 }
 
-/* The drives as the waves make them at t. */
+/* The drives as the waves and the sources make them at t (the sources after the waves). */
 static void set_drives(opsin_devsyn_work *w, const wavelist *wl, double t)
 {
+    const opsin_devsyn *ds = w->ds;
     for (size_t k = 0; k < wl->n; k++)
-        set_drive(w, k, &wl->w[k], phase_at(w->ds->def, &wl->w[k], t));
-    w->comp.ndrives = wl->n;
+        set_drive(w, k, &wl->w[k], phase_at(ds->def, &wl->w[k], t));
+    for (size_t q = 0; q < ds->next; q++) {
+        const extdrive *x = &ds->ext[q];
+        size_t k = wl->n + q;
+        long j = pulse_at(x, t);
+        w->drives[k].kind = x->kind;
+        w->drives[k].wavelength = x->wavelength;
+        w->drives[k].env = x->env.kind != OPSIN_ENV_RECT ? &x->env : NULL;
+        w->level[k] = j >= 0 ? x->p[j].amplitude : 0.0;
+        w->slope[k] = j >= 0 ? x->p[j].slope : 0.0;
+        w->t_on[k] = j >= 0 ? x->p[j].start : t;
+    }
+    w->comp.ndrives = wl->n + ds->next;
+}
+
+/* The sources' edges at t not told yet: a pulse that ends, then one that starts (the model
+ * told unless the value changes nothing, or quiet). */
+static void ext_edges_at(opsin_devsyn_work *w, size_t s, const wavelist *wl, double t,
+                         double *y, int quiet)
+{
+    opsin_devsyn *ds = w->ds;
+    if (!ds->next || !(t > ds->ext_done[s]))
+        return;
+    ds->ext_done[s] = t;
+    if (quiet || !ds->m->on_drive)
+        return;
+    for (size_t q = 0; q < ds->next; q++) {
+        const extdrive *x = &ds->ext[q];
+        long e = pulse_before(x, t, 0), b = pulse_before(x, t, 1);
+        int ends = e >= 0 && x->p[e].end == t, starts = b >= 0 && x->p[b].start == t;
+        double lo = 0, hi = 0;
+        if (!ends && !starts)
+            continue;
+        set_drives(w, wl, t);
+        if (ends && !ext_inert(ds, x, &x->p[e], &lo, &hi))
+            ds->m->on_drive(&w->comp, wl->n + q, 0, x->p[e].amplitude, t, y);
+        if (starts && !ext_inert(ds, x, &x->p[b], &lo, &hi))
+            ds->m->on_drive(&w->comp, wl->n + q, 1, x->p[b].amplitude, t, y);
+    }
 }
 
 /* Integrates y of synapse s (bound) from t to t1 with the drives as set; ESOLVER. */
@@ -428,12 +563,13 @@ static void edges_at(opsin_devsyn_work *w, wavelist *wl, double t, double *y, in
 {
     opsin_devsyn *ds = w->ds;
     const opsin_model *m = ds->m;
-    size_t keep = 0;
-    for (size_t k = 0; k < wl->n; k++) {
-        wave *v = &wl->w[k];
-        int ph = phase_at(ds->def, v, t);
-        if (ph != v->ph && !quiet && m->on_drive) {
-            set_drives(w, wl, t);
+    if (!quiet && m->on_drive) {
+        set_drives(w, wl, t);
+        for (size_t k = 0; k < wl->n; k++) {
+            const wave *v = &wl->w[k];
+            int ph = phase_at(ds->def, v, t);
+            if (ph == v->ph)
+                continue;
             double old = v->ph >= 0 ? phase_amp(ds->def, v, v->ph) : 0.0;
             double now = phase_amp(ds->def, v, ph);
             if (old != 0.0 && !inert_v(ds, old))
@@ -441,11 +577,29 @@ static void edges_at(opsin_devsyn_work *w, wavelist *wl, double t, double *y, in
             if (now != 0.0 && !inert_v(ds, now))
                 m->on_drive(&w->comp, k, 1, now, t, y);
         }
-        v->ph = ph;
-        if (ph != 2)
+    }
+    size_t keep = 0;
+    for (size_t k = 0; k < wl->n; k++) {
+        wave *v = &wl->w[k];
+        v->ph = phase_at(ds->def, v, t);
+        if (v->ph != 2)
             wl->w[keep++] = *v;
     }
     wl->n = keep;
+}
+
+/* 1 when no source has an edge at t (not told yet) that the model would hear. */
+static int ext_quiet(const opsin_devsyn *ds, size_t s, double t)
+{
+    for (size_t q = 0; ds->next && t > ds->ext_done[s] && q < ds->next; q++) {
+        const extdrive *x = &ds->ext[q];
+        long e = pulse_before(x, t, 0), b = pulse_before(x, t, 1);
+        double lo = 0, hi = 0;
+        if ((e >= 0 && x->p[e].end == t && !ext_inert(ds, x, &x->p[e], &lo, &hi)) ||
+            (b >= 0 && x->p[b].start == t && !ext_inert(ds, x, &x->p[b], &lo, &hi)))
+            return 0;
+    }
+    return 1;
 }
 
 /* 1 when every phase change at t is one the model calls inert. */
@@ -464,24 +618,27 @@ static int edges_quiet(const opsin_devsyn *ds, const wavelist *wl, double t)
 int opsin_devsyn_advance(opsin_devsyn_work *w, size_t s, double t1, opsin_diag *d)
 {
     opsin_devsyn *ds = w->ds;
-    const opsin_devsyn_def *def = ds->def;
     wavelist *wl = &ds->wv[s];
     double t = ds->t[s], *y = ds->y + s * ds->nst;
     bind(w, s);
     reseed(w, s);
     if (work_room(w, wl->n))
         return OPSIN_ENOMEM;
-    edges_at(w, wl, t, y, 0); /* waves that start where the synapse is */
+    if (work_room(w, wl->n + ds->next))
+        return OPSIN_ENOMEM;
+    edges_at(w, wl, t, y, 0); /* waves and pulses that start where the synapse is */
+    ext_edges_at(w, s, wl, t, y, 0);
     int rc = OPSIN_OK;
     while (!rc && t < t1) {
-        double e = fmin(next_edge(def, wl, t), t1);
+        double e = fmin(next_edge(ds, wl, t), t1);
         if (passive(ds, wl, t)) {
             /* a stretch on which no drive acts: one integration across its quiet edges */
-            while (e < t1 && edges_quiet(ds, wl, e)) {
+            while (e < t1 && edges_quiet(ds, wl, e) && ext_quiet(ds, s, e)) {
                 edges_at(w, wl, e, y, 1);
+                ext_edges_at(w, s, wl, e, y, 1);
                 if (!passive(ds, wl, e))
                     break;
-                e = fmin(next_edge(def, wl, e), t1);
+                e = fmin(next_edge(ds, wl, e), t1);
             }
             w->comp.ndrives = 0;
         } else {
@@ -489,8 +646,10 @@ int opsin_devsyn_advance(opsin_devsyn_work *w, size_t s, double t1, opsin_diag *
         }
         rc = integrate(w, s, y, t, e, d);
         t = e;
-        if (!rc)
+        if (!rc) {
             edges_at(w, wl, t, y, 0);
+            ext_edges_at(w, s, wl, t, y, 0);
+        }
     }
     ds->t[s] = t > ds->t[s] ? t : ds->t[s];
     ds->mode[s] = w->comp.mode;
@@ -513,7 +672,8 @@ int opsin_devsyn_spike(opsin_devsyn_work *w, size_t s, double t, int pre, double
         bind(w, s);
         *g = ds->m->port_value(&w->comp, t, ds->y + s * ds->nst);
     }
-    if (opsin_grow((void **)&wl->w, &wl->cap, wl->n, sizeof *wl->w) || work_room(w, wl->n + 1))
+    if (opsin_grow((void **)&wl->w, &wl->cap, wl->n, sizeof *wl->w) ||
+        work_room(w, wl->n + 1 + ds->next))
         return OPSIN_ENOMEM;
     wl->w[wl->n++] = (wave){t, pre ? 1.0 : -1.0, -1};
     if (ds->t[s] == t) { /* it starts where the synapse is */

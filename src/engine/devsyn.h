@@ -19,6 +19,9 @@ int opsin_devsyn_new(const opsin_devsyn_def *def, size_t n, unsigned long seed, 
                      double rtol, double atol_scale, opsin_devsyn **out);
 void opsin_devsyn_free(opsin_devsyn *ds);
 
+/* Stimulus source src (light, a voltage) on every synapse of ds, its pulses up to t_end;
+ * before the first opsin_devsyn_work_new.  ENOMEM. */
+int opsin_devsyn_add_source(opsin_devsyn *ds, const opsin_source *src, double t_end);
 /* An integrator for ds's synapses (one per thread); ENOMEM. */
 int opsin_devsyn_work_new(opsin_devsyn *ds, opsin_devsyn_work **out);
 void opsin_devsyn_work_free(opsin_devsyn_work *w);

@@ -174,6 +174,8 @@ struct opsin_net {
     int delivered;          /* the last window's spikes are delivered already */
     unsigned njobs_last;    /* threads of the last run_ranges */
     unsigned char *has_post; /* per population: device projections end on it */
+    const opsin_stimulus *st; /* its sources on device projections */
+    double t_end;
     double dmin;            /* shortest delay */
     double t0;              /* where the next window starts */
     unsigned jobs;
@@ -431,8 +433,14 @@ static int build_devices(opsin_net *n, proj_run *pr, size_t pi, unsigned long se
 {
     const opsin_circuit *c = n->c;
     const opsin_popdef *from = &c->pops[pr->def->from], *to = &c->pops[pr->def->to];
-    if (opsin_devsyn_new(pr->def->dev, pr->nsyn, seed, pi, c->rtol, c->atol_scale, &pr->ds) ||
-        !(pr->in_off = calloc(to->size + 1, sizeof *pr->in_off)) ||
+    if (opsin_devsyn_new(pr->def->dev, pr->nsyn, seed, pi, c->rtol, c->atol_scale, &pr->ds))
+        return OPSIN_ENOMEM;
+    for (size_t q = 0; n->st && q < n->st->nsources; q++) /* light or a voltage on them */
+        for (size_t k = 0; k < n->st->sources[q].nprojs; k++)
+            if ((size_t)n->st->sources[q].projs[k] == pi &&
+                opsin_devsyn_add_source(pr->ds, &n->st->sources[q], n->t_end))
+                return OPSIN_ENOMEM;
+    if (!(pr->in_off = calloc(to->size + 1, sizeof *pr->in_off)) ||
         !(pr->in_syn = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->in_syn)))
         return OPSIN_ENOMEM;
     for (size_t s = 0; s < pr->nsyn; s++)
@@ -649,9 +657,9 @@ static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long 
 
 /* ---- construction ---------------------------------------------------------------------- */
 
-int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned long seed,
-                  unsigned jobs, const size_t *probed, size_t nprobed, opsin_net **out,
-                  opsin_diag *d)
+int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end,
+                  unsigned long seed, unsigned jobs, const size_t *probed, size_t nprobed,
+                  opsin_net **out, opsin_diag *d)
 {
     opsin_net *n = calloc(1, sizeof *n);
     if (!n) {
@@ -659,6 +667,8 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned lon
         return OPSIN_ENOMEM;
     }
     n->c = c;
+    n->st = st;
+    n->t_end = t_end;
     n->n = c->nneurons;
     if (n->n > UINT32_MAX) { /* synapse targets are 32-bit member numbers */
         opsin_diag_set(d, c->path, c->pops[0].line, "%zu neurons in all populations (expected at "

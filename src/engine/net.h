@@ -22,14 +22,15 @@ typedef struct opsin_net_spike {
     size_t neuron;
 } opsin_net_spike;
 
-/* Builds the network of c's populations and projections driven by st's spike sources (st may
- * be NULL), connectivity and per-member parameters drawn from `seed`; `probed` lists the
- * network neurons whose V is recorded (n of them); jobs threads advance the members.
+/* Builds the network of c's populations and projections driven by st's spike sources and by
+ * its sources on device projections (their pulses up to t_end; st may be NULL), connectivity
+ * and per-member parameters drawn from `seed`; `probed` lists the network neurons whose V is
+ * recorded (n of them); jobs threads advance the members.
  * EINVAL (a model without a closed form for these parameters, a list file that cannot be
  * read), ENOMEM. */
-int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, unsigned long seed,
-                  unsigned jobs, const size_t *probed, size_t nprobed, opsin_net **out,
-                  opsin_diag *d);
+int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end,
+                  unsigned long seed, unsigned jobs, const size_t *probed, size_t nprobed,
+                  opsin_net **out, opsin_diag *d);
 void opsin_net_free(opsin_net *n);
 
 /* The longest window: the shortest synaptic delay (INFINITY without synapses), s. */

@@ -64,7 +64,7 @@ int opsin_netrun_new(const opsin_circuit *c, const opsin_stimulus *st, const ops
         }
     }
     if (!rc)
-        rc = opsin_net_new(c, st, o->seed, o->jobs, members, nm, &r->net, d);
+        rc = opsin_net_new(c, st, o->t_end, o->seed, o->jobs, members, nm, &r->net, d);
     free(members);
     if (rc) {
         if (rc == OPSIN_ENOMEM && r)

@@ -467,11 +467,13 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                        "populations, projections and spike sources only)", c->comps[0].id);
         return OPSIN_EINVAL;
     }
-    if (s->st && s->st->nsources) {
-        opsin_diag_set(d, s->st->path, s->st->sources[0].line, "source %s: pulse sources do not "
-                       "drive populations yet (expected spike_sources)", s->st->sources[0].id);
-        return OPSIN_EINVAL;
-    }
+    for (size_t i = 0; s->st && i < s->st->nsources; i++)
+        if (s->st->sources[i].ntargets) { /* a network has no components: only projections */
+            opsin_diag_set(d, s->st->path, s->st->sources[i].line, "source %s: pulse sources "
+                           "do not drive populations yet (expected spike_sources, or a "
+                           "device projection as its target)", s->st->sources[i].id);
+            return OPSIN_EINVAL;
+        }
     int devices = 0;
     for (size_t i = 0; i < c->nprojs; i++)
         devices |= c->projs[i].dev != NULL;

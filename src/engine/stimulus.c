@@ -46,6 +46,7 @@ int opsin_stimulus_new(const char *name, opsin_stimulus **out)
 static void source_free(opsin_source *src)
 {
     free(src->targets);
+    free(src->projs);
     free(src->trains);
 }
 
@@ -82,8 +83,10 @@ static int source_copy(opsin_source *dst, const opsin_source *src)
 {
     *dst = *src;
     dst->targets = opsin_memdup(src->targets, src->ntargets * sizeof *src->targets);
+    dst->projs = opsin_memdup(src->projs, src->nprojs * sizeof *src->projs);
     dst->trains = opsin_memdup(src->trains, src->ntrains * sizeof *src->trains);
-    if ((src->ntargets && !dst->targets) || (src->ntrains && !dst->trains)) {
+    if ((src->ntargets && !dst->targets) || (src->nprojs && !dst->projs) ||
+        (src->ntrains && !dst->trains)) {
         source_free(dst);
         memset(dst, 0, sizeof *dst);
         return OPSIN_ENOMEM;
@@ -200,6 +203,38 @@ static int targets_unique(const opsin_stimulus *s, const opsin_circuit *c,
     return OPSIN_EINVAL;
 }
 
+/* The projection whose synapses are devices named id, or -1. */
+static int device_projection(const opsin_circuit *c, const char *id)
+{
+    for (size_t i = 0; i < c->nprojs; i++)
+        if (c->projs[i].dev && strcmp(c->projs[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Adds a device projection to a source's: its devices must take the source's kind, and it
+ * comes once. */
+static int add_projection(const opsin_stimulus *s, const opsin_circuit *c, opsin_source *src,
+                          int pi, int line, opsin_diag *d)
+{
+    const opsin_source_kind_def *k = &opsin_source_kinds[src->kind];
+    const opsin_model *m = c->projs[pi].dev->dev.model;
+    if (!(m->accepts & k->accepts)) {
+        opsin_diag_set(d, s->path, line, "target '%s' (device synapses of model %s) takes no %s "
+                       "drive (expected a projection whose devices accept %s input)",
+                       c->projs[pi].id, m->name, k->name, k->name);
+        return OPSIN_EINVAL;
+    }
+    for (size_t i = 0; i < src->nprojs; i++)
+        if (src->projs[i] == pi) {
+            opsin_diag_set(d, s->path, line, "target '%s' is listed twice (expected each "
+                           "target once)", c->projs[pi].id);
+            return OPSIN_EINVAL;
+        }
+    src->projs[src->nprojs++] = pi;
+    return OPSIN_OK;
+}
+
 /* Cells of an array target, or 1 for a component; 0 if the id names neither. */
 static size_t target_size(const opsin_circuit *c, const char *id)
 {
@@ -222,16 +257,28 @@ static int resolve_targets(const opsin_stimulus *s, const opsin_circuit *c,
     }
     for (size_t i = 0; i < sp->ntargets; i++) {
         size_t n = target_size(c, sp->targets[i]);
-        if (n == 0) {
+        if (n == 0 && device_projection(c, sp->targets[i]) < 0) {
+            int devices = 0;
+            for (size_t q = 0; q < c->nprojs; q++)
+                devices |= c->projs[q].dev != NULL;
             opsin_diag_set(d, s->path, line, "unknown target '%s' (expected the id of a "
-                           "component or array of %s)", sp->targets[i], c->path);
+                           "component%s of %s)", sp->targets[i],
+                           devices ? ", array or device projection" : " or array", c->path);
             return OPSIN_EINVAL;
         }
         cap += n;
     }
-    if (!(src->targets = calloc(cap, sizeof *src->targets)))
+    if (!(src->targets = calloc(cap ? cap : 1, sizeof *src->targets)) ||
+        !(src->projs = calloc(sp->ntargets, sizeof *src->projs)))
         return OPSIN_ENOMEM;
     for (size_t i = 0; i < sp->ntargets; i++) {
+        int pi = device_projection(c, sp->targets[i]);
+        if (target_size(c, sp->targets[i]) == 0 && pi >= 0) {
+            int rc = add_projection(s, c, src, pi, line, d);
+            if (rc)
+                return rc;
+            continue;
+        }
         int ai = opsin_circuit_find_array(c, sp->targets[i]);
         size_t first = ai >= 0 ? c->arrays[ai].first : (size_t)opsin_circuit_find(c, sp->targets[i]);
         for (size_t k = first; k < first + target_size(c, sp->targets[i]); k++) {
