@@ -695,7 +695,7 @@ int opsin_devsyn_peek(opsin_devsyn_work *w, size_t s, double t, size_t k, double
     if (opsin_grow((void **)&w->save, &w->save_cap, nst + naux + 1, sizeof *w->save) ||
         opsin_grow((void **)&w->save_w, &w->save_wcap, nw + 1, sizeof *w->save_w))
         return OPSIN_ENOMEM;
-    double t0 = ds->t[s];
+    double t0 = ds->t[s], done = ds->ext_done ? ds->ext_done[s] : 0.0;
     int mode = ds->mode[s];
     uint64_t touch = ds->touch[s];
     memcpy(w->save, ds->y + s * nst, nst * sizeof *w->save);
@@ -708,6 +708,8 @@ int opsin_devsyn_peek(opsin_devsyn_work *w, size_t s, double t, size_t k, double
         *out = ds->m->output(&w->comp, k, t, ds->y + s * nst);
     }
     ds->t[s] = t0;
+    if (ds->ext_done)
+        ds->ext_done[s] = done;
     ds->mode[s] = mode;
     ds->touch[s] = touch;
     memcpy(ds->y + s * nst, w->save, nst * sizeof *w->save);
