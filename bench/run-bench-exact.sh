@@ -1,9 +1,14 @@
 #!/bin/sh
-# run-bench-exact.sh: the cost of an event on a lone lif island, advanced in closed form
-# (solver.method "exact", engine/exact.c) and by CVODE ("cvode").  The lif (C_m 100 pF, G_L
-# 10 nS, V_th 0.5 V, t_ref 2 ms: tau 10 ms) is driven by 10 nA (V_inf = 1 V) for 1000 s of
-# simulated time: 111963 spikes, 223928 events (spikes and refractory ends).  Prints, per
-# method, the events, integrator steps and wall time, and the wall time per event twice:
+# run-bench-exact.sh: the cost of an event on a lone island advanced in closed form
+# (solver.method "exact", engine/exact.c) and by CVODE ("cvode"), for two shapes:
+#   lif  C_m 100 pF, G_L 10 nS, V_th 0.5 V, t_ref 2 ms (tau 10 ms), driven by 10 nA (V_inf =
+#        1 V) for 1000 s of simulated time: 111963 spikes, 223928 events (spikes and
+#        refractory ends);
+#   cap  the supercap of circuits/fmes.cfg (seed 004) under a train of 1 ms, 1 mA pulses
+#        every 2 ms for 1000 s: 1000000 events (pulse edges), the matrix exponential of each
+#        segment length computed once and then taken from the island's cache.
+# Prints, per shape and method, the events, integrator steps and wall time, and the wall
+# time per event twice:
 #   run     `opsin run` with its CSV (V on the grid and both sides of every event), spike list
 #           and summary written (formatting the numbers costs most of the exact path's time);
 #   engine  the same simulation through the library with a sink that writes nothing (rows
@@ -18,6 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 for m in exact cvode; do
+    sed "s/^solver = { /solver = { method = \"$m\"; /" "$top/circuits/fmes.cfg" >"$tmp/cap-$m.cfg"
     cat >"$tmp/lif-$m.cfg" <<EOF
 components = ( { id = "n"; model = "lif"; C_m = "100 pF"; G_L = "10 nS"; E_L = 0;
                  V_th = "0.5 V"; V_reset = 0; t_ref = "2 ms"; } );
@@ -25,9 +31,13 @@ probes = [ "n.V" ];
 solver = { method = "$m"; };
 EOF
 done
-cat >"$tmp/drive.cfg" <<'EOF'
+cat >"$tmp/lif-drive.cfg" <<'EOF'
 sources = ( { id = "I"; kind = "current"; targets = ["n"]; start = 0; width = "1000 s";
               amplitude = "10 nA"; } );
+EOF
+cat >"$tmp/cap-drive.cfg" <<'EOF'
+sources = ( { id = "I"; kind = "current"; targets = ["syn"]; start = 0; width = "1 ms";
+              period = "2 ms"; count = 500000; amplitude = "1 mA"; } );
 EOF
 
 # The library with a sink that keeps nothing: the engine's own cost.
@@ -71,17 +81,19 @@ else
     echo "(engine lines skipped: could not build against $build/src/.libs/libopsin.a)" >&2
 fi
 
-printf '%-6s %-7s %8s %8s %9s %10s %10s\n' method how events spikes steps wall_s ns/event
-for m in exact cvode; do
-    "$opsin" run "$tmp/lif-$m.cfg" "$tmp/drive.cfg" -t 1000s -o "$tmp/out.csv" 2>/dev/null
-    awk -v m="$m" '
-        /^# events/ { gsub(",", ""); ev = $3; sp = $5 }
-        /integrator steps/ { gsub(",", ""); steps = $6 }
-        /wall time/ { wall = $4 }
-        END { printf "%-6s %-7s %8s %8s %9s %10.4f %10.0f\n", m, "run", ev, sp, steps, wall, 1e9 * wall / ev }' \
-        "$tmp/out.summary.txt"
-    if [ -n "$engine" ]; then
-        "$engine" "$tmp/lif-$m.cfg" "$tmp/drive.cfg" | awk -v m="$m" '
-            { printf "%-6s %-7s %8s %8s %9s %10.4f %10.0f\n", m, "engine", $1, $2, $3, $4, 1e9 * $4 / $1 }'
-    fi
+printf '%-5s %-6s %-7s %8s %8s %9s %10s %10s\n' shape method how events spikes steps wall_s ns/event
+for shape in lif cap; do
+    for m in exact cvode; do
+        "$opsin" run "$tmp/$shape-$m.cfg" "$tmp/$shape-drive.cfg" -t 1000s -o "$tmp/out.csv" 2>/dev/null
+        awk -v m="$m" -v sh="$shape" '
+            /^# events/ { gsub(",", ""); ev = $3; sp = $5 }
+            /integrator steps/ { gsub(",", ""); steps = $6 }
+            /wall time/ { wall = $4 }
+            END { printf "%-5s %-6s %-7s %8s %8s %9s %10.4f %10.0f\n", sh, m, "run", ev, sp, steps, wall, 1e9 * wall / ev }' \
+            "$tmp/out.summary.txt"
+        if [ -n "$engine" ]; then
+            "$engine" "$tmp/$shape-$m.cfg" "$tmp/$shape-drive.cfg" | awk -v m="$m" -v sh="$shape" '
+                { printf "%-5s %-6s %-7s %8s %8s %9s %10.4f %10.0f\n", sh, m, "engine", $1, $2, $3, $4, 1e9 * $4 / $1 }'
+        fi
+    done
 done

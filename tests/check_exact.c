@@ -214,7 +214,7 @@ START_TEST(test_closed_form)
     ref r;
     double t_end = 0.6;
     run_both(&tr, &r, _i, "auto", rtols[0], t_end);
-    ck_assert_uint_eq(tr.stats.exact_islands, 1); /* n; syn stays with CVODE */
+    ck_assert_uint_eq(tr.stats.exact_islands, 2); /* n, and syn driven by its spikes */
     ck_assert_uint_eq(tr.stats.islands, 2);
     double sp[1024];
     size_t ns = lif_spikes(&tr, sp, 1024);
@@ -378,6 +378,11 @@ END_TEST
 
 /* ---- (5): "exact" refused, with the component and the reason ------------------------------ */
 
+/* The end of every refusal: what is eligible. */
+#define EXPECTED                                                                              \
+    "(expected a lif or a supercap alone in its island, with no input, driven by rectangular " \
+    "current pulses only; or method \"auto\" or \"cvode\")"
+
 static const struct refusal {
     const char *circuit, *stimulus, *message;
 } refusals[] = {
@@ -386,38 +391,39 @@ static const struct refusal {
      "solver = {\n  method = \"exact\"; };\n",
      NULL,
      "exact.cfg:2: component 'n' (lif) cannot be advanced exactly, as solver.method = \"exact\" "
-     "(line 4) asks: its input 'syn' (supercap) is integrated with it (expected a lif alone "
-     "in its island, with no input, driven by rectangular current pulses only; or method "
-     "\"auto\" or \"cvode\")"},
-    {"components = ({ id = \"n\"; model = \"lif\"; }, { id = \"c\"; model = \"supercap\"; });\n"
+     "(line 4) asks: its input 'syn' (supercap) is integrated with it "
+     EXPECTED},
+    {"components = ({ id = \"n\"; model = \"lif\"; }, { id = \"c\"; model = \"phototrap\"; });\n"
      "solver = { method = \"exact\"; };\n",
      NULL,
-     "exact.cfg:1: component 'c' (supercap) cannot be advanced exactly, as solver.method = "
-     "\"exact\" (line 2) asks: model supercap has no closed form (expected a lif alone in its "
-     "island, with no input, driven by rectangular current pulses only; or method \"auto\" or "
-     "\"cvode\")"},
+     "exact.cfg:1: component 'c' (phototrap) cannot be advanced exactly, as solver.method = "
+     "\"exact\" (line 2) asks: model phototrap has no closed form "
+     EXPECTED},
     {"components = ({ id = \"n\"; model = \"lif\"; G_L = 0; });\n"
      "solver = { method = \"exact\"; };\n",
      NULL,
      "exact.cfg:1: component 'n' (lif) cannot be advanced exactly, as solver.method = \"exact\" "
-     "(line 2) asks: its parameters give model lif no closed form (expected a lif alone in its "
-     "island, with no input, driven by rectangular current pulses only; or method \"auto\" or "
-     "\"cvode\")"},
+     "(line 2) asks: its parameters give model lif no closed form "
+     EXPECTED},
     {"components = ({ id = \"n\"; model = \"lif\"; });\nsolver = { method = \"exact\"; };\n",
      "sources = ({ id = \"s\"; kind = \"current\"; targets = [\"n\"];\n"
      "  envelope = \"sine\"; frequency = \"10 Hz\"; start = 0; width = 1; amplitude = 1e-9; });\n",
      "exact.cfg:1: component 'n' (lif) cannot be advanced exactly, as solver.method = \"exact\" "
-     "(line 2) asks: source 's' (stim.cfg:1) has a sine envelope (expected a lif alone in its "
-     "island, with no input, driven by rectangular current pulses only; or method \"auto\" or "
-     "\"cvode\")"},
+     "(line 2) asks: source 's' (stim.cfg:1) has a sine envelope "
+     EXPECTED},
     {"components = ({ id = \"n\"; model = \"lif\"; });\nsolver = { method = \"exact\"; };\n",
      "sources = ({ id = \"s\"; kind = \"current\"; targets = [\"n\"];\n"
      "  trains = ({ start = 0; width = 1; amplitude = 0; },\n"
      "            { start = 2; width = 1; amplitude = 0; slope = \"1 nA/s\"; }); });\n",
      "exact.cfg:1: component 'n' (lif) cannot be advanced exactly, as solver.method = \"exact\" "
-     "(line 2) asks: source 's' (stim.cfg:3) has a slope inside its pulses (expected a lif alone "
-     "in its island, with no input, driven by rectangular current pulses only; or method "
-     "\"auto\" or \"cvode\")"},
+     "(line 2) asks: source 's' (stim.cfg:3) has a slope inside its pulses "
+     EXPECTED},
+    {"components = ({ id = \"c\"; model = \"supercap\"; });\nsolver = { method = \"exact\"; };\n",
+     "sources = ({ id = \"s\"; kind = \"current\"; targets = [\"c\"];\n"
+     "  envelope = \"exp\"; tau = \"1 ms\"; start = 0; width = 1; amplitude = 1e-3; });\n",
+     "exact.cfg:1: component 'c' (supercap) cannot be advanced exactly, as solver.method = "
+     "\"exact\" (line 2) asks: source 's' (stim.cfg:1) has an exp envelope "
+     EXPECTED},
 };
 
 /* Each refused by opsin_sim_new (EINVAL, the golden message); with method "auto" the same
@@ -445,7 +451,7 @@ START_TEST(test_exact_refused)
     ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
     opsin_stats s;
     opsin_sim_stats(sim, &s);
-    ck_assert_uint_eq(s.exact_islands, _i == 1 ? 1 : 0); /* 'n' beside the supercap */
+    ck_assert_uint_eq(s.exact_islands, _i == 1 ? 1 : 0); /* 'n' beside the phototrap */
     opsin_sim_free(sim);
     opsin_stimulus_free(st);
     opsin_circuit_free(c);

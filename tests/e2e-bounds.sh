@@ -44,10 +44,10 @@ for cmd in "sweep circuits/fmes.cfg stimuli/fmes-ppf.cfg --set syn.R_reg=1kohm,2
            "ppf circuits/fmes.cfg -a 4mA -i 2ms,5ms -j 2" \
            "stdp circuits/bpcds.cfg --device syn --dt -10ms,10ms -n 2 -j 2"; do
     # shellcheck disable=SC2086 # the words of the command
-    run_opsin $cmd --max-memory 30K
-    expect_status "$cmd --max-memory 30K" 2
-    if grep -q "more than the memory limit of 15 KiB (expected" "$work/stderr"; then ok
-    else bad "$cmd --max-memory 30K: $(cat "$work/stderr")"; fi
+    run_opsin $cmd --max-memory 4K
+    expect_status "$cmd --max-memory 4K" 2
+    if grep -q "more than the memory limit of 2 KiB (expected" "$work/stderr"; then ok
+    else bad "$cmd --max-memory 4K: $(cat "$work/stderr")"; fi
 done
 
 if [ -z "$VG" ]; then # valgrind's own memory needs no process limit; the shim is a preload

@@ -30,7 +30,7 @@ if [ "$(cut -d, -f2 cvode.spikes.csv | sort -u | tr '\n' ' ')" = "neuron post pr
 else bad "cvode spikes: $(head -3 cvode.spikes.csv)"; fi
 
 # "exact" on the chain: post reads syn's voltage, so their island has no closed form.
-expect_error "opsin run: exact.cfg:9: component 'post' (lif) cannot be advanced exactly, as solver.method = \"exact\" (line 17) asks: its input 'syn' (supercap) is integrated with it (expected a lif alone in its island, with no input, driven by rectangular current pulses only; or method \"auto\" or \"cvode\")" \
+expect_error "opsin run: exact.cfg:9: component 'post' (lif) cannot be advanced exactly, as solver.method = \"exact\" (line 17) asks: its input 'syn' (supercap) is integrated with it (expected a lif or a supercap alone in its island, with no input, driven by rectangular current pulses only; or method \"auto\" or \"cvode\")" \
     run exact.cfg "$S" -o "$work/out.csv"
 
 # A lone lif under a current step: "exact" and "auto" write the same bytes, with no step.

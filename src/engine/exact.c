@@ -1,7 +1,9 @@
-/* exact.c: islands of one neuron advanced in closed form between events (exact integration,
- * Rotter & Diesmann 1999), and which islands solver.method sends there.
+/* exact.c: islands of one component advanced in closed form between events, and which
+ * islands solver.method sends there.  Two shapes: a neuron that is linear between events
+ * (exact integration, Rotter & Diesmann 1999), and a linear system without threshold (a
+ * supercap) advanced by its matrix exponential.
  *
- * The neuron is linear between events (opsin_model.linear): tau dV/dt = -(V - v_inf) + r_in I,
+ * The neuron (opsin_model.linear): tau dV/dt = -(V - v_inf) + r_in I,
  * and its drives are currents constant between events (rectangular pulses, spike
  * connections), I their sum.  From the state V0 at the last event t0:
  *   V(t) = v_eff + (V0 - v_eff) e^{-s/tau},   v_eff = v_inf + r_in I,   s = t - t0
@@ -11,11 +13,16 @@
  * moved by ulps to the first double whose V is at or above v_th.  Each drive delivers its
  * level times the integral of V (its energy state, as the CVODE islands integrate it):
  *   v_eff s + (V0 - v_eff) tau (1 - e^{-s/tau})   (V0 s when held).
+ * The linear system (opsin_model.linear_sys): dy/dt = A y + b I, terminal voltage
+ * u = c.y + d I; with e the integral of u and z = (y, e, I),
+ *   z(t0 + s) = e^{M s} z(t0),   M = [[A, 0, b], [c, 0, d], [0, 0, 0]]
+ * (the augmented exponential: exact for a singular A too, no A^{-1}); each drive delivers its
+ * level times e.  e^{M s} is kept for the last few segment lengths met at the island's own
+ * events (a pulse train repeats its widths and gaps).
  * Everything else (spikes, resets, refractory ends, pulse edges, connections) goes through
  * the model's hooks and the event loop as for CVODE islands: an exact island differs only in
  * how it advances.  It takes no integrator steps (the summary counts 0 steps and 0 rhs
- * evaluations for it) and one restart per event time that touched it, as CVODE islands do.
- */
+ * evaluations for it) and one restart per event time that touched it, as CVODE islands do. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +65,28 @@ static void source_why(const opsin_stimulus *st, const opsin_source *src, char *
         snprintf(buf, len, "source '%s' %s", src->id, what);
 }
 
+/* Whether a model has a closed form for parameters p: one of the two shapes the exact
+ * islands advance (a neuron, opsin_model.linear; a linear system, opsin_model.linear_sys),
+ * 1, or 0 with the reason in buf. */
+static int model_fits(const opsin_model *m, const double *p, char *buf, size_t len)
+{
+    opsin_lin_neuron lin;
+    double A[OPSIN_LIN_SYS_MAX * OPSIN_LIN_SYS_MAX], b[OPSIN_LIN_SYS_MAX], cu[OPSIN_LIN_SYS_MAX];
+    double du;
+    int neuron = m->linear && m->nstates == 1 && m->nroots == 1;
+    int sys = m->linear_sys && m->nroots == 0 && !m->on_drive &&
+              m->nstates <= OPSIN_LIN_SYS_MAX && m->accepts == OPSIN_IN_CURRENT;
+    if (!neuron && !sys) {
+        snprintf(buf, len, "model %s has no closed form", m->name);
+        return 0;
+    }
+    if (neuron ? !m->linear(p, &lin) : !m->linear_sys(p, A, b, cu, &du)) {
+        snprintf(buf, len, "its parameters give model %s no closed form", m->name);
+        return 0;
+    }
+    return 1;
+}
+
 /* Whether an island has a closed form: 1, or 0 with the reason in buf and the component to
  * name in *who.  first: its first component; coupled: when it has several, the first of them
  * with an input (only inputs join islands), else -1; bad_src: the first source on `first`
@@ -66,7 +95,6 @@ static int island_fits(const opsin_circuit *c, const opsin_stimulus *st, size_t 
                        long coupled, long bad_src, size_t *who, char *buf, size_t len)
 {
     const opsin_compdef *cd = &c->comps[first];
-    opsin_lin_neuron lin;
     *who = first;
     if (coupled >= 0) {
         const opsin_compdef *in = &c->comps[c->comps[coupled].input];
@@ -74,14 +102,8 @@ static int island_fits(const opsin_circuit *c, const opsin_stimulus *st, size_t 
         snprintf(buf, len, "its input '%s' (%s) is integrated with it", in->id, in->model->name);
         return 0;
     }
-    if (!cd->model->linear || cd->model->nstates != 1 || cd->model->nroots != 1) {
-        snprintf(buf, len, "model %s has no closed form", cd->model->name);
+    if (!model_fits(cd->model, cd->p, buf, len))
         return 0;
-    }
-    if (!cd->model->linear(cd->p, &lin)) {
-        snprintf(buf, len, "its parameters give model %s no closed form", cd->model->name);
-        return 0;
-    }
     if (bad_src >= 0) {
         source_why(st, &st->sources[bad_src], buf, len);
         return 0;
@@ -140,9 +162,9 @@ static void refuse(const opsin_circuit *c, size_t who, const char *why, opsin_di
     if (c->method_line > 0)
         snprintf(at, sizeof at, " (line %d)", c->method_line);
     opsin_diag_set(d, c->path, c->comps[who].line, "component '%s' (%s) cannot be advanced "
-                   "exactly, as solver.method = \"exact\"%s asks: %s (expected a lif alone in "
-                   "its island, with no input, driven by rectangular current pulses only; or "
-                   "method \"auto\" or \"cvode\")", c->comps[who].id,
+                   "exactly, as solver.method = \"exact\"%s asks: %s (expected a lif or a "
+                   "supercap alone in its island, with no input, driven by rectangular current "
+                   "pulses only; or method \"auto\" or \"cvode\")", c->comps[who].id,
                    c->comps[who].model->name, at, why);
 }
 
@@ -281,17 +303,219 @@ static int exact_collect(opsin_island *isl, opsin_diag *d)
 const opsin_island_kind opsin_island_exact = {exact_at, exact_step, exact_restart,
                                               exact_collect};
 
-double opsin_island_exact_bytes(double n)
+/* ---- the exact island of one linear system ---------------------------------------------- */
+
+/* The lengths of segment whose propagators an island keeps: a pulse train's segments between
+ * events repeat a few lengths (its widths and gaps). */
+#define SYS_SLOTS 4
+#define SYS_M (OPSIN_LIN_SYS_MAX + 2)
+
+/* The system dy/dt = A y + b I with its terminal voltage u = c.y + d I, augmented by the
+ * integral e of u and by I itself (constant): z = (y, e, I), dz/dt = M z with
+ *   M = [[A, 0, b], [c, 0, d], [0, 0, 0]],
+ * so that z(t0 + s) = e^{M s} z(t0) whatever A (singular too: C2 charged through R_d with
+ * no leak), and no A^{-1} is formed. */
+struct opsin_exact_sys {
+    size_t n, m;                 /* the model's states, m = n + 2 */
+    double M[SYS_M * SYS_M];     /* row by row, m x m */
+    double in_scale, e_scale;    /* powers of 2: z holds I in_scale and e e_scale */
+    double I;                    /* the summed current of the present segment */
+    double s[SYS_SLOTS];         /* the lengths cached (NAN: slot empty) */
+    double E[SYS_SLOTS + 1][SYS_M * SYS_M]; /* e^{M s} per slot; the last: scratch */
+    unsigned next;               /* the slot to refill next */
+};
+
+/* The terms of the Taylor series after scaling: |X| <= 1/2 in the infinity norm, so the
+ * first term left out is below 2^-18 / 18! = 6e-22 of it. */
+#define TAYLOR_TERMS 18
+
+/* P = X Y, m x m. */
+static void matmul(size_t m, const double *X, const double *Y, double *P)
 {
-    return 1088.0 + 160.0 * n;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < m; j++) {
+            double v = 0.0;
+            for (size_t k = 0; k < m; k++)
+                v += X[i * m + k] * Y[k * m + j];
+            P[i * m + j] = v;
+        }
+}
+
+/* e^{M s} into E (m x m) by scaling and squaring (Moler & Van Loan 2003, method 3): the
+ * Taylor series of e^{M s / 2^j} with |M s| / 2^j <= 1/2, squared j times.  No allocation
+ * (GSL's gsl_linalg_exponential_ss allocates, and aborts when that fails). */
+static void sys_expm(const struct opsin_exact_sys *sy, double s, double *E)
+{
+    size_t m = sy->m, mm = m * m;
+    double X[SYS_M * SYS_M], T[SYS_M * SYS_M], P[SYS_M * SYS_M], norm = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        double row = 0.0;
+        for (size_t j = 0; j < m; j++)
+            row += fabs(sy->M[i * m + j] * s);
+        norm = fmax(norm, row);
+    }
+    int sq = norm > 0.5 ? (int)ceil(log2(norm / 0.5)) : 0;
+    double h = ldexp(s, -sq); /* exact: a power of 2 */
+    for (size_t k = 0; k < mm; k++) {
+        X[k] = sy->M[k] * h;
+        T[k] = X[k];
+        E[k] = X[k] + (k % (m + 1) == 0 ? 1.0 : 0.0);
+    }
+    for (int n = 2; n <= TAYLOR_TERMS; n++) { /* T = X^n / n! */
+        matmul(m, T, X, P);
+        for (size_t k = 0; k < mm; k++) {
+            T[k] = P[k] / n;
+            E[k] += T[k];
+        }
+    }
+    for (int i = 0; i < sq; i++) {
+        matmul(m, E, E, P);
+        memcpy(E, P, mm * sizeof *E);
+    }
+}
+
+/* The propagator over s: from the cache when s is an event's segment length seen before
+ * (cache: the query is at one of the island's own events), else computed. */
+static const double *sys_propagator(struct opsin_exact_sys *sy, double s, int cache)
+{
+    for (unsigned k = 0; k < SYS_SLOTS; k++)
+        if (sy->s[k] == s)
+            return sy->E[k];
+    unsigned slot = cache ? sy->next : SYS_SLOTS;
+    sys_expm(sy, s, sy->E[slot]);
+    if (cache) {
+        sy->s[slot] = s;
+        sy->next = (sy->next + 1) % SYS_SLOTS;
+    }
+    return sy->E[slot];
+}
+
+/* Sets yd to the state at t: y and every drive's energy, its level times the integral of u. */
+static void sys_eval(opsin_island *isl, double t)
+{
+    const opsin_comp *c = isl->comps[0];
+    struct opsin_exact_sys *sy = isl->sys;
+    double s = t - isl->t0, z0[SYS_M], integral = 0.0;
+    size_t n = sy->n, m = sy->m;
+    memcpy(isl->yd, isl->y0, isl->n * sizeof *isl->yd);
+    if (s == 0.0)
+        return;
+    const opsin_event *next = opsin_queue_top(&isl->stops);
+    const double *E = sys_propagator(sy, s, next && next->t == t);
+    memcpy(z0, isl->y0 + c->y_off, n * sizeof *z0);
+    z0[n] = 0.0;
+    z0[n + 1] = sy->I * sy->in_scale;
+    for (size_t i = 0; i <= n; i++) {
+        double v = 0.0;
+        for (size_t j = 0; j < m; j++)
+            v += E[i * m + j] * z0[j];
+        if (i < n)
+            isl->yd[c->y_off + i] = v;
+        else
+            integral = v / sy->e_scale;
+    }
+    for (size_t k = 0; k < c->ndrives; k++) {
+        const opsin_drive *dv = &c->drives[k];
+        double level = *dv->level;
+        isl->yd[dv->energy_y] = isl->y0[dv->energy_y] + (level != 0.0 ? level * integral : 0.0);
+    }
+}
+
+/* The state at t (no threshold to pass); parameters so extreme that it overflows are an
+ * error, as CVODE's failure would be. */
+static int sys_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
+{
+    (void)t_end;
+    sys_eval(isl, t);
+    for (size_t k = 0; k < isl->n; k++)
+        if (!isfinite(isl->yd[k])) {
+            opsin_diag_set(d, NULL, 0, "the exact island of '%s' (%s) is not finite at t = %.9g "
+                           "s (expected parameters that keep it finite)",
+                           isl->comps[0]->def->id, isl->comps[0]->def->model->name, t);
+            return OPSIN_ESOLVER;
+        }
+    isl->t = t;
+    isl->tn = fmax(isl->tn, t);
+    return OPSIN_OK;
+}
+
+/* A new segment from the state at t under the present current. */
+static int sys_restart(opsin_island *isl, opsin_diag *d)
+{
+    (void)d;
+    memcpy(isl->y0, isl->yd, isl->n * sizeof *isl->y0);
+    isl->t0 = isl->t;
+    isl->sys->I = opsin_comp_current(isl->comps[0], isl->t);
+    isl->t_cross = INFINITY;
+    return OPSIN_OK;
+}
+
+const opsin_island_kind opsin_island_exact_sys = {sys_at, exact_step, sys_restart,
+                                                  exact_collect};
+
+/* The power of 2 nearest x / y (1 when either is 0 or not finite): the drive's and the
+ * integral's units rescaled by it bring the columns and rows of M to the size of A's entries.
+ * Scaling and squaring bounds its error by the norm of M s: unbalanced (b ~ 1/C1 = 1e5 V/(A s)
+ * beside A ~ 1/(R C) = 100/s) it lost 4 digits of w (GSL's, measured), balanced it keeps
+ * them.  Powers of 2
+ * change no bit of the scaled numbers. */
+static double balance(double x, double y)
+{
+    if (!(x > 0.0) || !(y > 0.0) || !isfinite(x / y))
+        return 1.0;
+    return ldexp(1.0, (int)lround(log2(x / y)));
+}
+
+/* The island's propagators: the generator M of its model with parameters p, none cached yet.
+ * OPSIN_ENOMEM, or OPSIN_EINVAL when p has no closed form (opsin_exact_plan said it had). */
+static int sys_init(opsin_island *isl, const opsin_model *mod, const double *p)
+{
+    double A[OPSIN_LIN_SYS_MAX * OPSIN_LIN_SYS_MAX], b[OPSIN_LIN_SYS_MAX], cu[OPSIN_LIN_SYS_MAX];
+    double du;
+    struct opsin_exact_sys *sy = isl->sys = calloc(1, sizeof *sy);
+    if (!sy)
+        return OPSIN_ENOMEM;
+    if (!mod->linear_sys(p, A, b, cu, &du))
+        return OPSIN_EINVAL;
+    size_t n = mod->nstates, m = n + 2;
+    double amax = 0.0, bmax = 0.0, cmax = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++)
+            amax = fmax(amax, fabs(A[i * n + j]));
+        bmax = fmax(bmax, fabs(b[i]));
+        cmax = fmax(cmax, fabs(cu[i]));
+    }
+    sy->n = n;
+    sy->m = m;
+    sy->in_scale = balance(bmax, amax);
+    sy->e_scale = balance(amax, cmax);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++)
+            sy->M[i * m + j] = A[i * n + j];
+        sy->M[i * m + n + 1] = b[i] / sy->in_scale;
+        sy->M[n * m + i] = cu[i] * sy->e_scale;
+    }
+    sy->M[n * m + n + 1] = du * sy->e_scale / sy->in_scale;
+    for (unsigned k = 0; k < SYS_SLOTS; k++)
+        sy->s[k] = NAN;
+    return OPSIN_OK;
+}
+
+/* ---- both shapes ------------------------------------------------------------------------ */
+
+double opsin_island_exact_bytes(double n, const opsin_model *m)
+{
+    return 1088.0 + 160.0 * n + (m && m->linear_sys && !m->linear
+                                 ? 16.0 + (double)sizeof(struct opsin_exact_sys) : 0.0);
 }
 
 int opsin_island_init_exact(opsin_island *isl)
 {
     opsin_comp *c = isl->comps[0];
+    const opsin_model *m = c->def->model;
     opsin_queue_init(&isl->stops);
-    isl->kind = &opsin_island_exact;
-    isl->bytes = opsin_island_exact_bytes((double)isl->n);
+    isl->kind = m->linear ? &opsin_island_exact : &opsin_island_exact_sys;
+    isl->bytes = opsin_island_exact_bytes((double)isl->n, m);
     isl->y0 = calloc(3 * isl->n, sizeof *isl->y0); /* y0, yd, and the derivatives at rest */
     isl->rootsfound = calloc(1, sizeof *isl->rootsfound);
     /* its own events are a pulse's edges, a spike and its refractory end at a time: room for
@@ -299,16 +523,20 @@ int opsin_island_init_exact(opsin_island *isl)
     if (!isl->y0 || !isl->rootsfound || opsin_queue_reserve(&isl->stops, 4))
         return OPSIN_ENOMEM;
     isl->yd = isl->y0 + isl->n;
-    if (!c->def->model->linear(c->p, &isl->lin))
-        return OPSIN_EINVAL; /* opsin_exact_plan said it had one */
-    c->def->model->init(c, isl->yd);
+    int rc = m->linear ? (m->linear(c->p, &isl->lin) ? OPSIN_OK : OPSIN_EINVAL)
+                       : sys_init(isl, m, c->p);
+    if (rc)
+        return rc; /* EINVAL: opsin_exact_plan said it had a closed form */
+    m->init(c, isl->yd);
     isl->t = isl->tn = 0.0;
     isl->tstop = NAN;
-    exact_restart(isl, NULL);
+    isl->kind->restart(isl, NULL);
     /* at rest as the CVODE islands see it: every derivative exactly 0 (v_inf, computed from
      * the parameters, may differ from the resting potential by an ulp) */
     double *ydot = isl->yd + isl->n;
-    c->def->model->rhs(c, 0.0, isl->yd, ydot);
-    isl->resting = !c->mode && ydot[c->y_off] == 0.0 && isinf(isl->t_cross);
+    m->rhs(c, 0.0, isl->yd, ydot);
+    isl->resting = !c->mode && isinf(isl->t_cross);
+    for (size_t k = 0; k < m->nstates; k++)
+        isl->resting = isl->resting && ydot[c->y_off + k] == 0.0;
     return OPSIN_OK;
 }

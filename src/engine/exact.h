@@ -8,7 +8,8 @@
 /* Which of the nisl islands of circuit c (island_of[k]: the island of component k), driven by
  * st (may be NULL), are advanced in closed form under c->method: exact[i] = 1 or 0.  An island
  * is eligible when it is one component whose model has a closed form for its parameters
- * (opsin_model.linear), with no input device, driven only by currents that are constant
+ * (opsin_model.linear: a neuron; opsin_model.linear_sys: a linear system), with no input
+ * device, driven only by currents that are constant
  * between events (rectangular source pulses: no slope, no envelope; spike connections).
  * "auto" takes every eligible island, "cvode" none; "exact" takes all, and when strict an
  * ineligible one is OPSIN_EINVAL with "FILE:LINE: component 'ID' (MODEL) cannot be advanced

@@ -271,6 +271,7 @@ void opsin_island_free(opsin_island *isl)
         (void)SUNContext_Free(&isl->ctx);
     free(isl->rootsfound);
     free(isl->y0);
+    free(isl->sys);
     opsin_queue_free(&isl->stops);
     free(isl->comps);
     memset(isl, 0, sizeof *isl);

@@ -28,7 +28,10 @@ typedef struct opsin_island_kind {
 } opsin_island_kind;
 
 extern const opsin_island_kind opsin_island_cvode; /* island.c */
-extern const opsin_island_kind opsin_island_exact; /* exact.c */
+extern const opsin_island_kind opsin_island_exact; /* exact.c: one neuron */
+extern const opsin_island_kind opsin_island_exact_sys; /* exact.c: one linear system */
+
+struct opsin_exact_sys; /* exact.c: the propagators of one linear system */
 
 typedef struct opsin_island {
     const opsin_island_kind *kind;
@@ -64,6 +67,7 @@ typedef struct opsin_island {
     double *y0;        /* the state at t0 (one block with yd) */
     double v_eff;      /* where V relaxes under the present drive, lin.v_inf + lin.r_in I */
     double t_cross;    /* when V reaches lin.v_th after t0 (INFINITY: never) */
+    struct opsin_exact_sys *sys; /* an exact island of one linear system (else NULL) */
 } opsin_island;
 
 typedef struct opsin_island_cfg {
@@ -83,13 +87,14 @@ double opsin_island_bytes(double n, const opsin_island_cfg *cfg);
 /* Allocates the island's SUNDIALS context and integrator and sets the initial state at t = 0.
  * OPSIN_ENOMEM (diag untouched) when an allocation fails. */
 int opsin_island_init(opsin_island *isl, const opsin_island_cfg *cfg, opsin_diag *d);
-/* The same for an island of one neuron advanced in closed form (its model's `linear` hook
- * gives one; engine/exact.c); OPSIN_ENOMEM. */
+/* The same for an island of one component advanced in closed form (its model's `linear` or
+ * `linear_sys` hook gives one; engine/exact.c); OPSIN_ENOMEM. */
 int opsin_island_init_exact(opsin_island *isl);
-/* Bytes an exact island of n states holds, measured like opsin_island_bytes: 1088 for its
- * record, its component's, the sim's and room for 4 events; 160 per state (its three copies
- * of the state, the drive records). */
-double opsin_island_exact_bytes(double n);
+/* Bytes an exact island of n states of one component of model m holds, measured like
+ * opsin_island_bytes: 1088 for its record, its component's, the sim's and room for 4 events;
+ * 160 per state (its three copies of the state, the drive records); and for a linear system
+ * its propagators (struct opsin_exact_sys). */
+double opsin_island_exact_bytes(double n, const opsin_model *m);
 void opsin_island_free(opsin_island *isl);
 
 /* Makes isl->yd the state at time t >= the start of the integrator's last step: whole steps

@@ -279,9 +279,14 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
     int rc = !island_of || !states || !exact ? OPSIN_ENOMEM : partition(c, island_of, &nisl);
     if (!rc)
         rc = opsin_exact_plan(c, st, island_of, nisl, 0, exact, NULL);
+    const opsin_model **model = malloc((n ? n : 1) * sizeof *model); /* per island */
+    if (!rc && !model)
+        rc = OPSIN_ENOMEM;
     if (!rc) {
-        for (size_t i = 0; i < n; i++) /* each component's states */
+        for (size_t i = 0; i < n; i++) { /* each component's states */
             states[island_of[i]] += (double)c->comps[i].model->nstates;
+            model[island_of[i]] = c->comps[i].model; /* an exact island's only one */
+        }
         for (size_t i = 0; i < c->nconns; i++) /* each drive's energy state */
             states[island_of[c->conns[i].to]] += 1;
         for (size_t i = 0; st && i < st->nsources; i++)
@@ -290,7 +295,7 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
         opsin_island_cfg cfg = island_cfg(c);
         *bytes = 0;
         for (size_t i = 0; i < nisl; i++)
-            *bytes += exact[i] ? opsin_island_exact_bytes(states[i])
+            *bytes += exact[i] ? opsin_island_exact_bytes(states[i], model[i])
                                : opsin_island_bytes(states[i], &cfg);
         *bytes += opsin_net_estimate(c); /* populations: their members and synapses */
         for (size_t i = 0; st && i < st->nspikesrcs; i++)
@@ -301,6 +306,7 @@ int opsin_sim_estimate(const opsin_circuit *c, const opsin_stimulus *st, double 
     free(island_of);
     free(states);
     free(exact);
+    free(model);
     return rc;
 }
 

@@ -139,7 +139,19 @@ typedef struct opsin_model {
      * v_reset and a nonzero mode while it is held there (on_wake clears it): populations and
      * the exact islands of engine/exact.c rely on it. */
     int (*linear)(const double *p, opsin_lin_neuron *out);
+    /* A model without threshold that is linear and homogeneous between events: with the
+     * summed injected current I (A) constant, dy/dt = A y + b I for its n = nstates states
+     * (n <= OPSIN_LIN_SYS_MAX), and the voltage across its driven terminal is u = c.y + d I
+     * (what a current drive delivers power into: I u).  From parameters p: 1 with A (n x n,
+     * row by row, 1/s), b (state units per s per A), c (V per state unit) and *d (ohm) filled,
+     * 0 when these parameters have none.  NULL: none.  The model must not spike (nroots 0),
+     * accept only currents and change nothing at a drive's edges (no on_drive): the exact
+     * islands of engine/exact.c advance it by the matrix exponential from event to event. */
+    int (*linear_sys)(const double *p, double *A, double *b, double *c, double *d);
 } opsin_model;
+
+/* The most states a model with linear_sys may have. */
+#define OPSIN_LIN_SYS_MAX 4
 
 /* Looks a model up by name; NULL if unknown. */
 const opsin_model *opsin_model_find(const char *name);

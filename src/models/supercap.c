@@ -92,6 +92,24 @@ static double port_value(const opsin_comp *c, double t, const double *y)
     return output(c, O_V, t, y);
 }
 
+/* Between events the device is linear in (v1, w) for a constant I, and so is u: the rows of
+ * rhs and terminal above as coefficients (R_reg open as its limit, like terminal). */
+static int linear_sys(const double *p, double *A, double *b, double *c, double *d)
+{
+    double R = p[P_RREG], Rs = p[P_RS], g = isinf(R) ? 0.0 : 1.0 / (R + Rs);
+    double share = isinf(R) ? 1.0 : R / (R + Rs); /* of I into C1, and of v1 in u */
+    A[0] = -(g + 1.0 / p[P_RSD] + 1.0 / p[P_RD]) / p[P_C1];
+    A[1] = 1.0 / (p[P_RD] * p[P_C1]);
+    A[2] = 1.0 / (p[P_RD] * p[P_C2]);
+    A[3] = -A[2];
+    b[0] = share / p[P_C1];
+    b[1] = 0.0;
+    c[0] = share;
+    c[1] = 0.0;
+    *d = share * Rs;
+    return 1;
+}
+
 const opsin_model opsin_model_supercap = {
     .name = "supercap",
     .summary = "supercapacitor synapse with regulating resistor (seed 004, MXene FMES)",
@@ -109,4 +127,5 @@ const opsin_model opsin_model_supercap = {
     .output = output,
     .port_value = port_value,
     .terminal_v = port_value,
+    .linear_sys = linear_sys,
 };
