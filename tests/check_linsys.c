@@ -240,6 +240,17 @@ START_TEST(test_closed_form)
 }
 END_TEST
 
+/* The device's runs with "auto" into a and with `method` into b. */
+static void run_pair(trace *a, trace *b, int dev, const char *method)
+{
+    opsin_circuit *ca, *cb;
+    run(a, dev, "auto", &ca, 0.3);
+    run(b, dev, method, &cb, 0.3);
+    opsin_circuit_free(ca);
+    opsin_circuit_free(cb);
+    ck_assert_uint_eq(a->nrows, b->nrows);
+}
+
 /* ---- (b), (c) CVODE agrees within its tolerance ----------------------------------------- */
 
 /* Every row both runs share within K (rtol (|v| + max |column|)) of each other, and the
@@ -248,13 +259,10 @@ END_TEST
 START_TEST(test_cvode_agrees)
 {
     trace a, b;
-    opsin_circuit *ca, *cb;
-    run(&a, _i, "auto", &ca, 0.3);
-    run(&b, _i, "cvode", &cb, 0.3);
+    run_pair(&a, &b, _i, "cvode");
     ck_assert_uint_eq(a.stats.exact_islands, 1);
     ck_assert_uint_eq(b.stats.exact_islands, 0);
     ck_assert_uint_gt(b.stats.steps, 0);
-    ck_assert_uint_eq(a.nrows, b.nrows);
     double scale[4] = {0};
     for (size_t i = 0; i < a.nrows; i++)
         for (size_t j = 0; j < 4; j++)
@@ -269,8 +277,6 @@ START_TEST(test_cvode_agrees)
     }
     ck_assert_msg(fabs(a.energy[0] - b.energy[0]) <= K * RTOL * fabs(a.energy[0]),
                   "energy %.17g vs %.17g J", a.energy[0], b.energy[0]);
-    opsin_circuit_free(ca);
-    opsin_circuit_free(cb);
     tu_free(&a);
     tu_free(&b);
 }
@@ -280,15 +286,10 @@ END_TEST
 START_TEST(test_exact_is_auto)
 {
     trace a, b;
-    opsin_circuit *ca, *cb;
-    run(&a, _i, "auto", &ca, 0.3);
-    run(&b, _i, "exact", &cb, 0.3);
+    run_pair(&a, &b, _i, "exact");
     ck_assert_uint_eq(b.stats.exact_islands, 1);
-    ck_assert_uint_eq(a.nrows, b.nrows);
     ck_assert(memcmp(a.v, b.v, a.nrows * a.ncols * sizeof *a.v) == 0);
     ck_assert(a.energy[0] == b.energy[0]);
-    opsin_circuit_free(ca);
-    opsin_circuit_free(cb);
     tu_free(&a);
     tu_free(&b);
 }

@@ -228,17 +228,25 @@ static double crossing(const opsin_island *isl)
     return t;
 }
 
+/* Every drive's energy at the present time: its level times the integral over the segment
+ * of the voltage it drives into. */
+static void drive_energies(opsin_island *isl, double integral)
+{
+    const opsin_comp *c = isl->comps[0];
+    for (size_t k = 0; k < c->ndrives; k++) {
+        const opsin_drive *dv = &c->drives[k];
+        double level = *dv->level;
+        isl->yd[dv->energy_y] = isl->y0[dv->energy_y] + (level != 0.0 ? level * integral : 0.0);
+    }
+}
+
 /* Sets yd to the state at t: V and every drive's energy. */
 static void exact_eval(opsin_island *isl, double t)
 {
     const opsin_comp *c = isl->comps[0];
     double integral = 0.0, s = t - isl->t0;
     isl->yd[c->y_off] = v_after(isl, s, c->ndrives ? &integral : NULL);
-    for (size_t k = 0; k < c->ndrives; k++) {
-        const opsin_drive *dv = &c->drives[k];
-        double level = *dv->level;
-        isl->yd[dv->energy_y] = isl->y0[dv->energy_y] + (level != 0.0 ? level * integral : 0.0);
-    }
+    drive_energies(isl, integral);
 }
 
 /* The state at t; a threshold crossing skipped on the way would be a spike lost, which the
@@ -414,11 +422,7 @@ static void sys_eval(opsin_island *isl, double t)
         else
             integral = v / sy->e_scale;
     }
-    for (size_t k = 0; k < c->ndrives; k++) {
-        const opsin_drive *dv = &c->drives[k];
-        double level = *dv->level;
-        isl->yd[dv->energy_y] = isl->y0[dv->energy_y] + (level != 0.0 ? level * integral : 0.0);
-    }
+    drive_energies(isl, integral);
 }
 
 /* The state at t (no threshold to pass); parameters so extreme that it overflows are an
