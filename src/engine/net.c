@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/bracket.h"
 #include "engine/devsyn.h"
 #include "engine/net.h"
 
@@ -818,6 +819,18 @@ static double cross_f(const opsin_lin_neuron *L, double ts, double vf, double i0
     return L->v_inf + x - L->v_th;
 }
 
+/* Free evolution from (vf, i0) with exp synapses, for the root of cross_f. */
+typedef struct exp_free {
+    const opsin_lin_neuron *L;
+    double ts, vf, i0;
+} exp_free;
+
+static double exp_f(const void *ctx, double s, double *df)
+{
+    const exp_free *k = ctx;
+    return cross_f(k->L, k->ts, k->vf, k->i0, s, df);
+}
+
 /* The first time in (tf, tf + S] at which a member that is free from tf at V = vf < v_th with
  * synaptic current i0 (decaying with ts) reaches v_th, or INFINITY.  f = A + B e^{-s/tau} +
  * D e^{-s/ts} has at most one critical point (f' e^{s/tau} is monotone), so the crossing is
@@ -857,23 +870,8 @@ static double first_crossing(const opsin_lin_neuron *L, double ts, double tf, do
     double dfh, fh = cross_f(L, ts, vf, i0, hi, &dfh);
     if (fh < 0)
         return INFINITY;
-    double s = hi;
-    for (int it = 0; it < 200 && tf + lo < tf + hi; it++) {
-        double df, f = cross_f(L, ts, vf, i0, s, &df);
-        if (f >= 0)
-            hi = s;
-        else
-            lo = s;
-        double nx = df > 0 ? s - f / df : NAN; /* Newton, kept inside the bracket */
-        s = nx > lo && nx < hi ? nx : lo + 0.5 * (hi - lo);
-        if (s <= lo || s >= hi) {
-            double mid = lo + 0.5 * (hi - lo);
-            if (!(mid > lo && mid < hi))
-                break;
-            s = mid;
-        }
-    }
-    return tf + hi; /* the first time whose V is at or above v_th */
+    exp_free k = {L, ts, vf, i0};
+    return opsin_bracket_root(exp_f, &k, tf, lo, hi);
 }
 
 static int cmp_inbox(const void *a, const void *b)
