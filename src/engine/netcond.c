@@ -174,11 +174,6 @@ static double evolve(const opsin_cond_quad *q, const opsin_lin_neuron *L, double
     return L->v_inf + x;
 }
 
-double opsin_cond_free(const opsin_cond_quad *q, const opsin_lin_neuron *L, double ts, double v,
-                       double g, double dr, double s)
-{
-    return evolve(q, L, ts, v, &g, &dr, s);
-}
 
 /* Where free evolution starts from a member at (t, v, g, dr) refractory until re: at
  * *tf = max(t, re), with V = v_reset if it was refractory, and the conductances there. */
@@ -233,8 +228,8 @@ static double slope(const opsin_lin_neuron *L, double x, double g, double dr)
 static double cond_f(const void *ctx, double s, double *df)
 {
     const cond_free *k = ctx;
-    double v = opsin_cond_free(k->q, k->L, k->ts, k->vf, k->g, k->dr, s), qs = exp(-s / k->ts);
-    *df = slope(k->L, v - k->L->v_inf, k->g * qs, k->dr * qs);
+    double g = k->g, dr = k->dr, v = evolve(k->q, k->L, k->ts, k->vf, &g, &dr, s);
+    *df = slope(k->L, v - k->L->v_inf, g, dr);
     return v - k->L->v_th;
 }
 
@@ -257,12 +252,12 @@ static double crossing(const cond_free *k, double tf, double S, double vs, doubl
         double m = a + 0.5 * (b - a);
         if (!(m > a && m < b))
             break;
-        double vm = opsin_cond_free(k->q, L, k->ts, k->vf, k->g, k->dr, m), qm = exp(-m / k->ts);
+        double gm = k->g, dm = k->dr, vm = evolve(k->q, L, k->ts, k->vf, &gm, &dm, m);
         if (vm >= L->v_th)
             return opsin_bracket_root(cond_f, k, tf, 0.0, m);
-        if (slope(L, vm - L->v_inf, k->g * qm, k->dr * qm) > 0) {
+        if (slope(L, vm - L->v_inf, gm, dm) > 0) {
             a = m;
-            if (L->r_in * k->dr * qm / (1.0 + L->r_in * k->g * qm) < xth)
+            if (L->r_in * dm / (1.0 + L->r_in * gm) < xth)
                 return INFINITY; /* what is left of the rise stays below x_eq(a) < v_th */
         } else {
             b = m;

@@ -22,13 +22,9 @@ typedef struct opsin_cond_quad {
 /* Fills q; ENOMEM (q unusable) when GSL cannot make its tables. */
 int opsin_cond_quad_init(opsin_cond_quad *q);
 
-/* V at s >= 0 after free evolution from V = v, total conductance g (S) and drive
- * dr = sum_k g_k (E_k - v_inf) (A), both decaying with ts. */
-double opsin_cond_free(const opsin_cond_quad *q, const opsin_lin_neuron *L, double ts, double v,
-                       double g, double dr, double s);
-
-/* V at t2 >= t of a member at (t, v, g, dr) refractory until re (V held at v_reset until re,
- * the conductances decaying all along); g and dr at t2 into *g2, *dr2 unless NULL. */
+/* V at t2 >= t of a member at (t, v, g, dr) refractory until re (V held at v_reset until re),
+ * with total conductance g (S) and drive dr = sum_k g_k (E_k - v_inf) (A), both decaying with
+ * ts all along; g and dr at t2 into *g2, *dr2 unless NULL. */
 double opsin_cond_v_at(const opsin_cond_quad *q, const opsin_lin_neuron *L, double ts, double t,
                        double v, double g, double dr, double re, double t2, double *g2,
                        double *dr2);
