@@ -151,8 +151,11 @@ typedef struct opsin_dist {
 /* How a presynaptic spike acts on a population's members (one kind per population). */
 enum opsin_syn_kind {
     OPSIN_SYN_DELTA, /* V jumps by the weight (V) */
-    OPSIN_SYN_EXP    /* a current (weight in A) that decays with tau_syn */
+    OPSIN_SYN_EXP,   /* a current (weight in A) that decays with tau_syn */
+    OPSIN_SYN_COND   /* a conductance (weight in S) toward the input's E_rev that decays
+                        with tau_syn */
 };
+#define OPSIN_NSYN 3
 
 /* How a run advances lif islands and populations (solver.method; the islands that qualify
  * for the closed form: engine/exact.h). */
@@ -174,7 +177,7 @@ typedef struct opsin_popdef {
     opsin_dist *dist;  /* per model parameter */
     int *p_line;       /* per model parameter: source line (0 = default) */
     int synapse;       /* enum opsin_syn_kind */
-    double tau_syn;    /* s, OPSIN_SYN_EXP */
+    double tau_syn;    /* s, OPSIN_SYN_EXP and OPSIN_SYN_COND */
     int line;
 } opsin_popdef;
 
@@ -212,8 +215,10 @@ typedef struct opsin_projdef {
     double p;           /* OPSIN_PROJ_PROB */
     size_t k;           /* OPSIN_PROJ_INDEGREE */
     char *file;         /* OPSIN_PROJ_LIST: the CSV (malloc'd) */
-    opsin_dist weight;  /* V (delta) or A (exp), by the target population's synapse */
+    opsin_dist weight;  /* V (delta), A (exp) or S (cond), by the target population's
+                           synapse */
     opsin_dist delay;   /* s, every delay > 0 */
+    double e_rev;       /* V: the reversal potential of its conductance (cond targets) */
     int autapses;       /* 1: i -> i allowed when from == to */
     int line;
 } opsin_projdef;
@@ -236,7 +241,8 @@ typedef struct opsin_spikesrc {
     int kind;            /* enum opsin_spikesrc_kind */
     double rate;         /* Hz per target neuron (poisson, regular) */
     double start, stop;  /* s: spikes in [start, stop) (stop INFINITY: to the end) */
-    double weight;       /* V (delta targets) or A (exp targets) */
+    double weight;       /* V (delta targets), A (exp targets) or S (cond targets) */
+    double e_rev;        /* V: the reversal potential of its conductance (cond targets) */
     double *times;       /* OPSIN_SS_LIST: ascending spike times, s */
     long *member;        /* OPSIN_SS_LIST: per time, the target's position among all the
                             targets (-1: every target) */

@@ -1,8 +1,11 @@
 /* check_net.c: populations advanced exactly (engine/net.c, engine/netrun.c) against hand
  * solutions: a driven lif's spike times against its closed form, a two-neuron chain with a
- * delay, Poisson trains' rate and CV within stated bounds, the same bits for any --jobs.
+ * delay, Poisson trains' rate and CV within stated bounds, the same bits for any --jobs;
+ * conductance synapses (engine/netcond.c) against an independent ODE solution (GSL rk8pd).
  * The circuits are built in code (the file syntax has its own tests). */
 #include <check.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,8 +488,375 @@ START_TEST(test_jobs_same_bits)
 }
 END_TEST
 
+/* ---- conductance synapses ------------------------------------------------------------------ */
+
+/* The reference: a member with conductances g_k toward E_k (k < nch), integrated as written,
+ *   C_m dV/dt = -G_L (V - E_L) + sum_k g_k (E_k - V),   dg_k/dt = -g_k/tau_syn,
+ * by GSL's rk8pd at relative tolerance eps; V held at V_reset for t_ref after a spike, the
+ * conductances decaying meanwhile. */
+enum { REF_MAXCH = 4 };
+typedef struct cond_ref {
+    double c_m, g_l, e_l, v_th, v_reset, t_ref, ts;
+    size_t nch;
+    double e[REF_MAXCH];
+} cond_ref;
+
+/* The member of the cond tests: C_m 200 pF, G_L 10 nS (tau 20 ms, r_in 100 Mohm), E_L
+ * -70 mV, V_reset -60 mV, t_ref 2 ms. */
+static cond_ref ref_member(double ts, double vth)
+{
+    return (cond_ref){200e-12, 10e-9, -70e-3, vth, -60e-3, 2e-3, ts, 0, {0}};
+}
+
+static int ref_rhs(double t, const double y[], double dy[], void *p)
+{
+    const cond_ref *m = p;
+    double i = -m->g_l * (y[0] - m->e_l);
+    for (size_t k = 0; k < m->nch; k++) {
+        i += y[1 + k] * (m->e[k] - y[0]);
+        dy[1 + k] = -y[1 + k] / m->ts;
+    }
+    dy[0] = i / m->c_m;
+    (void)t;
+    return GSL_SUCCESS;
+}
+
+/* y (V, then the conductances) carried freely from t0 to t1. */
+static void ref_free(const cond_ref *m, double eps, double t0, double t1, double *y)
+{
+    if (!(t1 > t0))
+        return;
+    gsl_odeiv2_system sys = {ref_rhs, NULL, 1 + m->nch, (void *)m};
+    gsl_odeiv2_driver *d = gsl_odeiv2_driver_alloc_y_new(&sys, gsl_odeiv2_step_rk8pd, 1e-7,
+                                                         1e-20, eps);
+    ck_assert_ptr_nonnull(d);
+    double t = t0;
+    ck_assert_int_eq(gsl_odeiv2_driver_apply(d, &t, t1, y), GSL_SUCCESS);
+    gsl_odeiv2_driver_free(d);
+}
+
+/* The spikes (at most max, before t_end) of a member free at t0 with V = v0 and conductances
+ * g (nch of them): each crossing of V_th found in a 10 us step and then by bisection, each V
+ * integrated from the step's start. */
+static size_t ref_spikes(const cond_ref *m, double eps, double t0, double v0, const double *g,
+                         double t_end, double *out, size_t max)
+{
+    double y[1 + REF_MAXCH], t = t0;
+    size_t n = 0, ny = 1 + m->nch;
+    y[0] = v0;
+    memcpy(y + 1, g, m->nch * sizeof *g);
+    while (t < t_end && n < max) {
+        double y1[1 + REF_MAXCH], t1 = fmin(t + 10e-6, t_end);
+        memcpy(y1, y, ny * sizeof *y);
+        ref_free(m, eps, t, t1, y1);
+        if (y1[0] < m->v_th) {
+            memcpy(y, y1, ny * sizeof *y);
+            t = t1;
+            continue;
+        }
+        double lo = t, hi = t1;
+        for (int it = 0; it < 80 && lo < hi; it++) {
+            double mid = lo + 0.5 * (hi - lo), ym[1 + REF_MAXCH];
+            if (!(mid > lo && mid < hi))
+                break;
+            memcpy(ym, y, ny * sizeof *y);
+            ref_free(m, eps, t, mid, ym);
+            if (ym[0] >= m->v_th)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        out[n++] = hi;
+        ref_free(m, eps, t, hi, y);
+        for (size_t k = 0; k < m->nch; k++)
+            y[1 + k] *= exp(-m->t_ref / m->ts);
+        y[0] = m->v_reset;
+        t = hi + m->t_ref;
+    }
+    return n;
+}
+
+/* V of the reference at t >= t0 from V = v0 and conductances g at t0, with no threshold. */
+static double ref_v(const cond_ref *m, double eps, double t0, double v0, const double *g,
+                    double t)
+{
+    double y[1 + REF_MAXCH];
+    y[0] = v0;
+    memcpy(y + 1, g, m->nch * sizeof *g);
+    ref_free(m, eps, t0, t, y);
+    return y[0];
+}
+
+/* Population p as the cond tests' member (ref_member) with cond synapses. */
+static void cond_pop(net_fixture *f, size_t p, double ts, double vth)
+{
+    cond_ref m = ref_member(ts, vth);
+    set_param(f, p, "C_m", cst(m.c_m));
+    set_param(f, p, "G_L", cst(m.g_l));
+    set_param(f, p, "E_L", cst(m.e_l));
+    set_param(f, p, "V_th", cst(m.v_th));
+    set_param(f, p, "V_reset", cst(m.v_reset));
+    set_param(f, p, "t_ref", cst(m.t_ref));
+    f->pops[p].synapse = OPSIN_SYN_COND;
+    f->pops[p].tau_syn = ts;
+}
+
+/* One member that gets one input of conductance g toward e at 1 ms. */
+static void cond_member(net_fixture *f, double ts, double vth, double g, double e)
+{
+    size_t p = add_pop(f, "n", 1);
+    cond_pop(f, p, ts, vth);
+    opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1, g, p, 0, 1);
+    src->start = 1e-3;
+    src->e_rev = e;
+}
+
+/* The reference's own accuracy: V at rk8pd's relative tolerances 1e-14 and 1e-13 agree to
+ * within `agree` at every row after the input (so the 1e-14 one is well within it). */
+static void check_rows(const rec *r, const cond_ref *m, double g0, double tol, double agree,
+                       const char *what)
+{
+    int checked = 0;
+    for (size_t k = 0; k < r->nr; k++) {
+        double t = r->rt[k];
+        if (t <= 1e-3) {
+            ck_assert_msg(fabs(r->rv[k] - m->e_l) <= 1e-15, "%s: V(%g) = %.17g before the "
+                          "input", what, t, r->rv[k]);
+            continue;
+        }
+        double g[REF_MAXCH] = {g0, g0, g0, g0};
+        double want = ref_v(m, 1e-14, 1e-3, m->e_l, g, t);
+        double loose = ref_v(m, 1e-13, 1e-3, m->e_l, g, t);
+        ck_assert_msg(fabs(want - loose) <= agree, "%s: the reference disagrees with itself "
+                      "by %g V at %g s", what, want - loose, t);
+        ck_assert_msg(fabs(r->rv[k] - want) <= tol, "%s: V(%.17g) = %.17g, reference %.17g "
+                      "(%g V apart)", what, t, r->rv[k], want, r->rv[k] - want);
+        checked++;
+    }
+    ck_assert_int_ge(checked, 90);
+}
+
+/* (1) One input of conductance g toward E_rev at 1 ms, no threshold reached: V on the
+ * output rows (100 over 60 ms, and both sides of the input) against the reference to
+ * 1e-14 V (they agree to about 1e-16 V), for tau_syn below, at and above tau (20 ms); excitatory 5 nS toward 0 V (r_in g
+ * = 0.5), and a strong inhibitory 500 nS toward -80 mV (r_in g = 50: many pieces). */
+START_TEST(test_cond_psp)
+{
+    static const struct {
+        double ts, g, e;
+    } cases[] = {{2e-3, 5e-9, 0.0},     {5e-3, 5e-9, 0.0},      {20e-3, 5e-9, 0.0},
+                 {60e-3, 5e-9, 0.0},    {5e-3, 500e-9, -80e-3}, {60e-3, 500e-9, -80e-3}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        net_fixture *f = fixture();
+        cond_member(f, cases[c].ts, -40e-3, cases[c].g, cases[c].e);
+        opsin_probe pb = {.pop = 1, .member = 0};
+        rec r;
+        run(f, 60e-3, 1, &pb, 1, &r);
+        ck_assert_uint_eq(r.n, 0);
+        cond_ref m = ref_member(cases[c].ts, -40e-3);
+        m.nch = 1;
+        m.e[0] = cases[c].e;
+        char what[64];
+        snprintf(what, sizeof what, "tau_syn %g s, g %g S", cases[c].ts, cases[c].g);
+        check_rows(&r, &m, cases[c].g, 1e-14, 1e-14, what);
+        rec_free(&r);
+        fixture_free(f);
+    }
+}
+END_TEST
+
+/* (2) A suprathreshold input toward 0 V (V_th -50 mV): every spike time before 40 ms against
+ * the reference's to 1e-12 s (they agree to about 1e-15 s; the reference locates its
+ * crossings by bisection to the last bit on V at rk8pd's tolerance 1e-14, and its times at
+ * 1e-13 agree with them to 1e-13 s).  With
+ * tau_syn 5 ms, 30 nS fire once on a rise that turns back below V_th long before the window
+ * ends at 25.6 ms (the crossing is found through the search for that maximum), 80 nS fire a
+ * burst while the conductance lasts; with 60 ms, 80 nS fire until the end. */
+START_TEST(test_cond_crossing)
+{
+    static const struct {
+        double ts, g;
+    } cases[] = {{5e-3, 30e-9}, {5e-3, 80e-9}, {60e-3, 80e-9}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        net_fixture *f = fixture();
+        cond_member(f, cases[c].ts, -50e-3, cases[c].g, 0.0);
+        opsin_probe pb = {.pop = 1, .member = -1}; /* the rate of a cond population */
+        rec r;
+        run(f, 40e-3, 1, &pb, 1, &r);
+        cond_ref m = ref_member(cases[c].ts, -50e-3);
+        m.nch = 1;
+        double g = cases[c].g, want[64], loose[64];
+        size_t n = ref_spikes(&m, 1e-14, 1e-3, m.e_l, &g, 40e-3, want, 64);
+        size_t nl = ref_spikes(&m, 1e-13, 1e-3, m.e_l, &g, 40e-3, loose, 64);
+        ck_assert_uint_ge(n, 1);
+        ck_assert_uint_eq(nl, n);
+        ck_assert_uint_eq(r.n, n);
+        for (size_t k = 0; k < n; k++) {
+            ck_assert_msg(fabs(want[k] - loose[k]) <= 1e-13, "the reference's spike %zu moves "
+                          "by %g s", k, want[k] - loose[k]);
+            ck_assert_msg(fabs(r.t[k] - want[k]) <= 1e-12, "tau_syn %g, g %g: spike %zu at "
+                          "%.17g s, reference %.17g s", cases[c].ts, cases[c].g, k, r.t[k],
+                          want[k]);
+        }
+        /* the rate rows: 1/(N dt_out) in the dt_out after each spike */
+        int nonzero = 0;
+        for (size_t k = 0; k < r.nr; k++)
+            nonzero += r.rv[k] > 0;
+        ck_assert_int_ge(nonzero, (int)n);
+        rec_free(&r);
+        fixture_free(f);
+    }
+}
+END_TEST
+
+/* (3) Two reversal potentials through projections: 'pre' fires once at 1 ms; 1.5 ms later
+ * 5 nS arrive toward 0 V on 'te', toward -80 mV on 'ti', and both on 'tb'.  te rises above
+ * E_L = -70 mV, ti falls below it, tb lies between them, and tb's V is the two-channel
+ * reference's to 1e-14 V. */
+START_TEST(test_cond_two_reversals)
+{
+    double v[3][128], t[128];
+    size_t nr = 0;
+    for (int who = 0; who < 3; who++) {
+        net_fixture *f = fixture();
+        size_t pre = add_pop(f, "pre", 1), te = add_pop(f, "te", 1), ti = add_pop(f, "ti", 1),
+               tb = add_pop(f, "tb", 1);
+        set_param(f, pre, "V_th", cst(0.02));
+        for (size_t p = te; p <= tb; p++)
+            cond_pop(f, p, 5e-3, -40e-3);
+        add_proj(f, pre, te, OPSIN_PROJ_ALL, 5e-9, 1.5e-3);
+        add_proj(f, pre, ti, OPSIN_PROJ_ALL, 5e-9, 1.5e-3);
+        add_proj(f, pre, tb, OPSIN_PROJ_ALL, 5e-9, 1.5e-3);
+        add_proj(f, pre, tb, OPSIN_PROJ_ALL, 5e-9, 1.5e-3);
+        f->projs[0].e_rev = 0.0;
+        f->projs[1].e_rev = -80e-3;
+        f->projs[2].e_rev = 0.0;
+        f->projs[3].e_rev = -80e-3;
+        opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1, 1.0, pre, 0, 1);
+        src->start = 1e-3;
+        opsin_probe pb = {.pop = (int)te + 1 + who, .member = 0};
+        rec r;
+        run(f, 40e-3, 1, &pb, 1, &r);
+        ck_assert_uint_eq(r.n, 1); /* pre only */
+        ck_assert(r.nr <= 128);
+        nr = r.nr;
+        for (size_t k = 0; k < nr; k++) {
+            t[k] = r.rt[k];
+            v[who][k] = r.rv[k];
+        }
+        rec_free(&r);
+        fixture_free(f);
+    }
+    cond_ref m = ref_member(5e-3, -40e-3);
+    m.nch = 2;
+    m.e[1] = -80e-3;
+    double g[2] = {5e-9, 5e-9};
+    int after = 0;
+    for (size_t k = 0; k < nr; k++) {
+        if (t[k] <= 2.5e-3)
+            continue;
+        ck_assert_msg(v[0][k] > m.e_l && v[1][k] < m.e_l && v[2][k] > v[1][k] &&
+                      v[2][k] < v[0][k], "at %g s: exc %.17g, inh %.17g, both %.17g", t[k],
+                      v[0][k], v[1][k], v[2][k]);
+        double want = ref_v(&m, 1e-14, 2.5e-3, m.e_l, g, t[k]);
+        ck_assert_msg(fabs(v[2][k] - want) <= 1e-14, "both at %g s: %.17g, reference %.17g",
+                      t[k], v[2][k], want);
+        after++;
+    }
+    ck_assert_int_ge(after, 90);
+}
+END_TEST
+
+/* (4) Shunting: a conductance toward E_L = V_inf leaves a member at rest there (to the last
+ * bits of V), and takes from an excitatory input: 5 nS toward 0 V together with 20 nS toward
+ * -70 mV gives a smaller depolarization than alone, never below rest, and the two-channel
+ * reference's V to 1e-14 V. */
+START_TEST(test_cond_shunting)
+{
+    rec r[3];
+    for (int c = 0; c < 3; c++) {
+        net_fixture *f = fixture();
+        size_t p = add_pop(f, "n", 1);
+        cond_pop(f, p, 5e-3, -40e-3);
+        if (c != 1) { /* the shunt */
+            opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1, 20e-9, p, 0, 1);
+            src->start = 1e-3;
+            src->e_rev = -70e-3;
+        }
+        if (c != 0) { /* the excitation */
+            opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1, 5e-9, p, 0, 1);
+            src->start = 1e-3;
+            src->e_rev = 0.0;
+        }
+        opsin_probe pb = {.pop = 1, .member = 0};
+        run(f, 40e-3, 1, &pb, 1, &r[c]);
+        fixture_free(f);
+    }
+    cond_ref m = ref_member(5e-3, -40e-3);
+    m.nch = 2;
+    m.e[1] = -70e-3;
+    double g[2] = {5e-9, 20e-9}, peak[3] = {-1, -1, -1};
+    ck_assert_uint_eq(r[0].nr, r[2].nr);
+    for (size_t k = 0; k < r[0].nr; k++) {
+        ck_assert_msg(fabs(r[0].rv[k] - m.e_l) <= 1e-15, "shunt alone: V(%g) = %.17g",
+                      r[0].rt[k], r[0].rv[k]);
+        ck_assert(r[2].rv[k] >= m.e_l - 1e-15);
+        for (int c = 1; c < 3; c++)
+            peak[c] = fmax(peak[c], r[c].rv[k] - m.e_l);
+        if (r[2].rt[k] > 1e-3) {
+            double want = ref_v(&m, 1e-14, 1e-3, m.e_l, g, r[2].rt[k]);
+            ck_assert_msg(fabs(r[2].rv[k] - want) <= 1e-14, "shunted at %g s: %.17g, reference "
+                          "%.17g", r[2].rt[k], r[2].rv[k], want);
+        }
+    }
+    ck_assert_msg(peak[2] > 0 && peak[2] < peak[1], "peaks: alone %g V, shunted %g V", peak[1],
+                  peak[2]);
+    for (int c = 0; c < 3; c++)
+        rec_free(&r[c]);
+}
+END_TEST
+
+/* (5) A small conductance-based balanced network (800 + 200, excitation toward 0 V,
+ * inhibition toward -80 mV, Poisson drive toward 0 V): the same spikes and rows, bit for bit,
+ * on 1, 2 and 3 threads. */
+START_TEST(test_cond_jobs_same_bits)
+{
+    net_fixture *f = fixture();
+    size_t e = add_pop(f, "exc", 800), i = add_pop(f, "inh", 200);
+    for (size_t p = e; p <= i; p++)
+        cond_pop(f, p, 5e-3, -50e-3);
+    add_proj(f, e, e, OPSIN_PROJ_PROB, 1e-9, 1.5e-3);
+    add_proj(f, e, i, OPSIN_PROJ_PROB, 1e-9, 1.5e-3);
+    add_proj(f, i, e, OPSIN_PROJ_INDEGREE, 8e-9, 1.5e-3);
+    add_proj(f, i, i, OPSIN_PROJ_INDEGREE, 8e-9, 1.5e-3);
+    for (size_t q = 0; q < 4; q++)
+        f->projs[q].p = 0.1;
+    f->projs[2].k = f->projs[3].k = 20;
+    f->projs[2].e_rev = f->projs[3].e_rev = -80e-3;
+    add_src(f, OPSIN_SS_POISSON, 8000, 1e-9, e, 0, 800);
+    add_src(f, OPSIN_SS_POISSON, 8000, 1e-9, i, 0, 200);
+    opsin_probe pb[2] = {{.pop = 1, .member = 3}, {.pop = 1, .member = -1}};
+    rec r[3];
+    for (unsigned j = 0; j < 3; j++)
+        run(f, 0.2, j + 1, pb, 2, &r[j]);
+    ck_assert_uint_gt(r[0].n, 1000);
+    for (int j = 1; j < 3; j++) {
+        ck_assert_uint_eq(r[0].n, r[j].n);
+        ck_assert(memcmp(r[0].t, r[j].t, r[0].n * sizeof *r[0].t) == 0);
+        for (size_t k = 0; k < r[0].n; k++)
+            ck_assert_str_eq(r[0].who[k], r[j].who[k]);
+        ck_assert_uint_eq(r[0].nr, r[j].nr);
+        ck_assert(memcmp(r[0].rv, r[j].rv, r[0].nr * sizeof *r[0].rv) == 0);
+    }
+    for (int j = 0; j < 3; j++)
+        rec_free(&r[j]);
+    fixture_free(f);
+}
+END_TEST
+
 int main(void)
 {
+    gsl_set_error_handler_off();
     Suite *s = suite_create("net");
     TCase *tc = tcase_create("exact");
     tcase_set_timeout(tc, 120);
@@ -500,6 +870,14 @@ int main(void)
     tcase_add_test(tc, test_exp_synapse_crossing);
     tcase_add_test(tc, test_jobs_same_bits);
     suite_add_tcase(s, tc);
+    TCase *tcc = tcase_create("cond");
+    tcase_set_timeout(tcc, 300);
+    tcase_add_test(tcc, test_cond_psp);
+    tcase_add_test(tcc, test_cond_crossing);
+    tcase_add_test(tcc, test_cond_two_reversals);
+    tcase_add_test(tcc, test_cond_shunting);
+    tcase_add_test(tcc, test_cond_jobs_same_bits);
+    suite_add_tcase(s, tcc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

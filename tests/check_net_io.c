@@ -474,13 +474,16 @@ START_TEST(test_bad_circuits)
          "populations = ({ id = \"A\"; model = \"lif\"; size = 2; });",
          "net.cfg:3: population 'A' shares its id with an array (expected unique ids)"},
         {"populations = ({ id = \"s\"; model = \"lif\"; size = 2;\n synapse = \"alpha\"; });",
-         "net.cfg:2: unknown synapse 'alpha' (expected \"delta\" or \"exp\")"},
+         "net.cfg:2: unknown synapse 'alpha' (expected \"delta\", \"exp\" or \"cond\")"},
         {"populations = ({ id = \"s\"; model = \"lif\"; size = 2; synapse = \"exp\"; });",
          "net.cfg:1: population 's' has exp synapses and needs 'tau_syn' (expected tau_syn = "
          "\"5 ms\";)"},
         {"populations = ({ id = \"s\"; model = \"lif\"; size = 2;\n tau_syn = \"5 ms\"; });",
-         "net.cfg:2: tau_syn belongs to exp synapses (expected synapse = \"exp\"; beside it, or "
-         "no tau_syn)"},
+         "net.cfg:2: tau_syn belongs to exp and cond synapses (expected synapse = \"exp\"; or "
+         "synapse = \"cond\"; beside it, or no tau_syn)"},
+        {"populations = ({ id = \"s\"; model = \"lif\"; size = 2; synapse = \"cond\"; });",
+         "net.cfg:1: population 's' has cond synapses and needs 'tau_syn' (expected tau_syn = "
+         "\"5 ms\";)"},
         {"populations = ({ id = \"s\"; model = \"lif\"; size = 2;\n C_mem = 1; });",
          "net.cfg:2: unknown population key 'C_mem' for model lif (expected one of: id, model, "
          "size, synapse, tau_syn, C_m, G_L, E_L, G_in, V_in, V_th, V_reset, t_ref)"},
@@ -599,7 +602,7 @@ START_TEST(test_bad_circuits)
          "projections = ({ from = \"a\"; to = \"a\"; rule = \"all_to_all\"; weight = 1e-3; "
          "delay = 1e-3;\n autapse = true; });",
          "net.cfg:3: unknown projection key 'autapse' (expected one of: id, from, to, rule, p, "
-         "k, file, weight, delay, autapses, device)"},
+         "k, file, weight, delay, E_rev, autapses, device)"},
         {"components = ({ id = \"n\"; model = \"lif\"; });\n"
          "solver = {\n method = \"rk4\"; };",
          "net.cfg:3: method 'rk4' is unknown (expected \"auto\", \"exact\" or \"cvode\")"},
@@ -700,7 +703,7 @@ START_TEST(test_bad_stimuli)
         {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; weight = 1e-3;\n"
          " targets = [\"exc\"];\n sources = 1; });",
          "stim.cfg:3: unknown spike source key 'sources' (expected one of: id, kind, targets, "
-         "weight, rate, file, start, stop)"},
+         "weight, E_rev, rate, file, start, stop)"},
         {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; weight = 1e-3;\n"
          " targets = [\"exc\"]; }, 5);",
          "stim.cfg:2: a spike source must be a group (expected { id = ...; kind = ...; targets "
@@ -712,6 +715,151 @@ START_TEST(test_bad_stimuli)
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
         stimulus_fails(bad[k].text, c, bad[k].msg);
     opsin_circuit_free(c);
+}
+END_TEST
+
+/* A population with cond synapses beside a delta one: the weights into it in S with each
+ * projection's and spike source's E_rev, kept by the copies and printed; a pair list's
+ * weights in S; and every way to get E_rev or the weight's unit wrong. */
+#define COND_POPS                                                                            \
+    "populations = (\n"                                                                      \
+    "  { id = \"exc\"; model = \"lif\"; size = 3; },\n"                                       \
+    "  { id = \"cnd\"; model = \"lif\"; size = 3; synapse = \"cond\"; tau_syn = \"5 ms\";\n"  \
+    "    E_L = \"-70 mV\"; V_th = \"-50 mV\"; V_reset = \"-60 mV\"; }\n"                       \
+    ");\n"
+
+START_TEST(test_cond)
+{
+    static const char *const files[] = {"pairs.csv", NULL};
+    dir_make();
+    dir_file(0, "pairs.csv", "pre,post,weight\n0,1,2e-9\n1,2,-1e-9\n");
+    opsin_circuit *c = parse_ok(COND_POPS "projections = (\n"
+        "  { from = \"exc\"; to = \"cnd\"; rule = \"all_to_all\"; weight = \"2 nS\";\n"
+        "    E_rev = \"0 mV\"; delay = \"1 ms\"; },\n"
+        "  { from = \"cnd\"; to = \"cnd\"; rule = \"fixed_prob\"; p = 0.5; delay = 1e-3;\n"
+        "    weight = { dist = \"normal\"; mean = \"8 nS\"; sd = \"1 nS\"; }; E_rev = -0.08; },\n"
+        "  { from = \"cnd\"; to = \"exc\"; rule = \"one_to_one\"; weight = \"1 mV\";\n"
+        "    delay = \"1 ms\"; }\n"
+        ");\n", "net.cfg");
+    const opsin_popdef *pd = &c->pops[1];
+    ck_assert_int_eq(pd->synapse, OPSIN_SYN_COND);
+    ck_assert(fabs(pd->tau_syn - 5e-3) < 1e-18);
+    ck_assert(fabs(c->projs[0].weight.a - 2e-9) < 1e-21 && c->projs[0].e_rev == 0);
+    ck_assert(c->projs[1].weight.kind == OPSIN_DIST_NORMAL && fabs(c->projs[1].e_rev + 0.08) < 1e-15);
+    ck_assert(c->projs[2].e_rev == 0);
+    opsin_circuit *t = NULL;
+    ck_assert_int_eq(opsin_circuit_copy(c, &t), OPSIN_OK);
+    ck_assert(t->projs[1].e_rev == c->projs[1].e_rev);
+    char a[4096] = "";
+    FILE *fa = fmemopen(a, sizeof a - 1, "w");
+    opsin_circuit_print(t, fa);
+    fclose(fa);
+    ck_assert_msg(strstr(a, "  population cnd: 3 x lif (neurons 3 .. 5), cond synapses (tau_syn "
+                         "0.005 s), E_L = -0.07 V") &&
+                  strstr(a, "  projection exc -> cnd: all_to_all, weight 2e-09 S, delay 0.001 s, "
+                         "E_rev 0 V (line 7)\n") &&
+                  strstr(a, "  projection cnd -> cnd: fixed_prob p 0.5, weight normal mean 8e-09 "
+                         "sd 1e-09 S, delay 0.001 s, E_rev -0.08 V (line 9)\n") &&
+                  strstr(a, "  projection cnd -> exc: one_to_one, weight 0.001 V, delay 0.001 s "
+                         "(line 11)\n"), "%s", a);
+    opsin_circuit_free(t);
+
+    /* spike sources into it: a conductance and its E_rev; the copy keeps it */
+    opsin_stimulus *s = stim_ok("spike_sources = ({ id = \"x\"; kind = \"poisson\"; "
+                                "rate = \"1 kHz\";\n weight = \"0.5 nS\"; E_rev = \"-75 mV\"; "
+                                "targets = [\"cnd[1:3]\"]; });", "stim.cfg", c);
+    ck_assert(fabs(s->spikesrcs[0].weight - 0.5e-9) < 1e-21);
+    ck_assert(fabs(s->spikesrcs[0].e_rev + 75e-3) < 1e-17);
+    opsin_stimulus *sc = NULL;
+    ck_assert_int_eq(opsin_stimulus_copy(s, &sc), OPSIN_OK);
+    ck_assert(sc->spikesrcs[0].e_rev == s->spikesrcs[0].e_rev);
+    opsin_stimulus_free(sc);
+    opsin_stimulus_free(s);
+    static const struct {
+        const char *text, *msg;
+    } bad_stim[] = {
+        {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; weight = \"1 nS\";\n"
+         " targets = [\"cnd\"]; });",
+         "stim.cfg:1: spike source 'x' needs 'E_rev': 'cnd' has cond synapses, whose "
+         "conductance pulls V toward the input's reversal potential (expected E_rev = \"0 mV\"; "
+         "for an excitatory input, or e.g. \"-80 mV\" for an inhibitory one)"},
+        {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; weight = \"1 mV\";\n"
+         " targets = [\"exc\"];\n E_rev = 0; });",
+         "stim.cfg:3: E_rev belongs to inputs into cond synapses, but 'exc' has delta synapses "
+         "(expected no E_rev, or synapse = \"cond\"; on 'exc')"},
+        {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; targets = [\"cnd\"];\n"
+         " weight = \"10 pA\"; E_rev = 0; });",
+         "stim.cfg:2: weight \"10 pA\" is a current, but 'cnd' has cond synapses: a spike adds "
+         "the weight to a decaying conductance (expected a conductance such as \"1 nS\", or "
+         "synapse = \"exp\"; on 'cnd')"},
+        {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; targets = [\"cnd\"];\n"
+         " weight = \"-1 nS\"; E_rev = 0; });",
+         "stim.cfg:2: weight = -1e-09 S is out of range (expected >= 0 S)"},
+        {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; targets = [\"cnd\"]; });",
+         "stim.cfg:1: spike source 'x' needs a weight (expected weight = \"1 nS\"; in S: 'cnd' "
+         "has cond synapses)"},
+        {"spike_sources = ({ id = \"x\"; kind = \"poisson\"; rate = 1; weight = 1e-9;\n"
+         " targets = [\"cnd\", \"exc\"]; E_rev = 0; });",
+         "stim.cfg:2: the targets of spike source 'x' mix synapse kinds: 'cnd' has cond "
+         "synapses, 'exc' delta (expected targets of one kind, or one spike source per kind)"},
+    };
+    for (size_t k = 0; k < sizeof bad_stim / sizeof bad_stim[0]; k++)
+        stimulus_fails(bad_stim[k].text, c, bad_stim[k].msg);
+    opsin_circuit_free(c);
+
+    /* a pair list into cond synapses: weights in S, none below 0 */
+    char name[128], text[1024], want[512];
+    snprintf(name, sizeof name, "%s/net.cfg", dir);
+    snprintf(text, sizeof text, COND_POPS "projections = ({ from = \"exc\"; to = \"cnd\";\n"
+             " rule = \"list\"; file = \"pairs.csv\"; weight = \"1 nS\"; E_rev = 0;\n"
+             " delay = \"1 ms\"; });\n");
+    snprintf(want, sizeof want, "%s/pairs.csv:3: weight '-1e-9' is a negative conductance "
+             "(expected a number of S >= 0: 'cnd' has cond synapses; rows without a weight "
+             "take the projection's)", dir);
+    circuit_fails(text, name, want);
+    dir_file(0, "pairs.csv", "0,1,2e-9\n1,2\n");
+    opsin_circuit_free(parse_ok(text, name));
+    dir_remove(files);
+
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {COND_POPS "projections = ({ from = \"exc\"; to = \"cnd\"; rule = \"all_to_all\";\n"
+         " weight = \"1 nS\"; delay = \"1 ms\"; });",
+         "net.cfg:6: projection exc -> cnd needs 'E_rev': 'cnd' has cond synapses, whose "
+         "conductance pulls V toward the input's reversal potential (expected E_rev = \"0 mV\"; "
+         "for an excitatory input, or e.g. \"-80 mV\" for an inhibitory one)"},
+        {COND_POPS "projections = ({ from = \"cnd\"; to = \"exc\"; rule = \"all_to_all\";\n"
+         " weight = \"1 mV\"; delay = \"1 ms\";\n E_rev = \"0 mV\"; });",
+         "net.cfg:8: E_rev belongs to inputs into cond synapses, but 'exc' has delta synapses "
+         "(expected no E_rev, or synapse = \"cond\"; on 'exc')"},
+        {COND_POPS "projections = ({ from = \"exc\"; to = \"cnd\"; rule = \"all_to_all\";\n"
+         " weight = \"0.1 mV\"; E_rev = 0; delay = \"1 ms\"; });",
+         "net.cfg:7: weight \"0.1 mV\" is a voltage, but 'cnd' has cond synapses: a spike adds "
+         "the weight to a decaying conductance (expected a conductance such as \"1 nS\", or "
+         "synapse = \"delta\"; on 'cnd')"},
+        {COND_POPS "projections = ({ from = \"cnd\"; to = \"exc\"; rule = \"all_to_all\";\n"
+         " weight = \"1 nS\"; delay = \"1 ms\"; });",
+         "net.cfg:7: weight \"1 nS\" is a conductance, but 'exc' has delta synapses: a spike "
+         "moves V by the weight (expected a voltage such as \"0.1 mV\", or synapse = \"cond\"; "
+         "on 'exc')"},
+        {COND_POPS "projections = ({ from = \"exc\"; to = \"cnd\"; rule = \"all_to_all\";\n"
+         " weight = { dist = \"normal\"; mean = \"-1 nS\"; sd = \"1 nS\"; }; E_rev = 0;\n"
+         " delay = \"1 ms\"; });",
+         "net.cfg:7: weight.mean = -1e-09 S is out of range (expected >= 0 S)"},
+        {COND_POPS "projections = ({ from = \"exc\"; to = \"cnd\"; rule = \"all_to_all\";\n"
+         " weight = \"1 nS\"; E_rev = \"1 nS\"; delay = \"1 ms\"; });",
+         "net.cfg:7: E_rev: 'nS' is a unit of conductance, not of voltage (expected V with an "
+         "optional prefix f p n u (or \u00b5) m c k M G T)"},
+        {COND_POPS "projections = ({ from = \"exc\"; to = \"cnd\"; rule = \"all_to_all\";\n"
+         " delay = \"1 ms\"; E_rev = 0;\n device = { model = \"pairstdp\"; read = { voltage = "
+         "\"0.1 V\"; width = \"1 ms\"; }; }; });",
+         "net.cfg:8: device synapses send a charge at each read, and 'cnd' has cond synapses, "
+         "which take a conductance toward an E_rev (expected synapse = \"delta\" or \"exp\" on "
+         "'cnd', or weight and E_rev instead of device)"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        circuit_fails(bad[k].text, "net.cfg", bad[k].msg);
 }
 END_TEST
 
@@ -727,6 +875,7 @@ static Suite *net_io_suite(void)
     tcase_add_test(tc, test_spike_sources);
     tcase_add_test(tc, test_bad_circuits);
     tcase_add_test(tc, test_bad_stimuli);
+    tcase_add_test(tc, test_cond);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,7 +12,10 @@
  * spike V is held at v_reset for t_ref; delta inputs that arrive meanwhile are lost (as in
  * NEST's iaf_psc_delta), currents keep flowing (iaf_psc_exp).  Delta inputs at one instant
  * are summed before the threshold is tested.  No step size: spike times are the closed
- * form's, to round-off.
+ * form's, to round-off.  With cond synapses (an input adds its weight, in S, to a
+ * conductance toward its reversal potential, decaying with tau_s) V has no closed form but
+ * an integral that engine/netcond.c takes by quadrature to round-off, with its crossings; an
+ * input into them carries its reversal potential in a second inbox slot.
  *
  * Windows: every synaptic delay is at least D (the shortest), so a spike at t in [t0, t1),
  * t1 <= t0 + D, arrives at or after t1.  A window advances each member alone through its own
@@ -27,8 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/bracket.h"
 #include "engine/devsyn.h"
 #include "engine/net.h"
+#include "engine/netcond.h"
 
 /* ---- random numbers: xoroshiro128+ per stream, seeded through SplitMix64 ---------------- */
 
@@ -92,6 +97,8 @@ static size_t rng_below(rng *r, size_t n)
 
 enum { STREAM_PARAM = 1, STREAM_PRE, STREAM_POST, STREAM_SYN, STREAM_EXT };
 
+/* An input: its time and weight.  An input into cond synapses takes two: (t, w), then (t,
+ * its reversal potential). */
 typedef struct inbox_ev {
     double t, w;
 } inbox_ev;
@@ -107,13 +114,16 @@ typedef struct inbox {
 /* A member's state: V at t, refractory until refr_end (V = v_reset before it). */
 typedef struct member {
     double t, v, refr_end;
-    double i; /* A: the synaptic current at t (exp synapses; 0 with delta synapses) */
+    double i;  /* the synaptic current at t, A (exp synapses), or the total conductance, S
+                  (cond synapses); 0 with delta synapses */
+    double dr; /* A: sum_k g_k (E_k - v_inf) at t (cond synapses, engine/netcond.c) */
 } member;
 
 /* One external spike train on one member. */
 typedef struct ext_train {
     double next;     /* time of its next spike, INFINITY: none left */
-    double w;        /* V */
+    double w;        /* V, A or S, by the member's synapses */
+    double e_rev;    /* V: cond synapses */
     const opsin_spikesrc *src;
     size_t k;        /* regular: spikes made; list: position in the source's times */
     long pos;        /* list: the member's position among the source's targets */
@@ -128,6 +138,7 @@ typedef struct proj_run {
     uint32_t *tgt;
     double *w, *d;
     double w0, d0;
+    double e_rev;     /* V: into cond synapses; NAN into the others */
     size_t nsyn;
     opsin_devsyn *ds; /* device synapses (engine/devsyn.c), synapse s at tgt[s]; else NULL */
     size_t *in_off;   /* device synapses: by post member k, its synapses */
@@ -137,7 +148,7 @@ typedef struct proj_run {
 /* What a probed member did in the window: its state after each event, from the window's
  * start. */
 typedef struct seg {
-    double t, v, refr_end, i;
+    double t, v, refr_end, i, dr;
 } seg;
 
 typedef struct traj {
@@ -159,8 +170,9 @@ struct opsin_net {
     member *m;
     inbox *in;
     size_t *pop_of;         /* per member: its population */
-    double *tau_s;          /* per population: the synaptic current's decay time (exp
-                               synapses), 0 for delta synapses */
+    double *tau_s;          /* per population: the synaptic current's or conductance's
+                               decay time (exp, cond synapses), 0 for delta synapses */
+    opsin_cond_quad *cq;    /* the quadrature of cond synapses (NULL: none in the network) */
     size_t *ext_off;        /* per member: its trains ext[ext_off[i] .. ext_off[i + 1]) */
     ext_train *ext;
     rng *ext_rng;           /* per member: draws its Poisson trains */
@@ -259,7 +271,7 @@ static int build_members(opsin_net *n, unsigned long seed, opsin_diag *d)
                 return OPSIN_EINVAL;
             }
             const opsin_lin_neuron *L = &n->lin[i];
-            n->m[i] = (member){0.0, L->v0, 0.0, 0.0};
+            n->m[i] = (member){0.0, L->v0, 0.0, 0.0, 0.0};
             n->pop_of[i] = p;
         }
         free(par);
@@ -461,6 +473,20 @@ static int build_devices(opsin_net *n, proj_run *pr, size_t pi, unsigned long se
     return OPSIN_OK;
 }
 
+/* A synapse's own value of a weight or delay drawn from ds, from lo up; EINVAL when a normal
+ * distribution gave no such value (`what`, `expected` in the message) in 1000 draws. */
+static int syn_draw(const opsin_net *n, const opsin_projdef *pj, const opsin_dist *ds, double lo,
+                    rng *r, double *out, const char *what, const char *expected, opsin_diag *d)
+{
+    if (!dist_draw(ds, 0, 1, r, lo, INFINITY, out))
+        return OPSIN_OK;
+    opsin_diag_set(d, n->c->path, pj->line, "projection %s -> %s: the normal distribution of "
+                   "%ss gave no %s in 1000 draws (expected %s)", n->c->pops[pj->from].id,
+                   n->c->pops[pj->to].id, ds == &pj->weight ? "weight" : "delay", what,
+                   expected);
+    return OPSIN_EINVAL;
+}
+
 static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
 {
     const opsin_circuit *c = n->c;
@@ -475,6 +501,7 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         pr->def = pj;
         pr->w0 = pj->weight.a;
         pr->d0 = pj->delay.a;
+        pr->e_rev = to->synapse == OPSIN_SYN_COND ? pj->e_rev : NAN;
         int rc = OPSIN_OK;
         if (pj->rule == OPSIN_PROJ_ALL) {
             pr->nsyn = from->size * to->size -
@@ -514,18 +541,18 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         if ((draw_w && !(pr->w = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->w))) ||
             (draw_d && !(pr->d = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->d))))
             return OPSIN_ENOMEM;
+        double wlo = to->synapse == OPSIN_SYN_COND ? 0.0 : -INFINITY; /* a conductance */
         for (size_t i = 0; (pr->w || pr->d) && i < from->size; i++) {
             rng r = rng_for(seed, STREAM_SYN, p, i);
             for (size_t s = pr->off[i]; s < pr->off[i + 1]; s++) {
                 if (pr->w && (draw_w || isnan(pr->w[s])))
-                    dist_draw(&pj->weight, 0, 1, &r, -INFINITY, INFINITY, &pr->w[s]);
-                if (pr->d && (draw_d || isnan(pr->d[s])) &&
-                    dist_draw(&pj->delay, 0, 1, &r, DBL_MIN, INFINITY, &pr->d[s])) {
-                    opsin_diag_set(d, c->path, pj->line, "projection %s -> %s: the normal "
-                                   "distribution of delays gave no positive delay in 1000 "
-                                   "draws (expected a positive mean)", from->id, to->id);
-                    return OPSIN_EINVAL;
-                }
+                    rc = syn_draw(n, pj, &pj->weight, wlo, &r, &pr->w[s], "conductance >= 0",
+                                  "a mean well above 0 S", d);
+                if (!rc && pr->d && (draw_d || isnan(pr->d[s])))
+                    rc = syn_draw(n, pj, &pj->delay, DBL_MIN, &r, &pr->d[s], "positive delay",
+                                  "a positive mean", d);
+                if (rc)
+                    return rc;
             }
         }
         if (pr->d) {
@@ -643,7 +670,8 @@ static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long 
             const opsin_target_range *tr = &src->targets[t];
             size_t first = n->c->pops[tr->pop].first;
             for (size_t k = tr->lo; k < tr->hi; k++, pos++)
-                n->ext[fill[first + k]++] = (ext_train){INFINITY, src->weight, src, 0, pos};
+                n->ext[fill[first + k]++] = (ext_train){INFINITY, src->weight, src->e_rev,
+                                                        src, 0, pos};
         }
     }
     free(fill);
@@ -690,8 +718,12 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end
         !(n->work = calloc((size_t)n->jobs * (c->nprojs ? c->nprojs : 1), sizeof *n->work)))
         rc = OPSIN_ENOMEM;
     if (!rc) {
-        for (size_t p = 0; p < c->npops; p++)
-            n->tau_s[p] = c->pops[p].synapse == OPSIN_SYN_EXP ? c->pops[p].tau_syn : 0.0;
+        for (size_t p = 0; p < c->npops; p++) {
+            n->tau_s[p] = c->pops[p].synapse != OPSIN_SYN_DELTA ? c->pops[p].tau_syn : 0.0;
+            if (c->pops[p].synapse == OPSIN_SYN_COND && !n->cq &&
+                (!(n->cq = malloc(sizeof *n->cq)) || opsin_cond_quad_init(n->cq)))
+                rc = OPSIN_ENOMEM;
+        }
         for (size_t i = 0; i < n->n; i++)
             n->probe_of[i] = -1;
         for (size_t k = 0; k < nprobed; k++) {
@@ -700,7 +732,8 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end
                 n->probe_of[probed[k]] = (long)k;
         }
         n->nprobed = nprobed;
-        rc = build_members(n, seed, d);
+        if (!rc)
+            rc = build_members(n, seed, d);
     }
     if (!rc)
         rc = build_projections(n, seed, d);
@@ -756,6 +789,7 @@ void opsin_net_free(opsin_net *n)
     free(n->ext_rng);
     free(n->pop_of);
     free(n->tau_s);
+    free(n->cq);
     free(n->in);
     free(n->m);
     free(n->lin);
@@ -818,6 +852,18 @@ static double cross_f(const opsin_lin_neuron *L, double ts, double vf, double i0
     return L->v_inf + x - L->v_th;
 }
 
+/* Free evolution from (vf, i0) with exp synapses, for the root of cross_f. */
+typedef struct exp_free {
+    const opsin_lin_neuron *L;
+    double ts, vf, i0;
+} exp_free;
+
+static double exp_f(const void *ctx, double s, double *df)
+{
+    const exp_free *k = ctx;
+    return cross_f(k->L, k->ts, k->vf, k->i0, s, df);
+}
+
 /* The first time in (tf, tf + S] at which a member that is free from tf at V = vf < v_th with
  * synaptic current i0 (decaying with ts) reaches v_th, or INFINITY.  f = A + B e^{-s/tau} +
  * D e^{-s/ts} has at most one critical point (f' e^{s/tau} is monotone), so the crossing is
@@ -857,23 +903,8 @@ static double first_crossing(const opsin_lin_neuron *L, double ts, double tf, do
     double dfh, fh = cross_f(L, ts, vf, i0, hi, &dfh);
     if (fh < 0)
         return INFINITY;
-    double s = hi;
-    for (int it = 0; it < 200 && tf + lo < tf + hi; it++) {
-        double df, f = cross_f(L, ts, vf, i0, s, &df);
-        if (f >= 0)
-            hi = s;
-        else
-            lo = s;
-        double nx = df > 0 ? s - f / df : NAN; /* Newton, kept inside the bracket */
-        s = nx > lo && nx < hi ? nx : lo + 0.5 * (hi - lo);
-        if (s <= lo || s >= hi) {
-            double mid = lo + 0.5 * (hi - lo);
-            if (!(mid > lo && mid < hi))
-                break;
-            s = mid;
-        }
-    }
-    return tf + hi; /* the first time whose V is at or above v_th */
+    exp_free k = {L, ts, vf, i0};
+    return opsin_bracket_root(exp_f, &k, tf, lo, hi);
 }
 
 static int cmp_inbox(const void *a, const void *b)
@@ -882,11 +913,11 @@ static int cmp_inbox(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int traj_push(traj *tr, double t, double v, double re, double i)
+static int traj_push(traj *tr, double t, double v, double re, double i, double dr)
 {
     if (opsin_grow((void **)&tr->s, &tr->cap, tr->n, sizeof *tr->s))
         return -1;
-    tr->s[tr->n++] = (seg){t, v, re, i};
+    tr->s[tr->n++] = (seg){t, v, re, i, dr};
     return 0;
 }
 
@@ -908,18 +939,20 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
     rng *r = &n->ext_rng[i];
     traj *tr = n->probe_of[i] >= 0 ? &n->tr[n->probe_of[i]] : NULL;
-    double ts = n->tau_s[n->pop_of[i]]; /* > 0: exp synapses */
+    double ts = n->tau_s[n->pop_of[i]]; /* > 0: exp or cond synapses */
+    int cond = n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND;
+    size_t step = cond ? 2 : 1; /* inbox slots per input */
     /* The inputs in time order (those due in this window first). */
     if (ib->unsorted) {
-        qsort(ib->e, ib->n, sizeof *ib->e, cmp_inbox);
+        qsort(ib->e, ib->n / step, step * sizeof *ib->e, cmp_inbox);
         ib->unsorted = 0;
     }
-    double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i;
+    double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i, dr = mb->dr;
     int spont = L->v_inf > L->v_th;
     size_t k = 0;
     if (tr) {
         tr->n = 0;
-        if (traj_push(tr, t, v, re, cur))
+        if (traj_push(tr, t, v, re, cur, dr))
             b->oom = 1;
     }
     for (;;) {
@@ -929,43 +962,70 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
         double ti = k < ib->n ? ib->e[k].t : INFINITY, tev = te < ti ? te : ti;
         int have = last ? tev <= t1 : tev < t1;
         double tlim = have ? tev : t1;
-        if (spont || cur != 0) { /* a crossing of the threshold between events, before tlim */
+        /* a crossing of the threshold between events, before tlim */
+        double tc = INFINITY, vl = 0, gl = 0, dl = 0; /* cond: the state at tlim */
+        if (cond) {
+            tc = opsin_cond_step(n->cq, L, ts, t, v, cur, dr, re, tlim, &vl, &gl, &dl);
+        } else if (spont || cur != 0) {
             double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
             if (tf < tlim) {
                 double itf = cur != 0 && tf != t ? cur * exp(-(tf - t) / ts) : cur;
-                double tc = first_crossing(L, ts, tf, vf, itf, tlim - tf);
-                if (tc < tlim || (last && !have && tc == tlim)) {
-                    spike_push(b, tc, i);
-                    b->events++;
-                    if (cur != 0)
-                        cur *= exp(-(tc - t) / ts);
-                    t = tc;
-                    v = L->v_reset;
-                    re = tc + L->t_ref;
-                    if (tr && traj_push(tr, t, v, re, cur))
-                        b->oom = 1;
-                    continue;
-                }
+                tc = first_crossing(L, ts, tf, vf, itf, tlim - tf);
             }
         }
-        if (!have) {
-            v = v_at_i(L, ts, t, v, cur, re, t1, &cur);
-            t = t1;
-            break;
+        if (tc < tlim || (last && !have && tc == tlim)) {
+            spike_push(b, tc, i);
+            b->events++;
+            if (cur != 0) {
+                double q = exp(-(tc - t) / ts);
+                cur *= q;
+                dr *= q;
+            }
+            t = tc;
+            v = L->v_reset;
+            re = tc + L->t_ref;
+            if (tr && traj_push(tr, t, v, re, cur, dr))
+                b->oom = 1;
+            continue;
         }
-        v = v_at_i(L, ts, t, v, cur, re, tev, &cur);
-        t = tev;
-        double w = 0;
-        while (k < ib->n && ib->e[k].t == tev)
-            w += ib->e[k++].w;
+        if (cond) {
+            t = tlim;
+            v = vl;
+            cur = gl;
+            dr = dl;
+            if (!have)
+                break;
+        } else {
+            if (!have) {
+                v = v_at_i(L, ts, t, v, cur, re, t1, &cur);
+                t = t1;
+                break;
+            }
+            v = v_at_i(L, ts, t, v, cur, re, tev, &cur);
+            t = tev;
+        }
+        double w = 0, wd = 0; /* wd: the inputs' sum_k g_k (E_k - v_inf), cond synapses */
+        if (cond) {
+            for (; k < ib->n && ib->e[k].t == tev; k += 2) {
+                w += ib->e[k].w;
+                wd += ib->e[k].w * (ib->e[k + 1].w - L->v_inf);
+            }
+        } else {
+            while (k < ib->n && ib->e[k].t == tev)
+                w += ib->e[k++].w;
+        }
         for (ext_train *e = ex; e < ex_end; e++)
             if (e->next == tev) {
                 w += e->w;
+                if (cond)
+                    wd += e->w * (e->e_rev - L->v_inf);
                 ext_advance(e, r);
             }
         b->events++;
         if (ts > 0) {
-            cur += w; /* a current step: V is continuous, the crossing comes later */
+            cur += w; /* a current or conductance step: V is continuous, the crossing comes
+                         later */
+            dr += wd;
             if (!(t < re) && v >= L->v_th) { /* reached exactly at this instant */
                 spike_push(b, t, i);
                 v = L->v_reset;
@@ -979,13 +1039,14 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 re = t + L->t_ref;
             }
         }
-        if (tr && traj_push(tr, t, v, re, cur))
+        if (tr && traj_push(tr, t, v, re, cur, dr))
             b->oom = 1;
     }
     mb->t = t;
     mb->v = v;
     mb->refr_end = re;
     mb->i = cur;
+    mb->dr = dr;
     if (k) { /* keep the inputs of later windows */
         memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
         ib->n -= k;
@@ -1006,17 +1067,22 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Puts input (t, w) into member j's inbox. */
-static int deliver(opsin_net *n, size_t j, double t, double w)
+/* Puts input (t, w) into member j's inbox, with its reversal potential e unless that is NAN
+ * (cond synapses). */
+static int deliver(opsin_net *n, size_t j, double t, double w, double e)
 {
     inbox *ib = &n->in[j];
-    if (ib->n == ib->cap && opsin_grow((void **)&ib->e, &ib->cap, ib->n, sizeof *ib->e))
+    int cond = e == e;
+    if (ib->n + (size_t)cond >= ib->cap &&
+        opsin_grow((void **)&ib->e, &ib->cap, ib->n + (size_t)cond, sizeof *ib->e))
         return -1;
     if (t < ib->last)
         ib->unsorted = 1;
     else
         ib->last = t;
     ib->e[ib->n++] = (inbox_ev){t, w};
+    if (cond)
+        ib->e[ib->n++] = (inbox_ev){t, e};
     return 0;
 }
 
@@ -1056,7 +1122,8 @@ typedef struct range_job {
 
 enum { BLOCK = 512 };
 
-/* The weight (V for delta synapses, A for exp) that carries charge q into member j. */
+/* The weight (V for delta synapses, A for exp) that carries charge q into member j (device
+ * synapses into cond synapses are refused when the circuit is read). */
 static double charge_weight(const opsin_net *n, size_t j, double q)
 {
     double ts = n->tau_s[n->pop_of[j]];
@@ -1073,7 +1140,8 @@ static int device_pre(range_job *jb, proj_run *pr, size_t x, size_t j, double t)
         return rc;
     jb->syn++;
     double q = opsin_devsyn_charge(pr->def->dev, g);
-    return deliver(jb->n, j, t + (pr->d ? pr->d[x] : pr->d0), charge_weight(jb->n, j, q))
+    return deliver(jb->n, j, t + (pr->d ? pr->d[x] : pr->d0), charge_weight(jb->n, j, q),
+                   pr->e_rev)
                ? OPSIN_ENOMEM
                : OPSIN_OK;
 }
@@ -1126,14 +1194,14 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
                 size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
                 for (; *x < end && pr->tgt[*x] < be; (*x)++) {
                     if (deliver(n, pr->tgt[*x], t + (pr->d ? pr->d[*x] : pr->d0),
-                                pr->w ? pr->w[*x] : pr->w0))
+                                pr->w ? pr->w[*x] : pr->w0, pr->e_rev))
                         return OPSIN_ENOMEM;
                     jb->syn++;
                 }
             } else if (pr->def->rule == OPSIN_PROJ_ONE) {
                 size_t j = to->first + k;
                 if (j >= b && j < be) {
-                    if (deliver(n, j, t + pr->d0, pr->w0))
+                    if (deliver(n, j, t + pr->d0, pr->w0, pr->e_rev))
                         return OPSIN_ENOMEM;
                     jb->syn++;
                 }
@@ -1144,7 +1212,7 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
                 for (size_t j = a; j < z; j++) {
                     if (skip && j - to->first == k)
                         continue;
-                    if (deliver(n, j, t + pr->d0, pr->w0))
+                    if (deliver(n, j, t + pr->d0, pr->w0, pr->e_rev))
                         return OPSIN_ENOMEM;
                     jb->syn++;
                 }
@@ -1317,10 +1385,11 @@ double opsin_net_probe_v(const opsin_net *n, size_t k, double t, int after)
             break;
     }
     double ts = n->tau_s[n->pop_of[i]];
-    if (!tr->n)
-        return v_at_i(L, ts, n->m[i].t, n->m[i].v, n->m[i].i, n->m[i].refr_end, t, NULL);
-    const seg *g = &tr->s[s];
-    return v_at_i(L, ts, g->t, g->v, g->i, g->refr_end, t, NULL);
+    const member *m = &n->m[i];
+    seg g = tr->n ? tr->s[s] : (seg){m->t, m->v, m->refr_end, m->i, m->dr};
+    if (n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND)
+        return opsin_cond_v_at(n->cq, L, ts, g.t, g.v, g.i, g.dr, g.refr_end, t, NULL, NULL);
+    return v_at_i(L, ts, g.t, g.v, g.i, g.refr_end, t, NULL);
 }
 
 void opsin_net_counts(const opsin_net *n, unsigned long *events, unsigned long *syn_events,

@@ -4,7 +4,8 @@
  * p's members from pops[p].first).  Time advances in windows no longer than the shortest
  * synaptic delay: a spike in one window reaches its targets in a later one, so within a
  * window every neuron is independent of the others and is advanced alone, event by event, in
- * closed form (Rotter & Diesmann 1999), on any number of threads with the same result.
+ * closed form (Rotter & Diesmann 1999; conductance synapses by quadrature to round-off,
+ * engine/netcond.c), on any number of threads with the same result.
  */
 #ifndef OPSIN_NET_H
 #define OPSIN_NET_H

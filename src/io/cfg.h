@@ -117,12 +117,21 @@ int opsin_devsyn_read(const config_setting_t *g, opsin_circuit *c, opsin_projdef
                       opsin_diag *d);
 /* "all_to_all", ... for an enum opsin_proj_rule. */
 const char *opsin_proj_rule_name(int rule);
-/* The definition of a weight onto synapses of kind `synapse`: V (delta) or A (exp). */
+/* "delta", "exp" or "cond" for an enum opsin_syn_kind. */
+const char *opsin_synapse_name(int synapse);
+/* The definition of a weight onto synapses of kind `synapse`: V (delta), A (exp) or S (cond,
+ * at least 0), and an example value ("0.1 mV", ...). */
 opsin_param_def opsin_weight_def(int synapse);
+const char *opsin_weight_example(int synapse);
 /* A weight, value or distribution, onto population `pop` of synapse kind `synapse`; a value
  * of the other kind's unit is refused with the reason. */
 int opsin_weight_read(const config_setting_t *s, int synapse, const char *pop, opsin_dist *out,
                       const char *file, opsin_warnings *w, opsin_diag *d);
+/* E_rev (V) of group g, an input (`what`: "projection a -> b", "spike source 'x'") into
+ * population `pop` of synapse kind `synapse`: required into cond synapses, refused into the
+ * others (*out = 0 there). */
+int opsin_e_rev_read(const config_setting_t *g, int synapse, const char *pop, const char *what,
+                     double *out, const char *file, opsin_warnings *w, opsin_diag *d);
 
 /* Reads `spike_sources` of a stimulus file into st (after its sources, whose ids they
  * share), against the populations of c. */

@@ -664,8 +664,8 @@ static void print_population(const opsin_popdef *pd, FILE *fp)
 {
     fprintf(fp, "  population %s: %zu x %s (neurons %zu .. %zu), %s synapses", pd->id, pd->size,
             pd->model->name, pd->first, pd->first + pd->size - 1,
-            pd->synapse == OPSIN_SYN_EXP ? "exp" : "delta");
-    if (pd->synapse == OPSIN_SYN_EXP)
+            opsin_synapse_name(pd->synapse));
+    if (pd->synapse != OPSIN_SYN_DELTA)
         fprintf(fp, " (tau_syn %.6g s)", pd->tau_syn);
     for (size_t k = 0; k < pd->model->nparams; k++)
         if (pd->p_line[k]) {
@@ -695,10 +695,12 @@ static void print_projection(const opsin_circuit *c, const opsin_projdef *pj, FI
         fprintf(fp, "; read %g V %g s)", dv->v_read, dv->t_read);
     } else {
         fprintf(fp, ", weight ");
-        print_dist(&pj->weight, c->pops[pj->to].synapse == OPSIN_SYN_EXP ? "A" : "V", fp);
+        print_dist(&pj->weight, opsin_weight_def(c->pops[pj->to].synapse).unit, fp);
     }
     fprintf(fp, ", delay ");
     print_dist(&pj->delay, "s", fp);
+    if (c->pops[pj->to].synapse == OPSIN_SYN_COND)
+        fprintf(fp, ", E_rev %.6g V", pj->e_rev);
     fprintf(fp, "%s (line %d)\n", pj->autapses ? ", autapses" : "", pj->line);
 }
 

@@ -10,8 +10,8 @@
 
 static const char *const pop_keys[] = {"id", "model", "size", "synapse", "tau_syn", NULL};
 static const char *const proj_keys[] = {"id", "from", "to", "rule", "p", "k", "file", "weight",
-                                        "delay", "autapses", "device", NULL};
-static const char *const synapse_names[] = {"delta", "exp"}; /* enum opsin_syn_kind */
+                                        "delay", "E_rev", "autapses", "device", NULL};
+static const char *const synapse_names[] = {"delta", "exp", "cond"}; /* enum opsin_syn_kind */
 static const char *const rule_names[] = {"all_to_all", "one_to_one", "fixed_prob",
                                          "fixed_indegree", "list"}; /* enum opsin_proj_rule */
 /* The key only one rule takes, by rule, with an example value. */
@@ -23,6 +23,11 @@ const char *opsin_proj_rule_name(int rule)
     return rule_names[rule];
 }
 
+const char *opsin_synapse_name(int synapse)
+{
+    return synapse_names[synapse];
+}
+
 static const opsin_param_def size_def = {"size", "", 0, 1, 1e8, 0, 0, OPSIN_P_INTEGER, ""};
 static const opsin_param_def tau_syn_def = {"tau_syn", "s", 0, 0, INFINITY, 1e-5, 1,
                                             OPSIN_P_MIN_OPEN, ""};
@@ -30,38 +35,57 @@ static const opsin_param_def p_def = {"p", "", 0, 0, 1, 0, 0, 0, ""};
 static const opsin_param_def k_def = {"k", "", 0, 0, 1e8, 0, 0, OPSIN_P_INTEGER, ""};
 static const opsin_param_def delay_def = {"delay", "s", 0, 0, INFINITY, 1e-6, 10,
                                           OPSIN_P_MIN_OPEN, ""};
+static const opsin_param_def e_rev_def = {"E_rev", "V", 0, -INFINITY, INFINITY, 0, 1, 0, ""};
 
-/* ---- weights: V on delta synapses, A on exp synapses ------------------------------------ */
+/* ---- weights: V on delta synapses, A on exp synapses, S on cond synapses ----------------- */
+
+/* By enum opsin_syn_kind: the weight's definition (a conductance cannot be negative), what
+ * it is, an example, and what a spike does with it. */
+static const opsin_param_def weight_defs[OPSIN_NSYN] = {
+    {"weight", "V", 0, -INFINITY, INFINITY, 1e-9, 0.1, 0, ""},
+    {"weight", "A", 0, -INFINITY, INFINITY, 1e-15, 1e-3, 0, ""},
+    {"weight", "S", 0, 0, INFINITY, 1e-12, 1e-6, 0, ""},
+};
+static const struct {
+    const char *quantity, *example, *effect;
+} weight_kinds[OPSIN_NSYN] = {
+    {"voltage", "0.1 mV", "a spike moves V by the weight"},
+    {"current", "10 pA", "a spike adds the weight to a decaying current"},
+    {"conductance", "1 nS", "a spike adds the weight to a decaying conductance"},
+};
 
 opsin_param_def opsin_weight_def(int synapse)
 {
-    opsin_param_def v = {"weight", "V", 0, -INFINITY, INFINITY, 1e-9, 0.1, 0, ""};
-    opsin_param_def a = {"weight", "A", 0, -INFINITY, INFINITY, 1e-15, 1e-3, 0, ""};
-    return synapse == OPSIN_SYN_EXP ? a : v;
+    return weight_defs[synapse];
 }
 
-/* A string leaf of a weight that reads as the other synapse kind's quantity: said with the
+const char *opsin_weight_example(int synapse)
+{
+    return weight_kinds[synapse].example;
+}
+
+/* A string leaf of a weight that reads as another synapse kind's quantity: said with the
  * reason its unit is what it is. */
 static int weight_leaf_unit(const config_setting_t *s, int synapse, const char *pop,
                             const char *file, opsin_diag *d)
 {
     const char *text = config_setting_type(s) == CONFIG_TYPE_STRING
                            ? config_setting_get_string(s) : NULL;
-    int exp = synapse == OPSIN_SYN_EXP;
     char msg[256];
     double v;
-    if (!text || opsin_units_convert(text, exp ? "A" : "V", &v, msg, sizeof msg) == 0 ||
-        opsin_units_convert(text, exp ? "V" : "A", &v, msg, sizeof msg) != 0)
-        return OPSIN_OK; /* right, or wrong for another reason: the reader says why */
-    if (exp)
-        opsin_diag_at(d, file, s, "weight \"%s\" is a voltage, but '%s' has exp synapses: a "
-                      "spike adds the weight to a decaying current (expected a current such "
-                      "as \"10 pA\", or synapse = \"delta\"; on '%s')", text, pop, pop);
-    else
-        opsin_diag_at(d, file, s, "weight \"%s\" is a current, but '%s' has delta synapses: a "
-                      "spike moves V by the weight (expected a voltage such as \"0.1 mV\", or "
-                      "synapse = \"exp\"; on '%s')", text, pop, pop);
-    return OPSIN_EINVAL;
+    if (!text || opsin_units_convert(text, weight_defs[synapse].unit, &v, msg, sizeof msg) == 0)
+        return OPSIN_OK;
+    for (int k = 0; k < OPSIN_NSYN; k++)
+        if (k != synapse && opsin_units_convert(text, weight_defs[k].unit, &v, msg,
+                                                sizeof msg) == 0) {
+            opsin_diag_at(d, file, s, "weight \"%s\" is a %s, but '%s' has %s synapses: %s "
+                          "(expected a %s such as \"%s\", or synapse = \"%s\"; on '%s')", text,
+                          weight_kinds[k].quantity, pop, synapse_names[synapse],
+                          weight_kinds[synapse].effect, weight_kinds[synapse].quantity,
+                          weight_kinds[synapse].example, synapse_names[k], pop);
+            return OPSIN_EINVAL;
+        }
+    return OPSIN_OK; /* wrong for another reason: the reader says why */
 }
 
 int opsin_weight_read(const config_setting_t *s, int synapse, const char *pop, opsin_dist *out,
@@ -72,6 +96,27 @@ int opsin_weight_read(const config_setting_t *s, int synapse, const char *pop, o
         rc = weight_leaf_unit(config_setting_get_elem(s, (unsigned)i), synapse, pop, file, d);
     opsin_param_def def = opsin_weight_def(synapse);
     return rc ? rc : opsin_cfg_dist(s, &def, out, file, w, d);
+}
+
+int opsin_e_rev_read(const config_setting_t *g, int synapse, const char *pop, const char *what,
+                     double *out, const char *file, opsin_warnings *w, opsin_diag *d)
+{
+    const config_setting_t *e = config_setting_get_member(g, "E_rev");
+    *out = 0.0;
+    if (synapse != OPSIN_SYN_COND && e) {
+        opsin_diag_at(d, file, e, "E_rev belongs to inputs into cond synapses, but '%s' has %s "
+                      "synapses (expected no E_rev, or synapse = \"cond\"; on '%s')", pop,
+                      synapse_names[synapse], pop);
+        return OPSIN_EINVAL;
+    }
+    if (synapse == OPSIN_SYN_COND && !e) {
+        opsin_diag_at(d, file, g, "%s needs 'E_rev': '%s' has cond synapses, whose conductance "
+                      "pulls V toward the input's reversal potential (expected E_rev = \"0 mV\"; "
+                      "for an excitatory input, or e.g. \"-80 mV\" for an inhibitory one)", what,
+                      pop);
+        return OPSIN_EINVAL;
+    }
+    return e ? opsin_cfg_param_warn(e, &e_rev_def, out, file, w, d) : OPSIN_OK;
 }
 
 /* ---- populations ------------------------------------------------------------------------- */
@@ -137,7 +182,8 @@ static int pop_head(const config_setting_t *g, const opsin_circuit *c, opsin_pop
     return pop_model(g, pd, file, d);
 }
 
-/* size (required), synapse and tau_syn (required with exp synapses, refused with delta). */
+/* size (required), synapse and tau_syn (required with exp and cond synapses, refused with
+ * delta). */
 static int pop_size_synapse(const config_setting_t *g, opsin_circuit *c, opsin_popdef *pd,
                             opsin_diag *d)
 {
@@ -155,7 +201,8 @@ static int pop_size_synapse(const config_setting_t *g, opsin_circuit *c, opsin_p
         (rc = opsin_cfg_string(g, "synapse", 0, &syn, file, d)))
         return rc;
     pd->size = (size_t)v;
-    pd->synapse = syn ? opsin_name_lookup(synapse_names, 2, syn, expected, sizeof expected)
+    pd->synapse = syn ? opsin_name_lookup(synapse_names, OPSIN_NSYN, syn, expected,
+                                          sizeof expected)
                       : OPSIN_SYN_DELTA;
     if (pd->synapse < 0) {
         opsin_diag_at(d, file, config_setting_get_member(g, "synapse"), "unknown synapse '%s' "
@@ -163,13 +210,13 @@ static int pop_size_synapse(const config_setting_t *g, opsin_circuit *c, opsin_p
         return OPSIN_EINVAL;
     }
     if (pd->synapse == OPSIN_SYN_DELTA && tau) {
-        opsin_diag_at(d, file, tau, "tau_syn belongs to exp synapses (expected synapse = "
-                      "\"exp\"; beside it, or no tau_syn)");
+        opsin_diag_at(d, file, tau, "tau_syn belongs to exp and cond synapses (expected "
+                      "synapse = \"exp\"; or synapse = \"cond\"; beside it, or no tau_syn)");
         return OPSIN_EINVAL;
     }
-    if (pd->synapse == OPSIN_SYN_EXP && !tau) {
-        opsin_diag_at(d, file, g, "population '%s' has exp synapses and needs 'tau_syn' "
-                      "(expected tau_syn = \"5 ms\";)", pd->id);
+    if (pd->synapse != OPSIN_SYN_DELTA && !tau) {
+        opsin_diag_at(d, file, g, "population '%s' has %s synapses and needs 'tau_syn' "
+                      "(expected tau_syn = \"5 ms\";)", pd->id, synapse_names[pd->synapse]);
         return OPSIN_EINVAL;
     }
     return tau ? opsin_cfg_param_warn(tau, &tau_syn_def, &pd->tau_syn, file, &c->warn, d)
@@ -425,6 +472,12 @@ static int pair_row(const opsin_csv *r, const opsin_circuit *c, const opsin_proj
                        r->cell[2], unit);
         return OPSIN_EINVAL;
     }
+    if (r->ncells > 2 && v < weight_defs[c->pops[pj->to].synapse].min) {
+        opsin_diag_set(d, r->path, r->line, "weight '%.40s' is a negative conductance (expected "
+                       "a number of S >= 0: '%s' has cond synapses; rows without a weight take "
+                       "the projection's)", r->cell[2], c->pops[pj->to].id);
+        return OPSIN_EINVAL;
+    }
     if (r->ncells > 3 && !(cell_number(r->cell[3], &v) && v > 0)) {
         opsin_diag_set(d, r->path, r->line, "delay '%.40s' is not a time above 0 (expected a "
                        "number of seconds > 0; rows without a delay take the projection's)",
@@ -480,8 +533,8 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
     if (!w && !pj->dev) {
         opsin_diag_at(d, c->path, g, "projection %s -> %s needs 'weight' (expected weight = "
                       "\"%s\"; in %s: '%s' has %s synapses)", c->pops[pj->from].id, to->id,
-                      to->synapse == OPSIN_SYN_EXP ? "10 pA" : "0.1 mV",
-                      opsin_weight_def(to->synapse).unit, to->id, synapse_names[to->synapse]);
+                      weight_kinds[to->synapse].example, weight_defs[to->synapse].unit, to->id,
+                      synapse_names[to->synapse]);
         return OPSIN_EINVAL;
     }
     if (!dl) {
@@ -537,6 +590,14 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
         (rc = proj_rule(g, c, pj, d)) || (rc = proj_id(g, c, pj, d)))
         return rc;
     const config_setting_t *dev = config_setting_get_member(g, "device");
+    const opsin_popdef *to = &c->pops[pj->to];
+    if (dev && to->synapse == OPSIN_SYN_COND) {
+        opsin_diag_at(d, c->path, dev, "device synapses send a charge at each read, and '%s' "
+                      "has cond synapses, which take a conductance toward an E_rev (expected "
+                      "synapse = \"delta\" or \"exp\" on '%s', or weight and E_rev instead of "
+                      "device)", to->id, to->id);
+        return OPSIN_EINVAL;
+    }
     if (dev && (rc = opsin_devsyn_read(dev, c, pj, d)))
         return rc;
     if ((aut = config_setting_get_member(g, "autapses")) &&
@@ -545,7 +606,10 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
     if (pj->rule == OPSIN_PROJ_PROB &&
         (rc = opsin_cfg_param(config_setting_get_member(g, "p"), &p_def, &pj->p, c->path, d)))
         return rc;
-    if ((rc = proj_rule_fits(g, c, pj, d)) || (rc = proj_weight_delay(g, c, pj, d)))
+    char what[2 * OPSIN_ID_MAX + 16];
+    snprintf(what, sizeof what, "projection %s -> %s", c->pops[pj->from].id, to->id);
+    if ((rc = proj_rule_fits(g, c, pj, d)) || (rc = proj_weight_delay(g, c, pj, d)) ||
+        (rc = opsin_e_rev_read(g, to->synapse, to->id, what, &pj->e_rev, c->path, &c->warn, d)))
         return rc;
     return pj->rule == OPSIN_PROJ_LIST ? proj_pairs(g, c, pj, d) : OPSIN_OK;
 }

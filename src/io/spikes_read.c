@@ -8,8 +8,8 @@
 
 #include "io/cfg.h"
 
-static const char *const ss_keys[] = {"id", "kind", "targets", "weight", "rate", "file",
-                                      "start", "stop", NULL};
+static const char *const ss_keys[] = {"id", "kind", "targets", "weight", "E_rev", "rate",
+                                      "file", "start", "stop", NULL};
 static const char *const ss_kinds[] = {"poisson", "regular", "list"}; /* enum opsin_spikesrc_kind */
 
 static const opsin_param_def rate_def = {"rate", "Hz", 0, 0, INFINITY, 1e-3, 1e6,
@@ -115,8 +115,8 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
             opsin_diag_at(d, file, t, "the targets of spike source '%s' mix synapse kinds: "
                           "'%s' has %s synapses, '%s' %s (expected targets of one kind, or one "
                           "spike source per kind)", ss->id, first->id,
-                          first->synapse == OPSIN_SYN_EXP ? "exp" : "delta", pd->id,
-                          pd->synapse == OPSIN_SYN_EXP ? "exp" : "delta");
+                          opsin_synapse_name(first->synapse), pd->id,
+                          opsin_synapse_name(pd->synapse));
             return OPSIN_EINVAL;
         }
     }
@@ -239,7 +239,8 @@ static int read_kind_keys(const config_setting_t *g, opsin_stimulus *st, opsin_s
     return opsin_cfg_param_warn(rate, &rate_def, &ss->rate, st->path, &st->warn, d);
 }
 
-/* weight (required, one value in the unit of the targets' synapses), start and stop. */
+/* weight (required, one value in the unit of the targets' synapses), E_rev (into cond
+ * synapses), start and stop. */
 static int read_weight_window(const config_setting_t *g, opsin_stimulus *st,
                               const opsin_circuit *c, opsin_spikesrc *ss, int synapse,
                               opsin_diag *d)
@@ -253,12 +254,14 @@ static int read_weight_window(const config_setting_t *g, opsin_stimulus *st,
     if (!w || config_setting_is_group(w)) {
         opsin_diag_at(d, st->path, w ? w : g, "spike source '%s' needs %s weight (expected "
                       "weight = \"%s\"; in %s: '%s' has %s synapses)", ss->id, w ? "one" : "a",
-                      synapse == OPSIN_SYN_EXP ? "10 pA" : "0.1 mV",
-                      opsin_weight_def(synapse).unit, pop,
-                      synapse == OPSIN_SYN_EXP ? "exp" : "delta");
+                      opsin_weight_example(synapse), opsin_weight_def(synapse).unit, pop,
+                      opsin_synapse_name(synapse));
         return OPSIN_EINVAL;
     }
-    if ((rc = opsin_weight_read(w, synapse, pop, &wd, st->path, &st->warn, d)))
+    char what[OPSIN_ID_MAX + 16];
+    snprintf(what, sizeof what, "spike source '%s'", ss->id);
+    if ((rc = opsin_weight_read(w, synapse, pop, &wd, st->path, &st->warn, d)) ||
+        (rc = opsin_e_rev_read(g, synapse, pop, what, &ss->e_rev, st->path, &st->warn, d)))
         return rc;
     ss->weight = wd.a;
     ss->start = 0.0;
