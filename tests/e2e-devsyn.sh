@@ -120,12 +120,24 @@ if [ "$status" -eq 0 ] && [ "$(grep '^1,' light-net2.map)" = "$(grep '^1,' light
    [ "$(grep '^1,' light-net1.map)" != "$(grep '^1,' light-net.map)" ]; then ok
 else bad "a map inside a pulse changed the devices: $(grep '^1,syn,0,0' light-net2.map light-net.map)"; fi
 # light on devices that take none
-sed 's/material = "res2"; noise_w = 0; noise_wa = 0; noise_e = 0; noise_ea = 0;/model = "pairstdp";/' \
+sed 's/material = "res2"; noise_w = 0; noise_wa = 0; noise_e = 0; noise_ea = 0;/model = "pairstdp"; spike = { shape = "rect"; amplitude = "1 V"; };/' \
     light-net.cfg >light-bad.cfg
 run_opsin run light-bad.cfg light-net.stim -t 1s -o light-bad.csv
 if [ "$status" -eq 2 ] && [ ! -e light-bad.csv ] &&
    grep -q "light-net.stim:1: target 'syn' (device synapses of model pairstdp) takes no optical drive" stderr; then ok
 else bad "light on pairstdp synapses: status $status: $(cat stderr)"; fi
+
+# Regular trains put the edges of two waveforms a few ulps apart (a tail's end at 0.01 + 0.001
+# + 0.03 s, the next spike's first phase at 0.04 + 0.001 s): one instant, and the run goes on.
+cp "$SRCDIR/circuits/res2-materials.cfg" .
+sed 's|@include "../../circuits/|@include "|' "$SRCDIR/examples/stdp-network/network.cfg" \
+    >reg.cfg
+cat >reg.stim <<'EOF2'
+spike_sources = ( { id = "r"; kind = "regular"; rate = "100 Hz"; weight = "0.6 V"; targets = ["in[0:5]"]; } );
+EOF2
+run_opsin run reg.cfg reg.stim -t 0.1s -o reg.csv --map reg.map -q
+if [ "$status" -eq 0 ] && [ "$(($(wc -l <reg.map) - 1))" -eq 10000 ]; then ok
+else bad "regular trains on device synapses: status $status: $(cat stderr)"; fi
 
 # The 100 x 100 example for 50 ms: every synapse in the map, the same bytes for -j1 and -j2.
 sed 's|@include "../../circuits/|@include "|' \
@@ -156,7 +168,9 @@ bad_dev 'device = { model = "pairstdp"; };' "needs its read"
 bad_dev 'device = { model = "pairstdp"; read = { voltage = "0.1 V"; }; };' "read needs 'width'"
 bad_dev 'device = { model = "pairstdp"; W9 = 1; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "unknown parameter 'W9'"
 bad_dev 'device = { model = "pairstdp"; spike = { shape = "square"; }; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "unknown spike shape"
-bad_dev 'weight = "1 mV"; device = { model = "pairstdp"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "expected no 'weight'"
+bad_dev 'weight = "1 mV"; device = { model = "pairstdp"; spike = { shape = "rect"; amplitude = "1 V"; }; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "expected no 'weight'"
+bad_dev 'device = { model = "pairstdp"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "takes every pulse as a spike"
+bad_dev 'device = { model = "pairstdp"; spike = { shape = "rect"; amplitude = "-1 V"; }; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "so a negative amplitude would count wrong"
 bad_dev 'device = { material = "res2"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "unknown material"
 bad_dev 'device = { model = "pairstdp"; material = "x"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "either 'model' or 'material'"
 echo "e2e-devsyn: $pass passed, $fail failed"

@@ -14,9 +14,10 @@ typedef struct opsin_devsyn opsin_devsyn;
 typedef struct opsin_devsyn_work opsin_devsyn_work;
 
 /* n synapses of device def, each initialised by its model at t = 0 (its variability drawn from
- * the stream of (seed, stream, synapse)); rtol, atol_scale: the circuit's solver.  ENOMEM. */
+ * the stream of (seed, stream, synapse)); rtol, atol_scale, max_steps (per stretch between
+ * edges): the circuit's solver.  ENOMEM. */
 int opsin_devsyn_new(const opsin_devsyn_def *def, size_t n, unsigned long seed, uint64_t stream,
-                     double rtol, double atol_scale, opsin_devsyn **out);
+                     double rtol, double atol_scale, long max_steps, opsin_devsyn **out);
 void opsin_devsyn_free(opsin_devsyn *ds);
 
 /* Stimulus source src (light, a voltage) on every synapse of ds, its pulses up to t_end;

@@ -445,7 +445,8 @@ static int build_devices(opsin_net *n, proj_run *pr, size_t pi, unsigned long se
 {
     const opsin_circuit *c = n->c;
     const opsin_popdef *from = &c->pops[pr->def->from], *to = &c->pops[pr->def->to];
-    if (opsin_devsyn_new(pr->def->dev, pr->nsyn, seed, pi, c->rtol, c->atol_scale, &pr->ds))
+    if (opsin_devsyn_new(pr->def->dev, pr->nsyn, seed, pi, c->rtol, c->atol_scale,
+                         c->max_steps, &pr->ds))
         return OPSIN_ENOMEM;
     for (size_t q = 0; n->st && q < n->st->nsources; q++) /* light or a voltage on them */
         for (size_t k = 0; k < n->st->sources[q].nprojs; k++)

@@ -178,6 +178,21 @@ static int read_read(const config_setting_t *g, opsin_circuit *c, opsin_devsyn_d
     return OPSIN_OK;
 }
 
+/* A model that counts pulses as spikes takes one positive rectangular pulse per spike. */
+static int spike_fits(const config_setting_t *g, const opsin_circuit *c,
+                      const opsin_devsyn_def *dv, opsin_diag *d)
+{
+    if (!dv->dev.model->pulse_spikes ||
+        (dv->shape == OPSIN_SPIKE_RECT && dv->amplitude > 0))
+        return OPSIN_OK;
+    const config_setting_t *s = config_setting_get_member(g, "spike");
+    opsin_diag_at(d, c->path, s ? s : g, "model %s takes every pulse as a spike (positive: "
+                  "pre, negative: post), so a %s would count wrong (expected spike = { shape "
+                  "= \"rect\"; amplitude = \"1 V\"; })", dv->dev.model->name,
+                  dv->shape != OPSIN_SPIKE_RECT ? "tail" : "negative amplitude");
+    return OPSIN_EINVAL;
+}
+
 int opsin_devsyn_read(const config_setting_t *g, opsin_circuit *c, opsin_projdef *pj,
                       opsin_diag *d)
 {
@@ -191,7 +206,8 @@ int opsin_devsyn_read(const config_setting_t *g, opsin_circuit *c, opsin_projdef
         return OPSIN_ENOMEM;
     pj->dev->line = opsin_cfg_line(g);
     int rc;
-    if ((rc = read_device_model(g, c, pj, d)) || (rc = read_spike(g, c, pj->dev, d)))
+    if ((rc = read_device_model(g, c, pj, d)) || (rc = read_spike(g, c, pj->dev, d)) ||
+        (rc = read_read(g, c, pj->dev, d)))
         return rc;
-    return read_read(g, c, pj->dev, d);
+    return spike_fits(g, c, pj->dev, d);
 }

@@ -94,6 +94,8 @@ typedef struct opsin_model {
     size_t nroots; /* root (threshold) functions; > 0 with roots and on_root: the model spikes */
     size_t naux;   /* model-private values per component, c->aux[0 .. naux-1], zero at start */
     int random; /* 1: draws noise or variability from c->rng (seeded per component) */
+    int pulse_spikes; /* 1: every voltage pulse is a spike, a positive one pre and a negative
+                         one post (pairstdp): a waveform with a tail would count twice */
 
     /* Cross-parameter checks, and the parameters derived from others (filled in p); returns 0
      * or writes a message (without file:line) and -1.  Called after every change of p. */

@@ -118,6 +118,7 @@ const opsin_model opsin_model_pairstdp = {
     OPSIN_MODEL_TABLES(params, states, outputs),
     .accepts = OPSIN_IN_VOLTAGE,
     .port = OPSIN_PORT_CONDUCTANCE,
+    .pulse_spikes = 1,
     .validate = validate,
     .init = init,
     .rhs = rhs,
