@@ -172,6 +172,19 @@ bad_dev 'weight = "1 mV"; device = { model = "pairstdp"; spike = { shape = "rect
 bad_dev 'device = { model = "pairstdp"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "takes every pulse as a spike"
 bad_dev 'device = { model = "pairstdp"; spike = { shape = "rect"; amplitude = "-1 V"; }; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "so a negative amplitude would count wrong"
 bad_dev 'device = { material = "res2"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "unknown material"
+# a device projection's list: pre,post rows only
+printf '0,1\n1,0,0.001\n' >pairs.csv
+cat >badlist.cfg <<'EOF2'
+populations = ( { id = "a"; model = "lif"; size = 2; }, { id = "b"; model = "lif"; size = 2; } );
+projections = ( { from = "a"; to = "b"; rule = "list"; file = "pairs.csv"; delay = "1 ms";
+    device = { model = "pairstdp"; spike = { shape = "rect"; amplitude = "1 V"; };
+               read = { voltage = "0.1 V"; width = "1 ms"; }; }; } );
+EOF2
+rm -f bad.csv
+run_opsin run badlist.cfg -t 10ms -o bad.csv
+if [ "$status" -eq 2 ] && [ ! -e bad.csv ] &&
+   grep -q "pairs.csv:2: 3 cells in a row of a device projection's list (expected pre,post" stderr; then ok
+else bad "a weight in a device projection's list: status $status: $(cat stderr)"; fi
 bad_dev 'device = { model = "pairstdp"; material = "x"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "either 'model' or 'material'"
 echo "e2e-devsyn: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

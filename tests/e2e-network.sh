@@ -140,5 +140,27 @@ EOF
 expect_error "opsin run: the simulation would need about 388 GiB for its 100000000 neurons and their synapses, more than the memory limit of 1 GiB (expected a smaller circuit, or a larger --max-memory, which parallel runs share)" \
     run huge.cfg -t 10ms --max-memory 1G -o out.csv
 
+# The last row is at t_end even when dt_out does not divide it (0, 3, 6, 9 ms, then 10 ms).
+run_opsin run lif.cfg -t 10ms -d 3ms -o grid.csv -q
+if [ "$status" -eq 0 ] && [ "$(cut -d, -f1 grid.csv | sed -n '2,$p' | sort -u -g | tr '\n' ' ')" = "0 0.003 0.006 0.009 0.01 " ]; then ok
+else bad "grid rows of -t 10ms -d 3ms: $(cut -d, -f1 grid.csv | sort -u -g | tr '\n' ' ')"; fi
+
+# A network that goes quiet is not stepped window by window: two inputs 800 s apart, each
+# relayed a->b after 1 ms, in a run of 1000 s (the windows stretch to the next input; the
+# relayed spikes still come 1 ms later).
+cat >idle.cfg <<'EOF'
+populations = ( { id = "a"; model = "lif"; size = 2; }, { id = "b"; model = "lif"; size = 2; } );
+projections = ( { from = "a"; to = "b"; rule = "one_to_one"; delay = "1 ms"; weight = "1 V"; } );
+probes = [ "b[1].V" ];
+EOF
+printf '100\n900\n' >idle-times.csv
+cat >idle-stim.cfg <<'EOF'
+spike_sources = ( { id = "x"; kind = "list"; file = "idle-times.csv"; weight = "1 V"; targets = [ "a" ]; } );
+EOF
+run_opsin run idle.cfg idle-stim.cfg -t 1000s -d 100s -o idle.csv -q
+if [ "$status" -eq 0 ] &&
+   [ "$(sed -n '2,$p' idle.spikes.csv | tr '\n' ' ')" = "100,a[0] 100,a[1] 100.001,b[0] 100.001,b[1] 900,a[0] 900,a[1] 900.001,b[0] 900.001,b[1] " ]; then ok
+else bad "idle network: status $status, spikes $(sed -n '2,$p' idle.spikes.csv | tr '\n' ' '): $(cat stderr)"; fi
+
 echo "e2e-network: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

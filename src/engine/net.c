@@ -184,6 +184,7 @@ struct opsin_net {
     struct { size_t *p; size_t cap; } *cur; /* per thread: range_job.cur, kept */
     opsin_devsyn_work **work; /* per thread and projection: device integrators (or NULL) */
     int delivered;          /* the last window's spikes are delivered already */
+    double quiet;           /* no member can spike before this time (opsin_net_quiet_until) */
     unsigned njobs_last;    /* threads of the last run_ranges */
     unsigned char *has_post; /* per population: device projections end on it */
     const opsin_stimulus *st; /* its sources on device projections */
@@ -969,7 +970,9 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
             tc = opsin_cond_step(n->cq, L, ts, t, v, cur, dr, re, tlim, &vl, &gl, &dl);
         } else if (spont || cur != 0) {
             double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
-            if (tf < tlim) {
+            if (tf < tlim && !(vf < L->v_th)) {
+                tc = tf; /* the last window's crossing, rounded past its end */
+            } else if (tf < tlim) {
                 double itf = cur != 0 && tf != t ? cur * exp(-(tf - t) / ts) : cur;
                 tc = first_crossing(L, ts, tf, vf, itf, tlim - tf);
             }
@@ -1178,8 +1181,6 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
         size_t i = n->spikes[s].neuron, p = n->pop_of[i];
         double t = n->spikes[s].t;
         int rc;
-        if (n->has_post[p] && i >= b && i < be && (rc = device_post(jb, i, t)))
-            return rc;
         for (size_t qi = 0; qi < n->pop_proj_off[p + 1] - n->pop_proj_off[p]; qi++) {
             proj_run *pr = &n->proj[n->pop_proj[n->pop_proj_off[p] + qi]];
             const opsin_popdef *to = &c->pops[pr->def->to];
@@ -1219,6 +1220,9 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
                 }
             }
         }
+        /* then its post side (an autapse sees its pre spike first, as opsin stdp at dt = 0) */
+        if (n->has_post[p] && i >= b && i < be && (rc = device_post(jb, i, t)))
+            return rc;
     }
     return OPSIN_OK;
 }
@@ -1311,9 +1315,43 @@ int opsin_net_deliver(opsin_net *n, opsin_diag *d)
     return n->delivered ? OPSIN_OK : run_ranges(n, n->t0, 0, 1, d);
 }
 
+double opsin_net_quiet_until(opsin_net *n)
+{
+    n->quiet = n->t0;
+    if (n->nspikes && !n->delivered)
+        return n->t0; /* the last window's spikes reach their targets from t0 + dmin on */
+    double q = INFINITY;
+    for (size_t i = 0; i < n->n && q > n->t0; i++) {
+        const opsin_lin_neuron *L = &n->lin[i];
+        const member *mb = &n->m[i];
+        const inbox *ib = &n->in[i];
+        size_t step = n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND ? 2 : 1;
+        for (size_t k = 0; k < ib->n; k += step)
+            q = fmin(q, ib->e[k].t);
+        for (size_t e = n->ext_off[i]; e < n->ext_off[i + 1]; e++)
+            q = fmin(q, n->ext[e].next);
+        int spont = L->v_inf > L->v_th;
+        double tf = mb->t < mb->refr_end ? mb->refr_end : mb->t;
+        double vf = mb->t < mb->refr_end ? L->v_reset : mb->v;
+        if (step == 2 && (mb->i != 0 || spont)) {
+            q = n->t0; /* a conductance synapse's free crossing: not bounded here */
+        } else if (mb->i != 0) {
+            /* V - v_inf = (vf - v_inf) e^{-s/tau} + a current's part, which never exceeds
+             * r_in |i| (its kernel peaks below 1): no crossing ever below v_th by that */
+            if (spont || !(vf < L->v_th) ||
+                !(fmax(vf, L->v_inf) + L->r_in * fabs(mb->i) < L->v_th))
+                q = n->t0;
+        } else if (spont) { /* the closed form's crossing */
+            q = fmin(q, vf < L->v_th ? first_crossing(L, 0, tf, vf, 0, INFINITY) : tf);
+        }
+    }
+    n->quiet = q > n->t0 ? q : n->t0;
+    return n->quiet;
+}
+
 int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d)
 {
-    if (t1 > n->t0 + n->dmin * (1 + 1e-12)) {
+    if (t1 > fmax(n->t0, n->quiet) + n->dmin * (1 + 1e-12)) {
         opsin_diag_set(d, NULL, 0, "a network window from %g s to %g s is longer than the "
                        "shortest delay %g s (expected shorter windows)", n->t0, t1, n->dmin);
         return OPSIN_EINVAL;

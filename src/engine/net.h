@@ -42,6 +42,11 @@ double opsin_net_max_window(const opsin_net *n);
  * window. */
 int opsin_net_advance(opsin_net *n, double t1, int last, opsin_diag *d);
 
+/* A time before which no member can spike (the next input or external spike of any member,
+ * or the free threshold crossing of its present state), at least the end of the last window:
+ * the next window may reach this time plus the shortest delay.  Costs a pass over the
+ * members: for a network that went quiet. */
+double opsin_net_quiet_until(opsin_net *n);
 /* Delivers the last window's spikes now (their device synapses read and written), not at the
  * start of the next window.  ENOMEM, ESOLVER. */
 int opsin_net_deliver(opsin_net *n, opsin_diag *d);

@@ -138,6 +138,14 @@ static double sample_time(const opsin_netrun *r, unsigned long k)
     return t < r->o.t_end ? t : r->o.t_end;
 }
 
+/* 1 while grid sample r->grid is still to come: k dt_out up to t_end, and t_end itself
+ * when dt_out does not divide it (sample_time gives t_end for the first k past it). */
+static int grid_left(const opsin_netrun *r)
+{
+    return (double)r->grid * r->o.dt_out <= r->o.t_end ||
+           (r->grid > 0 && sample_time(r, r->grid - 1) < r->o.t_end);
+}
+
 /* The spikes of the window that starts at t0: to the sink (named ID[K]) and into the rate
  * histories. */
 static int emit_spikes(opsin_netrun *r, double t0, const opsin_sink *sink, opsin_diag *d)
@@ -188,8 +196,7 @@ static int emit_rows(opsin_netrun *r, double t1, int last, const opsin_sink *sin
     size_t ne = opsin_net_probe_times(r->net, &et), e = 0;
     int rc = OPSIN_OK;
     for (;;) {
-        double tg = (double)r->grid * r->o.dt_out <= r->o.t_end ? sample_time(r, r->grid)
-                                                               : INFINITY;
+        double tg = grid_left(r) ? sample_time(r, r->grid) : INFINITY;
         double te = e < ne ? et[e] : INFINITY, t = fmin(tg, te);
         if (!(last ? t <= t1 : t < t1))
             break;
@@ -200,8 +207,7 @@ static int emit_rows(opsin_netrun *r, double t1, int last, const opsin_sink *sin
         } else if ((rc = write_row(r, t, 1, sink, d))) {
             return rc;
         }
-        while (tg == t && (double)r->grid * r->o.dt_out <= r->o.t_end &&
-               sample_time(r, r->grid) <= t)
+        while (tg == t && grid_left(r) && sample_time(r, r->grid) <= t)
             r->grid++;
     }
     return OPSIN_OK;
@@ -220,8 +226,15 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
     int rc = opsin_sink_header(r->c, r->probes, r->nprobes, sink, d);
     for (; !rc && jm < r->o.nmap_times && r->o.map_times[jm] <= 0; jm++)
         rc = opsin_net_map(r->net, 0.0, sink, d);
+    int quiet = 0; /* the last window had no spike: the network may be idle */
     while (!rc) {
         double t1 = t + span, tm = jm < r->o.nmap_times ? r->o.map_times[jm] : INFINITY;
+        if (quiet) { /* nothing can spike before q: a window up to q + the shortest delay
+                        (and at most 65536 rows, so that an interrupt is heard) */
+            double q = opsin_net_quiet_until(r->net) + opsin_net_max_window(r->net);
+            if (q > t1)
+                t1 = fmin(q, fmax(t1, t + 65536 * r->o.dt_out));
+        }
         int last = !(t1 < t_end);
         if (last)
             t1 = t_end;
@@ -234,6 +247,7 @@ int opsin_netrun_run(opsin_netrun *r, const opsin_sink *sink, volatile int *canc
             break;
         for (; !rc && jm < r->o.nmap_times && r->o.map_times[jm] <= t1; jm++)
             rc = opsin_net_map(r->net, t1, sink, d);
+        quiet = opsin_net_nspikes(r->net) == 0;
         if (rc || last)
             break;
         if (cancel && *cancel) {

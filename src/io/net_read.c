@@ -466,6 +466,12 @@ static int pair_row(const opsin_csv *r, const opsin_circuit *c, const opsin_proj
     if ((rc = pair_member(r, 0, "pre", &c->pops[pj->from], &pre, d)) ||
         (rc = pair_member(r, 1, "post", &c->pops[pj->to], &post, d)))
         return rc;
+    if (pj->dev && r->ncells > 2) {
+        opsin_diag_set(d, r->path, r->line, "%zu cells in a row of a device projection's list "
+                       "(expected pre,post: its synapses' weights are their devices' "
+                       "conductances, and they take the projection's delay)", r->ncells);
+        return OPSIN_EINVAL;
+    }
     if (r->ncells > 2 && !cell_number(r->cell[2], &v)) {
         opsin_diag_set(d, r->path, r->line, "weight '%.40s' is not a number (expected a finite "
                        "number in %s; rows without a weight take the projection's)",
