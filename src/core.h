@@ -244,6 +244,7 @@ typedef struct opsin_spikesrc {
     double weight;       /* V (delta targets), A (exp targets) or S (cond targets) */
     double e_rev;        /* V: the reversal potential of its conductance (cond targets) */
     double *times;       /* OPSIN_SS_LIST: ascending spike times, s */
+    char *file;          /* OPSIN_SS_LIST: the CSV they were read from (malloc'd) */
     long *member;        /* OPSIN_SS_LIST: per time, the target's position among all the
                             targets (-1: every target) */
     size_t ntimes;

@@ -128,6 +128,15 @@ opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i);
 size_t opsin_circuit_npopulations(const opsin_circuit *c);
 const char *opsin_circuit_population(const opsin_circuit *c, size_t i, size_t *size);
 
+/* What a run of c refuses before its stimulus is known (opsin check asks it too): components
+ * beside populations, solver.method "cvode" for populations.  EINVAL with the message. */
+int opsin_circuit_runnable(const opsin_circuit *c, opsin_diag *d);
+
+/* The data files a circuit and a stimulus read besides themselves (a projection's synapse
+ * list, a spike source's times), i from 0; NULL past the last: an output must not be one. */
+const char *opsin_circuit_data_file(const opsin_circuit *c, size_t i);
+const char *opsin_stimulus_data_file(const opsin_stimulus *s, size_t i);
+
 /* Unit of the output "ID.OUTPUT" ("ID." alone: the component's first output); "" if none. */
 const char *opsin_circuit_output_unit(const opsin_circuit *c, const char *probe);
 

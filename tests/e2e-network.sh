@@ -123,6 +123,8 @@ populations = ( { id = "a"; model = "lif"; size = 3; } );
 EOF
 expect_error "opsin run: mixed.cfg:1: component solo beside populations: a circuit of populations cannot hold components yet (expected populations, projections and spike sources only)" \
     run mixed.cfg -t 10ms -o out.csv
+expect_error "mixed.cfg:1: component solo beside populations: a circuit of populations cannot hold components yet (expected populations, projections and spike sources only)" \
+    check mixed.cfg
 
 # What a network does not offer yet: a member's outputs other than V, a map of array cells.
 expect_error "opsin run: --probe: probe 'n[1].I_syn': a population member offers V only in this version (expected n[1].V, or n.rate)" \
@@ -161,6 +163,13 @@ run_opsin run idle.cfg idle-stim.cfg -t 1000s -d 100s -o idle.csv -q
 if [ "$status" -eq 0 ] &&
    [ "$(sed -n '2,$p' idle.spikes.csv | tr '\n' ' ')" = "100,a[0] 100,a[1] 100.001,b[0] 100.001,b[1] 900,a[0] 900,a[1] 900.001,b[0] 900.001,b[1] " ]; then ok
 else bad "idle network: status $status, spikes $(sed -n '2,$p' idle.spikes.csv | tr '\n' ' '): $(cat stderr)"; fi
+
+# An output may not be a data file of the inputs (the spike times of a list source).
+cp idle-times.csv idle-times.keep
+run_opsin run idle.cfg idle-stim.cfg -t 1s -o idle-times.csv
+if [ "$status" -eq 2 ] && cmp -s idle-times.csv idle-times.keep &&
+   grep -q "is the same file as the spike times .*idle-times.csv (expected an output that is not one of the input files)" stderr; then ok
+else bad "an output over the spike times: status $status: $(cat stderr)"; fi
 
 echo "e2e-network: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -23,6 +23,8 @@ int opsin_cmd_check(int argc, char **argv)
     opsin_diag d = {""};
     opsin_circuit *c = NULL;
     rc = opsin_circuit_load(argv[optind], &c, &d);
+    if (!rc && (rc = opsin_circuit_runnable(c, &d)))
+        opsin_circuit_free(c);
     if (rc) {
         fprintf(stderr, "%s\n", d.msg);
         return opsin_cli_exit_status(rc);

@@ -272,6 +272,36 @@ static int outputs_check(const outputs *o, const run_args *a)
     return cli_out_check("run", in, 2, out, 6);
 }
 
+/* The outputs against the data files the circuit and the stimulus read (synapse lists,
+ * spike times), once they are loaded. */
+static int data_files_check(const outputs *o, const run_args *a, const opsin_circuit *c,
+                            const opsin_stimulus *s)
+{
+    size_t nc = 0, ns = 0;
+    while (opsin_circuit_data_file(c, nc))
+        nc++;
+    while (s && opsin_stimulus_data_file(s, ns))
+        ns++;
+    if (!nc && !ns)
+        return 0;
+    cli_file *in = malloc((nc + ns) * sizeof *in);
+    if (!in) {
+        fprintf(stderr, "opsin run: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < nc; i++)
+        in[i] = (cli_file){"the synapse list", opsin_circuit_data_file(c, i)};
+    for (size_t i = 0; i < ns; i++)
+        in[nc + i] = (cli_file){"the spike times", opsin_stimulus_data_file(s, i)};
+    cli_file out[] = {{a->output ? "-o" : "the CSV", a->output ? a->output : "-"},
+                      {"the spike list", o->spikes_name}, {"the summary", o->summary_name},
+                      {"--map", a->map}, {"--plot", a->plot},
+                      {"--measure-output", a->measure_output}};
+    int rc = cli_out_check("run", in, nc + ns, out, 6);
+    free(in);
+    return rc;
+}
+
 /* Opens every output; -1 with *which naming the one that could not be created. */
 static int outputs_open(outputs *o, const char *out, const char *map, const char **which)
 {
@@ -551,6 +581,8 @@ int opsin_cmd_run(int argc, char **argv)
     rc = outputs_check(&out, &a);
     if (!rc)
         rc = load(&a, &c, &s, &o, &map_times);
+    if (!rc)
+        rc = data_files_check(&out, &a, c, s);
     if (!rc && a.plot && cli_out_kind(a.output) != CLI_OUT_RENAME) {
         fprintf(stderr, "opsin run: --plot needs -o OUT.csv, a file (the plot reads the CSV)\n");
         rc = EXIT_USAGE;

@@ -405,6 +405,32 @@ opsin_probe opsin_circuit_probe_at(const opsin_circuit *c, size_t i)
     return c->probes[i];
 }
 
+int opsin_circuit_runnable(const opsin_circuit *c, opsin_diag *d)
+{
+    if (!c->npops)
+        return OPSIN_OK;
+    if (c->ncomps) {
+        opsin_diag_set(d, c->path, c->comps[0].line, "component %s beside populations: a "
+                       "circuit of populations cannot hold components yet (expected "
+                       "populations, projections and spike sources only)", c->comps[0].id);
+        return OPSIN_EINVAL;
+    }
+    if (c->method == OPSIN_METHOD_CVODE) {
+        opsin_diag_set(d, c->path, c->method_line, "solver.method = \"cvode\": populations "
+                       "are advanced exactly only (expected method \"auto\" or \"exact\")");
+        return OPSIN_EINVAL;
+    }
+    return OPSIN_OK;
+}
+
+const char *opsin_circuit_data_file(const opsin_circuit *c, size_t i)
+{
+    for (size_t p = 0; p < c->nprojs; p++)
+        if (c->projs[p].file && i-- == 0)
+            return c->projs[p].file;
+    return NULL;
+}
+
 size_t opsin_circuit_npopulations(const opsin_circuit *c)
 {
     return c->npops;

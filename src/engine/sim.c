@@ -467,12 +467,9 @@ static int next_pulse(opsin_sim *s, size_t d)
 static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, opsin_diag *d)
 {
     const opsin_circuit *c = s->c;
-    if (c->ncomps) {
-        opsin_diag_set(d, c->path, c->comps[0].line, "component %s beside populations: a "
-                       "circuit of populations cannot hold components yet (expected "
-                       "populations, projections and spike sources only)", c->comps[0].id);
-        return OPSIN_EINVAL;
-    }
+    int rc = opsin_circuit_runnable(c, d);
+    if (rc)
+        return rc;
     for (size_t i = 0; s->st && i < s->st->nsources; i++)
         if (s->st->sources[i].ntargets) { /* a network has no components: only projections */
             opsin_diag_set(d, s->st->path, s->st->sources[i].line, "source %s: pulse sources "
@@ -489,11 +486,6 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                        "instead)");
         return OPSIN_EINVAL;
     }
-    if (c->method == OPSIN_METHOD_CVODE) {
-        opsin_diag_set(d, c->path, 0, "solver.method = \"cvode\": populations are advanced "
-                       "exactly only (expected method \"auto\" or \"exact\")");
-        return OPSIN_EINVAL;
-    }
     for (size_t i = 0; i < nprobes; i++)
         if (probes[i].pop > 0 && probes[i].member >= 0 && probes[i].output != 0) {
             char name[3 * OPSIN_ID_MAX];
@@ -502,7 +494,7 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
                            "ID[K].V or ID.rate)", name);
             return OPSIN_EINVAL;
         }
-    int rc = opsin_netrun_new(c, s->st, &s->o, probes, nprobes, &s->nr, d);
+    rc = opsin_netrun_new(c, s->st, &s->o, probes, nprobes, &s->nr, d);
     double dmin = rc ? INFINITY : opsin_netrun_max_window(s->nr), mean = INFINITY;
     for (size_t p = 0; p < c->nprojs; p++) {
         const opsin_dist *dl = &c->projs[p].delay;

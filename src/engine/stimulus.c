@@ -52,6 +52,7 @@ static void source_free(opsin_source *src)
 
 static void spikesrc_free(opsin_spikesrc *ss)
 {
+    free(ss->file);
     free(ss->targets);
     free(ss->times);
     free(ss->member);
@@ -71,6 +72,14 @@ void opsin_stimulus_free(opsin_stimulus *s)
     free(s->path);
     opsin_warnings_free(&s->warn);
     free(s);
+}
+
+const char *opsin_stimulus_data_file(const opsin_stimulus *s, size_t i)
+{
+    for (size_t k = 0; s && k < s->nspikesrcs; k++)
+        if (s->spikesrcs[k].file && i-- == 0)
+            return s->spikesrcs[k].file;
+    return NULL;
 }
 
 void opsin_stimulus_set_t_end(opsin_stimulus *s, double t_end)
@@ -101,7 +110,9 @@ static int spikesrc_copy(opsin_spikesrc *dst, const opsin_spikesrc *src)
     dst->targets = opsin_memdup(src->targets, src->ntargets * sizeof *src->targets);
     dst->times = opsin_memdup(src->times, src->ntimes * sizeof *src->times);
     dst->member = opsin_memdup(src->member, src->ntimes * sizeof *src->member);
-    if ((src->ntargets && !dst->targets) || (src->ntimes && (!dst->times || !dst->member))) {
+    dst->file = src->file ? opsin_strdup(src->file) : NULL;
+    if ((src->ntargets && !dst->targets) || (src->ntimes && (!dst->times || !dst->member)) ||
+        (src->file && !dst->file)) {
         spikesrc_free(dst);
         memset(dst, 0, sizeof *dst);
         return OPSIN_ENOMEM;

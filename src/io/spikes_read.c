@@ -181,6 +181,10 @@ static int read_spike_list(const config_setting_t *g, opsin_spikesrc *ss, const 
                                       sizeof path, d);
     if (rc)
         return rc;
+    if (!(ss->file = opsin_strdup(path))) {
+        opsin_csv_close(&r);
+        return OPSIN_ENOMEM;
+    }
     for (size_t i = 0; i < ss->ntargets; i++)
         ntotal += ss->targets[i].hi - ss->targets[i].lo;
     for (int first = 1; !(rc = opsin_csv_next(&r, &have, d)) && have; first = 0) {
