@@ -1457,10 +1457,10 @@ double opsin_net_estimate(const opsin_circuit *c)
         bytes += syn * (4.0 + 8.0 * (pj->weight.kind != OPSIN_DIST_CONST) +
                         8.0 * (pj->delay.kind != OPSIN_DIST_CONST)) + 8.0 * nf;
         if (pj->dev) /* a device per synapse: its list entry by post member, time, states,
-                        model values, mode, reseeds and a few waves */
+                        model values, mode, reseeds and room for 16 waves */
             bytes += syn * (8.0 + 8.0 + 8.0 * (double)(pj->dev->dev.model->nstates +
                                                       pj->dev->dev.model->naux) +
-                            4.0 + 8.0 + 24.0 + 2 * 24.0);
+                            4.0 + 8.0 + 24.0 + 16 * 24.0);
     }
     return bytes;
 }
