@@ -172,6 +172,16 @@ bad_dev 'weight = "1 mV"; device = { model = "pairstdp"; spike = { shape = "rect
 bad_dev 'device = { model = "pairstdp"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "takes every pulse as a spike"
 bad_dev 'device = { model = "pairstdp"; spike = { shape = "rect"; amplitude = "-1 V"; }; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "so a negative amplitude would count wrong"
 bad_dev 'device = { material = "res2"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "unknown material"
+# a spike of 1 MV is allowed but warned about, as any value far outside its usual range
+cat >warn.cfg <<'EOF2'
+populations = ( { id = "a"; model = "lif"; size = 2; }, { id = "b"; model = "lif"; size = 2; } );
+projections = ( { from = "a"; to = "b"; rule = "all_to_all"; delay = "1 ms";
+    device = { model = "pairstdp"; spike = { shape = "rect"; amplitude = "1e6 V"; };
+               read = { voltage = "0.1 V"; width = "1 ms"; }; }; } );
+EOF2
+run_opsin check warn.cfg
+if [ "$status" -eq 0 ] && grep -q "warn.cfg:3: warning: amplitude = 1e+06 V is far outside" stderr; then ok
+else bad "a 1 MV spike: status $status: $(cat stderr)"; fi
 # a device projection's list: pre,post rows only
 printf '0,1\n1,0,0.001\n' >pairs.csv
 cat >badlist.cfg <<'EOF2'

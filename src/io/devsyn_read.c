@@ -37,10 +37,10 @@ static const opsin_param_def tread_def = {"width", "s", 0, 0, INFINITY, 1e-9, 10
 
 /* Member `def->name` of g into *out when present (else *out keeps its default). */
 static int optional(const config_setting_t *g, const opsin_param_def *def, double *out,
-                    const opsin_circuit *c, opsin_diag *d)
+                    opsin_circuit *c, opsin_diag *d)
 {
     const config_setting_t *s = config_setting_get_member(g, def->name);
-    return s ? opsin_cfg_param(s, def, out, c->path, d) : OPSIN_OK;
+    return s ? opsin_cfg_param_warn(s, def, out, c->path, &c->warn, d) : OPSIN_OK;
 }
 
 /* The model's names that can be device synapses, for messages. */
@@ -172,7 +172,7 @@ static int read_read(const config_setting_t *g, opsin_circuit *c, opsin_devsyn_d
                           example);
             return OPSIN_EINVAL;
         }
-        if ((rc = opsin_cfg_param(m, defs[k], outs[k], c->path, d)))
+        if ((rc = opsin_cfg_param_warn(m, defs[k], outs[k], c->path, &c->warn, d)))
             return rc;
     }
     return OPSIN_OK;
