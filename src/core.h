@@ -236,6 +236,11 @@ typedef struct opsin_target_range {
     size_t lo, hi;
 } opsin_target_range;
 
+/* Parses "ID", "ID[K]" or "ID[LO:HI]" (members LO .. HI - 1 of population ID) against c;
+ * 0, or -1 with the reason in msg (io/spikes_read.c). */
+int opsin_target_parse(const char *text, const opsin_circuit *c, opsin_target_range *t,
+                       char *msg, size_t len);
+
 typedef struct opsin_spikesrc {
     char id[OPSIN_ID_MAX];
     int kind;            /* enum opsin_spikesrc_kind */
@@ -333,6 +338,8 @@ typedef struct opsin_source {
     size_t ntargets;
     int *projs;          /* device projections it drives (every synapse of each; networks) */
     size_t nprojs;
+    opsin_target_range *pops; /* population members it drives (a current; networks) */
+    size_t npops;
     opsin_train_spec *trains; /* as given; the pulses are generated from them on demand */
     size_t ntrains;
     int inline_train;    /* 1: trains[0] was given beside the source's id (SOURCE.KEY) */

@@ -171,5 +171,33 @@ if [ "$status" -eq 2 ] && cmp -s idle-times.csv idle-times.keep &&
    grep -q "is the same file as the spike times .*idle-times.csv (expected an output that is not one of the input files)" stderr; then ok
 else bad "an output over the spike times: status $status: $(cat stderr)"; fi
 
+# A current source on population members: v_inf moves by r_in I for the pulse, and the
+# spikes are the closed form's (members 0 and 1 of 3: 10 nA into 1 nF / 10 nS from 10 ms for
+# 300 ms: V_inf 1 V, first spike at 10 ms + tau ln 2, then every t_ref + tau ln 2).
+cat >cur.cfg <<'EOF'
+populations = ( { id = "n"; model = "lif"; size = 3; C_m = "1 nF"; G_L = "10 nS";
+                  V_th = "0.5 V"; t_ref = "2 ms"; } );
+probes = [ "n[0].V", "n[2].V" ];
+EOF
+cat >cur-stim.cfg <<'EOF'
+sources = ( { id = "i"; kind = "current"; targets = [ "n[0:2]" ]; start = "10 ms";
+              width = "300 ms"; amplitude = "10 nA"; } );
+t_end = "0.5 s";
+EOF
+run_opsin run cur.cfg cur-stim.cfg -o cur.csv -q
+if [ "$status" -eq 0 ] && awk -F, 'NR > 1 { n[$2]++; if (n[$2] == 1) first[$2] = $1; t[$2, n[$2]] = $1 }
+        END { t1 = 0.1 * log(2); want = 0.01 + t1
+              if (n["n[0]"] != 4 || n["n[1]"] != 4 || ("n[2]" in n)) exit 1
+              for (k = 1; k <= 4; k++) { w = want + (k - 1) * (0.002 + t1)
+                  if ((t["n[0]", k] - w) / w > 1e-12 || (w - t["n[0]", k]) / w > 1e-12) exit 1 } }' \
+        cur.spikes.csv &&
+   awk -F, '$1 == 0.5 { v = $2 } $1 == 0.05 { u = $2 } END { w = 1 - exp(-0.4)
+            exit !(v > 0 && v < 0.5 && u - w < 1e-12 && w - u < 1e-12) }' cur.csv; then ok
+else bad "current source on members: status $status, spikes $(sed -n '2,$p' cur.spikes.csv | tr '\n' ' '): $(cat stderr)"; fi
+sed 's/kind = "current";/kind = "current"; envelope = "exp"; tau = "10 ms";/' cur-stim.cfg >cur-env.cfg
+run_opsin run cur.cfg cur-env.cfg -o cur-env.csv
+if [ "$status" -eq 2 ] && [ ! -e cur-env.csv ] && grep -q "cur-env.cfg:1: source 'i' on population n: an envelope has no closed form" stderr; then ok
+else bad "an enveloped current on members: status $status: $(cat stderr)"; fi
+
 echo "e2e-network: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

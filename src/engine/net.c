@@ -149,7 +149,20 @@ typedef struct proj_run {
  * start. */
 typedef struct seg {
     double t, v, refr_end, i, dr;
+    double vinf; /* V: v_inf with the current sources' drive at t */
 } seg;
+
+/* A current source's pulses on the members it targets (up to t_end), and where one member
+ * is in them: pulse k, on or not yet. */
+typedef struct cur_src {
+    opsin_pulse *p;
+    size_t n;
+} cur_src;
+typedef struct cur_drive {
+    const cur_src *cs;
+    size_t k;
+    int on;
+} cur_drive;
 
 typedef struct traj {
     seg *s;
@@ -188,6 +201,11 @@ struct opsin_net {
     unsigned njobs_last;    /* threads of the last run_ranges */
     unsigned char *has_post; /* per population: device projections end on it */
     const opsin_stimulus *st; /* its sources on device projections */
+    cur_src *csrc;          /* the current sources on members, their pulses */
+    size_t ncsrc;
+    cur_drive *cd;          /* per member: cd[cd_off[i] .. cd_off[i + 1]), NULL: none */
+    size_t *cd_off;
+    double *vinf0;          /* per member: v_inf without the current sources */
     double t_end;
     double dmin;            /* shortest delay */
     double t0;              /* where the next window starts */
@@ -643,6 +661,54 @@ static void ext_advance(ext_train *e, rng *r)
         e->next = INFINITY;
 }
 
+/* The current sources on population members: their pulses, and each member's drives. */
+static int build_currents(opsin_net *n, const opsin_stimulus *st)
+{
+    size_t ns = 0, total = 0;
+    for (size_t s = 0; st && s < st->nsources; s++)
+        ns += st->sources[s].npops > 0;
+    if (!ns)
+        return OPSIN_OK;
+    if (!(n->csrc = calloc(ns, sizeof *n->csrc)) ||
+        !(n->cd_off = calloc(n->n + 1, sizeof *n->cd_off)) ||
+        !(n->vinf0 = malloc((n->n ? n->n : 1) * sizeof *n->vinf0)))
+        return OPSIN_ENOMEM;
+    for (size_t s = 0; s < st->nsources; s++) {
+        const opsin_source *src = &st->sources[s];
+        if (!src->npops)
+            continue;
+        cur_src *cs = &n->csrc[n->ncsrc++];
+        if (opsin_source_pulses(src, n->t_end, &cs->p, &cs->n))
+            return OPSIN_ENOMEM;
+        for (size_t t = 0; t < src->npops; t++)
+            for (size_t k = src->pops[t].lo; k < src->pops[t].hi; k++)
+                n->cd_off[n->c->pops[src->pops[t].pop].first + k + 1]++;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        n->cd_off[i + 1] += n->cd_off[i];
+        n->vinf0[i] = n->lin[i].v_inf;
+    }
+    total = n->cd_off[n->n];
+    size_t *fill = malloc((n->n ? n->n : 1) * sizeof *fill);
+    if (!fill || !(n->cd = calloc(total ? total : 1, sizeof *n->cd))) {
+        free(fill);
+        return OPSIN_ENOMEM;
+    }
+    memcpy(fill, n->cd_off, n->n * sizeof *fill);
+    for (size_t s = 0, q = 0; s < st->nsources; s++) {
+        const opsin_source *src = &st->sources[s];
+        if (!src->npops)
+            continue;
+        for (size_t t = 0; t < src->npops; t++)
+            for (size_t k = src->pops[t].lo; k < src->pops[t].hi; k++)
+                n->cd[fill[n->c->pops[src->pops[t].pop].first + k]++] =
+                    (cur_drive){&n->csrc[q], 0, 0};
+        q++;
+    }
+    free(fill);
+    return OPSIN_OK;
+}
+
 static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long seed)
 {
     size_t ns = st ? st->nspikesrcs : 0, total = 0;
@@ -741,6 +807,8 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end
         rc = build_projections(n, seed, d);
     if (!rc)
         rc = build_external(n, st, seed);
+    if (!rc)
+        rc = build_currents(n, st);
     if (rc) {
         if (rc == OPSIN_ENOMEM)
             opsin_diag_oom(d, NULL, "setting up the network");
@@ -778,6 +846,12 @@ void opsin_net_free(opsin_net *n)
     free(n->cur);
     free(n->pop_proj_off);
     free(n->has_post);
+    for (size_t q = 0; q < n->ncsrc; q++)
+        free(n->csrc[q].p);
+    free(n->csrc);
+    free(n->cd);
+    free(n->cd_off);
+    free(n->vinf0);
     free(n->pop_proj);
     free(n->bufs);
     free(n->tr);
@@ -915,12 +989,41 @@ static int cmp_inbox(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int traj_push(traj *tr, double t, double v, double re, double i, double dr)
+static int traj_push(traj *tr, double t, double v, double re, double i, double dr,
+                     double vinf)
 {
     if (opsin_grow((void **)&tr->s, &tr->cap, tr->n, sizeof *tr->s))
         return -1;
-    tr->s[tr->n++] = (seg){t, v, re, i, dr};
+    tr->s[tr->n++] = (seg){t, v, re, i, dr, vinf};
     return 0;
+}
+
+/* The next edge of a member's current drives (INFINITY: none left). */
+static double drive_edge(const cur_drive *c, const cur_drive *end)
+{
+    double e = INFINITY;
+    for (; c < end; c++) {
+        double x = c->on ? c->cs->p[c->k].end : c->k < c->cs->n ? c->cs->p[c->k].start
+                                                                : INFINITY;
+        e = x < e ? x : e;
+    }
+    return e;
+}
+
+/* The edges at t of a member's current drives; returns the current they drive after t. */
+static double drive_step(cur_drive *c, cur_drive *end, double t)
+{
+    double sum = 0;
+    for (; c < end; c++) {
+        if (c->on && c->cs->p[c->k].end == t) {
+            c->on = 0;
+            c->k++;
+        }
+        if (!c->on && c->k < c->cs->n && c->cs->p[c->k].start == t)
+            c->on = 1;
+        sum += c->on ? c->cs->p[c->k].amplitude : 0.0;
+    }
+    return sum;
 }
 
 static void spike_push(spikebuf *b, double t, size_t i)
@@ -935,10 +1038,13 @@ static void spike_push(spikebuf *b, double t, size_t i)
 /* Advances member i through [t0, t1) ([t0, t1] when last). */
 static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
 {
-    const opsin_lin_neuron *L = &n->lin[i];
+    opsin_lin_neuron Lm = n->lin[i]; /* v_inf moves with the current sources' drive */
+    const opsin_lin_neuron *L = &Lm;
     member *mb = &n->m[i];
     inbox *ib = &n->in[i];
     ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
+    cur_drive *cd = n->cd ? n->cd + n->cd_off[i] : NULL;
+    cur_drive *cd_end = n->cd ? n->cd + n->cd_off[i + 1] : NULL;
     rng *r = &n->ext_rng[i];
     traj *tr = n->probe_of[i] >= 0 ? &n->tr[n->probe_of[i]] : NULL;
     double ts = n->tau_s[n->pop_of[i]]; /* > 0: exp or cond synapses */
@@ -954,11 +1060,11 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     size_t k = 0;
     if (tr) {
         tr->n = 0;
-        if (traj_push(tr, t, v, re, cur, dr))
+        if (traj_push(tr, t, v, re, cur, dr, L->v_inf))
             b->oom = 1;
     }
     for (;;) {
-        double te = INFINITY;
+        double te = cd < cd_end ? drive_edge(cd, cd_end) : INFINITY;
         for (ext_train *e = ex; e < ex_end; e++)
             te = e->next < te ? e->next : te;
         double ti = k < ib->n ? ib->e[k].t : INFINITY, tev = te < ti ? te : ti;
@@ -988,7 +1094,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
             t = tc;
             v = L->v_reset;
             re = tc + L->t_ref;
-            if (tr && traj_push(tr, t, v, re, cur, dr))
+            if (tr && traj_push(tr, t, v, re, cur, dr, L->v_inf))
                 b->oom = 1;
             continue;
         }
@@ -1007,6 +1113,10 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
             }
             v = v_at_i(L, ts, t, v, cur, re, tev, &cur);
             t = tev;
+        }
+        if (cd < cd_end) { /* a current source's edge: a new v_inf from here (V continuous) */
+            Lm.v_inf = n->vinf0[i] + Lm.r_in * drive_step(cd, cd_end, tev);
+            spont = Lm.v_inf > Lm.v_th;
         }
         double w = 0, wd = 0; /* wd: the inputs' sum_k g_k (E_k - v_inf), cond synapses */
         if (cond) {
@@ -1043,9 +1153,11 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 re = t + L->t_ref;
             }
         }
-        if (tr && traj_push(tr, t, v, re, cur, dr))
+        if (tr && traj_push(tr, t, v, re, cur, dr, L->v_inf))
             b->oom = 1;
     }
+    if (cd < cd_end)
+        n->lin[i].v_inf = Lm.v_inf;
     mb->t = t;
     mb->v = v;
     mb->refr_end = re;
@@ -1330,6 +1442,8 @@ double opsin_net_quiet_until(opsin_net *n)
             q = fmin(q, ib->e[k].t);
         for (size_t e = n->ext_off[i]; e < n->ext_off[i + 1]; e++)
             q = fmin(q, n->ext[e].next);
+        if (n->cd)
+            q = fmin(q, drive_edge(n->cd + n->cd_off[i], n->cd + n->cd_off[i + 1]));
         int spont = L->v_inf > L->v_th;
         double tf = mb->t < mb->refr_end ? mb->refr_end : mb->t;
         double vf = mb->t < mb->refr_end ? L->v_reset : mb->v;
@@ -1425,7 +1539,10 @@ double opsin_net_probe_v(const opsin_net *n, size_t k, double t, int after)
     }
     double ts = n->tau_s[n->pop_of[i]];
     const member *m = &n->m[i];
-    seg g = tr->n ? tr->s[s] : (seg){m->t, m->v, m->refr_end, m->i, m->dr};
+    seg g = tr->n ? tr->s[s] : (seg){m->t, m->v, m->refr_end, m->i, m->dr, L->v_inf};
+    opsin_lin_neuron Lg = *L;
+    Lg.v_inf = g.vinf; /* as the current sources drove it then */
+    L = &Lg;
     if (n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND)
         return opsin_cond_v_at(n->cq, L, ts, g.t, g.v, g.i, g.dr, g.refr_end, t, NULL, NULL);
     return v_at_i(L, ts, g.t, g.v, g.i, g.refr_end, t, NULL);

@@ -47,6 +47,7 @@ static void source_free(opsin_source *src)
 {
     free(src->targets);
     free(src->projs);
+    free(src->pops);
     free(src->trains);
 }
 
@@ -93,8 +94,10 @@ static int source_copy(opsin_source *dst, const opsin_source *src)
     *dst = *src;
     dst->targets = opsin_memdup(src->targets, src->ntargets * sizeof *src->targets);
     dst->projs = opsin_memdup(src->projs, src->nprojs * sizeof *src->projs);
+    dst->pops = opsin_memdup(src->pops, src->npops * sizeof *src->pops);
     dst->trains = opsin_memdup(src->trains, src->ntrains * sizeof *src->trains);
     if ((src->ntargets && !dst->targets) || (src->nprojs && !dst->projs) ||
+        (src->npops && !dst->pops) ||
         (src->ntrains && !dst->trains)) {
         source_free(dst);
         memset(dst, 0, sizeof *dst);
@@ -246,6 +249,45 @@ static int add_projection(const opsin_stimulus *s, const opsin_circuit *c, opsin
     return OPSIN_OK;
 }
 
+/* 1 when target text names a population or members of one ("exc", "exc[3]", "exc[0:10]"). */
+static int population_target(const opsin_circuit *c, const char *text)
+{
+    char id[OPSIN_ID_MAX];
+    size_t n = strcspn(text, "[");
+    if (n >= sizeof id)
+        return 0;
+    snprintf(id, sizeof id, "%.*s", (int)n, text);
+    return opsin_circuit_find_population(c, id) >= 0;
+}
+
+/* Adds population members to a source's: a rectangular current (members are advanced in
+ * closed form with a constant drive between edges) into populations whose synapses are
+ * not conductances. */
+static int add_population(const opsin_stimulus *s, const opsin_circuit *c, opsin_source *src,
+                          const char *text, int line, opsin_diag *d)
+{
+    opsin_target_range r;
+    char msg[512];
+    if (opsin_target_parse(text, c, &r, msg, sizeof msg)) {
+        opsin_diag_set(d, s->path, line, "%s", msg);
+        return OPSIN_EINVAL;
+    }
+    const opsin_popdef *pd = &c->pops[r.pop];
+    if (src->kind != OPSIN_SRC_CURRENT || src->env.kind != OPSIN_ENV_RECT ||
+        pd->synapse == OPSIN_SYN_COND) {
+        opsin_diag_set(d, s->path, line, "source '%s' on population %s: %s (expected a "
+                       "current source of rectangular pulses: members are advanced in "
+                       "closed form)", src->id, pd->id,
+                       src->kind != OPSIN_SRC_CURRENT ? "members take a current only"
+                       : pd->synapse == OPSIN_SYN_COND ? "a population of cond synapses "
+                                                         "takes no current source yet"
+                                                       : "an envelope has no closed form");
+        return OPSIN_EINVAL;
+    }
+    src->pops[src->npops++] = r;
+    return OPSIN_OK;
+}
+
 /* Cells of an array target, or 1 for a component; 0 if the id names neither. */
 static size_t target_size(const opsin_circuit *c, const char *id)
 {
@@ -268,7 +310,8 @@ static int resolve_targets(const opsin_stimulus *s, const opsin_circuit *c,
     }
     for (size_t i = 0; i < sp->ntargets; i++) {
         size_t n = target_size(c, sp->targets[i]);
-        if (n == 0 && device_projection(c, sp->targets[i]) < 0) {
+        if (n == 0 && device_projection(c, sp->targets[i]) < 0 &&
+            !population_target(c, sp->targets[i])) {
             int devices = 0;
             for (size_t q = 0; q < c->nprojs; q++)
                 devices |= c->projs[q].dev != NULL;
@@ -280,9 +323,16 @@ static int resolve_targets(const opsin_stimulus *s, const opsin_circuit *c,
         cap += n;
     }
     if (!(src->targets = calloc(cap ? cap : 1, sizeof *src->targets)) ||
-        !(src->projs = calloc(sp->ntargets, sizeof *src->projs)))
+        !(src->projs = calloc(sp->ntargets, sizeof *src->projs)) ||
+        !(src->pops = calloc(sp->ntargets, sizeof *src->pops)))
         return OPSIN_ENOMEM;
     for (size_t i = 0; i < sp->ntargets; i++) {
+        if (target_size(c, sp->targets[i]) == 0 && population_target(c, sp->targets[i])) {
+            int rc = add_population(s, c, src, sp->targets[i], line, d);
+            if (rc)
+                return rc;
+            continue;
+        }
         int pi = device_projection(c, sp->targets[i]);
         if (target_size(c, sp->targets[i]) == 0 && pi >= 0) {
             int rc = add_projection(s, c, src, pi, line, d);
@@ -557,6 +607,12 @@ static int add_train(opsin_stimulus *s, size_t source, const opsin_train_spec *t
     int rc = train_check(s, src, t, d);
     if (rc)
         return rc;
+    if (src->npops && t->slope != 0.0) {
+        opsin_diag_set(d, s->path, t->line > 0 ? t->line : src->line, "source '%s' on a "
+                       "population: a slope has no closed form (expected a current source of "
+                       "rectangular pulses: members are advanced in closed form)", src->id);
+        return OPSIN_EINVAL;
+    }
     opsin_train_spec *tr = realloc(src->trains, (src->ntrains + 1) * sizeof *tr);
     if (!tr)
         return OPSIN_ENOMEM;

@@ -28,8 +28,8 @@ static void pop_list(const opsin_circuit *c, char *buf, size_t len)
 }
 
 /* Parses "ID", "ID[K]" or "ID[LO:HI]" (members LO .. HI - 1) against the circuit. */
-static int parse_target(const char *text, const opsin_circuit *c, opsin_target_range *t,
-                        char *msg, size_t len)
+int opsin_target_parse(const char *text, const opsin_circuit *c, opsin_target_range *t,
+                       char *msg, size_t len)
 {
     char id[OPSIN_ID_MAX], list[400];
     size_t n = strcspn(text, "[");
@@ -105,7 +105,7 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
                           c->path);
             return OPSIN_EINVAL;
         }
-        if (parse_target(text, c, &ss->targets[i], msg, sizeof msg)) {
+        if (opsin_target_parse(text, c, &ss->targets[i], msg, sizeof msg)) {
             opsin_diag_at(d, file, t, "%s", msg);
             return OPSIN_EINVAL;
         }
