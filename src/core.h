@@ -248,6 +248,7 @@ typedef struct opsin_spikesrc {
     double start, stop;  /* s: spikes in [start, stop) (stop INFINITY: to the end) */
     double weight;       /* V (delta targets), A (exp targets) or S (cond targets) */
     double e_rev;        /* V: the reversal potential of its conductance (cond targets) */
+    int synapse;         /* enum opsin_syn_kind of its targets: the weight's unit */
     double *times;       /* OPSIN_SS_LIST: ascending spike times, s */
     char *file;          /* OPSIN_SS_LIST: the CSV they were read from (malloc'd) */
     long *member;        /* OPSIN_SS_LIST: per time, the target's position among all the

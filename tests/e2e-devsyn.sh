@@ -195,6 +195,8 @@ run_opsin run badlist.cfg -t 10ms -o bad.csv
 if [ "$status" -eq 2 ] && [ ! -e bad.csv ] &&
    grep -q "pairs.csv:2: 3 cells in a row of a device projection's list (expected pre,post" stderr; then ok
 else bad "a weight in a device projection's list: status $status: $(cat stderr)"; fi
-bad_dev 'device = { model = "pairstdp"; material = "x"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "either 'model' or 'material'"
+bad_dev 'device = { model = "pairstdp"; W_min = "200 nS"; spike = { shape = "rect"; amplitude = "1 V"; }; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "the device synapses of projection 'a_b': W_min"
+bad_dev 'device = { model = "pairstdp"; read = "x"; };' "'read' must be a group"
+bad_dev 'device = { model = "pairstdp"; material = "x"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "takes one of 'model' or 'material'"
 echo "e2e-devsyn: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

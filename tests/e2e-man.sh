@@ -198,7 +198,7 @@ if [ "$st" -eq 0 ] &&
    grep -q '^  population inh: 2500 x lif (neurons 10000 .. 12499)' "$work/net.out" &&
    [ "$(grep -c '^  projection .*fixed_indegree' "$work/net.out")" -eq 4 ] &&
    grep -q '^  probes: exc.rate inh.rate exc\[0\].V$' "$work/net.out" &&
-   grep -q '^  ext: poisson spikes at 20000 Hz, weight 0.0001, .* into 12500 neuron' "$work/net.out"
+   grep -q '^  ext: poisson spikes at 20000 Hz, weight 0.0001 V, .* into 12500 neuron' "$work/net.out"
 then ok; else bad "the Brunel example of opsin-circuit.5 (status $st): $(cat "$work/net.out")"; fi
 
 # The machine-readable table itself: tab-separated, five fields a row.

@@ -892,7 +892,11 @@ static void print_spikesrc(const opsin_spikesrc *ss, FILE *fp)
         fprintf(fp, ", %zu listed", ss->ntimes);
     else
         fprintf(fp, " at %.6g Hz", ss->rate);
-    fprintf(fp, ", weight %.6g, from %.9g s to ", ss->weight, ss->start);
+    static const char *const units[] = {"V", "A", "S"}; /* by enum opsin_syn_kind */
+    fprintf(fp, ", weight %.6g %s", ss->weight, units[ss->synapse]);
+    if (ss->synapse == OPSIN_SYN_COND)
+        fprintf(fp, " toward %.6g V", ss->e_rev);
+    fprintf(fp, ", from %.9g s to ", ss->start);
     if (isinf(ss->stop))
         fprintf(fp, "the end");
     else

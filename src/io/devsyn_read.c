@@ -66,9 +66,9 @@ static int read_device_model(const config_setting_t *g, opsin_circuit *c, opsin_
     const opsin_model *m;
     int rc;
     if (!!mat == !!mod) {
-        opsin_diag_at(d, c->path, g, "a device synapse needs either 'model' or 'material' "
+        opsin_diag_at(d, c->path, mat ? mat : g, "a device synapse %s 'model' or 'material' "
                       "(expected device = { model = \"phototrap\"; ... } or { material = "
-                      "\"ID\"; ... })");
+                      "\"ID\"; ... })", mat ? "takes one of" : "needs either");
         return OPSIN_EINVAL;
     }
     if (mat) {
@@ -102,7 +102,16 @@ static int read_device_model(const config_setting_t *g, opsin_circuit *c, opsin_
     }
     if ((rc = opsin_params_read(g, c->path, cd, skip_keys, NULL, &c->warn, d)))
         return rc;
-    return opsin_params_check(cd, c->path, d);
+    if ((rc = opsin_params_check(cd, c->path, d))) { /* it names a component: say what */
+        char *at = strstr(d->msg, "component '");
+        if (at) {
+            char rest[sizeof d->msg];
+            snprintf(rest, sizeof rest, "%s", at + strlen("component "));
+            snprintf(at, sizeof d->msg - (size_t)(at - d->msg), "the device synapses of "
+                     "projection %s", rest);
+        }
+    }
+    return rc;
 }
 
 /* The spike waveform (defaults: opsin stdp's). */
@@ -156,9 +165,9 @@ static int read_read(const config_setting_t *g, opsin_circuit *c, opsin_devsyn_d
     static const char example[] = "read = { voltage = \"0.1 V\"; width = \"1 ms\"; }";
     int rc;
     if (!s || !config_setting_is_group(s)) {
-        opsin_diag_at(d, c->path, s ? s : g, "a device synapse needs its read: a pre spike "
-                      "sends the charge G x voltage x width to the post neuron (expected %s)",
-                      example);
+        opsin_diag_at(d, c->path, s ? s : g, "%s: a pre spike sends the charge G x voltage x "
+                      "width to the post neuron (expected %s)", s ? "'read' must be a group"
+                      : "a device synapse needs its read", example);
         return OPSIN_EINVAL;
     }
     if ((rc = opsin_cfg_known_keys(s, read_keys, "read key", c->path, d)))

@@ -120,7 +120,7 @@ static int read_targets(const config_setting_t *g, const opsin_circuit *c, opsin
             return OPSIN_EINVAL;
         }
     }
-    *synapse = c->pops[ss->targets[0].pop].synapse;
+    *synapse = ss->synapse = c->pops[ss->targets[0].pop].synapse;
     return OPSIN_OK;
 }
 
