@@ -119,6 +119,21 @@ if [ "$status" -eq 0 ] && [ "$(grep '^1,' light-net2.map)" = "$(grep '^1,' light
    [ "$(grep -c '^0.505,' light-net2.map)" -eq 6 ] &&
    [ "$(grep '^1,' light-net1.map)" != "$(grep '^1,' light-net.map)" ]; then ok
 else bad "a map inside a pulse changed the devices: $(grep '^1,syn,0,0' light-net2.map light-net.map)"; fi
+# A gate voltage above V_e on every synapse erases, and each pulse is told to the device (its
+# erase noise drawn per pulse): with noise_e on, G ends elsewhere than with it off.
+cat >gate.stim <<'EOF2'
+sources = ( { id = "gate"; kind = "voltage"; targets = [ "syn" ]; start = "0.2 s";
+              width = "10 ms"; period = "50 ms"; count = 10; amplitude = "20 V"; } );
+EOF2
+for ne in 0 0.2; do
+    sed "s/noise_e = 0;/noise_e = $ne;/; s/material = \"res2\";/material = \"res2\"; x0 = 0.0033139;/" \
+        light-net.cfg >gate$ne.cfg
+    run_opsin run gate$ne.cfg gate.stim -t 1s -o gate$ne.csv --map gate$ne.map -q
+done
+g0=$(tail -n 1 gate0.map | cut -d, -f5)
+g2=$(tail -n 1 gate0.2.map | cut -d, -f5)
+if [ "$status" -eq 0 ] && awk -v a="$g0" -v b="$g2" 'BEGIN { exit !(a < 5e-8 && a != b) }'; then ok
+else bad "gate pulses on device synapses: G $g0 (noise off), $g2 (noise_e 0.2): $(cat stderr)"; fi
 # light on devices that take none
 sed 's/material = "res2"; noise_w = 0; noise_wa = 0; noise_e = 0; noise_ea = 0;/model = "pairstdp"; spike = { shape = "rect"; amplitude = "1 V"; };/' \
     light-net.cfg >light-bad.cfg

@@ -415,8 +415,16 @@ static double next_edge(const opsin_devsyn *ds, const wavelist *wl, double t)
     return e;
 }
 
-/* 1 when a source's pulse of amplitude a (over the whole pulse: amplitude .. amplitude +
- * slope x width, times an envelope within [0, 1]) changes nothing; lo, hi gather voltages. */
+/* 1 when v, for the model, changes nothing (within the inert range; never for a model that
+ * states none). */
+static int inert_v(const opsin_devsyn *ds, double v)
+{
+    return v >= ds->inert_lo && v <= ds->inert_hi;
+}
+
+/* 1 when a source's pulse (over the whole pulse: amplitude .. amplitude + slope x width,
+ * times an envelope within [0, 1]) changes nothing by itself; lo, hi gather its voltages for
+ * the sum with the other drives. */
 static int ext_inert(const opsin_devsyn *ds, const extdrive *x, const opsin_pulse *p,
                      double *lo, double *hi)
 {
@@ -425,9 +433,10 @@ static int ext_inert(const opsin_devsyn *ds, const extdrive *x, const opsin_puls
     if (x->kind != OPSIN_SRC_VOLTAGE)
         return 0;
     double a = p->amplitude, b = p->amplitude + p->slope * (p->end - p->start);
-    *lo += fmin(0.0, fmin(a, b));
-    *hi += fmax(0.0, fmax(a, b));
-    return 1;
+    double l = fmin(0.0, fmin(a, b)), h = fmax(0.0, fmax(a, b));
+    *lo += l;
+    *hi += h;
+    return inert_v(ds, l) && inert_v(ds, h);
 }
 
 /* The value at the start of phase ph of wave v (0 outside the waveform). */
@@ -435,13 +444,6 @@ static double phase_amp(const opsin_devsyn_def *def, const wave *v, int ph)
 {
     return ph == 0 ? def->amplitude * v->sign
                    : ph == 1 ? -def->tail * def->amplitude * v->sign : 0.0;
-}
-
-/* 1 when v, for the model, changes nothing (within the inert range; never for a model that
- * states none). */
-static int inert_v(const opsin_devsyn *ds, double v)
-{
-    return v >= ds->inert_lo && v <= ds->inert_hi;
 }
 
 /* 1 when the sum of the waves stays inert over [t, e) (each phase held between its start
