@@ -139,38 +139,51 @@ static double ref_v(ref_sys *s, const double *tk, const double *Ik, size_t n, do
     return y[0];
 }
 
-static void member_case(double Rs, double i0)
+/* A supercap projection into a population of one, in code: its parameters p (C1, C2, R_d,
+ * R_sd, R_reg, R_s, checked against the model's table), pulses of 1 mA for 1 ms. */
+typedef struct fake_proj {
+    double p[6];
+    opsin_popdef pop;
+    opsin_circuit c;
+    opsin_devsyn_def dv;
+    opsin_projdef pj;
+} fake_proj;
+
+static void fake_init(fake_proj *x, const double p[6])
 {
     const opsin_model *m = opsin_model_find("supercap");
-    double p[16];
     const char *names[] = {"C1", "C2", "R_d", "R_sd", "R_reg", "R_s"};
-    const double vals[] = {39.106e-6, 7.9109e-3, 173.73, 245.06e3, 8e3, Rs};
     ck_assert_uint_eq(m->nparams, 6);
+    memset(x, 0, sizeof *x);
     for (size_t k = 0; k < 6; k++) {
         ck_assert_str_eq(m->params[k].name, names[k]);
-        p[k] = vals[k];
+        x->p[k] = p[k];
     }
-    opsin_popdef pop = {0};
-    snprintf(pop.id, sizeof pop.id, "post");
-    pop.size = 1;
-    opsin_circuit c = {0};
-    c.pops = &pop;
-    c.npops = 1;
-    c.path = "t.cfg";
-    opsin_devsyn_def dv = {0};
-    dv.dev.model = m;
-    dv.dev.p = p;
-    dv.filter = 1;
-    dv.amplitude = 1e-3;
-    dv.width = 1e-3;
-    opsin_projdef pj = {0};
-    pj.dev = &dv;
+    snprintf(x->pop.id, sizeof x->pop.id, "post");
+    x->pop.size = 1;
+    x->c.pops = &x->pop;
+    x->c.npops = 1;
+    x->c.path = "t.cfg";
+    x->dv.dev.model = m;
+    x->dv.dev.p = x->p;
+    x->dv.filter = 1;
+    x->dv.amplitude = 1e-3;
+    x->dv.width = 1e-3;
+    x->dv.line = 7;
+    x->pj.dev = &x->dv;
+}
+
+static void member_case(double Rs, double i0)
+{
+    const double vals[] = {39.106e-6, 7.9109e-3, 173.73, 245.06e3, 8e3, Rs};
+    fake_proj x;
+    fake_init(&x, vals);
     /* the post neuron of circuits/lif-supercap-lif.cfg, its threshold out of reach */
     opsin_lin_neuron L = {100e-12 / 110e-9, 0.0, 1.0 / 110e-9, 1.0, 0.0, 2e-3, 0.0};
     double ts = 5e-3, w = 100e-9;
     opsin_netfilt *f;
     opsin_diag d = {0};
-    ck_assert_int_eq(opsin_netfilt_new(&c, &pj, &L, ts, &f, &d), OPSIN_OK);
+    ck_assert_int_eq(opsin_netfilt_new(&x.c, &x.pj, &L, ts, &f, &d), OPSIN_OK);
     ck_assert_int_eq(opsin_netfilt_deliver(f, 0, 0.5e-3, w), 0);
     opsin_netfilt_begin(f, 0);
     double t = 0, v = 0, cur = i0, tend = 5e-3;
@@ -201,25 +214,13 @@ END_TEST
 /* A device that never lets its charge go (R_reg and R_sd open) has a zero rate: refused. */
 START_TEST(test_refused)
 {
-    const opsin_model *m = opsin_model_find("supercap");
-    double p[6] = {39.106e-6, 7.9109e-3, 173.73, INFINITY, INFINITY, 0};
-    opsin_popdef pop = {0};
-    pop.size = 1;
-    opsin_circuit c = {0};
-    c.pops = &pop;
-    c.npops = 1;
-    c.path = "t.cfg";
-    opsin_devsyn_def dv = {0};
-    dv.dev.model = m;
-    dv.dev.p = p;
-    dv.filter = 1;
-    dv.line = 7;
-    opsin_projdef pj = {0};
-    pj.dev = &dv;
+    const double vals[] = {39.106e-6, 7.9109e-3, 173.73, INFINITY, INFINITY, 0};
+    fake_proj x;
+    fake_init(&x, vals);
     opsin_lin_neuron L = {1e-3, 0.0, 1e7, 1.0, 0.0, 2e-3, 0.0};
     opsin_netfilt *f = NULL;
     opsin_diag d = {0};
-    ck_assert_int_eq(opsin_netfilt_new(&c, &pj, &L, 0, &f, &d), OPSIN_EINVAL);
+    ck_assert_int_eq(opsin_netfilt_new(&x.c, &x.pj, &L, 0, &f, &d), OPSIN_EINVAL);
     ck_assert_msg(strstr(d.msg, "t.cfg:7: ") && strstr(d.msg, "not real, negative and "
                   "distinct"), "%s", d.msg);
 }

@@ -615,14 +615,15 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
         return rc;
     const config_setting_t *dev = config_setting_get_member(g, "device");
     const opsin_popdef *to = &c->pops[pj->to];
-    if (dev && (rc = opsin_devsyn_read(dev, c, pj, d)))
-        return rc;
-    if (dev && to->synapse == OPSIN_SYN_COND) {
-        if (pj->dev->filter)
+    if (dev && to->synapse == OPSIN_SYN_COND) { /* before the group's own checks */
+        const char *name = NULL;
+        const opsin_model *dm = config_setting_is_group(dev) &&
+                                config_setting_lookup_string(dev, "model", &name)
+                                    ? opsin_model_find(name) : NULL;
+        if (dm && dm->port == OPSIN_PORT_VOLTAGE)
             opsin_diag_at(d, c->path, dev, "a %s synapse drives a current, and '%s' has cond "
                           "synapses, whose inputs are conductances toward an E_rev (expected "
-                          "synapse = \"delta\" or \"exp\" on '%s')",
-                          pj->dev->dev.model->name, to->id, to->id);
+                          "synapse = \"delta\" or \"exp\" on '%s')", dm->name, to->id, to->id);
         else
             opsin_diag_at(d, c->path, dev, "device synapses send a charge at each read, and "
                           "'%s' has cond synapses, which take a conductance toward an E_rev "
@@ -630,6 +631,8 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
                           "E_rev instead of device)", to->id, to->id);
         return OPSIN_EINVAL;
     }
+    if (dev && (rc = opsin_devsyn_read(dev, c, pj, d)))
+        return rc;
     if ((aut = config_setting_get_member(g, "autapses")) &&
         (rc = opsin_cfg_bool(aut, &pj->autapses, c->path, d)))
         return rc;
