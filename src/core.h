@@ -203,6 +203,10 @@ typedef struct opsin_devsyn_def {
     double tail;         /* tail amplitude as a fraction of -amplitude */
     double tail_width, tail_tau; /* s */
     double v_read, t_read;       /* V, s */
+    int filter;          /* 1: a linear device that takes a current (a supercap): each pre
+                            spike drives a rect pulse of amplitude A into it, and its voltage
+                            drives the post neuron through the projection's weight, S
+                            (engine/netfilt.c); no read, no post waveform */
     int line;
 } opsin_devsyn_def;
 

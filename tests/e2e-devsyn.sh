@@ -178,7 +178,7 @@ EOF2
        grep -q "bad.cfg:3: .*$2" stderr; then ok
     else bad "bad device '$1': status $status: $(cat stderr)"; fi
 }
-bad_dev 'device = { model = "supercap"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "cannot be a device synapse"
+bad_dev 'device = { model = "lif"; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "cannot be a device synapse: .*(expected one of: supercap, phototrap, pairstdp)"
 bad_dev 'device = { model = "pairstdp"; };' "needs its read"
 bad_dev 'device = { model = "pairstdp"; read = { voltage = "0.1 V"; }; };' "read needs 'width'"
 bad_dev 'device = { model = "pairstdp"; W9 = 1; read = { voltage = "0.1 V"; width = "1 ms"; }; };' "unknown parameter 'W9'"

@@ -34,6 +34,7 @@
 #include "engine/devsyn.h"
 #include "engine/net.h"
 #include "engine/netcond.h"
+#include "engine/netfilt.h"
 
 /* ---- random numbers: xoroshiro128+ per stream, seeded through SplitMix64 ---------------- */
 
@@ -143,6 +144,7 @@ typedef struct proj_run {
     opsin_devsyn *ds; /* device synapses (engine/devsyn.c), synapse s at tgt[s]; else NULL */
     size_t *in_off;   /* device synapses: by post member k, its synapses */
     size_t *in_syn;   /*   in_syn[in_off[k] .. in_off[k + 1]), by pre member */
+    opsin_netfilt *nf; /* supercap synapses (engine/netfilt.c), synapse s at tgt[s]; else NULL */
 } proj_run;
 
 /* What a probed member did in the window: its state after each event, from the window's
@@ -150,6 +152,7 @@ typedef struct proj_run {
 typedef struct seg {
     double t, v, refr_end, i, dr;
     double vinf; /* V: v_inf with the current sources' drive at t */
+    double fs[OPSIN_NETFILT_STATE]; /* supercap synapses' state at t (engine/netfilt.c) */
 } seg;
 
 /* A current source's pulses on the members it targets (up to t_end), and where one member
@@ -200,6 +203,7 @@ struct opsin_net {
     double quiet;           /* no member can spike before this time (opsin_net_quiet_until) */
     unsigned njobs_last;    /* threads of the last run_ranges */
     unsigned char *has_post; /* per population: device projections end on it */
+    opsin_netfilt **filt;   /* per population: the supercap synapses into it, or NULL */
     const opsin_stimulus *st; /* its sources on device projections */
     cur_src *csrc;          /* the current sources on members, their pulses */
     size_t ncsrc;
@@ -540,7 +544,7 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         n->synapses += pr->nsyn;
         /* Per-synapse weights and delays where they vary (implicit rules then get explicit
          * targets); a list file's own columns are kept. */
-        int draw_w = !pj->dev && pj->weight.kind != OPSIN_DIST_CONST && !pr->w;
+        int draw_w = !(pj->dev && !pj->dev->filter) && pj->weight.kind != OPSIN_DIST_CONST && !pr->w;
         int draw_d = pj->delay.kind != OPSIN_DIST_CONST && !pr->d;
         if ((draw_w || draw_d || pj->dev) && !pr->tgt) {
             if (!(pr->off = calloc(from->size + 1, sizeof *pr->off)) ||
@@ -561,7 +565,7 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         if ((draw_w && !(pr->w = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->w))) ||
             (draw_d && !(pr->d = malloc((pr->nsyn ? pr->nsyn : 1) * sizeof *pr->d))))
             return OPSIN_ENOMEM;
-        double wlo = to->synapse == OPSIN_SYN_COND ? 0.0 : -INFINITY; /* a conductance */
+        double wlo = to->synapse == OPSIN_SYN_COND || pj->dev ? 0.0 : -INFINITY; /* in S */
         for (size_t i = 0; (pr->w || pr->d) && i < from->size; i++) {
             rng r = rng_for(seed, STREAM_SYN, p, i);
             for (size_t s = pr->off[i]; s < pr->off[i + 1]; s++) {
@@ -581,16 +585,23 @@ static int build_projections(opsin_net *n, unsigned long seed, opsin_diag *d)
         } else if (pr->nsyn) {
             n->dmin = fmin(n->dmin, pr->d0);
         }
-        if (pj->dev && (rc = build_devices(n, pr, p, seed)))
+        if (pj->dev && !pj->dev->filter && (rc = build_devices(n, pr, p, seed)))
+            return rc;
+        if (pj->dev && pj->dev->filter &&
+            (rc = opsin_netfilt_new(c, pj, n->lin + to->first, n->tau_s[pj->to], &pr->nf, d)))
             return rc;
     }
     /* Each population's outgoing projections, in file order. */
     size_t np = c->npops;
-    if (!(n->has_post = calloc(np ? np : 1, 1)))
+    if (!(n->has_post = calloc(np ? np : 1, 1)) ||
+        !(n->filt = calloc(np ? np : 1, sizeof *n->filt)))
         return OPSIN_ENOMEM;
-    for (size_t p = 0; p < c->nprojs; p++)
-        if (c->projs[p].dev)
+    for (size_t p = 0; p < c->nprojs; p++) {
+        if (c->projs[p].dev && !n->proj[p].nf)
             n->has_post[c->projs[p].to] = 1;
+        if (n->proj[p].nf) /* one per population (io/net_read.c) */
+            n->filt[c->projs[p].to] = n->proj[p].nf;
+    }
     if (!(n->pop_proj_off = calloc(np + 1, sizeof *n->pop_proj_off)) ||
         !(n->pop_proj = malloc((c->nprojs ? c->nprojs : 1) * sizeof *n->pop_proj)))
         return OPSIN_ENOMEM;
@@ -833,6 +844,7 @@ void opsin_net_free(opsin_net *n)
         free(n->proj[p].in_off);
         free(n->proj[p].in_syn);
         opsin_devsyn_free(n->proj[p].ds);
+        opsin_netfilt_free(n->proj[p].nf);
     }
     for (size_t k = 0; n->work && k < (size_t)n->jobs * n->c->nprojs; k++)
         opsin_devsyn_work_free(n->work[k]);
@@ -846,6 +858,7 @@ void opsin_net_free(opsin_net *n)
     free(n->cur);
     free(n->pop_proj_off);
     free(n->has_post);
+    free(n->filt);
     for (size_t q = 0; q < n->ncsrc; q++)
         free(n->csrc[q].p);
     free(n->csrc);
@@ -990,11 +1003,14 @@ static int cmp_inbox(const void *a, const void *b)
 }
 
 static int traj_push(traj *tr, double t, double v, double re, double i, double dr,
-                     double vinf)
+                     double vinf, const opsin_netfilt *fz, size_t m)
 {
     if (opsin_grow((void **)&tr->s, &tr->cap, tr->n, sizeof *tr->s))
         return -1;
-    tr->s[tr->n++] = (seg){t, v, re, i, dr, vinf};
+    tr->s[tr->n] = (seg){t, v, re, i, dr, vinf, {0}};
+    if (fz)
+        opsin_netfilt_get(fz, m, tr->s[tr->n].fs);
+    tr->n++;
     return 0;
 }
 
@@ -1050,6 +1066,9 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     double ts = n->tau_s[n->pop_of[i]]; /* > 0: exp or cond synapses */
     int cond = n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND;
     size_t step = cond ? 2 : 1; /* inbox slots per input */
+    opsin_netfilt *fz = n->filt[n->pop_of[i]]; /* supercap synapses into it, or NULL */
+    if (fz)
+        opsin_netfilt_begin(fz, i);
     /* The inputs in time order (those due in this window first). */
     if (ib->unsorted) {
         qsort(ib->e, ib->n / step, step * sizeof *ib->e, cmp_inbox);
@@ -1060,11 +1079,13 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     size_t k = 0;
     if (tr) {
         tr->n = 0;
-        if (traj_push(tr, t, v, re, cur, dr, L->v_inf))
+        if (traj_push(tr, t, v, re, cur, dr, L->v_inf, fz, i))
             b->oom = 1;
     }
     for (;;) {
         double te = cd < cd_end ? drive_edge(cd, cd_end) : INFINITY;
+        if (fz)
+            te = fmin(te, opsin_netfilt_next_edge(fz, i));
         for (ext_train *e = ex; e < ex_end; e++)
             te = e->next < te ? e->next : te;
         double ti = k < ib->n ? ib->e[k].t : INFINITY, tev = te < ti ? te : ti;
@@ -1074,10 +1095,12 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
         double tc = INFINITY, vl = 0, gl = 0, dl = 0; /* cond: the state at tlim */
         if (cond) {
             tc = opsin_cond_step(n->cq, L, ts, t, v, cur, dr, re, tlim, &vl, &gl, &dl);
-        } else if (spont || cur != 0) {
+        } else if (spont || cur != 0 || (fz && opsin_netfilt_active(fz, i))) {
             double tf = t < re ? re : t, vf = t < re ? L->v_reset : v;
             if (tf < tlim && !(vf < L->v_th)) {
                 tc = tf; /* the last window's crossing, rounded past its end */
+            } else if (tf < tlim && fz) {
+                tc = opsin_netfilt_cross(fz, i, L, ts, t, cur, tf, vf, tlim);
             } else if (tf < tlim) {
                 double itf = cur != 0 && tf != t ? cur * exp(-(tf - t) / ts) : cur;
                 tc = first_crossing(L, ts, tf, vf, itf, tlim - tf);
@@ -1086,6 +1109,8 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
         if (tc < tlim || (last && !have && tc == tlim)) {
             spike_push(b, tc, i);
             b->events++;
+            if (fz)
+                opsin_netfilt_to(fz, i, t, tc);
             if (cur != 0) {
                 double q = exp(-(tc - t) / ts);
                 cur *= q;
@@ -1094,7 +1119,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
             t = tc;
             v = L->v_reset;
             re = tc + L->t_ref;
-            if (tr && traj_push(tr, t, v, re, cur, dr, L->v_inf))
+            if (tr && traj_push(tr, t, v, re, cur, dr, L->v_inf, fz, i))
                 b->oom = 1;
             continue;
         }
@@ -1106,14 +1131,15 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
             if (!have)
                 break;
         } else {
-            if (!have) {
-                v = v_at_i(L, ts, t, v, cur, re, t1, &cur);
-                t = t1;
+            double t2 = have ? tev : t1;
+            v = fz ? opsin_netfilt_v_at(fz, i, L, ts, t, v, cur, re, t2, &cur)
+                   : v_at_i(L, ts, t, v, cur, re, t2, &cur);
+            t = t2;
+            if (!have)
                 break;
-            }
-            v = v_at_i(L, ts, t, v, cur, re, tev, &cur);
-            t = tev;
         }
+        if (fz)
+            opsin_netfilt_edges(fz, i, tev);
         if (cd < cd_end) { /* a current source's edge: a new v_inf from here (V continuous) */
             Lm.v_inf = n->vinf0[i] + Lm.r_in * drive_step(cd, cd_end, tev);
             spont = Lm.v_inf > Lm.v_th;
@@ -1153,7 +1179,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 re = t + L->t_ref;
             }
         }
-        if (tr && traj_push(tr, t, v, re, cur, dr, L->v_inf))
+        if (tr && traj_push(tr, t, v, re, cur, dr, L->v_inf, fz, i))
             b->oom = 1;
     }
     if (cd < cd_end)
@@ -1250,6 +1276,11 @@ static double charge_weight(const opsin_net *n, size_t j, double q)
  * (the charge goes into j's inbox after the delay) and its waveform starts. */
 static int device_pre(range_job *jb, proj_run *pr, size_t x, size_t j, double t)
 {
+    if (pr->nf) { /* a supercap: a current pulse, its voltage drives j */
+        jb->syn++;
+        return opsin_netfilt_deliver(pr->nf, j, t + (pr->d ? pr->d[x] : pr->d0),
+                                     pr->w ? pr->w[x] : pr->w0) ? OPSIN_ENOMEM : OPSIN_OK;
+    }
     double g;
     int rc = opsin_devsyn_spike(jb->work[pr - jb->n->proj], x, t, 1, &g, &jb->diag);
     if (rc)
@@ -1299,7 +1330,7 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
             size_t k = i - c->pops[p].first;
             if (to->first >= be || to->first + to->size <= b)
                 continue;
-            if (pr->ds) {
+            if (pr->ds || pr->nf) {
                 size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
                 for (; *x < end && pr->tgt[*x] < be; (*x)++)
                     if ((rc = device_pre(jb, pr, *x, pr->tgt[*x], t)))
@@ -1444,6 +1475,11 @@ double opsin_net_quiet_until(opsin_net *n)
             q = fmin(q, n->ext[e].next);
         if (n->cd)
             q = fmin(q, drive_edge(n->cd + n->cd_off[i], n->cd + n->cd_off[i + 1]));
+        const opsin_netfilt *fz = n->filt[n->pop_of[i]];
+        if (fz && opsin_netfilt_active(fz, i)) /* a supercap's drive: not bounded here */
+            q = n->t0;
+        else if (fz)
+            q = fmin(q, opsin_netfilt_next_edge(fz, i));
         int spont = L->v_inf > L->v_th;
         double tf = mb->t < mb->refr_end ? mb->refr_end : mb->t;
         double vf = mb->t < mb->refr_end ? L->v_reset : mb->v;
@@ -1539,12 +1575,17 @@ double opsin_net_probe_v(const opsin_net *n, size_t k, double t, int after)
     }
     double ts = n->tau_s[n->pop_of[i]];
     const member *m = &n->m[i];
-    seg g = tr->n ? tr->s[s] : (seg){m->t, m->v, m->refr_end, m->i, m->dr, L->v_inf};
+    const opsin_netfilt *fz = n->filt[n->pop_of[i]];
+    seg g = tr->n ? tr->s[s] : (seg){m->t, m->v, m->refr_end, m->i, m->dr, L->v_inf, {0}};
+    if (!tr->n && fz)
+        opsin_netfilt_get(fz, i, g.fs);
     opsin_lin_neuron Lg = *L;
     Lg.v_inf = g.vinf; /* as the current sources drove it then */
     L = &Lg;
     if (n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND)
         return opsin_cond_v_at(n->cq, L, ts, g.t, g.v, g.i, g.dr, g.refr_end, t, NULL, NULL);
+    if (fz)
+        return opsin_netfilt_v_from(fz, g.fs, L, ts, g.t, g.v, g.i, g.refr_end, t);
     return v_at_i(L, ts, g.t, g.v, g.i, g.refr_end, t, NULL);
 }
 

@@ -49,6 +49,14 @@ int opsin_netrun_new(const opsin_circuit *c, const opsin_stimulus *st, const ops
             !(r->row = calloc(nprobes + 1, sizeof *r->row)))
             rc = OPSIN_ENOMEM;
     }
+    for (size_t q = 0; !rc && o->nmap_times && q < c->nprojs; q++)
+        if (c->projs[q].dev && c->projs[q].dev->filter) {
+            opsin_diag_set(d, c->path, c->projs[q].line, "--map: projection %s has supercap "
+                           "synapses, whose members keep one summed state, not one per "
+                           "synapse (expected no --map, or a projection of phototrap or "
+                           "pairstdp synapses)", c->projs[q].id);
+            rc = OPSIN_EINVAL;
+        }
     for (size_t i = 0; !rc && i < nprobes; i++) {
         const opsin_probe *p = &probes[i];
         r->probes[i] = *p;

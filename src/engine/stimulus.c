@@ -233,6 +233,12 @@ static int add_projection(const opsin_stimulus *s, const opsin_circuit *c, opsin
 {
     const opsin_source_kind_def *k = &opsin_source_kinds[src->kind];
     const opsin_model *m = c->projs[pi].dev->dev.model;
+    if (c->projs[pi].dev->filter) {
+        opsin_diag_set(d, s->path, line, "target '%s' (supercap synapses) takes no stimulus: "
+                       "its members keep one summed state, not one per synapse (expected a "
+                       "projection of phototrap or pairstdp synapses)", c->projs[pi].id);
+        return OPSIN_EINVAL;
+    }
     if (!(m->accepts & k->accepts)) {
         opsin_diag_set(d, s->path, line, "target '%s' (device synapses of model %s) takes no %s "
                        "drive (expected a projection whose devices accept %s input)",

@@ -685,7 +685,14 @@ static void print_projection(const opsin_circuit *c, const opsin_projdef *pj, FI
         fprintf(fp, " k %zu", pj->k);
     else if (pj->rule == OPSIN_PROJ_LIST)
         fprintf(fp, " %s", pj->file);
-    if (pj->dev) {
+    if (pj->dev && pj->dev->filter) {
+        const opsin_devsyn_def *dv = pj->dev;
+        fprintf(fp, ", %s synapses %s (each pre spike a rect pulse %g A %g s into the device; "
+                "its voltage drives the post neuron through weight ", dv->dev.model->name,
+                pj->id, dv->amplitude, dv->width);
+        print_dist(&pj->weight, "S", fp);
+        fprintf(fp, ")");
+    } else if (pj->dev) {
         const opsin_devsyn_def *dv = pj->dev;
         static const char *const shapes[] = {"rect", "exp", "linear"};
         fprintf(fp, ", device synapses %s of %s (spike %s %g V %g s", pj->id, dv->dev.model->name, shapes[dv->shape],

@@ -9,6 +9,13 @@
  * The device must accept voltage drives and offer a conductance (its port): the spike
  * waveforms are voltages on its terminal and a pre spike reads its conductance.  The spike
  * keys and their defaults are those of `opsin stdp` (shape rect, exp or linear; no table).
+ * Or it is linear, takes a current and offers a voltage (a supercap, the `filter` kind):
+ *
+ *   device = { model = "supercap"; PARAM = value; ...
+ *              spike = { shape = "rect"; amplitude = "1 mA"; width = "1 ms"; }; }
+ *
+ * each pre spike drives a rect current pulse into it and its voltage drives the post neuron
+ * through the projection's weight (S; engine/netfilt.c): no read, no tail, no other shape.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +30,8 @@ static const char *const shape_names[] = {"rect", "exp", "linear"}; /* enum opsi
 
 static const opsin_param_def amplitude_def = {"amplitude", "V", -1.0, -INFINITY, INFINITY,
                                               1e-3, 100, 0, ""};
+static const opsin_param_def current_def = {"amplitude", "A", 1e-3, -INFINITY, INFINITY,
+                                            1e-12, 1, 0, ""};
 static const opsin_param_def width_def = {"width", "s", 1e-3, 0, INFINITY, 1e-9, 10,
                                           OPSIN_P_MIN_OPEN, ""};
 static const opsin_param_def tail_def = {"tail", "", 0.5, -INFINITY, INFINITY, 0, 0, 0, ""};
@@ -43,6 +52,18 @@ static int optional(const config_setting_t *g, const opsin_param_def *def, doubl
     return s ? opsin_cfg_param_warn(s, def, out, c->path, &c->warn, d) : OPSIN_OK;
 }
 
+/* A model whose instances can be read (voltage in, conductance out). */
+static int readable(const opsin_model *m)
+{
+    return m->port == OPSIN_PORT_CONDUCTANCE && (m->accepts & OPSIN_IN_VOLTAGE);
+}
+
+/* A linear model that takes a current and offers a voltage: a supercap synapse. */
+static int filter(const opsin_model *m)
+{
+    return m->port == OPSIN_PORT_VOLTAGE && (m->accepts & OPSIN_IN_CURRENT) && m->linear_sys;
+}
+
 /* The model's names that can be device synapses, for messages. */
 static void device_models(char *buf, size_t len)
 {
@@ -50,7 +71,7 @@ static void device_models(char *buf, size_t len)
     buf[0] = '\0';
     for (size_t i = 0; opsin_model_at(i) && used < len; i++) {
         const opsin_model *m = opsin_model_at(i);
-        if (m->port == OPSIN_PORT_CONDUCTANCE && (m->accepts & OPSIN_IN_VOLTAGE))
+        if (readable(m) || filter(m))
             used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", m->name);
     }
 }
@@ -86,14 +107,16 @@ static int read_device_model(const config_setting_t *g, opsin_circuit *c, opsin_
     } else if (!(m = opsin_cfg_model(g, c->path, d))) {
         return OPSIN_EINVAL;
     }
-    if (m->port != OPSIN_PORT_CONDUCTANCE || !(m->accepts & OPSIN_IN_VOLTAGE)) {
+    if (!readable(m) && !filter(m)) {
         char list[200];
         device_models(list, sizeof list);
         opsin_diag_at(d, c->path, mat ? mat : mod, "model %s cannot be a device synapse: it "
-                      "must take the spikes' voltage and offer a conductance to read (expected "
-                      "one of: %s)", m->name, list);
+                      "must take the spikes' voltage and offer a conductance to read, or be "
+                      "linear, take a current pulse and offer a voltage (expected one of: %s)",
+                      m->name, list);
         return OPSIN_EINVAL;
     }
+    pj->dev->filter = filter(m);
     if ((rc = opsin_compdef_init(cd, pj->id, m, opsin_cfg_line(g))))
         return rc;
     if (from) {
@@ -114,6 +137,51 @@ static int read_device_model(const config_setting_t *g, opsin_circuit *c, opsin_
     return rc;
 }
 
+/* A supercap's pulse: spike = { shape = "rect"; amplitude = CURRENT; width = TIME; } with
+ * the amplitude required (the device takes a current: no tail, no other shape). */
+static int read_pulse(const config_setting_t *g, const config_setting_t *s, opsin_circuit *c,
+                      opsin_devsyn_def *dv, opsin_diag *d)
+{
+    static const char example[] = "spike = { shape = \"rect\"; amplitude = \"1 mA\"; width = "
+                                  "\"1 ms\"; }";
+    static const char *const tail_keys[] = {"tail", "tail_width", "tail_tau", NULL};
+    dv->shape = OPSIN_SPIKE_RECT;
+    dv->tail = 0;
+    if (!s || !config_setting_is_group(s)) {
+        opsin_diag_at(d, c->path, s ? s : g, "%s: each pre spike drives a current pulse into "
+                      "the %s (expected %s)", s ? "'spike' must be a group"
+                      : "a supercap synapse needs its spike", dv->dev.model->name, example);
+        return OPSIN_EINVAL;
+    }
+    const config_setting_t *x = NULL;
+    for (size_t k = 0; tail_keys[k] && !x; k++)
+        x = config_setting_get_member(s, tail_keys[k]);
+    const char *shape;
+    int rc = opsin_cfg_known_keys(s, spike_keys, "spike key", c->path, d);
+    if (!rc && x) {
+        opsin_diag_at(d, c->path, x, "'%s': a %s takes a rectangular current pulse, with no "
+                      "tail (expected %s)", config_setting_name(x), dv->dev.model->name,
+                      example);
+        return OPSIN_EINVAL;
+    }
+    if (!rc && !(rc = opsin_cfg_string(s, "shape", 0, &shape, c->path, d)) && shape &&
+        strcmp(shape, "rect") != 0) {
+        opsin_diag_at(d, c->path, config_setting_get_member(s, "shape"), "spike shape '%s' "
+                      "on a %s, which takes a current pulse (expected shape = \"rect\")",
+                      shape, dv->dev.model->name);
+        return OPSIN_EINVAL;
+    }
+    const config_setting_t *a = config_setting_get_member(s, "amplitude");
+    if (!rc && !a) {
+        opsin_diag_at(d, c->path, s, "the pulse into a %s needs its 'amplitude', a current "
+                      "(expected %s)", dv->dev.model->name, example);
+        return OPSIN_EINVAL;
+    }
+    if (!rc)
+        rc = opsin_cfg_param_warn(a, &current_def, &dv->amplitude, c->path, &c->warn, d);
+    return rc ? rc : optional(s, &width_def, &dv->width, c, d);
+}
+
 /* The spike waveform (defaults: opsin stdp's). */
 static int read_spike(const config_setting_t *g, opsin_circuit *c, opsin_devsyn_def *dv,
                       opsin_diag *d)
@@ -125,6 +193,8 @@ static int read_spike(const config_setting_t *g, opsin_circuit *c, opsin_devsyn_
     dv->tail_width = tail_width_def.def;
     dv->tail_tau = tail_tau_def.def;
     const config_setting_t *s = config_setting_get_member(g, "spike");
+    if (dv->filter)
+        return read_pulse(g, s, c, dv, d);
     if (!s)
         return OPSIN_OK;
     int rc;
@@ -164,6 +234,13 @@ static int read_read(const config_setting_t *g, opsin_circuit *c, opsin_devsyn_d
     const config_setting_t *s = config_setting_get_member(g, "read");
     static const char example[] = "read = { voltage = \"0.1 V\"; width = \"1 ms\"; }";
     int rc;
+    if (dv->filter) {
+        if (s)
+            opsin_diag_at(d, c->path, s, "a %s has no conductance to read: its voltage drives "
+                          "the post neuron through the weight (expected no 'read'; weight = "
+                          "\"100 nS\" beside 'device')", dv->dev.model->name);
+        return s ? OPSIN_EINVAL : OPSIN_OK;
+    }
     if (!s || !config_setting_is_group(s)) {
         opsin_diag_at(d, c->path, s ? s : g, "%s: a pre spike sends the charge G x voltage x "
                       "width to the post neuron (expected %s)", s ? "'read' must be a group"

@@ -35,6 +35,8 @@ static const opsin_param_def p_def = {"p", "", 0, 0, 1, 0, 0, 0, ""};
 static const opsin_param_def k_def = {"k", "", 0, 0, 1e8, 0, 0, OPSIN_P_INTEGER, ""};
 static const opsin_param_def delay_def = {"delay", "s", 0, 0, INFINITY, 1e-6, 10,
                                           OPSIN_P_MIN_OPEN, ""};
+/* A supercap synapse's weight: the conductance that couples its voltage into the neuron. */
+static const opsin_param_def coupling_def = {"weight", "S", 0, 0, INFINITY, 1e-12, 1e-3, 0, ""};
 static const opsin_param_def e_rev_def = {"E_rev", "V", 0, -INFINITY, INFINITY, 0, 1, 0, ""};
 
 /* ---- weights: V on delta synapses, A on exp synapses, S on cond synapses ----------------- */
@@ -466,7 +468,7 @@ static int pair_row(const opsin_csv *r, const opsin_circuit *c, const opsin_proj
     if ((rc = pair_member(r, 0, "pre", &c->pops[pj->from], &pre, d)) ||
         (rc = pair_member(r, 1, "post", &c->pops[pj->to], &post, d)))
         return rc;
-    if (pj->dev && r->ncells > 2) {
+    if (pj->dev && !pj->dev->filter && r->ncells > 2) {
         opsin_diag_set(d, r->path, r->line, "%zu cells in a row of a device projection's list "
                        "(expected pre,post: its synapses' weights are their devices' "
                        "conductances, and they take the projection's delay)", r->ncells);
@@ -476,6 +478,12 @@ static int pair_row(const opsin_csv *r, const opsin_circuit *c, const opsin_proj
         opsin_diag_set(d, r->path, r->line, "weight '%.40s' is not a number (expected a finite "
                        "number in %s; rows without a weight take the projection's)",
                        r->cell[2], unit);
+        return OPSIN_EINVAL;
+    }
+    if (r->ncells > 2 && pj->dev && v < 0) {
+        opsin_diag_set(d, r->path, r->line, "weight '%.40s' is a negative conductance (expected "
+                       "a number of S >= 0: it couples a supercap's voltage into the post "
+                       "neuron; rows without a weight take the projection's)", r->cell[2]);
         return OPSIN_EINVAL;
     }
     if (r->ncells > 2 && v < weight_defs[c->pops[pj->to].synapse].min) {
@@ -511,7 +519,7 @@ static int proj_pairs(const config_setting_t *g, const opsin_circuit *c, opsin_p
                                 sizeof path, d), have, rows = 0;
     if (rc)
         return rc;
-    const char *unit = opsin_weight_def(c->pops[pj->to].synapse).unit;
+    const char *unit = pj->dev ? "S" : opsin_weight_def(c->pops[pj->to].synapse).unit;
     while (!(rc = opsin_csv_next(&r, &have, d)) && have)
         if (rows++ > 0 || cell_number(r.cell[0], &v))
             if ((rc = pair_row(&r, c, pj, unit, d)))
@@ -531,9 +539,16 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
     const config_setting_t *w = config_setting_get_member(g, "weight");
     const config_setting_t *dl = config_setting_get_member(g, "delay");
     int rc;
-    if (pj->dev && w) {
+    if (pj->dev && !pj->dev->filter && w) {
         opsin_diag_at(d, c->path, w, "a device synapse's weight is its conductance, read at "
                       "each pre spike (expected no 'weight' beside 'device')");
+        return OPSIN_EINVAL;
+    }
+    if (pj->dev && pj->dev->filter && !w) {
+        opsin_diag_at(d, c->path, g, "projection %s -> %s needs 'weight', the conductance "
+                      "through which each %s's voltage drives its post neuron (expected e.g. "
+                      "weight = \"100 nS\";)", c->pops[pj->from].id, to->id,
+                      pj->dev->dev.model->name);
         return OPSIN_EINVAL;
     }
     if (!w && !pj->dev) {
@@ -548,8 +563,11 @@ static int proj_weight_delay(const config_setting_t *g, opsin_circuit *c, opsin_
                       "0 s, e.g. delay = \"1.5 ms\";)", c->pops[pj->from].id, to->id);
         return OPSIN_EINVAL;
     }
-    if (w && (rc = opsin_weight_read(w, to->synapse, to->id, &pj->weight, c->path, &c->warn,
-                                     d)))
+    if (w && pj->dev && (rc = opsin_cfg_dist(w, &coupling_def, &pj->weight, c->path, &c->warn,
+                                             d)))
+        return rc;
+    if (w && !pj->dev && (rc = opsin_weight_read(w, to->synapse, to->id, &pj->weight, c->path,
+                                                 &c->warn, d)))
         return rc;
     if ((rc = opsin_cfg_dist(dl, &delay_def, &pj->delay, c->path, &c->warn, d)))
         return rc;
@@ -597,11 +615,20 @@ static int read_proj(const config_setting_t *g, void *item, void *ctx, opsin_dia
         return rc;
     const config_setting_t *dev = config_setting_get_member(g, "device");
     const opsin_popdef *to = &c->pops[pj->to];
-    if (dev && to->synapse == OPSIN_SYN_COND) {
-        opsin_diag_at(d, c->path, dev, "device synapses send a charge at each read, and '%s' "
-                      "has cond synapses, which take a conductance toward an E_rev (expected "
-                      "synapse = \"delta\" or \"exp\" on '%s', or weight and E_rev instead of "
-                      "device)", to->id, to->id);
+    if (dev && to->synapse == OPSIN_SYN_COND) { /* before the group's own checks */
+        const char *name = NULL;
+        const opsin_model *dm = config_setting_is_group(dev) &&
+                                config_setting_lookup_string(dev, "model", &name)
+                                    ? opsin_model_find(name) : NULL;
+        if (dm && dm->port == OPSIN_PORT_VOLTAGE)
+            opsin_diag_at(d, c->path, dev, "a %s synapse drives a current, and '%s' has cond "
+                          "synapses, whose inputs are conductances toward an E_rev (expected "
+                          "synapse = \"delta\" or \"exp\" on '%s')", dm->name, to->id, to->id);
+        else
+            opsin_diag_at(d, c->path, dev, "device synapses send a charge at each read, and "
+                          "'%s' has cond synapses, which take a conductance toward an E_rev "
+                          "(expected synapse = \"delta\" or \"exp\" on '%s', or weight and "
+                          "E_rev instead of device)", to->id, to->id);
         return OPSIN_EINVAL;
     }
     if (dev && (rc = opsin_devsyn_read(dev, c, pj, d)))
@@ -626,12 +653,20 @@ int opsin_projections_read(const config_setting_t *list, opsin_circuit *c, opsin
                             "weight = ...; delay = ...; }", sizeof *c->projs,
                             (void **)&c->projs, &c->nprojs, read_proj, c, d);
     for (size_t i = 0; !rc && i < c->nprojs; i++) /* the map names device synapses by it */
-        for (size_t j = 0; c->projs[i].dev && j < i; j++)
-            if (c->projs[j].dev && strcmp(c->projs[i].id, c->projs[j].id) == 0) {
-                opsin_diag_set(d, c->path, c->projs[i].line, "projection id '%s' is taken by "
+        for (size_t j = 0; c->projs[i].dev && j < i; j++) {
+            const opsin_projdef *a = &c->projs[i], *b = &c->projs[j];
+            if (b->dev && strcmp(a->id, b->id) == 0) {
+                opsin_diag_set(d, c->path, a->line, "projection id '%s' is taken by "
                                "the projection at line %d (expected id = \"...\"; on one of "
-                               "them)", c->projs[i].id, c->projs[j].line);
+                               "them)", a->id, b->line);
                 return OPSIN_EINVAL;
             }
+            if (a->dev->filter && b->dev && b->dev->filter && a->to == b->to) {
+                opsin_diag_set(d, c->path, a->line, "a second projection of supercap synapses "
+                               "into '%s' (expected at most one per population: the one at "
+                               "line %d)", c->pops[a->to].id, b->line);
+                return OPSIN_EINVAL;
+            }
+        }
     return rc;
 }
