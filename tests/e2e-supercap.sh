@@ -121,5 +121,15 @@ EOF2
 run_opsin run one.cfg sc.stim -t 10ms -o bad.csv
 if [ "$status" -eq 2 ] && grep -q "sc.stim:1: target 'a_b' (supercap synapses) takes no stimulus" stderr; then ok
 else bad "a stimulus on supercap synapses: status $status: $(cat stderr)"; fi
+# The memory estimate counts a state per post member, not a device per synapse: 2000 x 2000
+# supercap synapses (4 M, 16 MB of targets) fit in 200 MB (a device each would need ~2 GB).
+cat >wide.cfg <<EOF2
+populations = ( { id = "a"; model = "lif"; size = 2000; }, { id = "b"; model = "lif"; size = 2000; } );
+projections = ( { from = "a"; to = "b"; rule = "all_to_all"; delay = "1 ms"; weight = "1 nS"; device = { $SC $PULSE }; } );
+probes = [ "b[0].V" ];
+EOF2
+run_opsin run wide.cfg -t 1ms --max-memory 200M -o wide.csv -q
+if [ "$status" -eq 0 ] && [ -s wide.csv ]; then ok
+else bad "2000 x 2000 supercap synapses under --max-memory 200M: status $status: $(cat stderr)"; fi
 echo "e2e-supercap: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

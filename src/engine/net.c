@@ -1614,8 +1614,11 @@ double opsin_net_estimate(const opsin_circuit *c)
             syn = pj->rule == OPSIN_PROJ_ALL ? nf * nt : nf;
         bytes += syn * (4.0 + 8.0 * (pj->weight.kind != OPSIN_DIST_CONST) +
                         8.0 * (pj->delay.kind != OPSIN_DIST_CONST)) + 8.0 * nf;
-        if (pj->dev) /* a device per synapse: its list entry by post member, time, states,
-                        model values, mode, reseeds and room for 16 waves */
+        if (pj->dev && pj->dev->filter) /* supercap synapses: a state per post member and
+                                           its queued edges (engine/netfilt.c) */
+            bytes += 128.0 * nt;
+        else if (pj->dev) /* a device per synapse: its list entry by post member, time, states,
+                             model values, mode, reseeds and room for 16 waves */
             bytes += syn * (8.0 + 8.0 + 8.0 * (double)(pj->dev->dev.model->nstates +
                                                       pj->dev->dev.model->naux) +
                             4.0 + 8.0 + 24.0 + 16 * 24.0);
