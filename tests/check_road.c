@@ -28,6 +28,7 @@ typedef struct squares {
     size_t trigger; /* SIZE_MAX: none */
     volatile sig_atomic_t flag;
     size_t started;
+    size_t slow; /* 1 + the index of a job that takes 30 ms (0: none) */
 } squares;
 
 static int sq_run(void *ctx, size_t i, void *row, opsin_diag *d)
@@ -35,6 +36,8 @@ static int sq_run(void *ctx, size_t i, void *row, opsin_diag *d)
     squares *q = ctx;
     struct timespec ts = {0, (long)((i * 7919) % 5) * 200000L}; /* shuffle finishing times */
     __atomic_add_fetch(&q->started, 1, __ATOMIC_SEQ_CST);
+    if (i + 1 == q->slow)
+        ts.tv_nsec = 30000000L;
     nanosleep(&ts, NULL);
     *(double *)row = (double)(i * i);
     if (i == q->trigger) {
@@ -76,13 +79,14 @@ START_TEST(test_pool_order)
 END_TEST
 
 /* With stop_on_failure the lowest failed index is reported, and nothing after it emitted,
- * for any number of threads (job 30 fails too, usually earlier in time than job 9). */
+ * for any number of threads: job 9 takes 30 ms, so with two threads or more job 30 fails
+ * earlier in time, and a pool that reported the first failure in time would name it. */
 START_TEST(test_pool_lowest_failure)
 {
     int fail[40] = {0};
     fail[9] = fail[30] = 1;
     for (unsigned threads = 1; threads <= 5; threads++) {
-        squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+        squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 10};
         opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1, NULL, NULL};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ESOLVER);

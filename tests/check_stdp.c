@@ -312,6 +312,29 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* The unit of the measured output, from the device's model table: its first output by
+ * default, the named one with --output, "" for a device or output the circuit lacks. */
+START_TEST(test_unit)
+{
+    opsin_diag d = {""};
+    opsin_circuit *c = NULL;
+    ck_assert_msg(opsin_circuit_load(WINDOW, &c, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_stdp_opts o = {.device = "S_0_0"};
+    ck_assert_str_eq(opsin_stdp_unit(c, &o), "S");
+    o.output = "I";
+    ck_assert_str_eq(opsin_stdp_unit(c, &o), "A");
+    o.output = "x";
+    ck_assert_str_eq(opsin_stdp_unit(c, &o), "1");
+    o.output = "nosuch";
+    ck_assert_str_eq(opsin_stdp_unit(c, &o), "");
+    o.output = NULL;
+    o.device = "nosuch";
+    ck_assert_str_eq(opsin_stdp_unit(c, &o), "");
+    ck_assert_str_eq(opsin_stdp_unit(NULL, &o), "");
+    opsin_circuit_free(c);
+}
+END_TEST
+
 static Suite *stdp_suite(void)
 {
     Suite *s = suite_create("stdp");
@@ -326,6 +349,7 @@ static Suite *stdp_suite(void)
     tcase_add_test(dev, test_waveform);
     tcase_add_test(dev, test_threads);
     tcase_add_test(dev, test_errors);
+    tcase_add_test(dev, test_unit);
     tcase_set_timeout(dev, 120);
     suite_add_tcase(s, dev);
     return s;

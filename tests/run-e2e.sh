@@ -22,6 +22,10 @@ if opsin models supercap | grep -q 'R_reg *ohm *open'; then ok; else bad "models
 if grep -rnE --include='*.[ch]' 'opsin_stimulus_parse|opsin_cfg_read_string|config_write|open_memstream|%\.1[57]g|opsin_circuit_set\(' \
     "$SRCDIR/src/protocols" >"$work/road"; then bad "text road in src/protocols: $(cat "$work/road")"
 else ok; fi
+# Messages are composed once, where the fault is known: no code searches a finished diagnostic
+# to patch it.
+if grep -rnE --include='*.[ch]' 'str(str|chr|rchr)\([a-z_]+(->|\.)msg' "$SRCDIR/src" >"$work/patch"
+then bad "a finished message is searched to be rewritten: $(cat "$work/patch")"; else ok; fi
 for f in "$SRCDIR"/src/protocols/*.c; do
     n=$(grep -cE 'opsin_(circuit|stimulus)_load\(' "$f" || true)
     if [ "$n" -le 2 ]; then ok; else bad "$f calls a file loader $n times"; fi

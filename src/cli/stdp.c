@@ -338,9 +338,7 @@ int opsin_cmd_stdp(int argc, char **argv)
             opsin_cli_warnings("stdp", a.quiet, c, NULL);
         }
     }
-    char probe[160];
-    snprintf(probe, sizeof probe, "%s.%s", a.o.device, a.o.output ? a.o.output : "");
-    window w = {c ? opsin_circuit_output_unit(c, probe) : "", points, a.o.npoints};
+    window w = {opsin_stdp_unit(c, &a.o), points, a.o.npoints};
     if (rc == EXIT_OK)
         rc = cli_out_write("stdp", a.out, 0, write_csv, &w);
     if (rc == EXIT_OK && a.plot)

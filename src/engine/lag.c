@@ -1,6 +1,7 @@
 /* lag.c: the spiking islands by integrator time (see lag.h). */
 #include <stdlib.h>
 
+#include "core.h"
 #include "engine/lag.h"
 
 static int before(const opsin_lag_entry *a, const opsin_lag_entry *b)
@@ -32,14 +33,8 @@ static void sift_down(opsin_lag *q, size_t i)
 
 int opsin_lag_push(opsin_lag *q, double tn, size_t isl, unsigned long gen)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 16;
-        opsin_lag_entry *h = realloc(q->h, cap * sizeof *h);
-        if (!h)
-            return -1;
-        q->h = h;
-        q->cap = cap;
-    }
+    if (opsin_grow((void **)&q->h, &q->cap, q->n, sizeof *q->h))
+        return -1;
     size_t i = q->n++;
     q->h[i] = (opsin_lag_entry){tn, isl, gen};
     while (i > 0 && before(&q->h[i], &q->h[(i - 1) / 2])) {

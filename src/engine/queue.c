@@ -1,6 +1,7 @@
 /* queue.c: binary min-heap of events ordered by (time, kind, push order). */
 #include <stdlib.h>
 
+#include "core.h"
 #include "engine/queue.h"
 
 int opsin_event_before(const opsin_event *a, const opsin_event *b)
@@ -39,14 +40,10 @@ int opsin_queue_reserve(opsin_queue *q, size_t n)
 
 int opsin_queue_push(opsin_queue *q, opsin_event ev)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 64;
-        opsin_event *h = realloc(q->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        q->heap = h;
-        q->cap = cap;
-    }
+    /* 64 at first: the memory estimate counts an island's stops at that size */
+    if ((!q->cap && opsin_queue_reserve(q, 64)) ||
+        opsin_grow((void **)&q->heap, &q->cap, q->n, sizeof *q->heap))
+        return -1;
     ev.seq = q->next_seq++;
     size_t i = q->n++;
     /* Sift up: move parents down until ev's place is found. */

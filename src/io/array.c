@@ -34,22 +34,18 @@ int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_d
         return OPSIN_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
-        const char *id, *model;
+        const char *id;
         int rc, line = opsin_cfg_line(g);
         if (!config_setting_is_group(g)) {
             opsin_diag_set(d, c->path, line, "a material must be a group (expected { id = "
                            "\"...\"; model = \"...\"; ... })");
             return OPSIN_EINVAL;
         }
-        if ((rc = opsin_cfg_string(g, "id", 1, &id, c->path, d)) ||
-            (rc = opsin_cfg_string(g, "model", 1, &model, c->path, d)))
+        if ((rc = opsin_cfg_string(g, "id", 1, &id, c->path, d)))
             return rc;
-        const opsin_model *m = opsin_model_find(model);
-        if (!m) {
-            opsin_diag_at(d, c->path, config_setting_get_member(g, "model"),
-                           "unknown model '%s' (expected one listed by 'opsin models')", model);
+        const opsin_model *m = opsin_cfg_model(g, c->path, d);
+        if (!m)
             return OPSIN_EINVAL;
-        }
         if (opsin_circuit_find_material(c, id) >= 0) {
             opsin_diag_set(d, c->path, line, "material '%s' is defined twice (expected unique "
                            "ids)", id);

@@ -96,8 +96,11 @@ int opsin_compdef_init(opsin_compdef *cd, const char *id, const opsin_model *m, 
 int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef *cd,
                       const char *const *skip, const char **input_name, opsin_warnings *w,
                       opsin_diag *d);
-/* Required parameters present and the model's cross-checks pass. */
+/* Required parameters present and the model's cross-checks pass.  A failed cross-check is
+ * "WHAT 'ID': why", WHAT "component" or, with _as, what cd stands for ("the device synapses
+ * of projection"): the message is composed here, never patched afterwards. */
 int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d);
+int opsin_params_check_as(opsin_compdef *cd, const char *file, const char *what, opsin_diag *d);
 /* Reads `materials` and then `arrays`, appending the cells to c->comps. */
 int opsin_materials_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);
 int opsin_arrays_read(const config_setting_t *list, opsin_circuit *c, opsin_diag *d);

@@ -87,6 +87,11 @@ int opsin_params_read(const config_setting_t *g, const char *file, opsin_compdef
 
 int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d)
 {
+    return opsin_params_check_as(cd, file, "component", d);
+}
+
+int opsin_params_check_as(opsin_compdef *cd, const char *file, const char *what, opsin_diag *d)
+{
     const opsin_model *m = cd->model;
     for (size_t i = 0; i < m->nparams; i++)
         if ((m->params[i].flags & OPSIN_P_REQUIRED) && cd->p_line[i] == 0) {
@@ -96,7 +101,7 @@ int opsin_params_check(opsin_compdef *cd, const char *file, opsin_diag *d)
         }
     char msg[400];
     if (m->validate && m->validate(cd->p, msg, sizeof msg)) {
-        opsin_diag_set(d, file, cd->line, "component '%s': %s", cd->id, msg);
+        opsin_diag_set(d, file, cd->line, "%s '%s': %s", what, cd->id, msg);
         return OPSIN_EINVAL;
     }
     return OPSIN_OK;

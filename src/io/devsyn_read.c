@@ -125,16 +125,7 @@ static int read_device_model(const config_setting_t *g, opsin_circuit *c, opsin_
     }
     if ((rc = opsin_params_read(g, c->path, cd, skip_keys, NULL, &c->warn, d)))
         return rc;
-    if ((rc = opsin_params_check(cd, c->path, d))) { /* it names a component: say what */
-        char *at = strstr(d->msg, "component '");
-        if (at) {
-            char rest[sizeof d->msg];
-            snprintf(rest, sizeof rest, "%s", at + strlen("component "));
-            snprintf(at, sizeof d->msg - (size_t)(at - d->msg), "the device synapses of "
-                     "projection %s", rest);
-        }
-    }
-    return rc;
+    return opsin_params_check_as(cd, c->path, "the device synapses of projection", d);
 }
 
 /* A supercap's pulse: spike = { shape = "rect"; amplitude = CURRENT; width = TIME; } with

@@ -234,6 +234,15 @@ static int check_opts(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_di
     return OPSIN_OK;
 }
 
+const char *opsin_stdp_unit(const opsin_circuit *c, const opsin_stdp_opts *o)
+{
+    int ci = c && o->device ? opsin_circuit_find(c, o->device) : -1;
+    int oi = ci < 0 ? -1 : o->output ? opsin_model_output_index(c->comps[ci].model, o->output) : 0;
+    if (oi < 0 || (size_t)oi >= c->comps[ci].model->noutputs)
+        return "";
+    return opsin_probe_unit(c, (opsin_probe){.comp = ci, .output = oi});
+}
+
 int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_point *points,
                    opsin_diag *diag)
 {

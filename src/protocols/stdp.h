@@ -46,6 +46,10 @@ typedef struct opsin_stdp_point {
 int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_point *points,
                    opsin_diag *diag);
 
+/* SI unit of the output the window measures (o->output of o->device, or its model's first
+ * output); "" when the circuit has no such device or output. */
+const char *opsin_stdp_unit(const opsin_circuit *c, const opsin_stdp_opts *o);
+
 /* Builds the stimulus of one dt on circuit c (the pieces of the pre and post waveforms as
  * voltage sources on the device, and the light) into *out; the protocol's t_end into
  * *t_end. */
