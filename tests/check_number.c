@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "io/number.h"
 
 typedef struct number_case {
@@ -111,6 +112,42 @@ START_TEST(test_random)
 }
 END_TEST
 
+/* The time snap against its definition through the text: the double nearest the %.15g
+ * decimal when that is within 4 ulps, else the time itself; on grid times k dt and pulse
+ * edges, ties at 15 digits (x 10^k = n + 1/2 exactly: 1234567890123455 / 10^j), neighbours of
+ * powers of ten and every kind above. */
+static double snap_definition(double t)
+{
+    if (!isfinite(t) || t == 0.0)
+        return t;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", t);
+    double d = strtod(buf, NULL), ulp = nextafter(fabs(t), INFINITY) - fabs(t);
+    return fabs(d - t) <= 4.0 * ulp ? d : t;
+}
+
+START_TEST(test_time_snap)
+{
+    uint64_t s = 0x2545F4914F6CDD1Du;
+    const double dts[] = {1e-5, 3e-5, 1e-4, 2.5e-4, 1e-3, 0.1, 7e-9, 1.1e-8};
+    for (int i = 0; i < 200000; i++) {
+        double x;
+        if (i % 4 == 0)
+            x = (double)(next(&s) % 100000) * dts[next(&s) % 8];
+        else if (i % 4 == 1)
+            x = 1234567890123455.0 / pow(10, (int)(next(&s) % 40)) *
+                (next(&s) & 1 ? 1 : -1);
+        else
+            x = random_double(&s, i % 6);
+        double got = opsin_time_snap(x), want = snap_definition(x);
+        ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "%a: snapped to %a (expected %a)",
+                      x, got, want);
+    }
+    ck_assert(opsin_time_snap(0.001 + 0.05 + 0.001) == 0.052);
+    ck_assert(opsin_time_snap(523 * 1e-4) == 0.0523);
+}
+END_TEST
+
 /* A short buffer gets the start of the text, terminated. */
 START_TEST(test_short_buffer)
 {
@@ -146,6 +183,7 @@ static Suite *number_suite(void)
     tcase_add_test(tc, test_random);
     tcase_add_test(tc, test_short_buffer);
     tcase_add_test(tc, test_write_list);
+    tcase_add_test(tc, test_time_snap);
     suite_add_tcase(s, tc);
     return s;
 }
