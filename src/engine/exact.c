@@ -23,6 +23,7 @@
  * the model's hooks and the event loop as for CVODE islands: an exact island differs only in
  * how it advances.  It takes no integrator steps (the summary counts 0 steps and 0 rhs
  * evaluations for it) and one restart per event time that touched it, as CVODE islands do. */
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,6 +332,10 @@ struct opsin_exact_sys {
     double s[SYS_SLOTS];         /* the lengths cached (NAN: slot empty) */
     double E[SYS_SLOTS + 1][SYS_M * SYS_M]; /* e^{M s} per slot; the last: scratch */
     unsigned next;               /* the slot to refill next */
+    /* Samples between events (output rows on a grid) go on from the last one: the step h
+     * between grid times is one length, so its propagator is made once per run. */
+    double tc, zc[SYS_M];        /* the last sample of the present segment (tc NAN: none) */
+    double hs, Es[SYS_M * SYS_M]; /* the last step between samples and its propagator */
 };
 
 /* The terms of the Taylor series after scaling: |X| <= 1/2 in the infinity norm, so the
@@ -398,31 +403,54 @@ static const double *sys_propagator(struct opsin_exact_sys *sy, double s, int ca
     return sy->E[slot];
 }
 
-/* Sets yd to the state at t: y and every drive's energy, its level times the integral of u. */
+/* The propagator from the last sample over h = t - tc: the one made for the last such step
+ * when h is within 4 ulps of t of it (grid times differ by dt to the round-off of t; the state
+ * is then that of a time within 4 ulps of t), else a new one. */
+static const double *sys_sample_step(struct opsin_exact_sys *sy, double h, double t)
+{
+    if (!(fabs(h - sy->hs) <= 4.0 * DBL_EPSILON * fmax(fabs(t), h))) {
+        sys_expm(sy, h, sy->Es);
+        sy->hs = h;
+    }
+    return sy->Es;
+}
+
+/* Sets yd to the state at t: y and every drive's energy, its level times the integral of u.
+ * At the island's own events from the segment's start (cached lengths), between them from
+ * the last sample. */
 static void sys_eval(opsin_island *isl, double t)
 {
     const opsin_comp *c = isl->comps[0];
     struct opsin_exact_sys *sy = isl->sys;
-    double s = t - isl->t0, z0[SYS_M], integral = 0.0;
+    double s = t - isl->t0, z0[SYS_M], z[SYS_M];
     size_t n = sy->n, m = sy->m;
     memcpy(isl->yd, isl->y0, isl->n * sizeof *isl->yd);
     if (s == 0.0)
         return;
     const opsin_event *next = opsin_queue_top(&isl->stops);
-    const double *E = sys_propagator(sy, s, next && next->t == t);
-    memcpy(z0, isl->y0 + c->y_off, n * sizeof *z0);
-    z0[n] = 0.0;
-    z0[n + 1] = sy->I * sy->in_scale;
-    for (size_t i = 0; i <= n; i++) {
+    int event = next && next->t == t;
+    const double *E;
+    if (!event && sy->tc <= t) {
+        E = sys_sample_step(sy, t - sy->tc, t);
+        memcpy(z0, sy->zc, m * sizeof *z0);
+    } else {
+        E = sys_propagator(sy, s, event);
+        memcpy(z0, isl->y0 + c->y_off, n * sizeof *z0);
+        z0[n] = 0.0;
+        z0[n + 1] = sy->I * sy->in_scale;
+    }
+    for (size_t i = 0; i < m; i++) {
         double v = 0.0;
         for (size_t j = 0; j < m; j++)
             v += E[i * m + j] * z0[j];
-        if (i < n)
-            isl->yd[c->y_off + i] = v;
-        else
-            integral = v / sy->e_scale;
+        z[i] = v;
     }
-    drive_energies(isl, integral);
+    memcpy(isl->yd + c->y_off, z, n * sizeof *z);
+    if (!event) {
+        sy->tc = t;
+        memcpy(sy->zc, z, m * sizeof *z);
+    }
+    drive_energies(isl, z[n] / sy->e_scale);
 }
 
 /* The state at t (no threshold to pass); parameters so extreme that it overflows are an
@@ -450,6 +478,7 @@ static int sys_restart(opsin_island *isl, opsin_diag *d)
     memcpy(isl->y0, isl->yd, isl->n * sizeof *isl->y0);
     isl->t0 = isl->t;
     isl->sys->I = opsin_comp_current(isl->comps[0], isl->t);
+    isl->sys->tc = NAN;
     isl->t_cross = INFINITY;
     return OPSIN_OK;
 }
@@ -502,6 +531,7 @@ static int sys_init(opsin_island *isl, const opsin_model *mod, const double *p)
     sy->M[n * m + n + 1] = du * sy->e_scale / sy->in_scale;
     for (unsigned k = 0; k < SYS_SLOTS; k++)
         sy->s[k] = NAN;
+    sy->tc = sy->hs = NAN;
     return OPSIN_OK;
 }
 
