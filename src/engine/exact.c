@@ -1,7 +1,7 @@
 /* exact.c: islands of one component advanced in closed form between events, and which
  * islands solver.method sends there.  Two shapes: a neuron that is linear between events
  * (exact integration, Rotter & Diesmann 1999), and a linear system without threshold (a
- * supercap) advanced by its matrix exponential.
+ * supercap, or a phototrap in its linear regime) advanced by its matrix exponential.
  *
  * The neuron (opsin_model.linear): tau dV/dt = -(V - v_inf) + r_in I,
  * and its drives are currents constant between events (rectangular pulses, spike
@@ -17,8 +17,12 @@
  * u = c.y + d I; with e the integral of u and z = (y, e, I),
  *   z(t0 + s) = e^{M s} z(t0),   M = [[A, 0, b], [c, 0, d], [0, 0, 0]]
  * (the augmented exponential: exact for a singular A too, no A^{-1}); each drive delivers its
- * level times e.  e^{M s} is kept for the last few segment lengths met at the island's own
- * events (a pulse train repeats its widths and gaps).
+ * level times e.  A system whose input q is not a current (opsin_model.linear_input: the
+ * generation of a phototrap's light, with its pulse's noise) integrates every state instead:
+ * z = (y, Y, q), M = [[A, 0, b], [1, 0, 0], [0, 0, 0]], Y the integral of y; each drive then
+ * delivers s times its power at the mean state Y/s (exact: that power is affine in y).
+ * e^{M s} is kept for the last few segment lengths met at the island's own events (a pulse
+ * train repeats its widths and gaps).
  * Everything else (spikes, resets, refractory ends, pulse edges, connections) goes through
  * the model's hooks and the event loop as for CVODE islands: an exact island differs only in
  * how it advances.  It takes no integrator steps (the summary counts 0 steps and 0 rhs

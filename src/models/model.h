@@ -147,8 +147,9 @@ typedef struct opsin_model {
      * (what a current drive delivers power into: I u).  From parameters p: 1 with A (n x n,
      * row by row, 1/s), b (state units per s per A), c (V per state unit) and *d (ohm) filled,
      * 0 when these parameters have none.  NULL: none.  The model must not spike (nroots 0),
-     * accept only currents and change nothing at a drive's edges (no on_drive): the exact
-     * islands of engine/exact.c advance it by the matrix exponential from event to event. */
+     * accept only currents and change nothing at a drive's edges (no on_drive), unless its
+     * input is not a current (linear_input, below): the exact islands of engine/exact.c
+     * advance it by the matrix exponential from event to event. */
     int (*linear_sys)(const double *p, double *A, double *b, double *c, double *d);
     /* A linear system (linear_sys) whose input is not the summed current: NULL for one driven
      * by currents (above).  See opsin_lin_input. */
