@@ -6,7 +6,9 @@
 #        refractory ends);
 #   cap  the supercap of circuits/fmes.cfg (seed 004) under a train of 1 ms, 1 mA pulses
 #        every 2 ms for 1000 s: 1000000 events (pulse edges), the matrix exponential of each
-#        segment length computed once and then taken from the island's cache.
+#        segment length computed once and then taken from the island's cache;
+#   trap a phototrap in its linear regime (filling = 0; release modes 50 ms, 2 s, open)
+#        under 10000 light pulses of 1 ms, 10 mW/cm2 at 445 nm every 100 ms: 20000 events.
 # Prints, per shape and method, the events, integrator steps and wall time, and the wall
 # time per event twice:
 #   run     `opsin run` with its CSV (V on the grid and both sides of every event), spike list
@@ -24,6 +26,13 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 for m in exact cvode; do
     sed "s/^solver = { /solver = { method = \"$m\"; /" "$top/circuits/fmes.cfg" >"$tmp/cap-$m.cfg"
+    cat >"$tmp/trap-$m.cfg" <<EOF
+components = ( { id = "pt"; model = "phototrap"; filling = 0; tau_r = "2 ms"; tau_c = "5 ms";
+                 tau1 = "50 ms"; tau2 = "2 s"; tau3 = "open"; w1 = 0.3; w2 = 0.5; w3 = 0.2;
+                 sigma = "1e-19 m2"; area = "100 um2"; } );
+probes = [ "pt.G" ];
+solver = { method = "$m"; };
+EOF
     cat >"$tmp/lif-$m.cfg" <<EOF
 components = ( { id = "n"; model = "lif"; C_m = "100 pF"; G_L = "10 nS"; E_L = 0;
                  V_th = "0.5 V"; V_reset = 0; t_ref = "2 ms"; } );
@@ -34,6 +43,11 @@ done
 cat >"$tmp/lif-drive.cfg" <<'EOF'
 sources = ( { id = "I"; kind = "current"; targets = ["n"]; start = 0; width = "1000 s";
               amplitude = "10 nA"; } );
+EOF
+cat >"$tmp/trap-drive.cfg" <<'EOF'
+sources = ( { id = "led"; kind = "optical"; wavelength = "445 nm"; targets = ["pt"];
+              start = 0; width = "1 ms"; period = "100 ms"; count = 10000;
+              irradiance = "10 mW/cm2"; } );
 EOF
 cat >"$tmp/cap-drive.cfg" <<'EOF'
 sources = ( { id = "I"; kind = "current"; targets = ["syn"]; start = 0; width = "1 ms";
@@ -82,7 +96,7 @@ else
 fi
 
 printf '%-5s %-6s %-7s %8s %8s %9s %10s %10s\n' shape method how events spikes steps wall_s ns/event
-for shape in lif cap; do
+for shape in lif cap trap; do
     for m in exact cvode; do
         "$opsin" run "$tmp/$shape-$m.cfg" "$tmp/$shape-drive.cfg" -t 1000s -o "$tmp/out.csv" 2>/dev/null
         awk -v m="$m" -v sh="$shape" '

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "testutil.h"
 
 const char *tu_write_temp(int slot, const char *text)
@@ -219,6 +220,36 @@ void tu_lin2_step(const tu_lin2 *A, const double b[2], double t, double x[2])
     double m22 = (e1 * (A->a22 - l2) - e2 * (A->a22 - l1)) / (l1 - l2);
     x[0] = xs0 + m11 * d0 + m12 * d1;
     x[1] = xs1 + m21 * d0 + m22 * d1;
+}
+
+size_t tu_exact_islands(const char *circuit, const char *stimulus, const char *message)
+{
+    opsin_diag d;
+    opsin_circuit *c;
+    opsin_stimulus *st = NULL;
+    opsin_sim *sim = NULL;
+    opsin_stats s;
+    ck_assert_msg(opsin_circuit_parse(circuit, "exact.cfg", &c, &d) == OPSIN_OK, "%s", d.msg);
+    if (stimulus)
+        ck_assert_msg(opsin_stimulus_parse(stimulus, "stim.cfg", c, &st, &d) == OPSIN_OK, "%s",
+                      d.msg);
+    opsin_run_opts o = opsin_run_opts_default(c, st);
+    o.t_end = 0.01;
+    d.msg[0] = '\0';
+    if (message) {
+        ck_assert_int_eq(opsin_sim_new(c, st, &o, &sim, &d), OPSIN_EINVAL);
+        ck_assert_ptr_null(sim);
+        ck_assert_str_eq(d.msg, message);
+        c->method = OPSIN_METHOD_AUTO;
+    }
+    ck_assert_msg(opsin_sim_new(c, st, &o, &sim, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sink sink = {NULL, NULL, NULL, NULL, NULL};
+    ck_assert_msg(opsin_sim_run(sim, &sink, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_sim_stats(sim, &s);
+    opsin_sim_free(sim);
+    opsin_stimulus_free(st);
+    opsin_circuit_free(c);
+    return s.exact_islands;
 }
 
 void tu_free(trace *tr)

@@ -70,6 +70,11 @@ void tu_lin2_step(const tu_lin2 *A, const double b[2], double t, double x[2]);
 
 void tu_free(trace *tr);
 
+/* Circuit text (as "exact.cfg") and stimulus text (as "stim.cfg", or NULL) run to 10 ms:
+ * with a message, opsin_sim_new must refuse them (EINVAL) with exactly that message and they
+ * then run with solver.method "auto"; the number of islands that went exact. */
+size_t tu_exact_islands(const char *circuit, const char *stimulus, const char *message);
+
 /* Value of column col at time t: the last row with row time <= t (the right side of an edge
  * at t). */
 double tu_at(const trace *tr, size_t col, double t);

@@ -1,7 +1,7 @@
 /* exact.c: islands of one component advanced in closed form between events, and which
  * islands solver.method sends there.  Two shapes: a neuron that is linear between events
  * (exact integration, Rotter & Diesmann 1999), and a linear system without threshold (a
- * supercap) advanced by its matrix exponential.
+ * supercap, or a phototrap in its linear regime) advanced by its matrix exponential.
  *
  * The neuron (opsin_model.linear): tau dV/dt = -(V - v_inf) + r_in I,
  * and its drives are currents constant between events (rectangular pulses, spike
@@ -17,8 +17,12 @@
  * u = c.y + d I; with e the integral of u and z = (y, e, I),
  *   z(t0 + s) = e^{M s} z(t0),   M = [[A, 0, b], [c, 0, d], [0, 0, 0]]
  * (the augmented exponential: exact for a singular A too, no A^{-1}); each drive delivers its
- * level times e.  e^{M s} is kept for the last few segment lengths met at the island's own
- * events (a pulse train repeats its widths and gaps).
+ * level times e.  A system whose input q is not a current (opsin_model.linear_input: the
+ * generation of a phototrap's light, with its pulse's noise) integrates every state instead:
+ * z = (y, Y, q), M = [[A, 0, b], [1, 0, 0], [0, 0, 0]], Y the integral of y; each drive then
+ * delivers s times its power at the mean state Y/s (exact: that power is affine in y).
+ * e^{M s} is kept for the last few segment lengths met at the island's own events (a pulse
+ * train repeats its widths and gaps).
  * Everything else (spikes, resets, refractory ends, pulse edges, connections) goes through
  * the model's hooks and the event loop as for CVODE islands: an exact island differs only in
  * how it advances.  It takes no integrator steps (the summary counts 0 steps and 0 rhs
@@ -32,10 +36,26 @@
 
 /* ---- which islands ---------------------------------------------------------------------- */
 
-/* 1 when a source acts only through rectangular current pulses (no envelope, no slope). */
-static int rect_current(const opsin_source *src)
+/* The kind of drive (enum opsin_source_kind) a model's closed form takes as its input: the
+ * summed current, or the kind its linear_input names. */
+static int input_kind(const opsin_model *m)
 {
-    if (src->kind != OPSIN_SRC_CURRENT || src->env.kind != OPSIN_ENV_RECT)
+    return m->linear_input ? m->linear_input->kind : OPSIN_SRC_CURRENT;
+}
+
+/* 1 when a source of its kind may drive a component of model m advanced exactly: the
+ * model's input, or, for a model with linear_input, a kind its inert hook may call inert
+ * (judged per island from the summed range: drives_inert). */
+static int kind_fits(const opsin_model *m, int kind)
+{
+    return kind == input_kind(m) || (m->linear_input && m->inert);
+}
+
+/* 1 when a source acts only through rectangular pulses (no envelope, no slope) of a kind
+ * that may drive model m exactly. */
+static int source_fits(const opsin_source *src, const opsin_model *m)
+{
+    if (!kind_fits(m, src->kind) || src->env.kind != OPSIN_ENV_RECT)
         return 0;
     for (size_t k = 0; k < src->ntrains; k++)
         if (src->trains[k].slope != 0.0)
@@ -43,13 +63,15 @@ static int rect_current(const opsin_source *src)
     return 1;
 }
 
-/* Why source src cannot be folded into a closed form, into buf. */
-static void source_why(const opsin_stimulus *st, const opsin_source *src, char *buf, size_t len)
+/* Why source src cannot drive model m in a closed form, into buf. */
+static void source_why(const opsin_stimulus *st, const opsin_source *src, const opsin_model *m,
+                       char *buf, size_t len)
 {
+    static const char *const is[OPSIN_NKINDS] = {"is a current", "is a voltage", "is light"};
     int line = src->line;
     const char *what;
-    if (src->kind != OPSIN_SRC_CURRENT) {
-        what = src->kind == OPSIN_SRC_VOLTAGE ? "is a voltage" : "is light";
+    if (!kind_fits(m, src->kind)) {
+        what = is[src->kind];
     } else if (src->env.kind != OPSIN_ENV_RECT) {
         what = src->env.kind == OPSIN_ENV_SINE ? "has a sine envelope" : "has an exp envelope";
     } else {
@@ -75,14 +97,70 @@ static int model_fits(const opsin_model *m, const double *p, char *buf, size_t l
     double A[OPSIN_LIN_SYS_MAX * OPSIN_LIN_SYS_MAX], b[OPSIN_LIN_SYS_MAX], cu[OPSIN_LIN_SYS_MAX];
     double du;
     int neuron = m->linear && m->nstates == 1 && m->nroots == 1;
-    int sys = m->linear_sys && m->nroots == 0 && !m->on_drive &&
-              m->nstates <= OPSIN_LIN_SYS_MAX && m->accepts == OPSIN_IN_CURRENT;
+    int sys = m->linear_sys && m->nroots == 0 && m->nstates <= OPSIN_LIN_SYS_MAX &&
+              (m->linear_input || (!m->on_drive && m->accepts == OPSIN_IN_CURRENT));
     if (!neuron && !sys) {
         snprintf(buf, len, "model %s has no closed form", m->name);
         return 0;
     }
     if (neuron ? !m->linear(p, &lin) : !m->linear_sys(p, A, b, cu, &du)) {
-        snprintf(buf, len, "its parameters give model %s no closed form", m->name);
+        char why[256] = "";
+        if (!neuron && m->linear_input) {
+            why[0] = ':';
+            why[1] = ' ';
+            m->linear_input->why(p, why + 2, sizeof why - 2);
+        }
+        snprintf(buf, len, "its parameters give model %s no closed form%s", m->name, why);
+        return 0;
+    }
+    return 1;
+}
+
+/* The range of a source's value: 0 (between pulses) and each train's first and last
+ * amplitude (rectangular pulses: source_fits). */
+static void source_range(const opsin_source *src, double *lo, double *hi)
+{
+    *lo = *hi = 0.0;
+    for (size_t k = 0; k < src->ntrains; k++) {
+        const opsin_train_spec *t = &src->trains[k];
+        double end = isnan(t->amplitude_end) ? t->amplitude : t->amplitude_end;
+        if (t->count < 1)
+            continue;
+        *lo = fmin(*lo, fmin(t->amplitude, end));
+        *hi = fmax(*hi, fmax(t->amplitude, end));
+    }
+}
+
+/* The sources of one kind on one component: their summed range, the first of them (-1:
+ * none) and how many. */
+typedef struct drive_sum {
+    double lo, hi;
+    long first;
+    size_t count;
+} drive_sum;
+
+/* Whether the drives on component ci that are not its model's input change nothing (the
+ * model's inert hook, over sum[kind], the summed range of the sources of each kind): 1, or 0
+ * with the reason in buf. */
+static int drives_inert(const opsin_circuit *c, const opsin_stimulus *st, size_t ci,
+                        const drive_sum *sum, char *buf, size_t len)
+{
+    const opsin_compdef *cd = &c->comps[ci];
+    for (int kind = 0; sum && kind < OPSIN_NKINDS; kind++) {
+        const drive_sum *ds = &sum[kind];
+        char why[256];
+        if (kind == input_kind(cd->model) || ds->first < 0 ||
+            cd->model->inert(cd->p, kind, ds->lo, ds->hi, why, sizeof why))
+            continue;
+        const opsin_source *first = &st->sources[ds->first];
+        const char *unit = opsin_source_kinds[kind].unit;
+        char at[OPSIN_ID_MAX + 64] = "";
+        if (first->line > 0)
+            snprintf(at, sizeof at, " (%s:%d)", st->path, first->line);
+        snprintf(buf, len, "source '%s'%s%s spans %g %s .. %g %s: %s %s drive that acts on "
+                 "it (not inert)", first->id, at, ds->count > 1 ? " with the others of its "
+                 "kind" : "", ds->lo, unit, ds->hi, unit, kind == OPSIN_SRC_OPTICAL ? "an" : "a",
+                 opsin_source_kinds[kind].name);
         return 0;
     }
     return 1;
@@ -91,9 +169,11 @@ static int model_fits(const opsin_model *m, const double *p, char *buf, size_t l
 /* Whether an island has a closed form: 1, or 0 with the reason in buf and the component to
  * name in *who.  first: its first component; coupled: when it has several, the first of them
  * with an input (only inputs join islands), else -1; bad_src: the first source on `first`
- * that is not rectangular current pulses, or -1. */
+ * that cannot drive it exactly (source_fits), or -1; sum: its sources per kind (NULL when
+ * its model has no linear_input). */
 static int island_fits(const opsin_circuit *c, const opsin_stimulus *st, size_t first,
-                       long coupled, long bad_src, size_t *who, char *buf, size_t len)
+                       long coupled, long bad_src, const drive_sum *sum, size_t *who, char *buf,
+                       size_t len)
 {
     const opsin_compdef *cd = &c->comps[first];
     *who = first;
@@ -106,19 +186,49 @@ static int island_fits(const opsin_circuit *c, const opsin_stimulus *st, size_t 
     if (!model_fits(cd->model, cd->p, buf, len))
         return 0;
     if (bad_src >= 0) {
-        source_why(st, &st->sources[bad_src], buf, len);
+        source_why(st, &st->sources[bad_src], cd->model, buf, len);
         return 0;
     }
-    return 1;
+    return drives_inert(c, st, first, sum, buf, len);
 }
 
 /* Per island: its first component, the number of its components and the first of them with
- * an input (-1: none); per component, the first source whose pulses are not rectangular
- * currents (-1: none). */
+ * an input (-1: none); per component, the first source that cannot drive it exactly
+ * (source_fits; -1: none) and, when its model has linear_input, its sources per kind (sum:
+ * OPSIN_NKINDS per component; NULL when no model has linear_input). */
 typedef struct plan_work {
     size_t *first, *count;
     long *coupled, *bad;
+    drive_sum *sum;
 } plan_work;
+
+/* w->sum for the components whose model has linear_input (none: left NULL); ENOMEM. */
+static int plan_work_sums(plan_work *w, const opsin_circuit *c, const opsin_stimulus *st)
+{
+    size_t n = c->ncomps, any = 0;
+    for (size_t k = 0; k < n; k++)
+        any += c->comps[k].model->linear_input != NULL;
+    if (!any || !st)
+        return OPSIN_OK;
+    if (!(w->sum = malloc(n * OPSIN_NKINDS * sizeof *w->sum)))
+        return OPSIN_ENOMEM;
+    for (size_t k = 0; k < n * OPSIN_NKINDS; k++)
+        w->sum[k] = (drive_sum){0.0, 0.0, -1, 0};
+    for (size_t s = 0; s < st->nsources; s++)
+        for (size_t t = 0; t < st->sources[s].ntargets; t++) {
+            int k = st->sources[s].targets[t];
+            drive_sum *ds = &w->sum[(size_t)k * OPSIN_NKINDS + (size_t)st->sources[s].kind];
+            double lo, hi;
+            if (!c->comps[k].model->linear_input)
+                continue;
+            source_range(&st->sources[s], &lo, &hi);
+            ds->lo += lo;
+            ds->hi += hi;
+            ds->first = ds->first < 0 ? (long)s : ds->first;
+            ds->count++;
+        }
+    return OPSIN_OK;
+}
 
 static int plan_work_fill(plan_work *w, const opsin_circuit *c, const opsin_stimulus *st,
                           const size_t *island_of, size_t nisl)
@@ -141,11 +251,12 @@ static int plan_work_fill(plan_work *w, const opsin_circuit *c, const opsin_stim
         w->bad[k] = -1;
     }
     for (size_t s = 0; st && s < st->nsources; s++)
-        if (!rect_current(&st->sources[s]))
-            for (size_t t = 0; t < st->sources[s].ntargets; t++)
-                if (w->bad[st->sources[s].targets[t]] < 0)
-                    w->bad[st->sources[s].targets[t]] = (long)s;
-    return OPSIN_OK;
+        for (size_t t = 0; t < st->sources[s].ntargets; t++) {
+            int k = st->sources[s].targets[t];
+            if (w->bad[k] < 0 && !source_fits(&st->sources[s], c->comps[k].model))
+                w->bad[k] = (long)s;
+        }
+    return plan_work_sums(w, c, st);
 }
 
 static void plan_work_free(plan_work *w)
@@ -154,19 +265,22 @@ static void plan_work_free(plan_work *w)
     free(w->count);
     free(w->coupled);
     free(w->bad);
+    free(w->sum);
 }
 
 /* The error of solver.method = "exact" on an island that has no closed form. */
 static void refuse(const opsin_circuit *c, size_t who, const char *why, opsin_diag *d)
 {
     char at[48] = "";
+    const opsin_model *m = c->comps[who].model;
     if (c->method_line > 0)
         snprintf(at, sizeof at, " (line %d)", c->method_line);
     opsin_diag_set(d, c->path, c->comps[who].line, "component '%s' (%s) cannot be advanced "
-                   "exactly, as solver.method = \"exact\"%s asks: %s (expected a lif or a "
-                   "supercap alone in its island, with no input, driven by rectangular current "
-                   "pulses only; or method \"auto\" or \"cvode\")", c->comps[who].id,
-                   c->comps[who].model->name, at, why);
+                   "exactly, as solver.method = \"exact\"%s asks: %s (expected %s; or method "
+                   "\"auto\" or \"cvode\")", c->comps[who].id, m->name, at, why,
+                   m->linear_input ? m->linear_input->expect
+                                   : "a lif or a supercap alone in its island, with no input, "
+                                     "driven by rectangular current pulses only");
 }
 
 int opsin_exact_plan(const opsin_circuit *c, const opsin_stimulus *st, const size_t *island_of,
@@ -175,13 +289,16 @@ int opsin_exact_plan(const opsin_circuit *c, const opsin_stimulus *st, const siz
     memset(exact, 0, nisl);
     if (c->method == OPSIN_METHOD_CVODE || nisl == 0)
         return OPSIN_OK;
-    plan_work w = {NULL, NULL, NULL, NULL};
+    plan_work w = {NULL, NULL, NULL, NULL, NULL};
     int rc = plan_work_fill(&w, c, st, island_of, nisl);
     for (size_t i = 0; !rc && i < nisl; i++) {
         char why[OPSIN_ID_MAX + 512];
         size_t who, k = w.first[i];
         long coupled = w.count[i] > 1 ? w.coupled[i] : -1;
-        exact[i] = (unsigned char)island_fits(c, st, k, coupled, w.bad[k], &who, why, sizeof why);
+        const drive_sum *sum = w.sum && c->comps[k].model->linear_input
+                                   ? &w.sum[k * OPSIN_NKINDS] : NULL;
+        exact[i] = (unsigned char)island_fits(c, st, k, coupled, w.bad[k], sum, &who, why,
+                                              sizeof why);
         if (!exact[i] && strict && c->method == OPSIN_METHOD_EXACT) {
             refuse(c, who, why, d);
             rc = OPSIN_EINVAL;
@@ -317,26 +434,37 @@ const opsin_island_kind opsin_island_exact = {exact_at, exact_step, exact_restar
 /* The lengths of segment whose propagators an island keeps: a pulse train's segments between
  * events repeat a few lengths (its widths and gaps). */
 #define SYS_SLOTS 4
-#define SYS_M (OPSIN_LIN_SYS_MAX + 2)
+#define SYS_M (2 * OPSIN_LIN_SYS_MAX + 1)
 
-/* The system dy/dt = A y + b I with its terminal voltage u = c.y + d I, augmented by the
- * integral e of u and by I itself (constant): z = (y, e, I), dz/dt = M z with
- *   M = [[A, 0, b], [c, 0, d], [0, 0, 0]],
+/* The system dy/dt = A y + b q under a constant input q (the summed current I, or the
+ * model's linear_input), augmented by the integrals e of k rows C y + d q and by q itself:
+ * z = (y, e, q), dz/dt = M z with
+ *   M = [[A, 0, b], [C, 0, d], [0, 0, 0]],
  * so that z(t0 + s) = e^{M s} z(t0) whatever A (singular too: C2 charged through R_d with
- * no leak), and no A^{-1} is formed. */
+ * no leak), and no A^{-1} is formed.  A current's system integrates its terminal voltage
+ * (k = 1, C = c: each drive delivers its level times e); a linear_input's integrates every
+ * state (k = n, C = 1, d = 0: each drive delivers the segment's length times its power at the
+ * mean state e/s, exact for a power affine in the state). */
 struct opsin_exact_sys {
-    size_t n, m;                 /* the model's states, m = n + 2 */
-    double M[SYS_M * SYS_M];     /* row by row, m x m */
-    double in_scale, e_scale;    /* powers of 2: z holds I in_scale and e e_scale */
-    double I;                    /* the summed current of the present segment */
+    size_t n, k, m;              /* the model's states, rows integrated, m = n + k + 1 */
+    double in_scale, e_scale;    /* powers of 2: z holds q in_scale and e e_scale */
+    double q;                    /* the input of the present segment */
     double s[SYS_SLOTS];         /* the lengths cached (NAN: slot empty) */
-    double E[SYS_SLOTS + 1][SYS_M * SYS_M]; /* e^{M s} per slot; the last: scratch */
     unsigned next;               /* the slot to refill next */
     /* Samples between events (output rows on a grid) go on from the last one: the step h
      * between grid times is one length, so its propagator is made once per run. */
     double tc, zc[SYS_M];        /* the last sample of the present segment (tc NAN: none) */
-    double hs, Es[SYS_M * SYS_M]; /* the last step between samples and its propagator */
+    double hs;                   /* the last step between samples (its propagator: sys_slot
+                                    SYS_SLOTS + 1) */
+    double M[];                  /* m x m row by row, then e^{M s} per slot, then scratch,
+                                    then the sample step's */
 };
+
+/* e^{M s} of slot k (SYS_SLOTS: the scratch; SYS_SLOTS + 1: the step between samples). */
+static double *sys_slot(struct opsin_exact_sys *sy, unsigned k)
+{
+    return sy->M + (k + 1) * sy->m * sy->m;
+}
 
 /* The terms of the Taylor series after scaling: |X| <= 1/2 in the infinity norm, so the
  * first term left out is below 2^-18 / 18! = 6e-22 of it. */
@@ -393,14 +521,14 @@ static const double *sys_propagator(struct opsin_exact_sys *sy, double s, int ca
 {
     for (unsigned k = 0; k < SYS_SLOTS; k++)
         if (sy->s[k] == s)
-            return sy->E[k];
+            return sys_slot(sy, k);
     unsigned slot = cache ? sy->next : SYS_SLOTS;
-    sys_expm(sy, s, sy->E[slot]);
+    sys_expm(sy, s, sys_slot(sy, slot));
     if (cache) {
         sy->s[slot] = s;
         sy->next = (sy->next + 1) % SYS_SLOTS;
     }
-    return sy->E[slot];
+    return sys_slot(sy, slot);
 }
 
 /* The propagator from the last sample over h = t - tc: the one made for the last such step
@@ -408,21 +536,36 @@ static const double *sys_propagator(struct opsin_exact_sys *sy, double s, int ca
  * is then that of a time within 4 ulps of t), else a new one. */
 static const double *sys_sample_step(struct opsin_exact_sys *sy, double h, double t)
 {
+    double *E = sys_slot(sy, SYS_SLOTS + 1);
     if (!(fabs(h - sy->hs) <= 4.0 * DBL_EPSILON * fmax(fabs(t), h))) {
-        sys_expm(sy, h, sy->Es);
+        sys_expm(sy, h, E);
         sy->hs = h;
     }
-    return sy->Es;
+    return E;
 }
 
-/* Sets yd to the state at t: y and every drive's energy, its level times the integral of u.
- * At the island's own events from the segment's start (cached lengths), between them from
- * the last sample. */
+/* Every drive's energy at the present time from the integral of each state over the segment
+ * of length s: s times its power at the mean state (in the scratch third of y0's block). */
+static void mean_energies(opsin_island *isl, double t, double s, const double *integral)
+{
+    const opsin_comp *c = isl->comps[0];
+    double *mean = isl->y0 + 2 * isl->n;
+    memcpy(mean, isl->yd, isl->n * sizeof *mean);
+    for (size_t i = 0; i < isl->sys->n; i++)
+        mean[c->y_off + i] = integral[i] / s;
+    for (size_t k = 0; k < c->ndrives; k++) {
+        const opsin_drive *dv = &c->drives[k];
+        isl->yd[dv->energy_y] = isl->y0[dv->energy_y] + s * opsin_drive_power(c, dv, t, mean);
+    }
+}
+
+/* Sets yd to the state at t: y and every drive's energy.  At the island's own events from the
+ * segment's start (cached lengths), between them from the last sample. */
 static void sys_eval(opsin_island *isl, double t)
 {
     const opsin_comp *c = isl->comps[0];
     struct opsin_exact_sys *sy = isl->sys;
-    double s = t - isl->t0, z0[SYS_M], z[SYS_M];
+    double s = t - isl->t0, z0[SYS_M], z[SYS_M], integral[OPSIN_LIN_SYS_MAX];
     size_t n = sy->n, m = sy->m;
     memcpy(isl->yd, isl->y0, isl->n * sizeof *isl->yd);
     if (s == 0.0)
@@ -436,8 +579,8 @@ static void sys_eval(opsin_island *isl, double t)
     } else {
         E = sys_propagator(sy, s, event);
         memcpy(z0, isl->y0 + c->y_off, n * sizeof *z0);
-        z0[n] = 0.0;
-        z0[n + 1] = sy->I * sy->in_scale;
+        memset(z0 + n, 0, sy->k * sizeof *z0);
+        z0[m - 1] = sy->q * sy->in_scale;
     }
     for (size_t i = 0; i < m; i++) {
         double v = 0.0;
@@ -450,7 +593,12 @@ static void sys_eval(opsin_island *isl, double t)
         sy->tc = t;
         memcpy(sy->zc, z, m * sizeof *z);
     }
-    drive_energies(isl, z[n] / sy->e_scale);
+    for (size_t i = 0; i < sy->k; i++)
+        integral[i] = z[n + i] / sy->e_scale;
+    if (sy->k == 1)
+        drive_energies(isl, integral[0]);
+    else
+        mean_energies(isl, t, s, integral);
 }
 
 /* The state at t (no threshold to pass); parameters so extreme that it overflows are an
@@ -471,13 +619,16 @@ static int sys_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
     return OPSIN_OK;
 }
 
-/* A new segment from the state at t under the present current. */
+/* A new segment from the state at t under the present input (after on_drive drew the
+ * noise of the pulses that start or end at t). */
 static int sys_restart(opsin_island *isl, opsin_diag *d)
 {
     (void)d;
+    const opsin_comp *c = isl->comps[0];
+    const opsin_lin_input *in = c->def->model->linear_input;
     memcpy(isl->y0, isl->yd, isl->n * sizeof *isl->y0);
     isl->t0 = isl->t;
-    isl->sys->I = opsin_comp_current(isl->comps[0], isl->t);
+    isl->sys->q = in ? in->q(c, isl->t) : opsin_comp_current(c, isl->t);
     isl->sys->tc = NAN;
     isl->t_cross = INFINITY;
     return OPSIN_OK;
@@ -501,36 +652,54 @@ static double balance(double x, double y)
 
 /* The island's propagators: the generator M of its model with parameters p, none cached yet.
  * OPSIN_ENOMEM, or OPSIN_EINVAL when p has no closed form (opsin_exact_plan said it had). */
+/* The size of the augmented matrix of model m's system: m = n + k + 1 (see opsin_exact_sys). */
+static size_t sys_size(const opsin_model *mod)
+{
+    return mod->nstates + (mod->linear_input ? mod->nstates : 1) + 1;
+}
+
+/* The bytes of an island's opsin_exact_sys: M and the propagators after the record. */
+static size_t sys_bytes(const opsin_model *mod)
+{
+    size_t m = sys_size(mod);
+    return sizeof(struct opsin_exact_sys) + (SYS_SLOTS + 3) * m * m * sizeof(double);
+}
+
 static int sys_init(opsin_island *isl, const opsin_model *mod, const double *p)
 {
     double A[OPSIN_LIN_SYS_MAX * OPSIN_LIN_SYS_MAX], b[OPSIN_LIN_SYS_MAX], cu[OPSIN_LIN_SYS_MAX];
     double du;
-    struct opsin_exact_sys *sy = isl->sys = calloc(1, sizeof *sy);
+    struct opsin_exact_sys *sy = isl->sys = calloc(1, sys_bytes(mod));
     if (!sy)
         return OPSIN_ENOMEM;
     if (!mod->linear_sys(p, A, b, cu, &du))
         return OPSIN_EINVAL;
-    size_t n = mod->nstates, m = n + 2;
-    double amax = 0.0, bmax = 0.0, cmax = 0.0;
+    size_t n = mod->nstates, m = sys_size(mod), k = m - n - 1;
+    double amax = 0.0, bmax = 0.0, cmax = k == 1 ? 0.0 : 1.0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n; j++)
             amax = fmax(amax, fabs(A[i * n + j]));
         bmax = fmax(bmax, fabs(b[i]));
-        cmax = fmax(cmax, fabs(cu[i]));
+        cmax = k == 1 ? fmax(cmax, fabs(cu[i])) : cmax;
     }
     sy->n = n;
+    sy->k = k;
     sy->m = m;
     sy->in_scale = balance(bmax, amax);
     sy->e_scale = balance(amax, cmax);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n; j++)
             sy->M[i * m + j] = A[i * n + j];
-        sy->M[i * m + n + 1] = b[i] / sy->in_scale;
-        sy->M[n * m + i] = cu[i] * sy->e_scale;
+        sy->M[i * m + m - 1] = b[i] / sy->in_scale;
+        if (k == 1)
+            sy->M[n * m + i] = cu[i] * sy->e_scale;
+        else
+            sy->M[(n + i) * m + i] = sy->e_scale;
     }
-    sy->M[n * m + n + 1] = du * sy->e_scale / sy->in_scale;
-    for (unsigned k = 0; k < SYS_SLOTS; k++)
-        sy->s[k] = NAN;
+    if (k == 1)
+        sy->M[n * m + m - 1] = du * sy->e_scale / sy->in_scale;
+    for (unsigned slot = 0; slot < SYS_SLOTS; slot++)
+        sy->s[slot] = NAN;
     sy->tc = sy->hs = NAN;
     return OPSIN_OK;
 }
@@ -540,7 +709,7 @@ static int sys_init(opsin_island *isl, const opsin_model *mod, const double *p)
 double opsin_island_exact_bytes(double n, const opsin_model *m)
 {
     return 1088.0 + 160.0 * n + (m && m->linear_sys && !m->linear
-                                 ? 16.0 + (double)sizeof(struct opsin_exact_sys) : 0.0);
+                                 ? 16.0 + (double)sys_bytes(m) : 0.0);
 }
 
 int opsin_island_init_exact(opsin_island *isl)

@@ -10,7 +10,10 @@
  * is eligible when it is one component whose model has a closed form for its parameters
  * (opsin_model.linear: a neuron; opsin_model.linear_sys: a linear system), with no input
  * device, driven only by currents that are constant
- * between events (rectangular source pulses: no slope, no envelope; spike connections).
+ * between events (rectangular source pulses: no slope, no envelope; spike connections); or,
+ * for a model with linear_input (a phototrap with filling = 0), by rectangular pulses of its
+ * input's kind (light) and rectangular pulses of other kinds whose summed range its inert
+ * hook calls inert.
  * "auto" takes every eligible island, "cvode" none; "exact" takes all, and when strict an
  * ineligible one is OPSIN_EINVAL with "FILE:LINE: component 'ID' (MODEL) cannot be advanced
  * exactly ...: WHY (expected ...)" in d (not strict: it is left to CVODE).  OPSIN_ENOMEM

@@ -25,9 +25,7 @@
  * for the physical states integrate them with the same method. */
 #define ENERGY_ATOL 1e30
 
-/* Power delivered by one drive: I v for a current, V i for a voltage, irradiance x area for
- * light; 0 when the model does not say what the terminal or area is. */
-static double drive_power(const opsin_comp *c, const opsin_drive *dv, double t, const double *y)
+double opsin_drive_power(const opsin_comp *c, const opsin_drive *dv, double t, const double *y)
 {
     const opsin_model *m = c->def->model;
     if (*dv->level == 0.0)
@@ -51,7 +49,7 @@ static int island_rhs(sunrealtype t, N_Vector yv, N_Vector ydotv, void *ud)
         const opsin_comp *c = isl->comps[i];
         c->def->model->rhs(c, t, y, ydot);
         for (size_t k = 0; k < c->ndrives; k++)
-            ydot[c->drives[k].energy_y] = drive_power(c, &c->drives[k], t, y);
+            ydot[c->drives[k].energy_y] = opsin_drive_power(c, &c->drives[k], t, y);
     }
     for (size_t i = 0; i < isl->n; i++)
         if (!isfinite(ydot[i]))

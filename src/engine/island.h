@@ -97,6 +97,11 @@ int opsin_island_init_exact(opsin_island *isl);
 double opsin_island_exact_bytes(double n, const opsin_model *m);
 void opsin_island_free(opsin_island *isl);
 
+/* Power (W) delivered by drive dv of component c at t in the island's state y: I v for a
+ * current, V i for a voltage, irradiance x area for light (the model's terminal_v, terminal_i,
+ * area); 0 when the model does not say what the terminal or area is. */
+double opsin_drive_power(const opsin_comp *c, const opsin_drive *dv, double t, const double *y);
+
 /* Makes isl->yd the state at time t >= the start of the integrator's last step: whole steps
  * up to or past t (never past the island's next discontinuity), then the interpolant; or the
  * closed form at t (exact islands). */

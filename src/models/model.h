@@ -147,10 +147,32 @@ typedef struct opsin_model {
      * (what a current drive delivers power into: I u).  From parameters p: 1 with A (n x n,
      * row by row, 1/s), b (state units per s per A), c (V per state unit) and *d (ohm) filled,
      * 0 when these parameters have none.  NULL: none.  The model must not spike (nroots 0),
-     * accept only currents and change nothing at a drive's edges (no on_drive): the exact
-     * islands of engine/exact.c advance it by the matrix exponential from event to event. */
+     * accept only currents and change nothing at a drive's edges (no on_drive), unless its
+     * input is not a current (linear_input, below): the exact islands of engine/exact.c
+     * advance it by the matrix exponential from event to event. */
     int (*linear_sys)(const double *p, double *A, double *b, double *c, double *d);
+    /* A linear system (linear_sys) whose input is not the summed current: NULL for one driven
+     * by currents (above).  See opsin_lin_input. */
+    const struct opsin_lin_input *linear_input;
 } opsin_model;
+
+/* The input of a linear system that is not a current (the absorbed light of a phototrap):
+ * dy/dt = A y + b q with A and b from linear_sys (its c and d unused), q constant between
+ * events.  The drives of `kind` (enum opsin_source_kind) feed q and must be rectangular
+ * pulses; drives of other kinds must be rectangular and inert over their summed range (the
+ * model's inert hook).  on_drive may draw a pulse's noise into c->aux and change y at the
+ * edges, as for CVODE islands; q is read after it.  The power each drive delivers (the
+ * model's terminal_v, terminal_i, area) must be affine in the state between events: the
+ * exact island integrates it at the segment's mean state. */
+typedef struct opsin_lin_input {
+    int kind;
+    /* q at t from c's drives and aux (b q: state units per second) */
+    double (*q)(const struct opsin_comp *c, double t);
+    /* Why parameters p give no linear_sys (e.g. "filling = 1: ..."), into why. */
+    void (*why)(const double *p, char *why, size_t len);
+    /* What an island needs to be advanced exactly, for messages: "a phototrap with ...". */
+    const char *expect;
+} opsin_lin_input;
 
 /* The most states a model with linear_sys may have. */
 #define OPSIN_LIN_SYS_MAX 4

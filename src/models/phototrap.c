@@ -13,7 +13,10 @@
  *                                                         write noise, d: device variability;
  *                                                         each pulse also ends with an error
  *                                                         N(0, noise_wa |dG|) on what it wrote
- *   c    = n (1 - x) / tau_c                              capture into empty traps
+ *   c    = n (1 - f x) / tau_c                            capture into empty traps; f: the
+ *                                                         parameter `filling`, 1 (default) or
+ *                                                         0: the low-occupancy limit n/tau_c,
+ *                                                         valid while x << 1
  *   e    = k_e max(0, V - V_e) / (x + x_e)                gate erase rate (1/s) above V_e:
  *                                                         removes k_e max(0, V - V_e) x/(x+x_e)
  *                                                         per second, zero-order (a constant
@@ -38,7 +41,14 @@
  *   I    = G V_read,   L = k_L max(0, |I| - I_L)^gamma_L  read current and light output above
  *                                                         a turn-on current I_L
  * V is the sum of the voltage drives on the device (gate, or the two terminals of a
- * memristor).  Units: S, s, V, m2, eV, W.  Sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS),
+ * memristor).
+ * Linear regime: with filling = 0 and sigma_reset = 0, and while V reaches no erase,
+ * depression or electrical write path (the `inert` hook below), the kinetics are linear with
+ * the generation g constant between the edges of rectangular light pulses:
+ *   dn/dt = g - n/tau_r - n/tau_c,   dm_k/dt = w_k n/tau_c - m_k/tau_k,
+ * and G is affine in the state; linear_sys and linear_input give that system to the exact
+ * islands of engine/exact.c (a matrix exponential per event instead of the integrator).
+ * Units: S, s, V, m2, eV, W.  Sources: seeds 000 (ReS2 PEN, IWO), 002 (BP/CdS),
  * 003 (N-LEM); the presets in circuits/ carry their calibration.
  */
 #include <string.h>
@@ -54,8 +64,8 @@
 
 enum {
     P_G0, P_GT, P_SIGN, P_R0, P_VW, P_AF, P_SIGMA, P_SIGMA_RESET, P_EG, P_EU, P_ETA,
-    P_TAU_R, P_TAU_C, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_XE, P_VD, P_KD,
-    P_VP, P_KP,
+    P_TAU_R, P_TAU_C, P_FILL, P_TAU1, P_TAU2, P_TAU3, P_W1, P_W2, P_W3, P_VE, P_KE, P_XE, P_VD,
+    P_KD, P_VP, P_KP,
     P_VREAD, P_KL, P_IL, P_GAMMA_L, P_NOISE_W, P_NOISE_E, P_NOISE_WA, P_NOISE_EA, P_D2D,
     P_AREA, P_GGATE, P_X0, P_TAUS, P_BETA, NP
 };
@@ -85,6 +95,9 @@ static const opsin_param_def params[NP] = {
                  "free-carrier recombination time"},
     [P_TAU_C] = {"tau_c", "s", 1e-3, 0, INFINITY, 1e-12, 1e4, OPSIN_P_MIN_OPEN,
                  "capture time into empty traps"},
+    [P_FILL] = {"filling", "", 1, 0, 1, 0, 0, OPSIN_P_INTEGER,
+                "1: capture slows as the traps fill, n (1 - x)/tau_c; 0: n/tau_c, the "
+                "low-occupancy limit (x << 1), linear between events"},
     [P_TAU1] = {"tau1", "s", INFINITY, 0, INFINITY, 1e-9, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
                 "release time of mode 1 (\"open\": none)"},
     [P_TAU2] = {"tau2", "s", INFINITY, 0, INFINITY, 1e-9, 1e9, OPSIN_P_MIN_OPEN | OPSIN_P_OPEN,
@@ -293,6 +306,15 @@ static void init(opsin_comp *c, double *y)
     c->aux[AUX_D2D] = s > 0 ? exp(gsl_ran_gaussian(c->rng, s) - 0.5 * s * s) : 1.0;
 }
 
+/* The generation g (1/s) at t: light, and a voltage above V_p, times the pulse's write noise
+ * and the device's variability. */
+static double generation(const opsin_comp *c, double V, double F)
+{
+    const double *p = c->p;
+    return c->aux[AUX_WRITE] * c->aux[AUX_D2D] *
+           (p[P_SIGMA] * F + p[P_KP] * fmax(0.0, V - p[P_VP]));
+}
+
 static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
 {
     const double *p = c->p;
@@ -300,9 +322,8 @@ static void rhs(const opsin_comp *c, double t, const double *y, double *ydot)
     double n = y[c->y_off + S_N], x = occupancy(c, y);
     double V = opsin_comp_voltage(c, t);
     double F = opsin_comp_optical(c, t, photon_weight);
-    double g = c->aux[AUX_WRITE] * c->aux[AUX_D2D] *
-               (p[P_SIGMA] * F + p[P_KP] * fmax(0.0, V - p[P_VP]));
-    double cap = n * (1.0 - x) / p[P_TAU_C];
+    double g = generation(c, V, F);
+    double cap = n * (1.0 - p[P_FILL] * x) / p[P_TAU_C];
     double erase = p[P_KE] * fmax(0.0, V - p[P_VE]) + p[P_KD] * fmax(0.0, -V - p[P_VD]);
     double loss = c->aux[AUX_ERASE] * erase / (x + p[P_XE]) + p[P_SIGMA_RESET] * F;
     ydot[c->y_off + S_N] = g - n / p[P_TAU_R] - cap;
@@ -435,14 +456,64 @@ static int inert(const double *p, int kind, double lo, double hi, char *why, siz
     return 1;
 }
 
+/* The linear regime (filling = 0, no optical reset): with y = (n, m1, m2, m3) and the
+ * generation g as input, dy/dt = A y + b g,
+ *   A = [[-(1/tau_r + 1/tau_c), 0, 0, 0], [w_k/tau_c, -1/tau_k (0 when open)] ...],  b = e_n;
+ * the erase, depression and electrical write terms are zero because the exact island takes
+ * only voltages that the `inert` hook calls inert.  c and d (a current's terminal) unused. */
+static int linear_sys(const double *p, double *A, double *b, double *c, double *d)
+{
+    if (p[P_FILL] != 0.0 || p[P_SIGMA_RESET] != 0.0)
+        return 0;
+    memset(A, 0, NS * NS * sizeof *A);
+    A[S_N * NS + S_N] = -(1.0 / p[P_TAU_R] + 1.0 / p[P_TAU_C]);
+    for (size_t k = 0; k < 3; k++) {
+        double tau = p[P_TAU1 + k];
+        A[(S_M1 + k) * NS + S_N] = p[P_W1 + k] / p[P_TAU_C];
+        A[(S_M1 + k) * NS + S_M1 + k] = isinf(tau) ? 0.0 : -1.0 / tau;
+    }
+    for (size_t i = 0; i < NS; i++) {
+        b[i] = i == S_N ? 1.0 : 0.0;
+        c[i] = 0.0;
+    }
+    *d = 0.0;
+    return 1;
+}
+
+/* The input of the linear regime: the generation of the present segment (light only: a
+ * voltage above V_p is not inert, so it never reaches an exact island). */
+static double linear_q(const opsin_comp *c, double t)
+{
+    return generation(c, opsin_comp_voltage(c, t), opsin_comp_optical(c, t, photon_weight));
+}
+
+static void linear_why(const double *p, char *why, size_t len)
+{
+    if (p[P_FILL] != 0.0)
+        snprintf(why, len, "filling = 1: capture n (1 - x)/tau_c slows as the traps fill, "
+                 "which is not linear");
+    else
+        snprintf(why, len, "sigma_reset = %g m2: the light's reset rate multiplies the trapped "
+                 "carriers, which is not linear", p[P_SIGMA_RESET]);
+}
+
+static const opsin_lin_input lin_input = {
+    .kind = OPSIN_SRC_OPTICAL,
+    .q = linear_q,
+    .why = linear_why,
+    .expect = "a phototrap with filling = 0 and sigma_reset = 0 alone in its island, with no "
+              "input, driven by rectangular light pulses and by rectangular voltage pulses "
+              "that reach no erase, depression or write path",
+};
+
 const opsin_model opsin_model_phototrap = {
     .name = "phototrap",
     .summary = "optoelectronic synapse: photocarrier trapping (PPC), gate erase, UV reset",
     .equations =
         "eta = eta_ex E_u ln(1 + exp((E - Eg)/E_u)),  E = h c/lambda   (Urbach tail)\n"
         "F = sum P lambda/(h c) eta,  g = k_n d sigma F + k_p max(0, V - V_p)\n"
-        "dn/dt = g - n/tau_r - n (1 - x)/tau_c\n"
-        "dm_k/dt = w_k n (1 - x)/tau_c - m_k/tau_k - (e + sigma_reset F) m_k\n"
+        "dn/dt = g - n/tau_r - n (1 - f x)/tau_c   (f: filling, 1; 0: x << 1, linear)\n"
+        "dm_k/dt = w_k n (1 - f x)/tau_c - m_k/tau_k - (e + sigma_reset F) m_k\n"
         "e = (k_e max(0, V - V_e) + k_d max(0, -V - V_d))/(x + x_e)   (zero-order for x >> x_e)\n"
         "x = m1 + m2 + m3,  s = a_f n + x\n"
         "G = G0 + G_T s (sign +1);  G = G0 (1 - (1 - r0 exp(min(V,0)/V_w)) s) (sign -1)\n"
@@ -462,4 +533,6 @@ const opsin_model opsin_model_phototrap = {
     .area = area,
     .on_drive = on_drive,
     .inert = inert,
+    .linear_sys = linear_sys,
+    .linear_input = &lin_input,
 };
