@@ -1035,6 +1035,74 @@ static void spike_push(spikebuf *b, double t, size_t i)
     b->s[b->n++] = (opsin_net_spike){t, i};
 }
 
+/* Drops a member's first k inputs (those of the window just advanced through), keeping the
+ * inputs of later windows. */
+static void inbox_consume(inbox *ib, size_t k)
+{
+    if (k) {
+        memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
+        ib->n -= k;
+    }
+}
+
+/* advance_member for the common case, in registers: delta synapses, v_inf at or below v_th
+ * (no crossing between inputs), no current sources and no probe.  The same operations in the
+ * same order as advance_member, so the same bits. */
+static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
+{
+    const opsin_lin_neuron *L = &n->lin[i];
+    const double tau = L->tau, v_inf = L->v_inf, v_th = L->v_th, v_reset = L->v_reset;
+    member *mb = &n->m[i];
+    inbox *ib = &n->in[i];
+    const inbox_ev *in = ib->e;
+    const size_t nin = ib->n;
+    ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
+    rng *r = &n->ext_rng[i];
+    double t = mb->t, v = mb->v, re = mb->refr_end;
+    unsigned long events = 0;
+    size_t k = 0;
+    for (;;) {
+        double te = INFINITY;
+        for (ext_train *e = ex; e < ex_end; e++)
+            te = e->next < te ? e->next : te;
+        double ti = k < nin ? in[k].t : INFINITY, tev = te < ti ? te : ti;
+        int have = last ? tev <= t1 : tev < t1;
+        double t2 = have ? tev : t1; /* V there: held at v_reset until re, then free */
+        if (t2 <= re) {
+            v = t < re ? v_reset : v;
+        } else {
+            double tf = t < re ? re : t, vf = t < re ? v_reset : v;
+            v = t2 == tf ? vf : v_inf + (vf - v_inf) * exp(-(t2 - tf) / tau);
+        }
+        t = t2;
+        if (!have)
+            break;
+        double w = 0;
+        while (k < nin && in[k].t == tev)
+            w += in[k++].w;
+        for (ext_train *e = ex; e < ex_end; e++)
+            if (e->next == tev) {
+                w += e->w;
+                ext_advance(e, r);
+            }
+        events++;
+        if (!(t < re)) {
+            v += w;
+            if (v >= v_th) {
+                spike_push(b, t, i);
+                v = v_reset;
+                re = t + L->t_ref;
+            }
+        }
+    }
+    b->events += events;
+    mb->t = t;
+    mb->v = v;
+    mb->refr_end = re;
+    mb->i = 0.0;
+    inbox_consume(ib, k);
+}
+
 /* Advances member i through [t0, t1) ([t0, t1] when last). */
 static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
 {
@@ -1057,6 +1125,10 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     }
     double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i, dr = mb->dr;
     int spont = L->v_inf > L->v_th;
+    if (!(ts > 0) && !spont && !tr && cd == cd_end) {
+        advance_delta(n, i, t1, last, b);
+        return;
+    }
     size_t k = 0;
     if (tr) {
         tr->n = 0;
@@ -1163,10 +1235,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     mb->refr_end = re;
     mb->i = cur;
     mb->dr = dr;
-    if (k) { /* keep the inputs of later windows */
-        memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
-        ib->n -= k;
-    }
+    inbox_consume(ib, k);
 }
 
 static int cmp_spike(const void *a, const void *b)
@@ -1199,6 +1268,31 @@ static int deliver(opsin_net *n, size_t j, double t, double w, double e)
     ib->e[ib->n++] = (inbox_ev){t, w};
     if (cond)
         ib->e[ib->n++] = (inbox_ev){t, e};
+    return 0;
+}
+
+/* Input (t, w) into every target of a row below be from *x on, up to end (a projection with
+ * one weight and delay into delta or exp synapses: the common case, kept in registers);
+ * *x is left at the first target not delivered, *syn counts the inputs.  -1: no memory. */
+static int deliver_row(opsin_net *n, const uint32_t *tgt, size_t *x, size_t end, size_t be,
+                       double t, double w, unsigned long *syn)
+{
+    size_t q = *x;
+    for (; q < end && tgt[q] < be; q++) {
+        inbox *ib = &n->in[tgt[q]];
+        if (ib->n >= ib->cap && opsin_grow((void **)&ib->e, &ib->cap, ib->n, sizeof *ib->e)) {
+            *syn += q - *x;
+            *x = q;
+            return -1;
+        }
+        if (t < ib->last)
+            ib->unsorted = 1;
+        else
+            ib->last = t;
+        ib->e[ib->n++] = (inbox_ev){t, w};
+    }
+    *syn += q - *x;
+    *x = q;
     return 0;
 }
 
@@ -1305,8 +1399,14 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
                     if ((rc = device_pre(jb, pr, *x, pr->tgt[*x], t)))
                         return rc;
             } else if (pr->tgt) {
-                size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
-                for (; *x < end && pr->tgt[*x] < be; (*x)++) {
+                size_t *x = &jb->cur[s * maxq + qi];
+                if (!pr->w && !pr->d && isnan(pr->e_rev)) {
+                    if (deliver_row(n, pr->tgt, x, pr->off[k + 1], be, t + pr->d0, pr->w0,
+                                    &jb->syn))
+                        return OPSIN_ENOMEM;
+                    continue;
+                }
+                for (size_t end = pr->off[k + 1]; *x < end && pr->tgt[*x] < be; (*x)++) {
                     if (deliver(n, pr->tgt[*x], t + (pr->d ? pr->d[*x] : pr->d0),
                                 pr->w ? pr->w[*x] : pr->w0, pr->e_rev))
                         return OPSIN_ENOMEM;
