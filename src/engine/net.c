@@ -87,6 +87,73 @@ static double rng_normal(rng *r)
     return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
+/* Exponential variates by the ziggurat of Marsaglia & Tsang (2000), J. Stat. Softw. 5(8):
+ * the density e^{-x} covered by ZIG_N layers of equal area ZIG_V, layer i the rectangle
+ * [0, x_i] x [e^{-x_i}, e^{-x_{i+1}}] (x_1 = ZIG_R, x_ZIG_N = 0), layer 0 the strip [0, r] x
+ * [0, e^{-r}] with the tail beyond r (x_0 = ZIG_V e^{r}).  A draw picks a layer and a point
+ * z = u x_i: below x_{i+1} it is under the curve (about 98.9% of draws: one multiply, no
+ * log); otherwise the wedge is tested against e^{-z}, or the tail is r plus a fresh variate
+ * (memoryless).  Exact in distribution, to the 53-bit resolution of u. */
+enum { ZIG_N = 256 };
+#define ZIG_R 7.69711747013104972
+#define ZIG_V 3.949659822581572e-3
+
+typedef struct zig_exp {
+    double x[ZIG_N + 1];  /* layer edges x_i */
+    double k[ZIG_N];      /* x_{i+1} / x_i: u below it is inside the layer's rectangle */
+    double f[ZIG_N + 1];  /* e^{-x_i} */
+} zig_exp;
+
+static void zig_exp_init(zig_exp *z)
+{
+    z->x[0] = ZIG_V / exp(-ZIG_R);
+    z->x[1] = ZIG_R;
+    for (int i = 1; i < ZIG_N - 1; i++)
+        z->x[i + 1] = -log(ZIG_V / z->x[i] + exp(-z->x[i]));
+    z->x[ZIG_N] = 0;
+    for (int i = 0; i <= ZIG_N; i++)
+        z->f[i] = exp(-z->x[i]);
+    for (int i = 0; i < ZIG_N; i++)
+        z->k[i] = z->x[i + 1] / z->x[i];
+}
+
+/* Layer i and u of one draw: the layer from bits 3-10, u from the top 53 bits (the low bits
+ * of xoroshiro128+ are its weakest). */
+static void zig_pick(rng *r, unsigned *i, double *u)
+{
+    uint64_t b = rng_next(r);
+    *i = (unsigned)(b >> 3) & (ZIG_N - 1);
+    *u = (double)(b >> 11) * 0x1.0p-53;
+}
+
+/* The draw (i, u) that fell outside its rectangle: the wedge's test, the tail, and draws
+ * again until one is taken. */
+static double zig_exp_slow(const zig_exp *z, rng *r, unsigned i, double u)
+{
+    double add = 0;
+    for (;;) {
+        if (u < z->k[i])
+            return add + u * z->x[i];
+        if (i == 0) {
+            add += ZIG_R;
+        } else {
+            double x = u * z->x[i];
+            if (z->f[i] + rng_u01(r) * (z->f[i + 1] - z->f[i]) < exp(-x))
+                return add + x;
+        }
+        zig_pick(r, &i, &u);
+    }
+}
+
+/* A variate of the unit exponential distribution (the rectangle's case inline). */
+static inline double zig_exp_draw(const zig_exp *z, rng *r)
+{
+    unsigned i;
+    double u;
+    zig_pick(r, &i, &u);
+    return u < z->k[i] ? u * z->x[i] : zig_exp_slow(z, r, i, u);
+}
+
 /* An integer uniform on [0, n). */
 static size_t rng_below(rng *r, size_t n)
 {
@@ -189,6 +256,7 @@ struct opsin_net {
     size_t *ext_off;        /* per member: its trains ext[ext_off[i] .. ext_off[i + 1]) */
     ext_train *ext;
     rng *ext_rng;           /* per member: draws its Poisson trains */
+    zig_exp zig;            /*   their intervals */
     proj_run *proj;
     size_t nproj;
     size_t *pop_proj_off;   /* per population: its outgoing projections */
@@ -623,12 +691,12 @@ static void list_from(ext_train *e, size_t k)
 }
 
 /* The train's first spike. */
-static void ext_first(ext_train *e, rng *r)
+static void ext_first(ext_train *e, rng *r, const zig_exp *z)
 {
     const opsin_spikesrc *s = e->src;
     switch (s->kind) {
     case OPSIN_SS_POISSON:
-        e->next = s->start - log(rng_u01_open0(r)) / s->rate;
+        e->next = s->start + zig_exp_draw(z, r) / s->rate;
         break;
     case OPSIN_SS_REGULAR:
         e->next = s->start;
@@ -642,12 +710,12 @@ static void ext_first(ext_train *e, rng *r)
 }
 
 /* The train's spike after the present one. */
-static void ext_advance(ext_train *e, rng *r)
+static void ext_advance(ext_train *e, rng *r, const zig_exp *z)
 {
     const opsin_spikesrc *s = e->src;
     switch (s->kind) {
     case OPSIN_SS_POISSON:
-        e->next -= log(rng_u01_open0(r)) / s->rate;
+        e->next += zig_exp_draw(z, r) / s->rate;
         break;
     case OPSIN_SS_REGULAR:
         e->k++;
@@ -746,7 +814,7 @@ static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long 
     for (size_t i = 0; i < n->n; i++) {
         n->ext_rng[i] = rng_for(seed, STREAM_EXT, i, 0);
         for (size_t e = n->ext_off[i]; e < n->ext_off[i + 1]; e++)
-            ext_first(&n->ext[e], &n->ext_rng[i]);
+            ext_first(&n->ext[e], &n->ext_rng[i], &n->zig);
     }
     return OPSIN_OK;
 }
@@ -805,6 +873,7 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end
     }
     if (!rc)
         rc = build_projections(n, seed, d);
+    zig_exp_init(&n->zig);
     if (!rc)
         rc = build_external(n, st, seed);
     if (!rc)
@@ -1083,7 +1152,13 @@ static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf 
         for (ext_train *e = ex; e < ex_end; e++)
             if (e->next == tev) {
                 w += e->w;
-                ext_advance(e, r);
+                if (e->src->kind == OPSIN_SS_POISSON) { /* ext_advance's, inline */
+                    e->next += zig_exp_draw(&n->zig, r) / e->src->rate;
+                    if (!(e->next < e->src->stop))
+                        e->next = INFINITY;
+                } else {
+                    ext_advance(e, r, &n->zig);
+                }
             }
         events++;
         if (!(t < re)) {
@@ -1205,7 +1280,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 w += e->w;
                 if (cond)
                     wd += e->w * (e->e_rev - L->v_inf);
-                ext_advance(e, r);
+                ext_advance(e, r, &n->zig);
             }
         b->events++;
         if (ts > 0) {
