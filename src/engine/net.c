@@ -1329,7 +1329,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* Puts input (t, w) into member j's inbox, with its reversal potential e unless that is NAN
  * (cond synapses). */
-static int deliver(opsin_net *n, size_t j, double t, double w, double e)
+static inline int deliver(opsin_net *n, size_t j, double t, double w, double e)
 {
     inbox *ib = &n->in[j];
     int cond = e == e;
@@ -1353,22 +1353,12 @@ static int deliver_row(opsin_net *n, const uint32_t *tgt, size_t *x, size_t end,
                        double t, double w, unsigned long *syn)
 {
     size_t q = *x;
-    for (; q < end && tgt[q] < be; q++) {
-        inbox *ib = &n->in[tgt[q]];
-        if (ib->n >= ib->cap && opsin_grow((void **)&ib->e, &ib->cap, ib->n, sizeof *ib->e)) {
-            *syn += q - *x;
-            *x = q;
-            return -1;
-        }
-        if (t < ib->last)
-            ib->unsorted = 1;
-        else
-            ib->last = t;
-        ib->e[ib->n++] = (inbox_ev){t, w};
-    }
+    int rc = 0;
+    for (; q < end && tgt[q] < be && !(rc = deliver(n, tgt[q], t, w, NAN)); q++)
+        ;
     *syn += q - *x;
     *x = q;
-    return 0;
+    return rc;
 }
 
 /* Index of the first target at or above j in row x0 .. x1 of ascending targets. */
