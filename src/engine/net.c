@@ -88,6 +88,73 @@ static double rng_normal(rng *r)
     return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
+/* Exponential variates by the ziggurat of Marsaglia & Tsang (2000), J. Stat. Softw. 5(8):
+ * the density e^{-x} covered by ZIG_N layers of equal area ZIG_V, layer i the rectangle
+ * [0, x_i] x [e^{-x_i}, e^{-x_{i+1}}] (x_1 = ZIG_R, x_ZIG_N = 0), layer 0 the strip [0, r] x
+ * [0, e^{-r}] with the tail beyond r (x_0 = ZIG_V e^{r}).  A draw picks a layer and a point
+ * z = u x_i: below x_{i+1} it is under the curve (about 98.9% of draws: one multiply, no
+ * log); otherwise the wedge is tested against e^{-z}, or the tail is r plus a fresh variate
+ * (memoryless).  Exact in distribution, to the 53-bit resolution of u. */
+enum { ZIG_N = 256 };
+#define ZIG_R 7.69711747013104972
+#define ZIG_V 3.949659822581572e-3
+
+typedef struct zig_exp {
+    double x[ZIG_N + 1];  /* layer edges x_i */
+    double k[ZIG_N];      /* x_{i+1} / x_i: u below it is inside the layer's rectangle */
+    double f[ZIG_N + 1];  /* e^{-x_i} */
+} zig_exp;
+
+static void zig_exp_init(zig_exp *z)
+{
+    z->x[0] = ZIG_V / exp(-ZIG_R);
+    z->x[1] = ZIG_R;
+    for (int i = 1; i < ZIG_N - 1; i++)
+        z->x[i + 1] = -log(ZIG_V / z->x[i] + exp(-z->x[i]));
+    z->x[ZIG_N] = 0;
+    for (int i = 0; i <= ZIG_N; i++)
+        z->f[i] = exp(-z->x[i]);
+    for (int i = 0; i < ZIG_N; i++)
+        z->k[i] = z->x[i + 1] / z->x[i];
+}
+
+/* Layer i and u of one draw: the layer from bits 3-10, u from the top 53 bits (the low bits
+ * of xoroshiro128+ are its weakest). */
+static void zig_pick(rng *r, unsigned *i, double *u)
+{
+    uint64_t b = rng_next(r);
+    *i = (unsigned)(b >> 3) & (ZIG_N - 1);
+    *u = (double)(b >> 11) * 0x1.0p-53;
+}
+
+/* The draw (i, u) that fell outside its rectangle: the wedge's test, the tail, and draws
+ * again until one is taken. */
+static double zig_exp_slow(const zig_exp *z, rng *r, unsigned i, double u)
+{
+    double add = 0;
+    for (;;) {
+        if (u < z->k[i])
+            return add + u * z->x[i];
+        if (i == 0) {
+            add += ZIG_R;
+        } else {
+            double x = u * z->x[i];
+            if (z->f[i] + rng_u01(r) * (z->f[i + 1] - z->f[i]) < exp(-x))
+                return add + x;
+        }
+        zig_pick(r, &i, &u);
+    }
+}
+
+/* A variate of the unit exponential distribution (the rectangle's case inline). */
+static inline double zig_exp_draw(const zig_exp *z, rng *r)
+{
+    unsigned i;
+    double u;
+    zig_pick(r, &i, &u);
+    return u < z->k[i] ? u * z->x[i] : zig_exp_slow(z, r, i, u);
+}
+
 /* An integer uniform on [0, n). */
 static size_t rng_below(rng *r, size_t n)
 {
@@ -192,6 +259,7 @@ struct opsin_net {
     size_t *ext_off;        /* per member: its trains ext[ext_off[i] .. ext_off[i + 1]) */
     ext_train *ext;
     rng *ext_rng;           /* per member: draws its Poisson trains */
+    zig_exp zig;            /*   their intervals */
     proj_run *proj;
     size_t nproj;
     size_t *pop_proj_off;   /* per population: its outgoing projections */
@@ -634,12 +702,12 @@ static void list_from(ext_train *e, size_t k)
 }
 
 /* The train's first spike. */
-static void ext_first(ext_train *e, rng *r)
+static void ext_first(ext_train *e, rng *r, const zig_exp *z)
 {
     const opsin_spikesrc *s = e->src;
     switch (s->kind) {
     case OPSIN_SS_POISSON:
-        e->next = s->start - log(rng_u01_open0(r)) / s->rate;
+        e->next = s->start + zig_exp_draw(z, r) / s->rate;
         break;
     case OPSIN_SS_REGULAR:
         e->next = s->start;
@@ -653,12 +721,12 @@ static void ext_first(ext_train *e, rng *r)
 }
 
 /* The train's spike after the present one. */
-static void ext_advance(ext_train *e, rng *r)
+static void ext_advance(ext_train *e, rng *r, const zig_exp *z)
 {
     const opsin_spikesrc *s = e->src;
     switch (s->kind) {
     case OPSIN_SS_POISSON:
-        e->next -= log(rng_u01_open0(r)) / s->rate;
+        e->next += zig_exp_draw(z, r) / s->rate;
         break;
     case OPSIN_SS_REGULAR:
         e->k++;
@@ -757,7 +825,7 @@ static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long 
     for (size_t i = 0; i < n->n; i++) {
         n->ext_rng[i] = rng_for(seed, STREAM_EXT, i, 0);
         for (size_t e = n->ext_off[i]; e < n->ext_off[i + 1]; e++)
-            ext_first(&n->ext[e], &n->ext_rng[i]);
+            ext_first(&n->ext[e], &n->ext_rng[i], &n->zig);
     }
     return OPSIN_OK;
 }
@@ -816,6 +884,7 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end
     }
     if (!rc)
         rc = build_projections(n, seed, d);
+    zig_exp_init(&n->zig);
     if (!rc)
         rc = build_external(n, st, seed);
     if (!rc)
@@ -1051,6 +1120,80 @@ static void spike_push(spikebuf *b, double t, size_t i)
     b->s[b->n++] = (opsin_net_spike){t, i};
 }
 
+/* Drops a member's first k inputs (those of the window just advanced through), keeping the
+ * inputs of later windows. */
+static void inbox_consume(inbox *ib, size_t k)
+{
+    if (k) {
+        memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
+        ib->n -= k;
+    }
+}
+
+/* advance_member for the common case, in registers: delta synapses, v_inf at or below v_th
+ * (no crossing between inputs), no current sources and no probe.  The same operations in the
+ * same order as advance_member, so the same bits. */
+static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
+{
+    const opsin_lin_neuron *L = &n->lin[i];
+    const double tau = L->tau, v_inf = L->v_inf, v_th = L->v_th, v_reset = L->v_reset;
+    member *mb = &n->m[i];
+    inbox *ib = &n->in[i];
+    const inbox_ev *in = ib->e;
+    const size_t nin = ib->n;
+    ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
+    rng *r = &n->ext_rng[i];
+    double t = mb->t, v = mb->v, re = mb->refr_end;
+    unsigned long events = 0;
+    size_t k = 0;
+    for (;;) {
+        double te = INFINITY;
+        for (ext_train *e = ex; e < ex_end; e++)
+            te = e->next < te ? e->next : te;
+        double ti = k < nin ? in[k].t : INFINITY, tev = te < ti ? te : ti;
+        int have = last ? tev <= t1 : tev < t1;
+        double t2 = have ? tev : t1; /* V there: held at v_reset until re, then free */
+        if (t2 <= re) {
+            v = t < re ? v_reset : v;
+        } else {
+            double tf = t < re ? re : t, vf = t < re ? v_reset : v;
+            v = t2 == tf ? vf : v_inf + (vf - v_inf) * exp(-(t2 - tf) / tau);
+        }
+        t = t2;
+        if (!have)
+            break;
+        double w = 0;
+        while (k < nin && in[k].t == tev)
+            w += in[k++].w;
+        for (ext_train *e = ex; e < ex_end; e++)
+            if (e->next == tev) {
+                w += e->w;
+                if (e->src->kind == OPSIN_SS_POISSON) { /* ext_advance's, inline */
+                    e->next += zig_exp_draw(&n->zig, r) / e->src->rate;
+                    if (!(e->next < e->src->stop))
+                        e->next = INFINITY;
+                } else {
+                    ext_advance(e, r, &n->zig);
+                }
+            }
+        events++;
+        if (!(t < re)) {
+            v += w;
+            if (v >= v_th) {
+                spike_push(b, t, i);
+                v = v_reset;
+                re = t + L->t_ref;
+            }
+        }
+    }
+    b->events += events;
+    mb->t = t;
+    mb->v = v;
+    mb->refr_end = re;
+    mb->i = 0.0;
+    inbox_consume(ib, k);
+}
+
 /* Advances member i through [t0, t1) ([t0, t1] when last). */
 static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
 {
@@ -1076,6 +1219,10 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     }
     double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i, dr = mb->dr;
     int spont = L->v_inf > L->v_th;
+    if (!(ts > 0) && !spont && !tr && cd == cd_end) {
+        advance_delta(n, i, t1, last, b);
+        return;
+    }
     size_t k = 0;
     if (tr) {
         tr->n = 0;
@@ -1159,7 +1306,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
                 w += e->w;
                 if (cond)
                     wd += e->w * (e->e_rev - L->v_inf);
-                ext_advance(e, r);
+                ext_advance(e, r, &n->zig);
             }
         b->events++;
         if (ts > 0) {
@@ -1189,10 +1336,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     mb->refr_end = re;
     mb->i = cur;
     mb->dr = dr;
-    if (k) { /* keep the inputs of later windows */
-        memmove(ib->e, ib->e + k, (ib->n - k) * sizeof *ib->e);
-        ib->n -= k;
-    }
+    inbox_consume(ib, k);
 }
 
 static int cmp_spike(const void *a, const void *b)
@@ -1211,7 +1355,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* Puts input (t, w) into member j's inbox, with its reversal potential e unless that is NAN
  * (cond synapses). */
-static int deliver(opsin_net *n, size_t j, double t, double w, double e)
+static inline int deliver(opsin_net *n, size_t j, double t, double w, double e)
 {
     inbox *ib = &n->in[j];
     int cond = e == e;
@@ -1226,6 +1370,21 @@ static int deliver(opsin_net *n, size_t j, double t, double w, double e)
     if (cond)
         ib->e[ib->n++] = (inbox_ev){t, e};
     return 0;
+}
+
+/* Input (t, w) into every target of a row below be from *x on, up to end (a projection with
+ * one weight and delay into delta or exp synapses: the common case, kept in registers);
+ * *x is left at the first target not delivered, *syn counts the inputs.  -1: no memory. */
+static int deliver_row(opsin_net *n, const uint32_t *tgt, size_t *x, size_t end, size_t be,
+                       double t, double w, unsigned long *syn)
+{
+    size_t q = *x;
+    int rc = 0;
+    for (; q < end && tgt[q] < be && !(rc = deliver(n, tgt[q], t, w, NAN)); q++)
+        ;
+    *syn += q - *x;
+    *x = q;
+    return rc;
 }
 
 /* Index of the first target at or above j in row x0 .. x1 of ascending targets. */
@@ -1336,8 +1495,14 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
                     if ((rc = device_pre(jb, pr, *x, pr->tgt[*x], t)))
                         return rc;
             } else if (pr->tgt) {
-                size_t *x = &jb->cur[s * maxq + qi], end = pr->off[k + 1];
-                for (; *x < end && pr->tgt[*x] < be; (*x)++) {
+                size_t *x = &jb->cur[s * maxq + qi];
+                if (!pr->w && !pr->d && isnan(pr->e_rev)) {
+                    if (deliver_row(n, pr->tgt, x, pr->off[k + 1], be, t + pr->d0, pr->w0,
+                                    &jb->syn))
+                        return OPSIN_ENOMEM;
+                    continue;
+                }
+                for (size_t end = pr->off[k + 1]; *x < end && pr->tgt[*x] < be; (*x)++) {
                     if (deliver(n, pr->tgt[*x], t + (pr->d ? pr->d[*x] : pr->d0),
                                 pr->w ? pr->w[*x] : pr->w0, pr->e_rev))
                         return OPSIN_ENOMEM;
