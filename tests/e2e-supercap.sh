@@ -40,6 +40,12 @@ if [ "$status" -eq 0 ] && [ "$(wc -l <net-post.txt)" -eq 32 ] &&
    paste -d, circ-post.txt net-post.txt | awk -F, '{ d = $1 - $2; if (d < 0) d = -d
         if (d > m) m = d } END { exit !(m < 1e-10) }'; then ok
 else bad "post spikes against the circuit: status $status, $(wc -l <net-post.txt) spikes: $(cat stderr)"; fi
+# The post neuron unprobed (members without a probe take a faster path): the same spikes.
+sed 's/probes = \[ "post\[0\].V" \];/probes = [ "pre[0].V" ];/' net.cfg >unprobed.cfg
+run_opsin run unprobed.cfg net.stim -o unprobed.csv -q
+if [ "$status" -eq 0 ] && grep ',post\[0\]$' unprobed.spikes.csv | cut -d, -f1 | cmp -s - net-post.txt
+then ok
+else bad "the unprobed post neuron's spikes differ from the probed one's: status $status: $(cat stderr)"; fi
 # V on the output grid (the CSV rows at the grid's times): measured 1.4e-10 V apart
 if awk -F, 'NR == FNR { if (FNR > 1) v[$1] = $4; next }
         FNR > 1 && ($1 in v) { d = $2 - v[$1]; if (d < 0) d = -d; if (d > m) m = d; n++ }

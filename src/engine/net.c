@@ -1131,8 +1131,8 @@ static void inbox_consume(inbox *ib, size_t k)
 }
 
 /* advance_member for the common case, in registers: delta synapses, v_inf at or below v_th
- * (no crossing between inputs), no current sources and no probe.  The same operations in the
- * same order as advance_member, so the same bits. */
+ * (no crossing between inputs), no current sources, no supercap synapses and no probe.  The
+ * same operations in the same order as advance_member, so the same bits. */
 static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
 {
     const opsin_lin_neuron *L = &n->lin[i];
@@ -1219,7 +1219,7 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     }
     double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i, dr = mb->dr;
     int spont = L->v_inf > L->v_th;
-    if (!(ts > 0) && !spont && !tr && cd == cd_end) {
+    if (!(ts > 0) && !spont && !tr && cd == cd_end && !fz) {
         advance_delta(n, i, t1, last, b);
         return;
     }
