@@ -40,6 +40,7 @@ fmes-ppf-vs-r             R=500 1\.1[0-9]+; .*R=8000 1\.2[0-9]+; R=open 1\.2[0-9
 nlem-ppf                  tau1 0\.03 s, C2 0\.04[5-7][0-9]*, tau2 7[01]\.[0-9]+ s
 fit-your-data             LTP NL 2\.[3-7][0-9]* \+- .*LTD NL (3\.[89]|4\.[01])
 brunel-network           g = 5, nu_ext/nu_thr = 2: rate (4[0-5])\.[0-9] Hz, CV 0\.3[0-9]
+supercap-network         R_reg 500 ohm +inputs 9\.38 spikes/s, outputs 1[5-8]\.[0-9]+ spikes/s
 res2-network             pen3 \(65 mW/cm2\): 9\.50 -> 1[12]\.[0-9]+ spikes/s, group 3: (9|10)\.[0-9]+ -> 1[1-2]\.[0-9]+ spikes/s
 stdp-network             fast inputs \(20 Hz\): G \+0\.0[4-9][0-9] nS, slow inputs \(5 Hz\): G \+0\.0[0-3][0-9] nS
 TABLE
