@@ -1,6 +1,6 @@
 /* check_memory.c: what loading and running cost in bytes and events: the simulation's memory
  * estimate against the bytes really in use, the memory limit, pulses made one at a time,
- * and duplicate ids among many. */
+ * duplicate ids among many, and loading that grows linearly. */
 #include <check.h>
 #include <malloc.h>
 #include <math.h>
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core.h"
 #include "testutil.h"
@@ -303,6 +304,69 @@ START_TEST(test_components_by_id)
 }
 END_TEST
 
+/* CPU seconds of this process. */
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    ck_assert_int_eq(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t), 0);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* CPU seconds to load, the best of three, n sources of their own id on one neuron (shape 0)
+ * or n components and one source that targets them all (shape 1). */
+static double load_seconds(int shape, int n)
+{
+    text c = {NULL, 0, 0}, s = {NULL, 0, 0};
+    add(&c, "%s", shape ? "components = (\n" : neuron);
+    add(&s, "sources = (\n");
+    for (int i = 0; i < n; i++) {
+        if (shape)
+            add(&c, "{ id = \"c%d\"; model = \"lif\"; }%s\n", i, i < n - 1 ? "," : ");");
+        else
+            add(&s, "{ id = \"s%d\"; kind = \"current\"; targets = [\"n\"]; start = %d; "
+                    "width = 0.5; amplitude = 1e-12; },\n", i, i);
+    }
+    if (shape) {
+        add(&s, "{ id = \"all\"; kind = \"current\"; targets = [");
+        for (int i = 0; i < n; i++)
+            add(&s, "%s\"c%d\"", i ? "," : "", i);
+        add(&s, "]; start = 0; width = 1; amplitude = 1e-12; }\n);\n");
+    } else {
+        add(&s, "{ id = \"last\"; kind = \"current\"; targets = [\"n\"]; start = 0; "
+                "width = 0.5; amplitude = 1e-12; }\n);\n");
+    }
+    const char *path = tu_write_temp(0, c.s);
+    double best = INFINITY;
+    for (int k = 0; k < 3; k++) {
+        opsin_circuit *circ;
+        opsin_stimulus *st;
+        opsin_diag d;
+        double t0 = cpu_seconds();
+        ck_assert_msg(opsin_circuit_load(path, &circ, &d) == OPSIN_OK, "%s", d.msg);
+        ck_assert_msg(opsin_stimulus_parse(s.s, "stim", circ, &st, &d) == OPSIN_OK, "%s", d.msg);
+        best = fmin(best, cpu_seconds() - t0);
+        opsin_stimulus_free(st);
+        opsin_circuit_free(circ);
+    }
+    free(c.s);
+    free(s.s);
+    return best;
+}
+
+/* Loading grows linearly (ids through a hash index, targets checked by sorting): four times
+ * the sources, or the components a source targets, cost at most eight times the CPU time
+ * (a pairwise check of the ids or the targets costs sixteen times).  Not under valgrind,
+ * whose slowdown is not uniform. */
+START_TEST(test_load_linear)
+{
+    if (getenv("OPSIN_VALGRIND"))
+        return;
+    double small = load_seconds(_i, 10000), big = load_seconds(_i, 40000);
+    ck_assert_msg(big <= 8 * small, "shape %d: 10000 load in %.3f s, 40000 in %.3f s (%.1f x)",
+                  _i, small, big, big / small);
+}
+END_TEST
+
 static Suite *memory_suite(void)
 {
     Suite *s = suite_create("memory");
@@ -319,6 +383,7 @@ static Suite *memory_suite(void)
     TCase *ids = tcase_create("ids");
     tcase_add_test(ids, test_duplicate_source_among_many);
     tcase_add_loop_test(ids, test_components_by_id, 0, 2);
+    tcase_add_loop_test(ids, test_load_linear, 0, 2);
     tcase_set_timeout(ids, 60);
     suite_add_tcase(s, ids);
     return s;

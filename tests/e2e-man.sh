@@ -161,7 +161,8 @@ man_examples() {
     PAIRS="$*" awk -v dir="$dir" '
         function text(s) {
             gsub(/\\-/, "-", s); gsub(/\\\(dq/, "\"", s); gsub(/\\\(aq/, "\047", s)
-            gsub(/\\~/, " ", s); gsub(/\\e/, "\\", s)
+            gsub(/\\~/, " ", s); gsub(/\\e/, "\\", s); gsub(/\\\(ha/, "^", s)
+            gsub(/\\\(mc/, "\302\265", s)
             return s
         }
         BEGIN { n = split(ENVIRON["PAIRS"], p, " ") }
@@ -200,6 +201,42 @@ if [ "$st" -eq 0 ] &&
    grep -q '^  probes: exc.rate inh.rate exc\[0\].V$' "$work/net.out" &&
    grep -q '^  ext: poisson spikes at 20000 Hz, weight 0.0001 V, .* into 12500 neuron' "$work/net.out"
 then ok; else bad "the Brunel example of opsin-circuit.5 (status $st): $(cat "$work/net.out")"; fi
+
+# What opsin(1) EXAMPLES and OUTPUT quote is what opsin prints, in a directory of copied
+# presets as the page sets up: the rows of example 1 (its grep block), the last row of example
+# 3, both opsin check blocks of example 4 (compared word for word: the page breaks long
+# lines), the spike counts of example 5 and the summary under OUTPUT (but its wall time).
+lab=$work/lab
+mkdir "$lab"
+cp -r "$SRCDIR/circuits" "$SRCDIR/stimuli" "$lab"
+man_examples "$SRCDIR/man/opsin.1" "$work/quoted" '^\$.grep=grep' \
+    '^\$.opsin.check.circuits=check' '^\$.opsin.check.my=typo' '^#.events=summary'
+words() { tr -s ' \n' '  '; }
+# The output of block $1's first line (its "$ " cut) run in the lab, against the block's rest.
+quoted() {
+    (cd "$lab" && eval "$(sed -n '1s/^\$ //p' "$work/quoted/$1")") >"$work/quoted/$1.out" 2>&1 || true
+    if [ "$(tail -n +2 "$work/quoted/$1" | words)" = "$(words <"$work/quoted/$1.out")" ]; then ok
+    else bad "opsin.1 quotes for '$(head -1 "$work/quoted/$1")': $(tail -n +2 "$work/quoted/$1") but opsin prints: $(cat "$work/quoted/$1.out")"; fi
+}
+(cd "$lab" && opsin run circuits/fmes.cfg stimuli/fmes-ppf.cfg -o ppf.csv 2>/dev/null)
+quoted grep
+quoted check
+sed 's/R_reg = "7 kohm";/R_reg = "7 kOhms";/' "$lab/circuits/fmes.cfg" >"$lab/my-fmes.cfg"
+quoted typo
+no_wall() { grep -v '^# wall time [0-9.e+-]* s$'; }
+if [ "$(no_wall <"$work/quoted/summary")" = "$(no_wall <"$lab/ppf.summary.txt")" ] &&
+   [ "$(grep -c '^# wall time [0-9.e+-]* s$' "$work/quoted/summary")" -eq 1 ]; then ok
+else bad "opsin.1 OUTPUT summary: $(cat "$work/quoted/summary") but opsin prints: $(cat "$lab/ppf.summary.txt")"; fi
+(cd "$lab" && opsin run circuits/fmes.cfg stimuli/fmes-retention.cfg --set syn.R_reg=open \
+     --probe syn.v,syn.w -o ret.csv -q)
+last=$(awk '/^The last row is/ { getline; print $2 }' "$SRCDIR/man/opsin.1")
+if [ -n "$last" ] && [ "$(tail -n 1 "$lab/ret.csv")" = "$last" ]; then ok
+else bad "opsin.1 example 3: last row '$last', opsin writes '$(tail -n 1 "$lab/ret.csv")'"; fi
+(cd "$lab" && opsin run circuits/lif-supercap-lif.cfg stimuli/lif-chain.cfg -o chain.csv -q)
+counts=$(tail -n +2 "$lab/chain.spikes.csv" | cut -d, -f2 | sort | uniq -c |
+         awk '{ printf "%s %s;", $1, $2 }')
+if grep -q '^counts 32 spikes of$' "$SRCDIR/man/opsin.1" && [ "$counts" = "32 post;17 pre;" ]
+then ok; else bad "opsin.1 example 5 counts 32 post and 17 pre spikes, opsin: $counts"; fi
 
 # The machine-readable table itself: tab-separated, five fields a row.
 opsin models --tsv phototrap >"$work/tsv"
