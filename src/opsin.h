@@ -248,6 +248,20 @@ void opsin_stimulus_free(opsin_stimulus *s);
 void opsin_stimulus_print(const opsin_stimulus *s, FILE *fp);
 
 /* Options of one transient run.  t_end > 0 is required; dt_out <= 0 means t_end/1000. */
+/* Which crossings of a level a watch counts. */
+enum opsin_watch_dir { OPSIN_WATCH_CROSS, OPSIN_WATCH_RISE, OPSIN_WATCH_FALL };
+
+/* A level crossing of probe `probe` (an index into the run's probes) to find on the probe's
+ * own continuous solution rather than between output rows: the time of the nth crossing in
+ * direction dir (enum opsin_watch_dir), nth 0 the last (opsin_sim_watch_time).  A crossing is
+ * a change of side of `level`: a value that touches it and goes back is none. */
+typedef struct opsin_watch {
+    size_t probe;
+    double level;
+    int dir;
+    long nth;
+} opsin_watch;
+
 typedef struct opsin_run_opts {
     double t_end;          /* s */
     double dt_out;         /* s, output grid step */
@@ -260,6 +274,8 @@ typedef struct opsin_run_opts {
                                 before anything is built; 0: no limit */
     unsigned jobs;           /* threads that advance a network's members (0 or 1: one); the
                                 result is the same bits for any number */
+    const opsin_watch *watches; /* level crossings to find on the solution (may be NULL) */
+    size_t nwatches;
 } opsin_run_opts;
 
 /* Default run options: t_end from the stimulus file, else from the circuit file, else 0
@@ -295,6 +311,14 @@ void opsin_sim_free(opsin_sim *sim);
 
 /* Runs the simulation from 0 to t_end, calling the sink.  Can be called once per sim. */
 int opsin_sim_run(opsin_sim *sim, const opsin_sink *sink, opsin_diag *diag);
+
+/* After a run: the time (s) of watch i of the run's options into *t (NAN when there is no
+ * such crossing), OPSIN_OK; OPSIN_EINVAL when the run could not follow it on the solution
+ * (a population's probe, an island advanced by matrix exponentials), and the caller falls
+ * back to its output rows.  CVODE islands are checked at every integrator step and solved on
+ * its interpolant, closed-form neurons over each segment between events, to the last bit of
+ * the time; a change of side at an event is a crossing at the event's time. */
+int opsin_sim_watch_time(const opsin_sim *sim, size_t i, double *t);
 
 /* The run's warnings, "warning: ..." (NULL past the end).  opsin_sim_new finds what will do
  * nothing: a source whose pulses all start at or after t_end or are all 0, a source whose

@@ -22,7 +22,8 @@
 static double over_rows(const char *name, const double *t, const double *v, size_t n,
                         double arg, double arg2, int dir, long nth)
 {
-    opsin_measure_input in = {t, v, 1, n, NULL, 0, NULL, 0, t[n - 1], 0.0, arg, arg2, dir, nth};
+    opsin_measure_input in = {t, v, 1, n, NULL, 0, NULL, 0, t[n - 1], 0.0, arg, arg2, dir, nth,
+                              0, NAN};
     const opsin_measure_def *m = opsin_measure_find(name);
     ck_assert_ptr_nonnull(m);
     return m->fn(&in);
@@ -151,9 +152,11 @@ END_TEST
 /* ---- runs against closed forms ------------------------------------------------------------ */
 
 /* Runs circuit path cp (stimulus text or NULL) to t_end with rows every dt and evaluates
- * spec: the path `opsin run --measure` takes. */
-static void measure_run(const char *cp, const char *stim, const char *spec, double t_end,
-                        double dt, double *res)
+ * spec: the path `opsin run --measure` takes when `follow` (the level crossings found on the
+ * solution, opsin_run_opts.watches), else with when read off the rows (as for a population's
+ * probe). */
+static void measure_run_as(const char *cp, const char *stim, const char *spec, double t_end,
+                           double dt, int follow, double *res)
 {
     opsin_measure_list ml;
     opsin_circuit *c;
@@ -165,6 +168,10 @@ static void measure_run(const char *cp, const char *stim, const char *spec, doub
     o.dt_out = dt;
     o.probes = ml.probes;
     o.nprobes = ml.nprobes;
+    if (follow) {
+        o.watches = ml.watches;
+        o.nwatches = ml.nwatches;
+    }
     opsin_sim *sim;
     ck_assert_msg(opsin_sim_new(c, s, &o, &sim, &d) == 0, "%s", d.msg);
     opsin_measure_record r;
@@ -179,20 +186,32 @@ static void measure_run(const char *cp, const char *stim, const char *spec, doub
     opsin_circuit_free(c);
 }
 
+static void measure_run(const char *cp, const char *stim, const char *spec, double t_end,
+                        double dt, double *res)
+{
+    measure_run_as(cp, stim, spec, t_end, dt, 0, res);
+}
+
 /* An RC charge: lif below threshold with a constant input conductance, V(0) = 0,
  * V = v_inf (1 - exp(-t/tau)), v_inf = 0.5 V, tau = C_m/(G_L + G_in) = 5 ms. */
 static const char rc_circuit[] =
     "components = ({ id = \"n1\"; model = \"lif\"; C_m = \"100 pF\"; G_L = \"10 nS\"; E_L = 0;\n"
     "  G_in = \"10 nS\"; V_in = \"1 V\"; V_th = \"%s\"; V_reset = 0; t_ref = \"2 ms\"; });\n"
-    "probes = [\"n1.V\"];\nsolver = { rtol = 1e-10; };\n";
+    "probes = [\"n1.V\"];\nsolver = { method = \"%s\"; rtol = 1e-10; };\n";
 #define VINF 0.5
 #define TAU 5e-3
 
-static const char *rc_path(const char *v_th)
+/* The charge advanced by solver.method `method` ("auto": in closed form). */
+static const char *rc_path_method(const char *v_th, const char *method)
 {
     static char text[512];
-    snprintf(text, sizeof text, rc_circuit, v_th);
+    snprintf(text, sizeof text, rc_circuit, v_th, method);
     return tu_write_temp(0, text);
+}
+
+static const char *rc_path(const char *v_th)
+{
+    return rc_path_method(v_th, "auto");
 }
 
 /* The solver's global error in V at rtol 1e-10: ~1e-9 V on this charge (opsin run -m at:T
@@ -226,6 +245,44 @@ START_TEST(test_rc_when)
                           want);
         }
         ck_assert(isnan(res[4]) && isnan(res[5])); /* never reached; never falls */
+    }
+}
+END_TEST
+
+/* when on the solution itself (what opsin run and sweep do): the same bits whatever the
+ * rows, even rows coarser than the charge (3 tau), and at the closed form's time to the
+ * solver's accuracy (CVODE at rtol 1e-10: V_ERR over V') or to 1e-12 relative (the closed
+ * form), where the rows' linear interpolation above needs rows of tau/1000 for 1e-7. */
+START_TEST(test_rc_when_followed)
+{
+    static const char *const method[] = {"cvode", "exact"};
+    static const double level[] = {0.05, 0.25, 0.4, 0.45};
+    static const double dts[] = {TAU / 1000, TAU / 10, 3 * TAU};
+    char spec[256];
+    snprintf(spec, sizeof spec, "when:n1.V=%g,when:n1.V=%g:rise,when:n1.V=%g:rise:1,"
+             "when:n1.V=%gV:last,when:n1.V=0.6,when:n1.V=0.25:fall", level[0], level[1],
+             level[2], level[3]);
+    for (size_t m = 0; m < 2; m++) {
+        double first[6];
+        for (size_t k = 0; k < 3; k++) {
+            double res[6];
+            measure_run_as(rc_path_method("2 V", method[m]), NULL, spec, 20e-3, dts[k], 1, res);
+            for (size_t i = 0; i < 4; i++) {
+                double want = -TAU * log(1 - level[i] / VINF);
+                double bound = m == 0 ? V_ERR * TAU / (VINF - level[i]) : 1e-12 * want;
+                printf("RC (%s), rows every %g s, on the solution: crossing of %g V at %.15g "
+                       "s, closed form %.15g s, error %.3g s (bound %.3g s)\n", method[m],
+                       dts[k], level[i], res[i], want, res[i] - want, bound);
+                ck_assert_msg(fabs(res[i] - want) <= bound, "%s level %g: %.17g vs %.17g",
+                              method[m], level[i], res[i], want);
+                ck_assert_msg(k == 0 || res[i] == first[i], "%s level %g: %.17g at dt %g, "
+                              "%.17g at dt %g", method[m], level[i], res[i], dts[k], first[i],
+                              dts[0]);
+            }
+            ck_assert(isnan(res[4]) && isnan(res[5]));
+            if (k == 0)
+                memcpy(first, res, sizeof first);
+        }
     }
 }
 END_TEST
@@ -272,6 +329,15 @@ START_TEST(test_spiking_when)
         ck_assert_msg(fabs(res[i] - want[i]) <= bound, "measure %zu: %.15g vs %.15g", i,
                       res[i], want[i]);
     }
+    /* on the solution (the closed form here), with rows far apart (2 ms, longer than t_ref):
+     * the resets at the spikes are crossings at the spikes' times, the rises the closed
+     * form's, to 1e-12 */
+    measure_run_as(rc_path("0.4 V"), NULL, "when:n1.V=0.25,when:n1.V=0.25:fall:2,"
+                   "when:n1.V=0.25:rise:last,when:n1.V=0.25:cross:4,when:n1.V=0.25:rise:3",
+                   T, 2e-3, 1, res);
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_msg(fabs(res[i] - want[i]) <= 1e-12 * want[i], "measure %zu on the solution: "
+                      "%.17g vs %.17g", i, res[i], want[i]);
 }
 END_TEST
 
@@ -305,6 +371,7 @@ static Suite *measure_suite(void)
     suite_add_tcase(s, rows);
     TCase *cf = tcase_create("closed forms");
     tcase_add_test(cf, test_rc_when);
+    tcase_add_test(cf, test_rc_when_followed);
     tcase_add_test(cf, test_rc_integral);
     tcase_add_test(cf, test_spiking_when);
     tcase_add_test(cf, test_pulse_edges);

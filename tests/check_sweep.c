@@ -820,7 +820,7 @@ START_TEST(test_measure_table)
     ck_assert_ptr_null(opsin_measure_find("nope"));
     /* an empty run: every row measure is nan, not a crash */
     opsin_measure_input in = {NULL, NULL, 1, 0, NULL, 0, NULL, 0, 1.0, 0.0, 0.5, 1.0,
-                              OPSIN_MDIR_CROSS, 1};
+                              OPSIN_MDIR_CROSS, 1, 0, NAN};
     static const char *const rows[] = {"peak", "min", "final", "mean", "at", "max_t", "min_t",
                                        "avg", "integral", "when"};
     for (size_t i = 0; i < 10; i++)

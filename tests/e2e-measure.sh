@@ -59,5 +59,35 @@ run_opsin run "$C" "$S" -o out/x.csv --measure-output out/m.csv
 if [ "$status" -eq 2 ] && grep -q -- '--measure-output needs --measure' stderr && [ -z "$(ls out)" ]
 then ok; else bad "--measure-output alone: status $status, $(cat stderr)"; fi
 
+# when on the solution, not between rows: the crossing of 50 mV by the paired pulses is the
+# same time whatever --dt-out, on the closed form (solver.method auto) and on CVODE (rtol
+# 1e-10), and the two agree within CVODE's accuracy (its global error, about 1e-9 of v, over
+# the slow slope of the last fall gives 3e-9 of its time: 1e-8 relative allowed; between rows
+# the first rise moved by 1e-5 relative from the default grid to -d 0.3us)
+sed 's/^solver = .*/solver = { method = "cvode"; rtol = 1e-10; };/' "$C" >cvode.cfg
+W=syn.v:when:50mV:rise,syn.v:when:50mV:fall:last,syn.v:when:50mV:cross:2
+for circ in "$C" cvode.cfg; do
+    : >grids
+    for d in 30us 3us 0.3us; do
+        run_opsin run "$circ" "$S" -q -o /dev/null -m "$W" -d "$d"
+        tail -n +2 stderr >>grids
+    done
+    if [ "$status" -eq 0 ] && [ "$(sort -u grids | wc -l)" -eq 3 ] && [ "$(wc -l <grids)" -eq 9 ]
+    then ok; else bad "when at 30, 3 and 0.3 us rows ($circ): $(cat grids)"; fi
+    cp grids "grids.$(basename "$circ")"
+done
+if paste -d, grids.fmes.cfg grids.cvode.cfg | awk -F, '{ d = $2 / $5 - 1; if (d * d > 1e-16) exit 1 }'
+then ok; else bad "when, closed form against CVODE: $(paste -d, grids.fmes.cfg grids.cvode.cfg)"; fi
+# the crossing of the closed form (the rows' times converged towards it as -d shrank)
+if grep -q '^syn.v:when:50mV:rise,0.00151308911940[0-9]*,s$' grids.fmes.cfg; then ok
+else bad "when:50mV:rise: $(cat grids.fmes.cfg)"; fi
+
+# sweep: the same bytes with one job and two
+run_opsin sweep cvode.cfg "$S" --set syn.R_reg=1kohm:7kohm:4 -m "$W" --jobs 1
+cp stdout sweep1.csv
+run_opsin sweep cvode.cfg "$S" --set syn.R_reg=1kohm:7kohm:4 -m "$W" --jobs 2
+if [ "$status" -eq 0 ] && cmp -s stdout sweep1.csv && [ "$(wc -l <sweep1.csv)" -eq 5 ]; then ok
+else bad "sweep --jobs 1 and 2 differ: $(cat sweep1.csv) / $(cat stdout)"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

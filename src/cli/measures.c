@@ -43,6 +43,8 @@ int run_measures_begin(run_measures *m, const char *const *specs, size_t n, cons
     m->opts = *o;
     m->opts.probes = m->ml.probes;
     m->opts.nprobes = m->ml.nprobes;
+    m->opts.watches = m->ml.watches;
+    m->opts.nwatches = m->ml.nwatches;
     m->ncsv = ncsv;
     m->output = output;
     return EXIT_OK;

@@ -426,8 +426,18 @@ static int exact_collect(opsin_island *isl, opsin_diag *d)
     return OPSIN_OK;
 }
 
+/* The closed form at t, for the island's watches, in the third of y0's block (free once the
+ * island is set up). */
+static const double *exact_state_at(opsin_island *isl, double t)
+{
+    double *y = isl->y0 + 2 * isl->n;
+    memcpy(y, isl->yd, isl->n * sizeof *y);
+    y[isl->comps[0]->y_off] = v_after(isl, t - isl->t0, NULL);
+    return y;
+}
+
 const opsin_island_kind opsin_island_exact = {exact_at, exact_step, exact_restart,
-                                              exact_collect};
+                                              exact_collect, exact_state_at};
 
 /* ---- the exact island of one linear system ---------------------------------------------- */
 
@@ -634,8 +644,30 @@ static int sys_restart(opsin_island *isl, opsin_diag *d)
     return OPSIN_OK;
 }
 
+/* The closed form at t from the segment's start, e^{M s} z(t0), for the island's watches:
+ * no cache touched; in the third of y0's block. */
+static const double *sys_state_at(opsin_island *isl, double t)
+{
+    const struct opsin_exact_sys *sy = isl->sys;
+    const opsin_comp *c = isl->comps[0];
+    double E[SYS_M * SYS_M], z0[SYS_M], *y = isl->y0 + 2 * isl->n;
+    size_t n = sy->n, m = sy->m;
+    memcpy(y, isl->yd, isl->n * sizeof *y);
+    memcpy(z0, isl->y0 + c->y_off, n * sizeof *z0);
+    memset(z0 + n, 0, sy->k * sizeof *z0);
+    z0[m - 1] = sy->q * sy->in_scale;
+    sys_expm(sy, t - isl->t0, E);
+    for (size_t i = 0; i < n; i++) {
+        double v = 0.0;
+        for (size_t j = 0; j < m; j++)
+            v += E[i * m + j] * z0[j];
+        y[c->y_off + i] = v;
+    }
+    return y;
+}
+
 const opsin_island_kind opsin_island_exact_sys = {sys_at, exact_step, sys_restart,
-                                                  exact_collect};
+                                                  exact_collect, sys_state_at};
 
 /* The power of 2 nearest x / y (1 when either is 0 or not finite): the drive's and the
  * integral's units rescaled by it bring the columns and rows of M to the size of A's entries.

@@ -261,6 +261,8 @@ void opsin_island_free(opsin_island *isl)
         (void)SUNLinSolFree(isl->LS);
     if (isl->A)
         SUNMatDestroy(isl->A);
+    if (isl->ys)
+        N_VDestroy(isl->ys);
     if (isl->y)
         N_VDestroy(isl->y);
     if (isl->atol)
@@ -272,6 +274,7 @@ void opsin_island_free(opsin_island *isl)
     free(isl->sys);
     opsin_queue_free(&isl->stops);
     free(isl->comps);
+    free(isl->watches);
     memset(isl, 0, sizeof *isl);
 }
 
@@ -336,6 +339,8 @@ static int cvode_step(opsin_island *isl, double t_end, double *root, opsin_diag 
     sunrealtype tret, tcur;
     if (!isl->solving && !opsin_memory_there(isl->bytes)) /* the first step takes a matrix */
         return OPSIN_ENOMEM;
+    if (isl->stepped) /* the last step is final now: its part of the watches */
+        opsin_island_follow(isl, isl->tn);
     /* The output target is the stop itself, so the first step size after a restart, and hence
      * the whole solution, does not depend on when outputs are taken. */
     int flag = CVode(isl->cvode, stop, isl->y, &tret, CV_ONE_STEP);
@@ -383,8 +388,18 @@ static int cvode_restart(opsin_island *isl, opsin_diag *d)
     return flag == CV_SUCCESS ? OPSIN_OK : fail(isl, "CVodeReInit", flag, isl->t, d);
 }
 
+/* The interpolant of the last step at t into ys; before the first step, y (the state at t0,
+ * all there is). */
+static const double *cvode_state_at(opsin_island *isl, double t)
+{
+    if (!isl->stepped)
+        return isl->yd;
+    return CVodeGetDky(isl->cvode, t, 0, isl->ys) == CV_SUCCESS ? N_VGetArrayPointer(isl->ys)
+                                                                : NULL;
+}
+
 const opsin_island_kind opsin_island_cvode = {cvode_at, cvode_step, cvode_restart,
-                                              cvode_collect};
+                                              cvode_collect, cvode_state_at};
 
 /* ---- every kind ------------------------------------------------------------------------- */
 
@@ -395,12 +410,39 @@ int opsin_island_at(opsin_island *isl, double t, double t_end, opsin_diag *d)
         isl->tn = fmax(isl->tn, t);
         return OPSIN_OK;
     }
-    return isl->kind->at(isl, t, t_end, d);
+    int rc = isl->kind->at(isl, t, t_end, d);
+    /* A closed form is checked at every time asked (events, rows); CVODE at its steps'
+     * ends instead (cvode_step), which do not depend on the rows. */
+    if (!rc && isl->kind != &opsin_island_cvode)
+        opsin_island_follow(isl, t);
+    return rc;
 }
 
 int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag *d)
 {
     return isl->kind->step(isl, t_end, root, d);
+}
+
+/* Watch r's output at t on the island's present segment (NAN when out of reach). */
+typedef struct follow_ctx {
+    opsin_island *isl;
+    const opsin_watch_run *r;
+} follow_ctx;
+
+static double watch_value(void *ctx, double t)
+{
+    const follow_ctx *f = ctx;
+    const double *y = f->isl->kind->state_at(f->isl, t);
+    const opsin_comp *c = f->r->comp;
+    return y ? c->def->model->output(c, f->r->output, t, y) : NAN;
+}
+
+void opsin_island_follow(opsin_island *isl, double t)
+{
+    for (size_t k = 0; k < isl->nwatches; k++) {
+        follow_ctx f = {isl, isl->watches[k]};
+        opsin_watch_feed(isl->watches[k], t, watch_value(&f, t), watch_value, &f);
+    }
 }
 
 int opsin_island_collect(opsin_island *isl, opsin_diag *d)
@@ -420,5 +462,6 @@ int opsin_island_reinit(opsin_island *isl, opsin_diag *d)
     isl->gen++;
     isl->reinits++;
     isl->dirty = 0;
+    opsin_island_follow(isl, isl->t); /* the other side of the event */
     return OPSIN_OK;
 }

@@ -13,6 +13,7 @@
 #include "core.h"
 #include "engine/cvcompat.h"
 #include "engine/queue.h"
+#include "engine/watch.h"
 
 struct opsin_island;
 
@@ -25,6 +26,10 @@ typedef struct opsin_island_kind {
     /* restarts from y at t after an event changed it or the drive */
     int (*restart)(struct opsin_island *isl, opsin_diag *d);
     int (*collect)(struct opsin_island *isl, opsin_diag *d);
+    /* the state at t within the present segment (since the last restart, up to how far the
+     * island has gone) without moving the island, for its watches; NULL when t is out of
+     * reach.  A kind without it (NULL) has its watches left to the output rows. */
+    const double *(*state_at)(struct opsin_island *isl, double t);
 } opsin_island_kind;
 
 extern const opsin_island_kind opsin_island_cvode; /* island.c */
@@ -68,6 +73,10 @@ typedef struct opsin_island {
     double v_eff;      /* where V relaxes under the present drive, lin.v_inf + lin.r_in I */
     double t_cross;    /* when V reaches lin.v_th after t0 (INFINITY: never) */
     struct opsin_exact_sys *sys; /* an exact island of one linear system (else NULL) */
+    /* level crossings followed on this island's solution (engine/watch.h; owned by the sim) */
+    opsin_watch_run **watches;
+    size_t nwatches;
+    N_Vector ys;       /* CVODE: the state at a time its watches ask for */
 } opsin_island;
 
 typedef struct opsin_island_cfg {
@@ -114,6 +123,12 @@ int opsin_island_step(opsin_island *isl, double t_end, double *root, opsin_diag 
 
 /* Restarts the integrator from isl->y at isl->t (after an event changed y or the drive). */
 int opsin_island_reinit(opsin_island *isl, opsin_diag *d);
+
+/* Follows the island's watches up to t (at least as far as they have been followed, at most
+ * as far as the island has gone) on its present segment: after every integrator step, before
+ * the events of a time change the island, after its restart (a jump is then a crossing at t)
+ * and at t_end.  Does nothing for an island without watches. */
+void opsin_island_follow(opsin_island *isl, double t);
 
 /* Adds the integrator's counters of the current segment to the accumulated ones. */
 int opsin_island_collect(opsin_island *isl, opsin_diag *d);

@@ -75,6 +75,8 @@ struct opsin_sim {
     unsigned char *moved;
     opsin_warnings warn;    /* engine/idle.c: what in this run does nothing */
     opsin_netrun *nr;       /* a circuit of populations runs there (engine/netrun.c) */
+    opsin_watch_run *watch; /* per opts.watches: followed on its island's solution */
+    unsigned char *followed; /* per watch: 1 when its island's kind can follow it */
 };
 
 opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimulus *s)
@@ -509,6 +511,61 @@ static int network_new(opsin_sim *s, const opsin_probe *probes, size_t nprobes, 
     return rc;
 }
 
+/* Gives each watch of the options to its probe's island, when the island's kind can follow it
+ * on its solution (the others are left to the output rows); EINVAL for a probe that is not
+ * the run's. */
+static int build_watches(opsin_sim *s, opsin_diag *d)
+{
+    size_t n = s->o.nwatches;
+    s->watch = calloc(n ? n : 1, sizeof *s->watch);
+    s->followed = calloc(n ? n : 1, 1);
+    if (!s->watch || !s->followed)
+        return OPSIN_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const opsin_watch *w = &s->o.watches[i];
+        if (w->probe >= s->nprobes) {
+            opsin_diag_set(d, NULL, 0, "watch %zu names probe %zu of %zu (expected an index "
+                           "into the run's probes)", i + 1, w->probe + 1, s->nprobes);
+            return OPSIN_EINVAL;
+        }
+        const opsin_comp *c = &s->comps[s->probes[w->probe].comp];
+        opsin_island *isl = &s->isl[c->island];
+        opsin_watch_start(&s->watch[i], w, c, (size_t)s->probes[w->probe].output, 0.0, NAN);
+        if (!isl->kind->state_at)
+            continue;
+        opsin_watch_run **ws = realloc(isl->watches, (isl->nwatches + 1) * sizeof *ws);
+        if (!ws)
+            return OPSIN_ENOMEM;
+        isl->watches = ws;
+        ws[isl->nwatches++] = &s->watch[i];
+        if (isl->y && !isl->ys && !(isl->ys = N_VClone(isl->y)))
+            return OPSIN_ENOMEM;
+        s->followed[i] = 1;
+    }
+    return OPSIN_OK;
+}
+
+/* Every followed watch from its probe's value at t = 0, before the events of that time. */
+static void start_watches(opsin_sim *s)
+{
+    for (size_t i = 0; i < s->o.nwatches; i++) {
+        opsin_watch_run *r = &s->watch[i];
+        if (!s->followed[i])
+            continue;
+        const double *y = s->isl[r->comp->island].yd;
+        double v = r->comp->def->model->output(r->comp, r->output, 0.0, y);
+        opsin_watch_start(r, &r->w, r->comp, r->output, 0.0, v);
+    }
+}
+
+int opsin_sim_watch_time(const opsin_sim *s, size_t i, double *t)
+{
+    if (!s->ran || i >= s->o.nwatches || !s->followed || !s->followed[i])
+        return OPSIN_EINVAL;
+    *t = opsin_watch_result(&s->watch[i]);
+    return OPSIN_OK;
+}
+
 int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_run_opts *opts,
                   opsin_sim **out, opsin_diag *d)
 {
@@ -595,6 +652,8 @@ int opsin_sim_new(const opsin_circuit *c, const opsin_stimulus *st, const opsin_
                          : opsin_island_init(&s->isl[i], &icfg, d);
         s->stats.exact_islands += s->exact[i];
     }
+    if (!rc)
+        rc = build_watches(s, d);
     if (!rc && st)
         rc = queue_stimulus(s);
     if (!rc)
@@ -643,6 +702,8 @@ void opsin_sim_free(opsin_sim *s)
     free(s->row);
     free(s->first);
     free(s->moved);
+    free(s->watch);
+    free(s->followed);
     opsin_warnings_free(&s->warn);
     for (size_t i = 0; s->energy_name && i < s->nenergy; i++)
         free(s->energy_name[i]);
@@ -803,8 +864,10 @@ static int apply_event(opsin_sim *s, const opsin_event *ev, const opsin_sink *si
         return rc;
     double *y = isl->yd;
     s->stats.events++;
-    if (!isl->dirty)
+    if (!isl->dirty) { /* this side of the first event of T: the watches reach it */
+        opsin_island_follow(isl, ev->t);
         s->dirty[s->ndirty++] = ev->island;
+    }
     isl->dirty = 1;
     switch (ev->kind) {
     case OPSIN_EV_ON:
@@ -921,6 +984,7 @@ static int finish(opsin_sim *s, opsin_diag *d)
         int rc = opsin_island_at(isl, s->o.t_end, s->o.t_end, d);
         if (rc || (rc = opsin_island_collect(isl, d)))
             return rc;
+        opsin_island_follow(isl, s->o.t_end);
         s->stats.steps += isl->steps;
         s->stats.rhs_evals += isl->rhs_evals;
         s->stats.reinits += isl->reinits;
@@ -949,6 +1013,7 @@ int opsin_sim_run(opsin_sim *s, const opsin_sink *sink, opsin_diag *d)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    start_watches(s);
     int rc = opsin_sink_header(s->c, s->probes, s->nprobes, sink, d);
     unsigned long k = 0;
     size_t j = 0; /* next map time */

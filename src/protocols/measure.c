@@ -172,9 +172,13 @@ static double crossing_time(const opsin_measure_input *in, size_t j, size_t on, 
 }
 
 /* The time of the nth crossing of the level arg (0: the last) in the direction dir.  A
- * crossing is a change of side: a value that touches the level and goes back is none. */
+ * crossing is a change of side: a value that touches the level and goes back is none.  The
+ * run's own when it followed the level on the solution (opsin run and sweep always do for a
+ * component's probe), else linear between the rows. */
 static double m_when(const opsin_measure_input *in)
 {
+    if (in->followed) /* found on the solution itself (engine/watch.c) */
+        return in->crossing;
     double level = in->arg, found = NAN;
     long count = 0;
     int side = 0;
@@ -320,8 +324,9 @@ static const opsin_measure_def table[] = {
      "at:T, value at time T (right side if T is an edge; linear between rows)", m_at},
     {"when", "s", OPSIN_MEAS_ROWS, OPSIN_MARG_LEVEL,
      "when:[PROBE=]VALUE[:rise|fall|cross][:N|last], time of the Nth (default first) crossing "
-     "of VALUE in that direction (default either), linear between rows (refine with "
-     "--dt-out), an edge's time when it jumps across; nan if there is none", m_when},
+     "of VALUE in that direction (default either), solved on the probe's solution (CVODE's "
+     "interpolant, the closed form), not between rows; an event's time when it jumps across; "
+     "nan if there is none", m_when},
     {"spikes", "1", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE, "number of spikes of the neuron",
      m_spikes},
     {"rate", "Hz", OPSIN_MEAS_SPIKES, OPSIN_MARG_NONE,

@@ -62,6 +62,8 @@ typedef struct opsin_measure_input {
     double arg2;    /* the end T2 of a window (+inf: none) */
     int dir;        /* the crossings that count: enum opsin_measure_dir */
     long nth;       /* the crossing that counts: 1 the first, 0 the last */
+    int followed;   /* 1: the run followed the crossing on the solution (opsin_sim_watch_time) */
+    double crossing; /* s, its time then (NAN: none) */
 } opsin_measure_input;
 
 typedef struct opsin_measure_def {
@@ -98,6 +100,7 @@ typedef struct opsin_measure_item {
     double arg, arg2;
     int dir;
     long nth;
+    int watch;    /* index into the list's watches (a level crossing), or -1 */
 } opsin_measure_item;
 
 /* Every item of some --measure lists, and what a run records for them: the probes (columns
@@ -109,6 +112,8 @@ typedef struct opsin_measure_list {
     size_t nprobes;
     char (*neurons)[OPSIN_ID_MAX];
     size_t nneurons;
+    opsin_watch *watches; /* the level crossings a run follows for them (opsin_run_opts) */
+    size_t nwatches;
 } opsin_measure_list;
 
 /* What the items name: the circuit (its probes and neurons), the stimulus (its sources; may
@@ -123,7 +128,8 @@ typedef struct opsin_measure_scope {
 
 /* Parses every comma-separated item of specs[0..nspecs-1] into ml, which starts with the
  * probes `first` (nfirst of them: a run's own columns come first, the measures' extra probes
- * after them).  EINVAL with "--measure ITEM: what is wrong (expected ...)" (or "no
+ * after them), with a watch for every level crossing (a run passes ml->probes and
+ * ml->watches in its opsin_run_opts).  EINVAL with "--measure ITEM: what is wrong (expected ...)" (or "no
  * --measure" when there is no item), ENOMEM; free ml with opsin_measure_list_free either way. */
 int opsin_measure_list_parse(opsin_measure_list *ml, const opsin_measure_scope *scope,
                              const char *const *specs, size_t nspecs, const opsin_probe *first,

@@ -329,7 +329,7 @@ static int item_parse(opsin_measure_list *ml, const opsin_measure_scope *sc, con
     size_t first = opsin_measure_find(parts[0]) || np == 1 ? 0 : 1;
     const char *probe = first ? parts[0] : NULL;
     m->def = parts[first] ? opsin_measure_find(parts[first]) : NULL;
-    m->col = m->neuron = m->source = -1;
+    m->col = m->neuron = m->source = m->watch = -1;
     if (!m->def) {
         unknown_measure(item, parts[first] ? parts[first] : "", d);
         return OPSIN_EINVAL;
@@ -352,11 +352,24 @@ static int item_parse(opsin_measure_list *ml, const opsin_measure_scope *sc, con
     return rc ? rc : measure_args(ml, sc, m, args, item, d);
 }
 
+/* The watch of a level crossing item, for the run to follow on the probe's solution. */
+static void item_watch(opsin_measure_list *ml, opsin_measure_item *m)
+{
+    static const int dir[] = {[OPSIN_MDIR_CROSS] = OPSIN_WATCH_CROSS,
+                              [OPSIN_MDIR_RISE] = OPSIN_WATCH_RISE,
+                              [OPSIN_MDIR_FALL] = OPSIN_WATCH_FALL};
+    if (m->def->arg != OPSIN_MARG_LEVEL || m->col < 0)
+        return;
+    m->watch = (int)ml->nwatches;
+    ml->watches[ml->nwatches++] = (opsin_watch){(size_t)m->col, m->arg, dir[m->dir], m->nth};
+}
+
 void opsin_measure_list_free(opsin_measure_list *ml)
 {
     free(ml->items);
     free(ml->probes);
     free(ml->neurons);
+    free(ml->watches);
     memset(ml, 0, sizeof *ml);
 }
 
@@ -377,6 +390,7 @@ int opsin_measure_list_parse(opsin_measure_list *ml, const opsin_measure_scope *
         return OPSIN_EINVAL;
     }
     if (!(ml->items = calloc(cap, sizeof *ml->items)) ||
+        !(ml->watches = calloc(cap, sizeof *ml->watches)) ||
         (nfirst && !(ml->probes = malloc(nfirst * sizeof *ml->probes))))
         return OPSIN_ENOMEM;
     if (nfirst)
@@ -391,7 +405,7 @@ int opsin_measure_list_parse(opsin_measure_list *ml, const opsin_measure_scope *
             int rc = item_parse(ml, scope, item, &ml->items[ml->n], d);
             if (rc)
                 return rc;
-            ml->n++;
+            item_watch(ml, &ml->items[ml->n++]);
             s += len;
             if (!*s++)
                 break;

@@ -119,13 +119,15 @@ static int item_pulses(const opsin_measure_item *m, const opsin_stimulus *st, do
     return OPSIN_OK;
 }
 
-/* Evaluates item m over the record into *res; scratch holds nspikes doubles. */
+/* Evaluates item m over the record of sim's run into *res; scratch holds nspikes doubles. */
 static int item_eval(const opsin_measure_item *m, const opsin_measure_record *r,
-                     const opsin_stimulus *st, double t_end, double energy, double *spikes,
-                     double *res)
+                     const opsin_stimulus *st, const opsin_sim *sim, double t_end,
+                     double energy, double *spikes, double *res)
 {
     opsin_measure_input in = {r->t, NULL, r->ncols, r->nrows, spikes, 0, NULL, 0, t_end,
-                              energy, m->arg, m->arg2, m->dir, m->nth};
+                              energy, m->arg, m->arg2, m->dir, m->nth, 0, NAN};
+    in.followed = m->watch >= 0 &&
+                  opsin_sim_watch_time(sim, (size_t)m->watch, &in.crossing) == OPSIN_OK;
     opsin_measure_pulse *pulses;
     if (item_pulses(m, st, t_end, &pulses, &in.npulses))
         return OPSIN_ENOMEM;
@@ -152,7 +154,7 @@ int opsin_measure_list_eval(const opsin_measure_list *ml, const opsin_measure_re
     double *spikes = malloc((r->nspikes + 1) * sizeof *spikes);
     int rc = spikes ? OPSIN_OK : OPSIN_ENOMEM;
     for (size_t k = 0; !rc && k < ml->n; k++)
-        rc = item_eval(&ml->items[k], r, st, t_end, energy, spikes, &res[k]);
+        rc = item_eval(&ml->items[k], r, st, sim, t_end, energy, spikes, &res[k]);
     free(spikes);
     return rc;
 }

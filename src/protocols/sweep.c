@@ -361,6 +361,8 @@ static int check_run_opts(opsin_sweep *sw, opsin_diag *d)
     opsin_sim *sim = NULL;
     sw->opts.probes = sw->ml.probes;
     sw->opts.nprobes = sw->ml.nprobes;
+    sw->opts.watches = sw->ml.watches;
+    sw->opts.nwatches = sw->ml.nwatches;
     int rc = opsin_sim_new(sw->circuit, sw->stimulus, &sw->opts, &sim, d);
     opsin_sim_free(sim);
     return rc;
