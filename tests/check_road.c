@@ -67,7 +67,7 @@ START_TEST(test_pool_order)
 {
     static const int none[40] = {0};
     for (unsigned threads = 1; threads <= 5; threads++) {
-        squares q = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+        squares q = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 0};
         opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_OK);
@@ -101,21 +101,21 @@ START_TEST(test_pool_go_on_and_emit_stop)
 {
     int fail[40] = {0};
     fail[3] = 1;
-    squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+    squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 0};
     opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL};
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_OK);
     ck_assert_uint_eq(q.nemitted, 40);
     ck_assert_int_eq(q.status[3], OPSIN_ESOLVER);
     ck_assert_int_eq(q.status[4], OPSIN_OK);
-    squares r = {fail, {0}, 0, {0}, 12, (size_t)-1, 0, 0};
+    squares r = {fail, {0}, 0, {0}, 12, (size_t)-1, 0, 0, 0};
     job.ctx = &r;
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_EIO);
     ck_assert_uint_eq(r.nemitted, 13);
     /* no emit: the rows land in `out`, in their slots */
     double out[40];
     static const int none[40] = {0};
-    squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0};
+    squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 0};
     opsin_pool_job copy = {40, sizeof(double), sq_run, NULL, &z, 1, out, NULL};
     ck_assert_int_eq(opsin_pool_run(&copy, 4, &d), OPSIN_OK);
     for (size_t i = 0; i < 40; i++)
@@ -131,7 +131,7 @@ START_TEST(test_pool_cancel)
 {
     static const int none[40] = {0};
     for (unsigned threads = 1; threads <= 5; threads++) {
-        squares k = {none, {0}, 0, {0}, (size_t)-1, 12, 0, 0};
+        squares k = {none, {0}, 0, {0}, (size_t)-1, 12, 0, 0, 0};
         opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &k, 0, NULL, &k.flag};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ECALLBACK);
@@ -144,7 +144,7 @@ START_TEST(test_pool_cancel)
             ck_assert_int_eq(k.status[i], OPSIN_OK);
         }
     }
-    squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, SIGINT, 0};
+    squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, SIGINT, 0, 0};
     opsin_pool_job early = {40, sizeof(double), sq_run, sq_emit, &z, 0, NULL, &z.flag};
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_pool_run(&early, 3, &d), OPSIN_ECALLBACK);
