@@ -497,7 +497,9 @@ START_TEST(test_poisson_isi_ks)
 END_TEST
 
 /* A small Brunel network: the same spikes, bit for bit, on 1, 2 and 3 threads. */
-START_TEST(test_jobs_same_bits)
+/* An excitatory population of 800 and an inhibitory one of 200, connected with probability
+ * 0.1 (exc) and in-degree 20 (inh); exc = 0, inh = 1. */
+static net_fixture *ei_fixture(void)
 {
     net_fixture *f = fixture();
     size_t e = add_pop(f, "exc", 800), i = add_pop(f, "inh", 200);
@@ -514,6 +516,13 @@ START_TEST(test_jobs_same_bits)
     for (size_t q = 0; q < 4; q++)
         f->projs[q].p = 0.1;
     f->projs[2].k = f->projs[3].k = 20;
+    return f;
+}
+
+START_TEST(test_jobs_same_bits)
+{
+    net_fixture *f = ei_fixture();
+    size_t e = 0, i = 1;
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800);
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, i, 0, 200);
     rec r1, r2, r3;
@@ -576,20 +585,8 @@ static opsin_net_spike *drive(opsin_net *n, double t_end, const double *tm, size
  * (long windows) and a probed member (which reads 16-byte inputs), for 1 and 3 threads. */
 START_TEST(test_compact_inputs_same_bits)
 {
-    net_fixture *f = fixture();
-    size_t e = add_pop(f, "exc", 800), i = add_pop(f, "inh", 200);
-    for (size_t p = e; p <= i; p++) {
-        set_param(f, p, "C_m", cst(200e-12));
-        set_param(f, p, "G_L", cst(10e-9));
-        set_param(f, p, "V_th", cst(20e-3));
-        set_param(f, p, "V_reset", cst(10e-3));
-    }
-    add_proj(f, e, e, OPSIN_PROJ_INDEGREE, 0.2e-3, 1.5e-3);
-    add_proj(f, e, i, OPSIN_PROJ_INDEGREE, 0.2e-3, 1.5e-3);
-    add_proj(f, i, e, OPSIN_PROJ_INDEGREE, -1e-3, 1.5e-3);
-    add_proj(f, i, i, OPSIN_PROJ_INDEGREE, -1e-3, 1.5e-3);
-    f->projs[0].k = f->projs[1].k = 80;
-    f->projs[2].k = f->projs[3].k = 20;
+    net_fixture *f = ei_fixture();
+    size_t e = 0, i = 1;
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800)->stop = 40e-3;
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, i, 0, 200)->stop = 40e-3;
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800)->start = 150e-3;
