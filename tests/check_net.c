@@ -1,7 +1,7 @@
 /* check_net.c: populations advanced exactly (engine/net.c, engine/netrun.c) against hand
  * solutions: a driven lif's spike times against its closed form, a two-neuron chain with a
  * delay, Poisson trains' rate, CV and interval distribution within stated bounds, the same
- * bits for any --jobs;
+ * bits for any --jobs; compact 4-byte inputs against 16-byte ones (the same bits);
  * conductance synapses (engine/netcond.c) against an independent ODE solution (GSL rk8pd).
  * The circuits are built in code (the file syntax has its own tests). */
 #include <check.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "engine/net.h"
 
 /* ---- circuits in code -------------------------------------------------------------------- */
 
@@ -496,7 +497,9 @@ START_TEST(test_poisson_isi_ks)
 END_TEST
 
 /* A small Brunel network: the same spikes, bit for bit, on 1, 2 and 3 threads. */
-START_TEST(test_jobs_same_bits)
+/* An excitatory population of 800 and an inhibitory one of 200, connected with probability
+ * 0.1 (exc) and in-degree 20 (inh); exc = 0, inh = 1. */
+static net_fixture *ei_fixture(void)
 {
     net_fixture *f = fixture();
     size_t e = add_pop(f, "exc", 800), i = add_pop(f, "inh", 200);
@@ -513,6 +516,13 @@ START_TEST(test_jobs_same_bits)
     for (size_t q = 0; q < 4; q++)
         f->projs[q].p = 0.1;
     f->projs[2].k = f->projs[3].k = 20;
+    return f;
+}
+
+START_TEST(test_jobs_same_bits)
+{
+    net_fixture *f = ei_fixture();
+    size_t e = 0, i = 1;
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800);
     add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, i, 0, 200);
     rec r1, r2, r3;
@@ -529,6 +539,138 @@ START_TEST(test_jobs_same_bits)
     rec_free(&r1);
     rec_free(&r2);
     rec_free(&r3);
+    fixture_free(f);
+}
+END_TEST
+
+/* The spikes of a run of n to t_end in windows as engine/netrun.c makes them: the shortest
+ * delay, cut at each map time tm[] (where the spikes are delivered early, by opsin_net_map)
+ * and stretched over quiet spells (opsin_net_quiet_until). */
+static opsin_net_spike *drive(opsin_net *n, double t_end, const double *tm, size_t ntm,
+                              size_t *count)
+{
+    opsin_diag d = {""};
+    opsin_sink sink = {NULL, NULL, NULL, NULL, NULL};
+    opsin_net_spike *all = NULL;
+    size_t nall = 0, jm = 0;
+    double t = 0, span = opsin_net_max_window(n);
+    int quiet = 0;
+    for (int last = 0; !last;) {
+        double t1 = t + span;
+        if (quiet)
+            t1 = fmax(t1, opsin_net_quiet_until(n) + span);
+        last = !(t1 < t_end);
+        t1 = last ? t_end : t1;
+        if (jm < ntm && tm[jm] > t && tm[jm] < t1) {
+            t1 = tm[jm];
+            last = 0;
+        }
+        ck_assert_int_eq(opsin_net_advance(n, t1, last, &d), OPSIN_OK);
+        size_t ns = opsin_net_nspikes(n);
+        all = realloc(all, (nall + ns + 1) * sizeof *all);
+        memcpy(all + nall, opsin_net_spikes(n), ns * sizeof *all);
+        nall += ns;
+        for (; jm < ntm && tm[jm] <= t1; jm++)
+            ck_assert_int_eq(opsin_net_map(n, t1, &sink, &d), OPSIN_OK);
+        quiet = ns == 0;
+        t = t1;
+    }
+    *count = nall;
+    return all;
+}
+
+/* Populations whose inputs all come with one weight and one delay take them as 4-byte numbers
+ * of shared entries: the same spikes, bit for bit, as with 16-byte inputs, across windows cut
+ * short by map times (inputs then wait a window or more), a quiet spell between two drives
+ * (long windows) and a probed member (which reads 16-byte inputs), for 1 and 3 threads. */
+START_TEST(test_compact_inputs_same_bits)
+{
+    net_fixture *f = ei_fixture();
+    size_t e = 0, i = 1;
+    add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800)->stop = 40e-3;
+    add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, i, 0, 200)->stop = 40e-3;
+    add_src(f, OPSIN_SS_POISSON, 2000 * 8, 0.2e-3, e, 0, 800)->start = 150e-3;
+    /* windows of 10 ns to 0.8 ms, then every 0.4 ms while the activity dies out (a window
+     * without spikes, then a spike from the inputs still waiting: the quiet spell is bounded
+     * by them) */
+    double tm[64] = {5e-3, 5.00001e-3, 5.00002e-3, 5.0001e-3, 20.3e-3, 20.3e-3 + 1e-9, 21e-3,
+                     21.2e-3, 22e-3};
+    size_t ntm = 9;
+    for (size_t k = 0; k < 53; k++)
+        tm[ntm++] = 40e-3 + (double)k * 0.4e-3;
+    tm[ntm++] = 155e-3;
+    tm[ntm++] = 155.0005e-3;
+    size_t probed = 0;
+    opsin_diag d = {""};
+    for (unsigned jobs = 1; jobs <= 3; jobs += 2) {
+        opsin_net *nc, *nw;
+        ck_assert_int_eq(opsin_net_new(&f->c, f->st, 0.2, 7, jobs, &probed, 1, &nc, &d), OPSIN_OK);
+        ck_assert_int_eq(opsin_net_new(&f->c, f->st, 0.2, 7, jobs, &probed, 1, &nw, &d), OPSIN_OK);
+        ck_assert_int_eq(opsin_net_compact_off(nw), OPSIN_OK);
+        size_t n1, n2, early = 0, late = 0;
+        opsin_net_spike *s1 = drive(nc, 0.2, tm, ntm, &n1);
+        opsin_net_spike *s2 = drive(nw, 0.2, tm, ntm, &n2);
+        for (size_t k = 0; k < n1; k++) {
+            early += s1[k].t < 45e-3;
+            late += s1[k].t > 150e-3;
+        }
+        ck_assert_uint_gt(early, 500);
+        ck_assert_uint_gt(late, 500);
+        ck_assert_uint_eq(n1, n2);
+        for (size_t k = 0; k < n1; k++) {
+            ck_assert(memcmp(&s1[k].t, &s2[k].t, sizeof s1[k].t) == 0);
+            ck_assert_uint_eq(s1[k].neuron, s2[k].neuron);
+        }
+        free(s1);
+        free(s2);
+        opsin_net_free(nc);
+        opsin_net_free(nw);
+    }
+    fixture_free(f);
+}
+END_TEST
+
+/* A spike's compact inputs that wait through a window without spikes bound the quiet spell
+ * after it: a at 100 ms (its regular train), b at 101.5 ms, every c at 103 ms (each input
+ * above threshold), with windows ending at 100.2 and 100.6 ms; the same with 16-byte inputs. */
+START_TEST(test_compact_inputs_wait)
+{
+    net_fixture *f = fixture();
+    size_t a = add_pop(f, "a", 1), b = add_pop(f, "b", 1), c = add_pop(f, "c", 50);
+    for (size_t p = a; p <= c; p++) {
+        set_param(f, p, "E_L", cst(0));
+        set_param(f, p, "V_th", cst(20e-3));
+        set_param(f, p, "V_reset", cst(10e-3));
+    }
+    add_proj(f, a, b, OPSIN_PROJ_INDEGREE, 25e-3, 1.5e-3);
+    add_proj(f, b, c, OPSIN_PROJ_INDEGREE, 25e-3, 1.5e-3);
+    f->projs[0].k = f->projs[1].k = 1;
+    opsin_spikesrc *src = add_src(f, OPSIN_SS_REGULAR, 1, 25e-3, a, 0, 1);
+    src->start = 100e-3;
+    src->stop = 100.5e-3;
+    const double tm[] = {100.2e-3, 100.6e-3};
+    opsin_diag d = {""};
+    opsin_net_spike *s[2];
+    size_t ns[2];
+    for (int k = 0; k < 2; k++) {
+        opsin_net *n;
+        ck_assert_int_eq(opsin_net_new(&f->c, f->st, 0.2, 7, 1, NULL, 0, &n, &d), OPSIN_OK);
+        if (k)
+            ck_assert_int_eq(opsin_net_compact_off(n), OPSIN_OK);
+        s[k] = drive(n, 0.2, tm, 2, &ns[k]);
+        opsin_net_free(n);
+    }
+    double tb = 100e-3 + 1.5e-3;
+    ck_assert_uint_eq(ns[0], 52);
+    ck_assert_uint_eq(ns[1], 52);
+    for (size_t k = 0; k < 52; k++) {
+        ck_assert_double_eq(s[0][k].t, k == 0 ? 100e-3 : k == 1 ? tb : tb + 1.5e-3);
+        ck_assert_uint_eq(s[0][k].neuron, k);
+        ck_assert(memcmp(&s[0][k], &s[1][k], sizeof s[0][k].t) == 0);
+        ck_assert_uint_eq(s[1][k].neuron, k);
+    }
+    free(s[0]);
+    free(s[1]);
     fixture_free(f);
 }
 END_TEST
@@ -915,6 +1057,8 @@ int main(void)
     tcase_add_test(tc, test_param_streams);
     tcase_add_test(tc, test_exp_synapse_crossing);
     tcase_add_test(tc, test_jobs_same_bits);
+    tcase_add_test(tc, test_compact_inputs_same_bits);
+    tcase_add_test(tc, test_compact_inputs_wait);
     suite_add_tcase(s, tc);
     TCase *tcc = tcase_create("cond");
     tcase_set_timeout(tcc, 300);

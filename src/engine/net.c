@@ -177,7 +177,23 @@ typedef struct inbox {
     double last;  /* the latest input time delivered (kept here: reading it back from e
                      would wait on a cache miss per delivery) */
     int unsorted; /* an input was delivered out of time order (delays differ) */
+    uint32_t *c;  /* compact inputs (a population with an arena), each the number of an
+                     arena entry; they follow those in e, in time order */
+    size_t nc, ccap;
 } inbox;
+
+/* A population's arena: where every projection into it has one weight and one delay, the same
+ * delay for all, an input is 4 bytes in the inbox (the store of 16 at a random member was the
+ * delivery's cost) and its (t, w) is here, once per spike and projection.  The spikes come in
+ * time order, so the entries are in time order; those before the window being delivered are
+ * dropped (every member has taken them); the same t and w, so the same bits. */
+typedef struct arena {
+    inbox_ev *a;
+    size_t n, cap;
+    uint32_t base; /* the number of a[0] (numbers wrap around: only differences count) */
+    double last;   /* the latest entry's t */
+    int on;
+} arena;
 
 /* A member's state: V at t, refractory until refr_end (V = v_reset before it). */
 typedef struct member {
@@ -265,6 +281,9 @@ struct opsin_net {
     size_t *pop_proj_off;   /* per population: its outgoing projections */
     size_t *pop_proj;       /*   pop_proj[pop_proj_off[p] .. pop_proj_off[p + 1]) */
     size_t maxq;            /* the most projections out of one population */
+    arena *ar;              /* per population: its compact inputs' (t, w) */
+    uint32_t *aidx;         /* per spike s and projection qi: its entry (arena_fill) */
+    size_t aidx_cap;
     struct { size_t *p; size_t cap; } *cur; /* per thread: range_job.cur, kept */
     opsin_devsyn_work **work; /* per thread and projection: device integrators (or NULL) */
     int delivered;          /* the last window's spikes are delivered already */
@@ -832,6 +851,27 @@ static int build_external(opsin_net *n, const opsin_stimulus *st, unsigned long 
 
 /* ---- construction ---------------------------------------------------------------------- */
 
+/* Whether population q's inputs can be compact: every projection into it has target lists,
+ * one weight and one delay, the same delay for all, into delta or exp synapses. */
+static int arena_fits(const opsin_net *n, size_t q)
+{
+    if (n->c->pops[q].synapse == OPSIN_SYN_COND || n->filt[q])
+        return 0;
+    int any = 0;
+    double d0 = 0;
+    for (size_t k = 0; k < n->nproj; k++) {
+        const proj_run *pr = &n->proj[k];
+        if ((size_t)pr->def->to != q)
+            continue;
+        if (!pr->tgt || pr->w || pr->d || !isnan(pr->e_rev) || pr->ds || pr->nf ||
+            (any && pr->d0 != d0))
+            return 0;
+        d0 = pr->d0;
+        any = 1;
+    }
+    return any;
+}
+
 int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end,
                   unsigned long seed, unsigned jobs, const size_t *probed, size_t nprobed,
                   opsin_net **out, opsin_diag *d)
@@ -889,6 +929,10 @@ int opsin_net_new(const opsin_circuit *c, const opsin_stimulus *st, double t_end
         rc = build_external(n, st, seed);
     if (!rc)
         rc = build_currents(n, st);
+    if (!rc && !(n->ar = calloc(c->npops ? c->npops : 1, sizeof *n->ar)))
+        rc = OPSIN_ENOMEM;
+    for (size_t q = 0; !rc && q < c->npops; q++)
+        n->ar[q] = (arena){NULL, 0, 0, 0, -INFINITY, arena_fits(n, q)};
     if (rc) {
         if (rc == OPSIN_ENOMEM)
             opsin_diag_oom(d, NULL, "setting up the network");
@@ -903,8 +947,14 @@ void opsin_net_free(opsin_net *n)
 {
     if (!n)
         return;
-    for (size_t i = 0; n->in && i < n->n; i++)
+    for (size_t i = 0; n->in && i < n->n; i++) {
         free(n->in[i].e);
+        free(n->in[i].c);
+    }
+    for (size_t p = 0; n->ar && p < n->c->npops; p++)
+        free(n->ar[p].a);
+    free(n->ar);
+    free(n->aidx);
     for (size_t p = 0; n->proj && p < n->nproj; p++) {
         free(n->proj[p].off);
         free(n->proj[p].tgt);
@@ -1130,17 +1180,25 @@ static void inbox_consume(inbox *ib, size_t k)
     }
 }
 
+/* Input k of a member: in[k], or with compact inputs c the arena entry c[k] names (in: the
+ * arena's entries, base: the number of in[0]). */
+static inline inbox_ev input_at(const inbox_ev *in, const uint32_t *c, uint32_t base, size_t k)
+{
+    return c ? in[(uint32_t)(c[k] - base)] : in[k];
+}
+
 /* advance_member for the common case, in registers: delta synapses, v_inf at or below v_th
  * (no crossing between inputs), no current sources, no supercap synapses and no probe.  The
- * same operations in the same order as advance_member, so the same bits. */
-static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
+ * same operations in the same order as advance_member, so the same bits.  The inputs: nin of
+ * them, read by input_at; returns how many were taken.  Inlined into its two callers, so
+ * that c is a constant in each. */
+static inline __attribute__((always_inline)) size_t
+delta_run(opsin_net *n, size_t i, double t1, int last, spikebuf *b, const inbox_ev *in,
+          const uint32_t *c, uint32_t base, size_t nin)
 {
     const opsin_lin_neuron *L = &n->lin[i];
     const double tau = L->tau, v_inf = L->v_inf, v_th = L->v_th, v_reset = L->v_reset;
     member *mb = &n->m[i];
-    inbox *ib = &n->in[i];
-    const inbox_ev *in = ib->e;
-    const size_t nin = ib->n;
     ext_train *ex = n->ext + n->ext_off[i], *ex_end = n->ext + n->ext_off[i + 1];
     rng *r = &n->ext_rng[i];
     double t = mb->t, v = mb->v, re = mb->refr_end;
@@ -1150,7 +1208,7 @@ static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf 
         double te = INFINITY;
         for (ext_train *e = ex; e < ex_end; e++)
             te = e->next < te ? e->next : te;
-        double ti = k < nin ? in[k].t : INFINITY, tev = te < ti ? te : ti;
+        double ti = k < nin ? input_at(in, c, base, k).t : INFINITY, tev = te < ti ? te : ti;
         int have = last ? tev <= t1 : tev < t1;
         double t2 = have ? tev : t1; /* V there: held at v_reset until re, then free */
         if (t2 <= re) {
@@ -1163,8 +1221,8 @@ static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf 
         if (!have)
             break;
         double w = 0;
-        while (k < nin && in[k].t == tev)
-            w += in[k++].w;
+        for (inbox_ev ev; k < nin && (ev = input_at(in, c, base, k)).t == tev; k++)
+            w += ev.w;
         for (ext_train *e = ex; e < ex_end; e++)
             if (e->next == tev) {
                 w += e->w;
@@ -1191,8 +1249,24 @@ static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf 
     mb->v = v;
     mb->refr_end = re;
     mb->i = 0.0;
-    inbox_consume(ib, k);
+    return k;
 }
+
+/* Member i by delta_run, from its compact inputs or its 16-byte ones (never both). */
+static void advance_delta(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
+{
+    inbox *ib = &n->in[i];
+    if (ib->nc) {
+        const arena *ar = &n->ar[n->pop_of[i]];
+        size_t k = delta_run(n, i, t1, last, b, ar->a, ib->c, ar->base, ib->nc);
+        memmove(ib->c, ib->c + k, (ib->nc - k) * sizeof *ib->c);
+        ib->nc -= k;
+    } else {
+        inbox_consume(ib, delta_run(n, i, t1, last, b, ib->e, NULL, 0, ib->n));
+    }
+}
+
+static int inbox_expand(opsin_net *n, size_t i);
 
 /* Advances member i through [t0, t1) ([t0, t1] when last). */
 static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf *b)
@@ -1212,14 +1286,17 @@ static void advance_member(opsin_net *n, size_t i, double t1, int last, spikebuf
     opsin_netfilt *fz = n->filt[n->pop_of[i]]; /* supercap synapses into it, or NULL */
     if (fz)
         opsin_netfilt_begin(fz, i);
+    int spont = L->v_inf > L->v_th;
+    int fast = !(ts > 0) && !spont && !tr && cd == cd_end && !fz;
+    if (ib->nc && (!fast || ib->n) && inbox_expand(n, i))
+        b->oom = 1;
     /* The inputs in time order (those due in this window first). */
     if (ib->unsorted) {
         qsort(ib->e, ib->n / step, step * sizeof *ib->e, cmp_inbox);
         ib->unsorted = 0;
     }
     double t = mb->t, v = mb->v, re = mb->refr_end, cur = mb->i, dr = mb->dr;
-    int spont = L->v_inf > L->v_th;
-    if (!(ts > 0) && !spont && !tr && cd == cd_end && !fz) {
+    if (fast) {
         advance_delta(n, i, t1, last, b);
         return;
     }
@@ -1372,19 +1449,113 @@ static inline int deliver(opsin_net *n, size_t j, double t, double w, double e)
     return 0;
 }
 
+/* Puts compact input e (an arena entry's number) into member j's inbox. */
+static inline int deliver_c(opsin_net *n, size_t j, uint32_t e)
+{
+    inbox *ib = &n->in[j];
+    if (ib->nc >= ib->ccap && opsin_grow((void **)&ib->c, &ib->ccap, ib->nc, sizeof *ib->c))
+        return -1;
+    ib->c[ib->nc++] = e;
+    return 0;
+}
+
 /* Input (t, w) into every target of a row below be from *x on, up to end (a projection with
- * one weight and delay into delta or exp synapses: the common case, kept in registers);
+ * one weight and delay into delta or exp synapses: the common case, kept in registers), as
+ * arena entry e when the targets' population has an arena (compact);
  * *x is left at the first target not delivered, *syn counts the inputs.  -1: no memory. */
 static int deliver_row(opsin_net *n, const uint32_t *tgt, size_t *x, size_t end, size_t be,
-                       double t, double w, unsigned long *syn)
+                       double t, double w, int compact, uint32_t e, unsigned long *syn)
 {
     size_t q = *x;
     int rc = 0;
-    for (; q < end && tgt[q] < be && !(rc = deliver(n, tgt[q], t, w, NAN)); q++)
-        ;
+    if (compact)
+        for (; q < end && tgt[q] < be && !(rc = deliver_c(n, tgt[q], e)); q++)
+            ;
+    else
+        for (; q < end && tgt[q] < be && !(rc = deliver(n, tgt[q], t, w, NAN)); q++)
+            ;
     *syn += q - *x;
     *x = q;
     return rc;
+}
+
+/* Member i's compact inputs moved behind those in its 16-byte inbox, in order (for the paths
+ * that read only those).  -1: no memory (those not moved are kept). */
+static int inbox_expand(opsin_net *n, size_t i)
+{
+    inbox *ib = &n->in[i];
+    const arena *ar = &n->ar[n->pop_of[i]];
+    size_t k = 0;
+    int rc = 0;
+    for (; k < ib->nc; k++) {
+        const inbox_ev *ev = &ar->a[(uint32_t)(ib->c[k] - ar->base)];
+        if ((rc = deliver(n, i, ev->t, ev->w, NAN)))
+            break;
+    }
+    memmove(ib->c, ib->c + k, (ib->nc - k) * sizeof *ib->c);
+    ib->nc -= k;
+    return rc;
+}
+
+/* Population q's inputs back to 16 bytes from now on (its entries out of time order, or the
+ * caller asks).  ENOMEM. */
+static int arena_off(opsin_net *n, size_t q)
+{
+    arena *ar = &n->ar[q];
+    const opsin_popdef *pd = &n->c->pops[q];
+    for (size_t i = pd->first; ar->on && i < pd->first + pd->size; i++)
+        if (inbox_expand(n, i))
+            return OPSIN_ENOMEM;
+    ar->on = 0;
+    free(ar->a);
+    ar->a = NULL;
+    ar->n = ar->cap = 0;
+    return OPSIN_OK;
+}
+
+/* The last window's spikes into the arenas, before the threads deliver them: the entries
+ * before t0 dropped (every member has advanced to t0, taking them), then one entry per spike
+ * and projection into a compact population, its number in aidx.  ENOMEM. */
+static int arena_fill(opsin_net *n)
+{
+    if (opsin_grow((void **)&n->aidx, &n->aidx_cap, n->nspikes * n->maxq, sizeof *n->aidx))
+        return OPSIN_ENOMEM;
+    for (size_t q = 0; q < n->c->npops; q++) {
+        arena *ar = &n->ar[q];
+        size_t k = 0;
+        while (k < ar->n && ar->a[k].t < n->t0)
+            k++;
+        memmove(ar->a, ar->a + k, (ar->n - k) * sizeof *ar->a);
+        ar->n -= k;
+        ar->base += (uint32_t)k;
+    }
+    for (size_t s = 0; s < n->nspikes; s++) {
+        size_t p = n->pop_of[n->spikes[s].neuron];
+        for (size_t qi = 0; qi < n->pop_proj_off[p + 1] - n->pop_proj_off[p]; qi++) {
+            const proj_run *pr = &n->proj[n->pop_proj[n->pop_proj_off[p] + qi]];
+            size_t q = (size_t)pr->def->to;
+            arena *ar = &n->ar[q];
+            double t = n->spikes[s].t + pr->d0;
+            if (ar->on && t < ar->last && arena_off(n, q))
+                return OPSIN_ENOMEM;
+            if (!ar->on)
+                continue;
+            if (opsin_grow((void **)&ar->a, &ar->cap, ar->n, sizeof *ar->a))
+                return OPSIN_ENOMEM;
+            n->aidx[s * n->maxq + qi] = ar->base + (uint32_t)ar->n;
+            ar->a[ar->n++] = (inbox_ev){t, pr->w0};
+            ar->last = t;
+        }
+    }
+    return OPSIN_OK;
+}
+
+int opsin_net_compact_off(opsin_net *n)
+{
+    for (size_t q = 0; q < n->c->npops; q++)
+        if (arena_off(n, q))
+            return OPSIN_ENOMEM;
+    return OPSIN_OK;
 }
 
 /* Index of the first target at or above j in row x0 .. x1 of ascending targets. */
@@ -1498,7 +1669,7 @@ static int deliver_block(range_job *jb, size_t b, size_t be)
                 size_t *x = &jb->cur[s * maxq + qi];
                 if (!pr->w && !pr->d && isnan(pr->e_rev)) {
                     if (deliver_row(n, pr->tgt, x, pr->off[k + 1], be, t + pr->d0, pr->w0,
-                                    &jb->syn))
+                                    n->ar[pr->def->to].on, n->aidx[s * maxq + qi], &jb->syn))
                         return OPSIN_ENOMEM;
                     continue;
                 }
@@ -1579,6 +1750,10 @@ static int run_ranges(opsin_net *n, double t1, int last, int deliver_only, opsin
     pthread_t tid[64];
     if (jobs > 64)
         jobs = 64;
+    if (!n->delivered && arena_fill(n)) {
+        opsin_diag_oom(d, NULL, "running the network");
+        return OPSIN_ENOMEM;
+    }
     for (unsigned j = 0; j < jobs; j++) {
         n->bufs[j].n = 0;
         job[j] = (range_job){n, n->n * j / jobs, n->n * (j + 1) / jobs, t1, last, &n->bufs[j],
@@ -1636,6 +1811,10 @@ double opsin_net_quiet_until(opsin_net *n)
         size_t step = n->c->pops[n->pop_of[i]].synapse == OPSIN_SYN_COND ? 2 : 1;
         for (size_t k = 0; k < ib->n; k += step)
             q = fmin(q, ib->e[k].t);
+        if (ib->nc) { /* compact inputs: in time order */
+            const arena *ar = &n->ar[n->pop_of[i]];
+            q = fmin(q, ar->a[(uint32_t)(ib->c[0] - ar->base)].t);
+        }
         for (size_t e = n->ext_off[i]; e < n->ext_off[i + 1]; e++)
             q = fmin(q, n->ext[e].next);
         if (n->cd)

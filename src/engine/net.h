@@ -50,6 +50,9 @@ double opsin_net_quiet_until(opsin_net *n);
 /* Delivers the last window's spikes now (their device synapses read and written), not at the
  * start of the next window.  ENOMEM, ESOLVER. */
 int opsin_net_deliver(opsin_net *n, opsin_diag *d);
+/* Every input into the members as 16 bytes (t, w) from now on, not as 4-byte numbers of a
+ * population's shared entries (the same results: tests compare the two).  ENOMEM. */
+int opsin_net_compact_off(opsin_net *n);
 /* The first output (e.g. G) of every device synapse at t, the end of the last window, to
  * sink->map as (t, projection id, pre member, post member, value, unit); delivers first.
  * ENOMEM, ESOLVER, ECALLBACK. */
