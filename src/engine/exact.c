@@ -673,8 +673,7 @@ const opsin_island_kind opsin_island_exact_sys = {sys_at, exact_step, sys_restar
  * integral's units rescaled by it bring the columns and rows of M to the size of A's entries.
  * Scaling and squaring bounds its error by the norm of M s: unbalanced (b ~ 1/C1 = 1e5 V/(A s)
  * beside A ~ 1/(R C) = 100/s) it lost 4 digits of w (GSL's, measured), balanced it keeps
- * them.  Powers of 2
- * change no bit of the scaled numbers. */
+ * them.  Powers of 2 change no bit of the scaled numbers. */
 static double balance(double x, double y)
 {
     if (!(x > 0.0) || !(y > 0.0) || !isfinite(x / y))
@@ -682,8 +681,6 @@ static double balance(double x, double y)
     return ldexp(1.0, (int)lround(log2(x / y)));
 }
 
-/* The island's propagators: the generator M of its model with parameters p, none cached yet.
- * OPSIN_ENOMEM, or OPSIN_EINVAL when p has no closed form (opsin_exact_plan said it had). */
 /* The size of the augmented matrix of model m's system: m = n + k + 1 (see opsin_exact_sys). */
 static size_t sys_size(const opsin_model *mod)
 {
@@ -697,6 +694,8 @@ static size_t sys_bytes(const opsin_model *mod)
     return sizeof(struct opsin_exact_sys) + (SYS_SLOTS + 3) * m * m * sizeof(double);
 }
 
+/* The island's propagators: the generator M of its model with parameters p, none cached yet.
+ * OPSIN_ENOMEM, or OPSIN_EINVAL when p has no closed form (opsin_exact_plan said it had). */
 static int sys_init(opsin_island *isl, const opsin_model *mod, const double *p)
 {
     double A[OPSIN_LIN_SYS_MAX * OPSIN_LIN_SYS_MAX], b[OPSIN_LIN_SYS_MAX], cu[OPSIN_LIN_SYS_MAX];
