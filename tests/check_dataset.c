@@ -182,41 +182,43 @@ START_TEST(test_idx_read)
 }
 END_TEST
 
-/* The pair fails with exactly want ("%s" for the directory). */
-static void idx_fails(const char *img, const char *lab, size_t nclasses, const char *want)
+/* The pair fails, returns nothing, and says d->msg; want expanded into msg. */
+static void idx_fail(const char *img, const char *lab, size_t nclasses, const char *want,
+                     char *msg, opsin_diag *d)
 {
     opsin_dataset_read_opts o = opsin_dataset_read_defaults();
     o.nclasses = nclasses;
     opsin_dataset *ds = NULL;
+    expand(msg, 640, want);
+    ck_assert_int_ne(opsin_dataset_read_idx(img, lab, &o, &ds, d), OPSIN_OK);
+    ck_assert_ptr_null(ds);
+}
+
+/* The pair fails with exactly want ("%s" for the directory). */
+static void idx_fails(const char *img, const char *lab, size_t nclasses, const char *want)
+{
     opsin_diag d = {""};
     char msg[640];
-    expand(msg, sizeof msg, want);
-    ck_assert_int_ne(opsin_dataset_read_idx(img, lab, &o, &ds, &d), OPSIN_OK);
-    ck_assert_ptr_null(ds);
+    idx_fail(img, lab, nclasses, want, msg, &d);
     ck_assert_str_eq(d.msg, msg);
 }
 
 /* The same where part of the message depends on zlib: its start and end. */
 static void idx_fails_like(const char *img, const char *lab, const char *start, const char *end)
 {
-    opsin_dataset_read_opts o = opsin_dataset_read_defaults();
-    opsin_dataset *ds = NULL;
     opsin_diag d = {""};
     char msg[640];
-    expand(msg, sizeof msg, start);
-    ck_assert_int_ne(opsin_dataset_read_idx(img, lab, &o, &ds, &d), OPSIN_OK);
-    ck_assert_ptr_null(ds);
+    idx_fail(img, lab, 10, start, msg, &d);
     ck_assert_msg(strncmp(d.msg, msg, strlen(msg)) == 0, "%s", d.msg);
     ck_assert_msg(strlen(d.msg) > strlen(end) &&
                   strcmp(d.msg + strlen(d.msg) - strlen(end), end) == 0, "%s", d.msg);
 }
 
-/* The fixture's gzip image file cut to half, or with its deflate data overwritten. */
-static const char *gz_damage(const char *name, int cut)
+/* A copy of the gzip file src cut to half, or with its deflate data overwritten. */
+static const char *gz_damage(const char *src, const char *name, int cut)
 {
-    fixture_write(1);
     static unsigned char b[4096];
-    FILE *fp = fopen(dir_path(0, "img.gz"), "rb");
+    FILE *fp = fopen(src, "rb");
     ck_assert_ptr_nonnull(fp);
     size_t len = fread(b, 1, sizeof b, fp);
     fclose(fp);
@@ -280,9 +282,11 @@ START_TEST(test_idx_errors)
     idx_fails(img, lab, 2, "%s/lab: label 2 of image 0 is out of range (expected a class from 0 "
               "to 1)");
     /* Gzip: cut short, and not decompressing. */
-    idx_fails_like(gz_damage("cut.gz", 1), lab, "%s/cut.gz: the gzip data end early, after ",
+    fixture_write(1);
+    idx_fails(dir, lab, 10, "%s: cannot open: Is a directory (expected a readable IDX file)");
+    idx_fails_like(gz_damage(dir_path(0, "img.gz"), "cut.gz", 1), lab, "%s/cut.gz: the gzip data end early, after ",
                    " (expected a whole .gz file)");
-    idx_fails_like(gz_damage("bad.gz", 0), lab, "%s/bad.gz: the gzip data do not decompress: ",
+    idx_fails_like(gz_damage(dir_path(0, "img.gz"), "bad.gz", 0), lab, "%s/bad.gz: the gzip data do not decompress: ",
                    " (expected an IDX file, raw or gzip-compressed)");
     dir_remove();
 }
@@ -415,6 +419,19 @@ START_TEST(test_csv_errors)
     csv_fails("label,a\n# nothing\n", 0, 0, "%s/bad.csv: no images (expected rows of a label "
               "and its pixels)");
     csv_fails("", 0, 0, "%s/bad.csv: no images (expected rows of a label and its pixels)");
+    /* Gzip data that do not decompress: the line they broke in, zlib's reason. */
+    char text[1024];
+    fixture_csv(text, sizeof text, 0);
+    const char *bad = gz_damage(text_write(1, "gz.csv", text, 1), "bad.csv.gz", 0);
+    opsin_dataset *ds = NULL;
+    opsin_diag d = {""};
+    opsin_dataset_read_opts o = opsin_dataset_read_defaults();
+    ck_assert_int_eq(opsin_dataset_read_csv(bad, &o, &ds, &d), OPSIN_EINVAL);
+    ck_assert_ptr_null(ds);
+    char want[640];
+    expand(want, sizeof want, "%s/bad.csv.gz:1: the gzip data do not decompress: ");
+    ck_assert_msg(strncmp(d.msg, want, strlen(want)) == 0, "%s", d.msg);
+    ck_assert_ptr_nonnull(strstr(d.msg, " (expected a CSV file, raw or gzip-compressed)"));
     dir_remove();
 }
 END_TEST

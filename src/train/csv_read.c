@@ -11,13 +11,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#include <zlib.h>
 
 #include "config.h"
 #include "core.h"
 #include "train/dataset.h"
+#include "train/gzfile.h"
 
 #define CSV_MAX_CLASSES 65536 /* labels when nclasses is inferred: a bound on what they cost */
 
@@ -242,15 +240,8 @@ int opsin_dataset_read_csv(const char *path, const opsin_dataset_read_opts *o,
                            opsin_dataset **out, opsin_diag *d)
 {
     csv_reader r = {path, NULL, 0, NULL, 0, NULL, 0, 0};
-    struct stat st;
-    r.gz = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? (errno = EISDIR, NULL)
-                                                        : gzopen(path, "rb");
-    if (!r.gz) {
-        opsin_diag_set(d, path, 0, "cannot open: %s (expected a readable CSV file)",
-                       errno ? strerror(errno) : "out of memory");
+    if (!(r.gz = opsin_gzfile_open(path, "CSV file", d)))
         return OPSIN_EIO;
-    }
-    gzbuffer(r.gz, 1u << 17);
     opsin_dataset *ds = NULL;
     int rc = csv_rows(&r, o, &ds, d);
     if (rc == OPSIN_OK && o->nclasses)

@@ -12,11 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <zlib.h>
-
 #include "config.h"
 #include "core.h"
 #include "train/dataset.h"
+#include "train/gzfile.h"
 
 #define IDX_IMAGES 0x00000803u
 #define IDX_LABELS 0x00000801u
@@ -115,15 +114,8 @@ static int idx_open(idx_file *f, const char *path, uint32_t want, opsin_diag *d)
 {
     memset(f, 0, sizeof *f);
     f->path = path;
-    struct stat st;
-    f->gz = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? (errno = EISDIR, NULL)
-                                                         : gzopen(path, "rb");
-    if (!f->gz) {
-        opsin_diag_set(d, path, 0, "cannot open: %s (expected a readable IDX file)",
-                       errno ? strerror(errno) : "out of memory");
+    if (!(f->gz = opsin_gzfile_open(path, "IDX file", d)))
         return OPSIN_EIO;
-    }
-    gzbuffer(f->gz, 1u << 17);
     unsigned char b[16];
     size_t ndim = want == IDX_IMAGES ? 3 : 1, header = 4 + 4 * ndim;
     int rc = gz_full(f, b, 4, 0, "the magic number", d);
