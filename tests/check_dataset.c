@@ -367,8 +367,8 @@ START_TEST(test_csv_read)
 }
 END_TEST
 
-/* The CSV text fails with exactly want ("%s" for the directory). */
-static void csv_fails(const char *text, size_t rows, size_t cols, const char *want)
+/* The CSV file fails with exactly want ("%s" for the directory). */
+static void csv_path_fails(const char *path, size_t rows, size_t cols, const char *want)
 {
     opsin_dataset_read_opts o = opsin_dataset_read_defaults();
     o.rows = rows;
@@ -377,10 +377,16 @@ static void csv_fails(const char *text, size_t rows, size_t cols, const char *wa
     opsin_diag d = {""};
     char msg[640];
     expand(msg, sizeof msg, want);
-    const char *path = text ? text_write(0, "bad.csv", text, 0) : dir_path(0, "none.csv");
     ck_assert_int_ne(opsin_dataset_read_csv(path, &o, &ds, &d), OPSIN_OK);
     ck_assert_ptr_null(ds);
     ck_assert_str_eq(d.msg, msg);
+}
+
+/* The CSV text (NULL: a missing file) fails with exactly want. */
+static void csv_fails(const char *text, size_t rows, size_t cols, const char *want)
+{
+    csv_path_fails(text ? text_write(0, "bad.csv", text, 0) : dir_path(0, "none.csv"), rows,
+                   cols, want);
 }
 
 START_TEST(test_csv_errors)
@@ -419,6 +425,11 @@ START_TEST(test_csv_errors)
     csv_fails("label,a\n# nothing\n", 0, 0, "%s/bad.csv: no images (expected rows of a label "
               "and its pixels)");
     csv_fails("", 0, 0, "%s/bad.csv: no images (expected rows of a label and its pixels)");
+    /* A NUL byte: the line it is in, not that line joined to the next. */
+    static const char nul[] = "1,0,0,0,0\n2,0\0,0,0\n3,0,0,0,0\n";
+    bytes_write(dir_path(1, "nul.csv"), nul, sizeof nul - 1, 0);
+    csv_path_fails(dir_path(1, "nul.csv"), 0, 0, "%s/nul.csv:2: a NUL byte at column 4 "
+                   "(expected a text file)");
     /* Gzip data that do not decompress: the line they broke in, zlib's reason. */
     char text[1024];
     fixture_csv(text, sizeof text, 0);

@@ -44,12 +44,20 @@ static int csv_line(csv_reader *r, opsin_diag *d)
             r->buf = b;
             r->cap = cap;
         }
-        if (!gzgets(r->gz, r->buf + len, (int)(r->cap - len > 1u << 30 ? 1u << 30
-                                                     : r->cap - len)))
+        size_t room = r->cap - len > 1u << 30 ? 1u << 30 : r->cap - len;
+        if (!gzgets(r->gz, r->buf + len, (int)room))
             break;
-        len += strlen(r->buf + len);
+        size_t got = strlen(r->buf + len);
+        len += got;
         if (len && r->buf[len - 1] == '\n')
             break;
+        /* gzgets stops at a newline, a full buffer or the end: short of all three, the
+         * text held a NUL byte (which would join this line to the next). */
+        if (got < room - 1 && !gzeof(r->gz)) {
+            opsin_diag_set(d, r->path, r->line + 1, "a NUL byte at column %zu (expected a "
+                           "text file)", len + 1);
+            return -OPSIN_EINVAL;
+        }
     }
     int err = Z_OK;
     const char *msg = gzerror(r->gz, &err);
