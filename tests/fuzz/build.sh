@@ -20,7 +20,7 @@ sundials="-lsundials_cvode -lsundials_sunlinsolband -lsundials_sunmatrixband
           -lsundials_sunlinsoldense -lsundials_sunmatrixdense -lsundials_nvecserial"
 ls /usr/lib/libsundials_generic.* /usr/lib/*/libsundials_generic.* \
    /usr/local/lib/libsundials_generic.* >/dev/null 2>&1 && sundials="$sundials -lsundials_generic"
-libs=${FUZZ_LIBS:-"$sundials $(pkg-config --libs gsl libconfig) -lm -lpthread"}
+libs=${FUZZ_LIBS:-"$sundials $(pkg-config --libs gsl libconfig zlib) -lm -lpthread"}
 warn=${FUZZ_WARN:-"-Wall -Wextra"}
 mkdir -p "$out/obj"
 version=$(sed -n 's/^AC_INIT(\[opsin\], \[\([^]]*\)\].*/\1/p' "$src/configure.ac")
@@ -33,12 +33,13 @@ compile() {
     shift
     # shellcheck disable=SC2086 # flag lists are split on purpose
     $cc $cflags $warn "$@" -I"$out" -I"$src/src" -I"$src/tests/fuzz" \
-        $(pkg-config --cflags gsl libconfig) -c "$f" -o "$o"
+        $(pkg-config --cflags gsl libconfig zlib) -c "$f" -o "$o"
     echo "$o"
 }
 objs=""
 for f in "$src"/src/engine/*.c "$src"/src/io/*.c "$src"/src/models/*.c \
-         "$src"/src/protocols/*.c "$src"/src/protocols/fit/*.c "$src"/tests/fuzz/targets.c; do
+         "$src"/src/protocols/*.c "$src"/src/protocols/fit/*.c "$src"/src/train/*.c \
+         "$src"/tests/fuzz/targets.c; do
     objs="$objs $(compile "$f")"
 done
 if [ "$kind" = replay ]; then

@@ -12,7 +12,8 @@ out=${1:-fuzz-replay}
 # The libraries and warnings as configure found them, when run from a configured build
 # directory.
 if [ -z "${FUZZ_LIBS:-}" ] && [ -f Makefile ] && grep -q '^LIBCONFIG_LIBS =' Makefile; then
-    FUZZ_LIBS=$(sed -n 's/^\(LIBS\|GSL_LIBS\|LIBCONFIG_LIBS\) = //p' Makefile | tr '\n' ' ')
+    FUZZ_LIBS=$(sed -n 's/^\(LIBS\|GSL_LIBS\|LIBCONFIG_LIBS\|ZLIB_LIBS\) = //p' Makefile |
+                tr '\n' ' ')
     FUZZ_WARN=${FUZZ_WARN:-$(sed -n 's/^WARN_CFLAGS = //p' Makefile)}
     export FUZZ_LIBS FUZZ_WARN
 fi

@@ -1,4 +1,5 @@
-/* targets.c: the fuzz targets: the circuit and stimulus readers, units, value specs, CSV tables. */
+/* targets.c: the fuzz targets: the circuit and stimulus readers, units, value specs, CSV tables,
+ * training datasets (IDX and CSV). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "core.h"
 #include "io/table.h"
+#include "train/dataset.h"
 #include "targets.h"
 
 /* What targets keep between inputs: built on first use, released at exit so that leak
@@ -17,7 +19,9 @@ static struct {
     FILE *null;                 /* where printers write */
     char csv[64];               /* the table target's file ("" until made) */
     int csv_fd;
-} kept = {.csv_fd = -1};
+    char labels[64];            /* the dataset target's label file ("" until made) */
+    int labels_fd;
+} kept = {.csv_fd = -1, .labels_fd = -1};
 
 /* Releases what the targets kept (see keep_until_exit). */
 static void release_kept(void)
@@ -30,9 +34,13 @@ static void release_kept(void)
         close(kept.csv_fd);
         unlink(kept.csv);
     }
+    if (kept.labels_fd >= 0) {
+        close(kept.labels_fd);
+        unlink(kept.labels);
+    }
     memset(kept.circuits, 0, sizeof kept.circuits);
     kept.null = NULL;
-    kept.csv_fd = -1;
+    kept.csv_fd = kept.labels_fd = -1;
 }
 
 /* Called before keeping anything: what is kept is released at exit, before leak checkers
@@ -261,20 +269,27 @@ static void fuzz_values(const uint8_t *data, size_t size)
     free(text);
 }
 
-/* The table target's file, rewritten with each input: the reader takes a path. */
+/* A temporary file (made on first use, kept till exit) rewritten with each input: the
+ * readers take a path. */
+static const char *temp_file(char *path, size_t len, int *fd, const uint8_t *data,
+                             size_t size)
+{
+    if (*fd < 0) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(path, len, "%.40s/opsin-fuzz-XXXXXX", dir ? dir : "/tmp");
+        keep_until_exit();
+        if ((*fd = mkstemp(path)) < 0)
+            fail("table", "cannot make a temporary file", path);
+    }
+    if (ftruncate(*fd, 0) != 0 || (size && pwrite(*fd, data, size, 0) != (ssize_t)size))
+        fail("table", "cannot write the temporary file", path);
+    return path;
+}
+
+/* The table target's file (the dataset target's CSV and image file too). */
 static const char *csv_file(const uint8_t *data, size_t size)
 {
-    if (kept.csv_fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        snprintf(kept.csv, sizeof kept.csv, "%.40s/opsin-fuzz-XXXXXX", dir ? dir : "/tmp");
-        keep_until_exit();
-        if ((kept.csv_fd = mkstemp(kept.csv)) < 0)
-            fail("table", "cannot make a temporary file", kept.csv);
-    }
-    if (ftruncate(kept.csv_fd, 0) != 0 ||
-        (size && pwrite(kept.csv_fd, data, size, 0) != (ssize_t)size))
-        fail("table", "cannot write the temporary file", kept.csv);
-    return kept.csv;
+    return temp_file(kept.csv, sizeof kept.csv, &kept.csv_fd, data, size);
 }
 
 /* A table read: rows in file order, every cell a finite number or an allowed empty one. */
@@ -312,9 +327,80 @@ static void fuzz_table(const uint8_t *data, size_t size)
     }
 }
 
+/* A dataset read: at least one image, labels in range, pixels in [lo, hi]; the
+ * preprocessing steps keep that true. */
+static void check_dataset(opsin_dataset *ds)
+{
+    if (ds->n == 0 || ds->rows == 0 || ds->cols == 0 || ds->nclasses == 0)
+        fail("dataset", "success without images, pixels or classes", NULL);
+    for (size_t k = 0; k < ds->n; k++)
+        if (ds->label[k] < 0 || (size_t)ds->label[k] >= ds->nclasses)
+            fail("dataset", "a label out of range", NULL);
+    for (size_t i = 0; i < ds->n * ds->rows * ds->cols; i++)
+        if (!(ds->x[i] >= ds->lo && ds->x[i] <= ds->hi))
+            fail("dataset", "a pixel outside [lo, hi]", NULL);
+    const int first[1] = {ds->label[0]};
+    opsin_diag d = {""};
+    if (opsin_dataset_filter(ds, first, 1, "fuzz", 1, &d) == OPSIN_EINVAL ||
+        opsin_dataset_crop(ds, 1, "fuzz", 1, &d) == OPSIN_EINVAL)
+        fail("dataset", "a step refused a valid argument", d.msg);
+    opsin_dataset_shuffle(ds, 1);
+    if (ds->n == 0 || ds->nclasses != 1 || ds->rows != 1 || ds->label[ds->n - 1] != 0)
+        fail("dataset", "the filter or crop kept the wrong images", NULL);
+}
+
+/* One read's outcome: its promises, then the dataset's. */
+static void dataset_outcome(int rc, opsin_dataset *ds, const opsin_diag *d, const char *path)
+{
+    if (check_outcome("dataset", rc, d, path, ds)) {
+        check_dataset(ds);
+        opsin_dataset_free(ds);
+    }
+}
+
+/* Training data: the input as a CSV file (square images, then 3 x 3 and at most 4), and as
+ * an IDX image file labelled by its own first pixels (as many as its count says, when it
+ * has them) under a label header of that count. */
+static void fuzz_dataset(const uint8_t *data, size_t size)
+{
+    const char *path = csv_file(data, size);
+    for (size_t i = 0; i < 2; i++) {
+        opsin_dataset_read_opts o = opsin_dataset_read_defaults();
+        o.rows = o.cols = 3 * i;
+        o.max_images = 4 * i;
+        opsin_dataset *ds = NULL;
+        opsin_diag d = {""};
+        int rc = opsin_dataset_read_csv(path, &o, &ds, &d);
+        dataset_outcome(rc, ds, &d, path);
+    }
+    uint8_t *lab = malloc(size + 8);
+    if (!lab)
+        return;
+    memcpy(lab, "\0\0\x08\x01", 4);
+    size_t n = 4;
+    for (size_t i = 4; i < 8; i++)
+        lab[n++] = i < size ? data[i] : 0;
+    size_t count = (size_t)lab[4] << 24 | (size_t)lab[5] << 16 | (size_t)lab[6] << 8 | lab[7];
+    for (size_t i = 16; i < size && i - 16 < count; i++)
+        lab[n++] = data[i];
+    const char *lpath = temp_file(kept.labels, sizeof kept.labels, &kept.labels_fd, lab, n);
+    free(lab);
+    for (size_t i = 0; i < 2; i++) {
+        opsin_dataset_read_opts o = opsin_dataset_read_defaults();
+        o.nclasses = 10 * i;
+        opsin_dataset *ds = NULL;
+        opsin_diag d = {""};
+        int rc = opsin_dataset_read_idx(path, lpath, &o, &ds, &d);
+        if (rc && strncmp(d.msg, lpath, strlen(lpath)) == 0)
+            dataset_outcome(rc, ds, &d, lpath);
+        else
+            dataset_outcome(rc, ds, &d, path);
+    }
+}
+
 const opsin_fuzz_target opsin_fuzz_targets[] = {
     {"circuit", fuzz_circuit}, {"stimulus", fuzz_stimulus}, {"units", fuzz_units},
-    {"values", fuzz_values},   {"table", fuzz_table},
+    {"values", fuzz_values},   {"table", fuzz_table},       {"dataset", fuzz_dataset},
 };
 const size_t opsin_fuzz_ntargets = sizeof opsin_fuzz_targets / sizeof opsin_fuzz_targets[0];
 

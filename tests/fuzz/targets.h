@@ -12,7 +12,7 @@ typedef struct opsin_fuzz_target {
     void (*run)(const uint8_t *data, size_t size);
 } opsin_fuzz_target;
 
-/* circuit, stimulus, units, values, table. */
+/* circuit, stimulus, units, values, table, dataset. */
 extern const opsin_fuzz_target opsin_fuzz_targets[];
 extern const size_t opsin_fuzz_ntargets;
 
