@@ -239,6 +239,15 @@ static void output_delta(opsin_mlp *m, const int *labels)
     }
 }
 
+/* g (rows x nin) <- d a^T: one image's gradient of a block of rows. */
+OPSIN_WIDE static void outer(const double *d, size_t rows, const double *restrict a, size_t nin,
+                             double *restrict g)
+{
+    for (size_t j = 0; j < rows; j++, g += nin)
+        for (size_t i = 0; i < nin; i++)
+            g[i] = d[j] * a[i];
+}
+
 void opsin_mlp_grad_rows(const opsin_mlp *m, size_t l, size_t j0, size_t j1, double *gw,
                          double *gb)
 {
@@ -246,11 +255,7 @@ void opsin_mlp_grad_rows(const opsin_mlp *m, size_t l, size_t j0, size_t j1, dou
     const double *a = m->a[l];
     size_t n = m->n, nin = L->nin;
     if (n == 1) { /* an outer product: no sums, so no BLAS call needed */
-        for (size_t j = j0; j < j1; j++) {
-            double dj = L->delta[j], *g = gw + (j - j0) * nin;
-            for (size_t i = 0; i < nin; i++)
-                g[i] = dj * a[i];
-        }
+        outer(L->delta + j0, j1 - j0, a, nin, gw);
     } else {
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)(j1 - j0), (int)nin, (int)n,
                     1.0 / (double)n, L->delta + j0, (int)L->nout, a, (int)nin, 0.0, gw,

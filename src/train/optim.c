@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "core.h"
+#include "train/blas.h"
 #include "train/optim.h"
 
 /* The optimiser's memory of one parameter array of a layer (its weights or its biases). */
@@ -107,7 +108,7 @@ void opsin_optim_free(opsin_optim *o)
 
 /* The desired changes d of n parameters from their gradient g at rate eta; v and s are the
  * optimiser's memory of those same parameters. */
-static void step(const opsin_optim *o, size_t n, const double *restrict g, double *restrict d,
+OPSIN_WIDE static void step(const opsin_optim *o, size_t n, const double *restrict g, double *restrict d,
                  double *restrict v, double *restrict s, double eta)
 {
     const opsin_optim_spec *p = &o->spec;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "core.h"
+#include "train/blas.h"
 #include "train/synapse.h"
 
 typedef struct ideal_state {
@@ -24,7 +25,7 @@ static int ideal_alloc(void **state, const void *params, double wmin, double wma
     return OPSIN_OK;
 }
 
-static void ideal_apply(void *state, size_t first, double *restrict w,
+OPSIN_WIDE static void ideal_apply(void *state, size_t first, double *restrict w,
                         const double *restrict dw, size_t n, opsin_syn_counts *c)
 {
     (void)first;
