@@ -300,6 +300,66 @@ START_TEST(test_first_steps)
 }
 END_TEST
 
+/* The trainer's step, a few rows at a time (700 inputs: blocks of 2 of 7 rows, a short last
+ * one), gives the same bits as the whole layer at once: each row block reads its own part of
+ * the optimiser's memory. */
+static void check_blocks(opsin_opt_kind kind)
+{
+    static const size_t sizes[] = {700, 7, 3};
+    opsin_mlp *a = make(sizes, 3, OPSIN_ACT_RELU, OPSIN_ACT_SOFTMAX, OPSIN_LOSS_XENT, 1, 8);
+    opsin_mlp *b = make(sizes, 3, OPSIN_ACT_RELU, OPSIN_ACT_SOFTMAX, OPSIN_LOSS_XENT, 1, 8);
+    static double x[3 * 700], dw[700 * 7], db[7];
+    fill(x, 3 * 700, 0, 1, 21);
+    const int lab[3] = {2, 0, 1};
+    const double lr[2] = {0.05, 0.02};
+    opsin_optim_spec os = opsin_optim_default_spec();
+    os.kind = kind;
+    os.nlr = 2;
+    os.lr = lr;
+    opsin_trainer *t = NULL;
+    opsin_optim *o = NULL;
+    void *syn[2];
+    ck_assert_int_eq(opsin_trainer_new(a, &os, &opsin_syn_ideal, NULL, 1, &t, NULL), OPSIN_OK);
+    ck_assert_int_eq(opsin_optim_new(&os, b, &o, NULL), OPSIN_OK);
+    opsin_syn_counts c = {0, 0, 0};
+    for (size_t l = 0; l < 2; l++) {
+        opsin_mlp_layer *L = opsin_mlp_layer_at(b, l);
+        ck_assert_int_eq(opsin_syn_ideal.alloc(&syn[l], NULL, -1, 1, L->w, L->nin * L->nout, 1,
+                                               NULL), OPSIN_OK);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        opsin_trainer_step(t, x + 700 * i, lab + i, 1);
+        opsin_mlp_gradient(b, x + 700 * i, lab + i, 1);
+        opsin_optim_begin(o);
+        for (size_t l = 0; l < 2; l++) {
+            opsin_mlp_layer *L = opsin_mlp_layer_at(b, l);
+            opsin_optim_rows(o, l, 0, L->nout, L->gw, L->gb, dw, db);
+            opsin_syn_ideal.apply(syn[l], 0, L->w, dw, L->nin * L->nout, &c);
+            for (size_t j = 0; j < L->nout; j++)
+                L->b[j] += db[j];
+        }
+    }
+    for (size_t l = 0; l < 2; l++) {
+        const opsin_mlp_layer *A = opsin_mlp_layer_at(a, l), *B = opsin_mlp_layer_at(b, l);
+        ck_assert(memcmp(A->w, B->w, A->nin * A->nout * sizeof *A->w) == 0);
+        ck_assert(memcmp(A->b, B->b, A->nout * sizeof *A->b) == 0);
+        opsin_syn_ideal.free(syn[l]);
+    }
+    ck_assert_uint_eq(opsin_trainer_counts(t).updates, c.updates);
+    opsin_trainer_free(t);
+    opsin_optim_free(o);
+    opsin_mlp_free(a);
+    opsin_mlp_free(b);
+}
+
+START_TEST(test_blocks)
+{
+    check_blocks(OPSIN_OPT_SGD);
+    check_blocks(OPSIN_OPT_MOMENTUM);
+    check_blocks(OPSIN_OPT_ADAM);
+}
+END_TEST
+
 /* Momentum's second step adds mu times the first change. */
 START_TEST(test_momentum_memory)
 {
@@ -429,6 +489,7 @@ static Suite *mlp_suite(void)
     tcase_add_test(core, test_init);
     tcase_add_test(core, test_first_steps);
     tcase_add_test(core, test_momentum_memory);
+    tcase_add_test(core, test_blocks);
     tcase_add_test(core, test_ideal_synapse);
     suite_add_tcase(s, core);
     TCase *learn = tcase_create("learning");
