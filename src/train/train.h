@@ -32,7 +32,8 @@ void opsin_trainer_free(opsin_trainer *t);
 double opsin_trainer_step(opsin_trainer *t, const double *x, const int *labels, size_t n);
 
 /* One epoch: the N images (N x sizes[0]) in a fresh order drawn from the trainer's generator,
- * max_batch at a time (a short last batch); the mean of the batches' losses. */
+ * max_batch at a time (a short last batch); the mean of the batches' losses, or NAN (and no
+ * update) when N is 0 or there is no memory for the order. */
 double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels, size_t N);
 
 /* Pulses and updates of all weight layers since the trainer was made. */
