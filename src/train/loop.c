@@ -1,0 +1,172 @@
+/* loop.c: the training loop: gradient, desired change, synapse update, per batch and per
+ * epoch in a seeded order; the accuracy of a network on a data set (train.h). */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "train/train.h"
+
+struct opsin_trainer {
+    opsin_mlp *m;
+    opsin_optim *opt;
+    const opsin_syn_type *syn;
+    void *state[OPSIN_MLP_MAX_LAYERS]; /* one synapse state per weight layer */
+    size_t nl;
+    opsin_syn_counts counts;
+    gsl_rng *rng;
+    size_t *order;   /* image order of the current epoch */
+    size_t norder;
+    double *xb;      /* a gathered batch (max_batch x sizes[0]) */
+    int *yb;
+    double *gw, *dw, *gb, *db; /* one block of rows: gradient and desired change */
+};
+
+/* Rows of a layer updated together: their gradient, change and weights (3 x 16 KiB) stay in
+ * the level-1/2 cache between the gradient, the optimiser and the synapse, instead of
+ * streaming the whole layer through memory three times per image. */
+enum { BLOCK = 2048 };
+
+static size_t block_rows(size_t nin) { return nin >= BLOCK ? 1 : BLOCK / nin; }
+
+int opsin_trainer_new(opsin_mlp *m, const opsin_optim_spec *os, const opsin_syn_type *syn,
+                      const void *syn_params, unsigned long seed, opsin_trainer **out,
+                      opsin_diag *diag)
+{
+    const opsin_mlp_spec *ms = opsin_mlp_spec_of(m);
+    opsin_trainer *t = calloc(1, sizeof *t);
+    if (!t)
+        goto oom;
+    t->m = m;
+    t->syn = syn;
+    t->nl = opsin_mlp_nlayers(m);
+    int rc = opsin_optim_new(os, m, &t->opt, diag);
+    if (rc != OPSIN_OK) {
+        opsin_trainer_free(t);
+        return rc;
+    }
+    for (size_t l = 0; l < t->nl; l++) {
+        opsin_mlp_layer *L = opsin_mlp_layer_at(m, l);
+        rc = syn->alloc(&t->state[l], syn_params, ms->wmin, ms->wmax, L->w, L->nin * L->nout,
+                        seed + l + 1, diag);
+        if (rc != OPSIN_OK) {
+            opsin_trainer_free(t);
+            return rc;
+        }
+    }
+    t->rng = gsl_rng_alloc(gsl_rng_taus2);
+    t->xb = malloc(ms->max_batch * ms->sizes[0] * sizeof *t->xb);
+    t->yb = malloc(ms->max_batch * sizeof *t->yb);
+    size_t big = BLOCK;
+    for (size_t l = 0; l < ms->nsizes; l++)
+        big = ms->sizes[l] > big ? ms->sizes[l] : big;
+    t->gw = malloc(big * sizeof *t->gw);
+    t->dw = malloc(big * sizeof *t->dw);
+    t->gb = malloc(BLOCK * sizeof *t->gb);
+    t->db = malloc(BLOCK * sizeof *t->db);
+    if (!t->rng || !t->xb || !t->yb || !t->gw || !t->dw || !t->gb || !t->db)
+        goto oom;
+    gsl_rng_set(t->rng, seed);
+    *out = t;
+    return OPSIN_OK;
+oom:
+    opsin_trainer_free(t);
+    opsin_diag_oom(diag, NULL, "allocating the trainer");
+    return OPSIN_ENOMEM;
+}
+
+void opsin_trainer_free(opsin_trainer *t)
+{
+    if (!t)
+        return;
+    for (size_t l = 0; l < t->nl; l++)
+        if (t->state[l])
+            t->syn->free(t->state[l]);
+    opsin_optim_free(t->opt);
+    if (t->rng)
+        gsl_rng_free(t->rng);
+    free(t->order);
+    free(t->xb);
+    free(t->yb);
+    free(t->gw);
+    free(t->dw);
+    free(t->gb);
+    free(t->db);
+    free(t);
+}
+
+double opsin_trainer_step(opsin_trainer *t, const double *x, const int *labels, size_t n)
+{
+    double loss = opsin_mlp_backward(t->m, x, labels, n);
+    opsin_optim_begin(t->opt);
+    for (size_t l = 0; l < t->nl; l++) {
+        opsin_mlp_layer *L = opsin_mlp_layer_at(t->m, l);
+        size_t rows = block_rows(L->nin);
+        for (size_t j0 = 0; j0 < L->nout; j0 += rows) {
+            size_t j1 = L->nout - j0 < rows ? L->nout : j0 + rows, first = j0 * L->nin;
+            opsin_mlp_grad_rows(t->m, l, j0, j1, t->gw, t->gb);
+            opsin_optim_rows(t->opt, l, j0, j1, t->gw, t->gb, t->dw, t->db);
+            t->syn->apply(t->state[l], first, L->w + first, t->dw, (j1 - j0) * L->nin,
+                          &t->counts);
+            for (size_t j = j0; j < j1; j++)
+                L->b[j] += t->db[j - j0];
+        }
+    }
+    return loss;
+}
+
+/* A fresh order of 0..N-1 for an epoch; -1 when there is no memory for it. */
+static int shuffle(opsin_trainer *t, size_t N)
+{
+    if (t->norder != N) {
+        size_t *o = realloc(t->order, N * sizeof *o);
+        if (!o)
+            return -1;
+        t->order = o;
+        t->norder = N;
+    }
+    for (size_t i = 0; i < N; i++)
+        t->order[i] = i;
+    gsl_ran_shuffle(t->rng, t->order, N, sizeof *t->order);
+    return 0;
+}
+
+double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels, size_t N)
+{
+    const opsin_mlp_spec *ms = opsin_mlp_spec_of(t->m);
+    size_t nin = ms->sizes[0], B = ms->max_batch, batches = 0;
+    if (N == 0 || shuffle(t, N) != 0)
+        return NAN;
+    double sum = 0;
+    for (size_t i0 = 0; i0 < N; i0 += B, batches++) {
+        size_t n = N - i0 < B ? N - i0 : B;
+        if (n == 1) { /* per-image SGD: no copy */
+            size_t k = t->order[i0];
+            sum += opsin_trainer_step(t, x + k * nin, labels + k, 1);
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t k = t->order[i0 + i];
+            memcpy(t->xb + i * nin, x + k * nin, nin * sizeof *x);
+            t->yb[i] = labels[k];
+        }
+        sum += opsin_trainer_step(t, t->xb, t->yb, n);
+    }
+    return sum / (double)batches;
+}
+
+opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t) { return t->counts; }
+
+double opsin_mlp_accuracy(opsin_mlp *m, const double *x, const int *labels, size_t N)
+{
+    size_t nin = opsin_mlp_spec_of(m)->sizes[0], right = 0;
+    int cls[256];
+    for (size_t i0 = 0; i0 < N; i0 += 256) {
+        size_t n = N - i0 < 256 ? N - i0 : 256;
+        opsin_mlp_classify(m, x + i0 * nin, n, cls);
+        for (size_t i = 0; i < n; i++)
+            right += cls[i] == labels[i0 + i];
+    }
+    return N ? (double)right / (double)N : 0;
+}
