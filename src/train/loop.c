@@ -158,6 +158,11 @@ double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels,
 
 opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t) { return t->counts; }
 
+void *opsin_trainer_syn_state(const opsin_trainer *t, size_t l)
+{
+    return l < t->nl ? t->state[l] : NULL;
+}
+
 double opsin_mlp_accuracy(opsin_mlp *m, const double *x, const int *labels, size_t N)
 {
     size_t nin = opsin_mlp_spec_of(m)->sizes[0], right = 0;

@@ -43,4 +43,5 @@ OPSIN_WIDE static void ideal_apply(void *state, size_t first, double *restrict w
 
 static void ideal_free(void *state) { free(state); }
 
-const opsin_syn_type opsin_syn_ideal = {"ideal", ideal_alloc, ideal_apply, ideal_free};
+const opsin_syn_type opsin_syn_ideal = {"ideal", ideal_alloc, ideal_apply, ideal_free, 0, NULL,
+                                         NULL};

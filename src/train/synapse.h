@@ -20,6 +20,7 @@ typedef struct opsin_syn_counts {
     uint64_t ltp;     /* potentiating pulses applied (ideal: 0) */
     uint64_t ltd;     /* depressing pulses applied (ideal: 0) */
     uint64_t updates; /* weights asked to change (Delta w != 0) */
+    double energy;    /* J spent by the pulses counted (0 when the kind knows no energy) */
 } opsin_syn_counts;
 
 /* One kind of synapse: a table of functions, everything else static in its file. */
@@ -37,6 +38,16 @@ typedef struct opsin_syn_type {
     void (*apply)(void *state, size_t first, double *w, const double *dw, size_t n,
                   opsin_syn_counts *c);
     void (*free)(void *state);
+    /* Doubles of device state per weight that --save writes and --load reads back (0: the
+     * weight is the whole state, as for ideal; save and load may then be NULL). */
+    size_t per_weight;
+    /* Writes the state of weights first .. first + n - 1 into out (n x per_weight). */
+    void (*save)(const void *state, size_t first, size_t n, double *out);
+    /* Sets the state of weights first .. first + n - 1 from in (as save wrote it) and w to
+     * the weights that state holds; OPSIN_EINVAL with diag filled when a value is impossible
+     * (a conductance outside the device's range). */
+    int (*load)(void *state, size_t first, size_t n, const double *in, double *w,
+                opsin_diag *diag);
 } opsin_syn_type;
 
 /* w += dw, clipped to [wmin, wmax]; no pulses. */

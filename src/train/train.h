@@ -39,6 +39,9 @@ double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels,
 /* Pulses and updates of all weight layers since the trainer was made. */
 opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t);
 
+/* The synapse state of weight layer l (as the kind's alloc made it), for save and load. */
+void *opsin_trainer_syn_state(const opsin_trainer *t, size_t l);
+
 /* Fraction of the N images whose largest output is their label. */
 double opsin_mlp_accuracy(opsin_mlp *m, const double *x, const int *labels, size_t N);
 

@@ -1,0 +1,42 @@
+/* synkind.c: the registry of synapse kinds a network file can name (synkind.h). */
+#include <string.h>
+
+#include "io/cfg.h"
+#include "train/synkind.h"
+
+static int ideal_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **params,
+                      opsin_diag *diag);
+
+static const opsin_wsyn_kind kinds[] = {
+    {"ideal", &opsin_syn_ideal, ideal_read, NULL, NULL},
+};
+
+const opsin_wsyn_kind *opsin_wsyn_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!strcmp(kinds[i].name, name))
+            return &kinds[i];
+    return NULL;
+}
+
+const char *opsin_wsyn_names(void)
+{
+    static char buf[256];
+    if (!buf[0])
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            if (i)
+                strcat(buf, ", ");
+            strcat(buf, kinds[i].name);
+        }
+    return buf;
+}
+
+/* ideal has no keys besides kind. */
+static int ideal_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **params,
+                      opsin_diag *diag)
+{
+    static const char *const keys[] = {"kind", NULL};
+    *params = NULL;
+    return opsin_cfg_known_keys(g, keys, "ideal synapse", ctx->file, diag) ? OPSIN_EINVAL
+                                                                          : OPSIN_OK;
+}

@@ -1,0 +1,45 @@
+/* synkind.h: the synapse kinds a network file can name (train/synkind.c), one registry line
+ * each: `synapse = { kind = "nl"; ... }` finds its kind here, the kind reads its own keys,
+ * and the trainer takes the kind's opsin_syn_type with the params it read.
+ *
+ * A new kind is one file (its opsin_syn_type, its reader) plus one line in synkind.c. */
+#ifndef OPSIN_TRAIN_SYNKIND_H
+#define OPSIN_TRAIN_SYNKIND_H
+
+#include <libconfig.h>
+#include <stdio.h>
+
+#include "opsin.h"
+#include "train/synapse.h"
+
+/* What a kind's reader may need besides its group. */
+typedef struct opsin_wsyn_ctx {
+    const char *file;             /* the network file (messages; relative paths) */
+    size_t nset;                  /* the command line's --set NAME=VALUE, in order */
+    const char *const *set;
+    unsigned long seed;           /* the network's seed (device noise, variability) */
+    int jobs;                     /* worker threads a kind may use while it reads (>= 1) */
+    opsin_warnings *warnings;     /* where a kind's warnings go (may be NULL) */
+} opsin_wsyn_ctx;
+
+typedef struct opsin_wsyn_kind {
+    const char *name;                 /* the value of `kind` */
+    const opsin_syn_type *type;
+    /* Reads the kind's keys of group g (kind included; unknown keys refused), into fresh
+     * params (*params NULL for a kind without any).  Every failure fills diag with
+     * "FILE:LINE: what is wrong (expected ...)" and returns OPSIN_EINVAL (ENOMEM, EIO...). */
+    int (*read)(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **params,
+                opsin_diag *diag);
+    void (*free_params)(void *params);
+    /* One or more lines, each starting with "# ", saying what the synapse is (a device curve:
+     * how it was tabulated, how many states it found, energy per pulse).  May be NULL. */
+    void (*describe)(const void *params, FILE *out);
+} opsin_wsyn_kind;
+
+/* The kind called name, or NULL. */
+const opsin_wsyn_kind *opsin_wsyn_find(const char *name);
+
+/* The kinds' names, comma-separated, for "(expected one of ...)" messages. */
+const char *opsin_wsyn_names(void);
+
+#endif
