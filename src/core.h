@@ -5,6 +5,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 
 #include "opsin.h"
 #include "models/model.h"
@@ -80,6 +81,16 @@ void opsin_param_usual_text(const opsin_param_def *pd, char *buf, size_t len);
 static inline int opsin_same_instant(double a, double b)
 {
     return fabs(a - b) <= 8.0 * DBL_EPSILON * fmax(fabs(a), fabs(b));
+}
+
+/* SplitMix64 (Steele, Lea & Flood 2014): spreads a seed and indices into independent
+ * generator seeds, so a stream depends on what it is for, not on what ran before it. */
+static inline uint64_t opsin_splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
 }
 
 /* Whether `bytes` could be allocated now (taken and given back): asked before SUNDIALS or

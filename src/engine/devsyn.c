@@ -97,21 +97,13 @@ struct opsin_devsyn_work {
     char err[OPSIN_CV_MSG_MAX];
 };
 
-static uint64_t mix(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 /* The generator of synapse s for its next touch. */
 static void reseed(opsin_devsyn_work *w, size_t s)
 {
     opsin_devsyn *ds = w->ds;
     if (!ds->m->random)
         return;
-    uint64_t x = mix(mix(mix(ds->seed) ^ (uint64_t)s) ^ ds->touch[s]++);
+    uint64_t x = opsin_splitmix64(opsin_splitmix64(opsin_splitmix64(ds->seed) ^ (uint64_t)s) ^ ds->touch[s]++);
     gsl_rng_set(w->rng, (unsigned long)(x ? x : 1));
 }
 
@@ -178,7 +170,7 @@ int opsin_devsyn_new(const opsin_devsyn_def *def, size_t n, unsigned long seed, 
     ds->n = n;
     ds->nst = ds->m->nstates;
     ds->naux = ds->m->naux;
-    ds->seed = mix((uint64_t)seed) ^ mix(stream + 0x5EED);
+    ds->seed = opsin_splitmix64((uint64_t)seed) ^ opsin_splitmix64(stream + 0x5EED);
     ds->rtol = rtol;
     ds->atol_scale = atol_scale;
     ds->max_steps = max_steps;

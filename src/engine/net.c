@@ -42,19 +42,11 @@ typedef struct rng {
     uint64_t s0, s1;
 } rng;
 
-static uint64_t splitmix(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 /* The stream of (seed, a, b, c): independent of every other such stream. */
 static rng rng_for(unsigned long seed, uint64_t a, uint64_t b, uint64_t c)
 {
-    uint64_t x = splitmix(splitmix(splitmix(splitmix((uint64_t)seed) ^ a) ^ b) ^ c);
-    rng r = {splitmix(x), splitmix(x + 1)};
+    uint64_t x = opsin_splitmix64(opsin_splitmix64(opsin_splitmix64(opsin_splitmix64((uint64_t)seed) ^ a) ^ b) ^ c);
+    rng r = {opsin_splitmix64(x), opsin_splitmix64(x + 1)};
     if (!r.s0 && !r.s1)
         r.s0 = 1;
     return r;

@@ -86,15 +86,6 @@ opsin_run_opts opsin_run_opts_default(const opsin_circuit *c, const opsin_stimul
     return o;
 }
 
-/* SplitMix64: spreads (seed, component index) into independent generator seeds. */
-static uint64_t splitmix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 /* One generator per component that draws noise, seeded from the run seed and the component's
  * index: the same seed gives the same bits whatever else the circuit holds or runs. */
 static int seed_components(opsin_sim *s)
@@ -105,7 +96,7 @@ static int seed_components(opsin_sim *s)
         gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
         if (!r)
             return OPSIN_ENOMEM;
-        gsl_rng_set(r, (unsigned long)splitmix64(splitmix64(s->o.seed) ^ (uint64_t)i));
+        gsl_rng_set(r, (unsigned long)opsin_splitmix64(opsin_splitmix64(s->o.seed) ^ (uint64_t)i));
         s->comps[i].rng = r;
     }
     return OPSIN_OK;

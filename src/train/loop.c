@@ -1,11 +1,10 @@
 /* loop.c: the training loop: gradient, desired change, synapse update, per batch and per
  * epoch in a seeded order; the accuracy of a network on a data set (train.h). */
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
+#include "train/dataset.h"
 #include "train/train.h"
 
 struct opsin_trainer {
@@ -15,7 +14,8 @@ struct opsin_trainer {
     void *state[OPSIN_MLP_MAX_LAYERS]; /* one synapse state per weight layer */
     size_t nl;
     opsin_syn_counts counts;
-    gsl_rng *rng;
+    unsigned long seed;
+    uint64_t epochs; /* epochs begun: the order of epoch e comes from (seed, e) alone */
     size_t *order;   /* image order of the current epoch */
     size_t norder;
     double *xb;      /* a gathered batch (max_batch x sizes[0]) */
@@ -55,7 +55,6 @@ int opsin_trainer_new(opsin_mlp *m, const opsin_optim_spec *os, const opsin_syn_
             return rc;
         }
     }
-    t->rng = gsl_rng_alloc(gsl_rng_taus2);
     t->xb = malloc(ms->max_batch * ms->sizes[0] * sizeof *t->xb);
     t->yb = malloc(ms->max_batch * sizeof *t->yb);
     size_t big = BLOCK;
@@ -65,9 +64,9 @@ int opsin_trainer_new(opsin_mlp *m, const opsin_optim_spec *os, const opsin_syn_
     t->dw = malloc(big * sizeof *t->dw);
     t->gb = malloc(BLOCK * sizeof *t->gb);
     t->db = malloc(BLOCK * sizeof *t->db);
-    if (!t->rng || !t->xb || !t->yb || !t->gw || !t->dw || !t->gb || !t->db)
+    if (!t->xb || !t->yb || !t->gw || !t->dw || !t->gb || !t->db)
         goto oom;
-    gsl_rng_set(t->rng, seed);
+    t->seed = seed;
     *out = t;
     return OPSIN_OK;
 oom:
@@ -84,8 +83,6 @@ void opsin_trainer_free(opsin_trainer *t)
         if (t->state[l])
             t->syn->free(t->state[l]);
     opsin_optim_free(t->opt);
-    if (t->rng)
-        gsl_rng_free(t->rng);
     free(t->order);
     free(t->xb);
     free(t->yb);
@@ -116,7 +113,9 @@ double opsin_trainer_step(opsin_trainer *t, const double *x, const int *labels, 
     return loss;
 }
 
-/* A fresh order of 0..N-1 for an epoch; -1 when there is no memory for it. */
+/* The order of 0..N-1 for the next epoch, a permutation drawn from (seed, epoch number) so
+ * that a run continued from a saved state takes the orders an unbroken run would; -1 when
+ * there is no memory for it. */
 static int shuffle(opsin_trainer *t, size_t N)
 {
     if (t->norder != N) {
@@ -126,9 +125,10 @@ static int shuffle(opsin_trainer *t, size_t N)
         t->order = o;
         t->norder = N;
     }
-    for (size_t i = 0; i < N; i++)
-        t->order[i] = i;
-    gsl_ran_shuffle(t->rng, t->order, N, sizeof *t->order);
+    uint64_t s = opsin_splitmix64(opsin_splitmix64(t->seed) ^ t->epochs);
+    if (opsin_dataset_permutation(t->order, N, (unsigned long)s) != OPSIN_OK)
+        return -1;
+    t->epochs++;
     return 0;
 }
 
@@ -157,6 +157,10 @@ double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels,
 }
 
 opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t) { return t->counts; }
+
+uint64_t opsin_trainer_epochs(const opsin_trainer *t) { return t->epochs; }
+
+void opsin_trainer_set_epochs(opsin_trainer *t, uint64_t e) { t->epochs = e; }
 
 void *opsin_trainer_syn_state(const opsin_trainer *t, size_t l)
 {

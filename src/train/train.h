@@ -10,6 +10,7 @@
 #define OPSIN_TRAIN_TRAIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "opsin.h"
 #include "train/mlp.h"
@@ -38,6 +39,11 @@ double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels,
 
 /* Pulses and updates of all weight layers since the trainer was made. */
 opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t);
+
+/* Epochs begun (each draws its image order from the seed and its number); set it to continue
+ * a run that stopped after e epochs with the orders it would have taken. */
+uint64_t opsin_trainer_epochs(const opsin_trainer *t);
+void opsin_trainer_set_epochs(opsin_trainer *t, uint64_t e);
 
 /* The synapse state of weight layer l (as the kind's alloc made it), for save and load. */
 void *opsin_trainer_syn_state(const opsin_trainer *t, size_t l);
