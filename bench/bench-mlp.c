@@ -1,7 +1,7 @@
 /* bench-mlp.c: seconds per training epoch of the float network in the NeuroSim protocol:
  * 400-100-10, sigmoid with squared error, 8000 images of 20 x 20 random pixels in [0, 1) with
  * random labels per epoch, per-image SGD (batch 1), ideal synapses.  Random images cost the
- * same arithmetic as MNIST's; accuracy is not the point.  Usage: bench-mlp [EPOCHS [BATCH]]. */
+ * same arithmetic as MNIST's; accuracy is not the point.  Usage: bench-mlp [EPOCHS [BATCH [JOBS]]]. */
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +21,7 @@ int main(int argc, char **argv)
 {
     int epochs = argc > 1 ? atoi(argv[1]) : 5;
     size_t batch = argc > 2 ? (size_t)atoi(argv[2]) : 1;
+    unsigned jobs = argc > 3 ? (unsigned)atoi(argv[3]) : 1;
     enum { N = 8000, NIN = 400 };
     static const size_t sizes[] = {NIN, 100, 10};
     double *x = malloc((size_t)N * NIN * sizeof *x);
@@ -43,7 +44,8 @@ int main(int argc, char **argv)
     opsin_mlp *m = NULL;
     opsin_trainer *t = NULL;
     opsin_diag d = {""};
-    if (opsin_mlp_new(&s, &m, &d) || opsin_trainer_new(m, &os, &opsin_syn_ideal, NULL, 1, &t, &d)) {
+    if (opsin_mlp_new(&s, &m, &d) || opsin_trainer_new(m, &os, &opsin_syn_ideal, NULL, 1, &t, &d) ||
+        opsin_trainer_set_jobs(t, jobs, &d)) {
         fprintf(stderr, "%s\n", d.msg);
         return 2;
     }
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
     double per = (now() - t0) / epochs;
     double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC / epochs;
     printf("blas %s  400-100-10  %d images  batch %zu  %d epochs  %.4f s/epoch wall  %.4f s/epoch "
-           "cpu  loss %.6f\n", opsin_blas_name(), N, batch, epochs, per, cpu, loss);
+           "cpu  jobs %u  loss %.6f\n", opsin_blas_name(), N, batch, epochs, per, cpu, jobs, loss);
     opsin_trainer_free(t);
     opsin_mlp_free(m);
     gsl_rng_free(r);

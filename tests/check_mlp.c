@@ -9,7 +9,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "train/team.h"
 #include "train/train.h"
 
 static opsin_mlp *make(const size_t *sizes, size_t ns, opsin_act hid, opsin_act out,
@@ -300,15 +302,15 @@ START_TEST(test_first_steps)
 }
 END_TEST
 
-/* The trainer's step, a few rows at a time (700 inputs: blocks of 2 of 7 rows, a short last
- * one), gives the same bits as the whole layer at once: each row block reads its own part of
- * the optimiser's memory. */
-static void check_blocks(opsin_opt_kind kind)
+/* The trainer's step, a few rows at a time (700 inputs: blocks of 2 of 41 rows, a short last
+ * one) on `jobs` threads, gives the same bits as the whole layer at once on one: each row
+ * block reads its own part of the optimiser's memory. */
+static void check_blocks(opsin_opt_kind kind, unsigned jobs)
 {
-    static const size_t sizes[] = {700, 7, 3};
+    static const size_t sizes[] = {700, 41, 3};
     opsin_mlp *a = make(sizes, 3, OPSIN_ACT_RELU, OPSIN_ACT_SOFTMAX, OPSIN_LOSS_XENT, 1, 8);
     opsin_mlp *b = make(sizes, 3, OPSIN_ACT_RELU, OPSIN_ACT_SOFTMAX, OPSIN_LOSS_XENT, 1, 8);
-    static double x[3 * 700], dw[700 * 7], db[7];
+    static double x[3 * 700], dw[700 * 41], db[41];
     fill(x, 3 * 700, 0, 1, 21);
     const int lab[3] = {2, 0, 1};
     const double lr[2] = {0.05, 0.02};
@@ -320,8 +322,9 @@ static void check_blocks(opsin_opt_kind kind)
     opsin_optim *o = NULL;
     void *syn[2];
     ck_assert_int_eq(opsin_trainer_new(a, &os, &opsin_syn_ideal, NULL, 1, &t, NULL), OPSIN_OK);
+    ck_assert_int_eq(opsin_trainer_set_jobs(t, jobs, NULL), OPSIN_OK);
     ck_assert_int_eq(opsin_optim_new(&os, b, &o, NULL), OPSIN_OK);
-    opsin_syn_counts c = {0, 0, 0};
+    opsin_syn_counts c = {0};
     for (size_t l = 0; l < 2; l++) {
         opsin_mlp_layer *L = opsin_mlp_layer_at(b, l);
         ck_assert_int_eq(opsin_syn_ideal.alloc(&syn[l], NULL, -1, 1, L->w, L->nin * L->nout, 1,
@@ -354,9 +357,39 @@ static void check_blocks(opsin_opt_kind kind)
 
 START_TEST(test_blocks)
 {
-    check_blocks(OPSIN_OPT_SGD);
-    check_blocks(OPSIN_OPT_MOMENTUM);
-    check_blocks(OPSIN_OPT_ADAM);
+    for (unsigned jobs = 1; jobs <= 3; jobs++) {
+        check_blocks(OPSIN_OPT_SGD, jobs);
+        check_blocks(OPSIN_OPT_MOMENTUM, jobs);
+        check_blocks(OPSIN_OPT_ADAM, jobs);
+    }
+}
+END_TEST
+
+/* The team runs every task of every call exactly once, before the call returns, whichever
+ * member takes it (many short calls: members spinning, sleeping and waking late). */
+enum { TASKS = 37 };
+static void count_task(void *ctx, size_t i, unsigned member)
+{
+    unsigned *hits = ctx;
+    ck_assert_uint_lt(member, 3);
+    hits[i]++;
+}
+
+START_TEST(test_team)
+{
+    opsin_team *team = opsin_team_new(3);
+    ck_assert_ptr_nonnull(team);
+    ck_assert_uint_eq(opsin_team_size(team), 3);
+    static unsigned hits[TASKS];
+    for (unsigned call = 1; call <= 4000; call++) {
+        opsin_team_run(team, count_task, hits, call % TASKS + 1);
+        for (size_t i = 0; i < TASKS; i++)
+            ck_assert_uint_eq(hits[i], i <= call % TASKS);
+        memset(hits, 0, sizeof hits);
+        if (call % 1000 == 0) /* long enough for the members to fall asleep */
+            usleep(20000);
+    }
+    opsin_team_free(team);
 }
 END_TEST
 
@@ -394,7 +427,7 @@ START_TEST(test_ideal_synapse)
     double w[4] = {0.5, -0.9, 0.0, 0.99};
     const double dw[4] = {0.25, -0.5, 0.0, 0.02};
     ck_assert_int_eq(opsin_syn_ideal.alloc(&s, NULL, -1, 1, w, 4, 1, NULL), OPSIN_OK);
-    opsin_syn_counts c = {0, 0, 0};
+    opsin_syn_counts c = {0};
     opsin_syn_ideal.apply(s, 0, w, dw, 4, &c);
     ck_assert_double_eq(w[0], 0.75);
     ck_assert_double_eq(w[1], -1);
@@ -490,6 +523,7 @@ static Suite *mlp_suite(void)
     tcase_add_test(core, test_first_steps);
     tcase_add_test(core, test_momentum_memory);
     tcase_add_test(core, test_blocks);
+    tcase_add_test(core, test_team);
     tcase_add_test(core, test_ideal_synapse);
     suite_add_tcase(s, core);
     TCase *learn = tcase_create("learning");

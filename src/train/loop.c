@@ -5,6 +5,7 @@
 
 #include "core.h"
 #include "train/dataset.h"
+#include "train/team.h"
 #include "train/train.h"
 
 struct opsin_trainer {
@@ -20,7 +21,12 @@ struct opsin_trainer {
     size_t norder;
     double *xb;      /* a gathered batch (max_batch x sizes[0]) */
     int *yb;
-    double *gw, *dw, *gb, *db; /* one block of rows: gradient and desired change */
+    opsin_team *team;  /* NULL: the caller alone */
+    size_t nblocks;    /* blocks of rows of all weight layers, layer after layer */
+    size_t *blk_l, *blk_j0;
+    opsin_syn_counts *blk_counts; /* one step's counts per block, added in block order */
+    size_t nmembers;
+    double **gw, **dw, **gb, **db; /* per member, one block of rows: gradient and change */
 };
 
 /* Rows of a layer updated together: their gradient, change and weights (3 x 16 KiB) stay in
@@ -29,6 +35,61 @@ struct opsin_trainer {
 enum { BLOCK = 2048 };
 
 static size_t block_rows(size_t nin) { return nin >= BLOCK ? 1 : BLOCK / nin; }
+
+/* Scratch for `members` members (one block of rows each); -1 when out of memory, with the
+ * scratch already there kept. */
+static int scratch(opsin_trainer *t, size_t members)
+{
+    const opsin_mlp_spec *ms = opsin_mlp_spec_of(t->m);
+    size_t big = BLOCK;
+    for (size_t l = 0; l < ms->nsizes; l++)
+        big = ms->sizes[l] > big ? ms->sizes[l] : big;
+    double ***bufs[] = {&t->gw, &t->dw, &t->gb, &t->db};
+    size_t len[] = {big, big, BLOCK, BLOCK};
+    for (size_t k = 0; k < 4; k++) {
+        double **b = realloc(*bufs[k], members * sizeof *b);
+        if (!b)
+            return -1;
+        *bufs[k] = b;
+        for (size_t i = t->nmembers; i < members; i++)
+            b[i] = NULL;
+    }
+    for (size_t i = t->nmembers; i < members; i++)
+        for (size_t k = 0; k < 4; k++)
+            if (!((*bufs[k])[i] = malloc(len[k] * sizeof(double)))) {
+                for (size_t j = 0; j <= k; j++)
+                    free((*bufs[j])[i]);
+                return -1;
+            }
+    t->nmembers = members;
+    return 0;
+}
+
+/* The blocks of rows of every weight layer, in order. */
+static int blocks(opsin_trainer *t)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < t->nl; l++) {
+        opsin_mlp_layer *L = opsin_mlp_layer_at(t->m, l);
+        size_t rows = block_rows(L->nin);
+        n += (L->nout + rows - 1) / rows;
+    }
+    t->blk_l = malloc(n * sizeof *t->blk_l);
+    t->blk_j0 = malloc(n * sizeof *t->blk_j0);
+    t->blk_counts = malloc(n * sizeof *t->blk_counts);
+    if (!t->blk_l || !t->blk_j0 || !t->blk_counts)
+        return -1;
+    t->nblocks = 0;
+    for (size_t l = 0; l < t->nl; l++) {
+        opsin_mlp_layer *L = opsin_mlp_layer_at(t->m, l);
+        size_t rows = block_rows(L->nin);
+        for (size_t j0 = 0; j0 < L->nout; j0 += rows, t->nblocks++) {
+            t->blk_l[t->nblocks] = l;
+            t->blk_j0[t->nblocks] = j0;
+        }
+    }
+    return 0;
+}
 
 int opsin_trainer_new(opsin_mlp *m, const opsin_optim_spec *os, const opsin_syn_type *syn,
                       const void *syn_params, unsigned long seed, opsin_trainer **out,
@@ -57,14 +118,7 @@ int opsin_trainer_new(opsin_mlp *m, const opsin_optim_spec *os, const opsin_syn_
     }
     t->xb = malloc(ms->max_batch * ms->sizes[0] * sizeof *t->xb);
     t->yb = malloc(ms->max_batch * sizeof *t->yb);
-    size_t big = BLOCK;
-    for (size_t l = 0; l < ms->nsizes; l++)
-        big = ms->sizes[l] > big ? ms->sizes[l] : big;
-    t->gw = malloc(big * sizeof *t->gw);
-    t->dw = malloc(big * sizeof *t->dw);
-    t->gb = malloc(BLOCK * sizeof *t->gb);
-    t->db = malloc(BLOCK * sizeof *t->db);
-    if (!t->xb || !t->yb || !t->gw || !t->dw || !t->gb || !t->db)
+    if (scratch(t, 1) != 0 || blocks(t) != 0 || !t->xb || !t->yb)
         goto oom;
     t->seed = seed;
     *out = t;
@@ -86,31 +140,74 @@ void opsin_trainer_free(opsin_trainer *t)
     free(t->order);
     free(t->xb);
     free(t->yb);
+    opsin_team_free(t->team);
+    for (size_t i = 0; i < t->nmembers; i++) {
+        free(t->gw[i]);
+        free(t->dw[i]);
+        free(t->gb[i]);
+        free(t->db[i]);
+    }
     free(t->gw);
     free(t->dw);
     free(t->gb);
     free(t->db);
+    free(t->blk_l);
+    free(t->blk_j0);
+    free(t->blk_counts);
     free(t);
+}
+
+/* Block i of a step: its rows' gradient, desired change, the synapses' update, the biases.
+ * Blocks touch disjoint rows, so any member may take any block. */
+static void step_block(void *ctx, size_t i, unsigned member)
+{
+    opsin_trainer *t = ctx;
+    size_t l = t->blk_l[i], j0 = t->blk_j0[i];
+    opsin_mlp_layer *L = opsin_mlp_layer_at(t->m, l);
+    size_t rows = block_rows(L->nin), j1 = L->nout - j0 < rows ? L->nout : j0 + rows;
+    size_t first = j0 * L->nin;
+    double *gw = t->gw[member], *dw = t->dw[member], *gb = t->gb[member], *db = t->db[member];
+    opsin_syn_counts *c = &t->blk_counts[i];
+    *c = (opsin_syn_counts){0};
+    opsin_mlp_grad_rows(t->m, l, j0, j1, gw, gb);
+    opsin_optim_rows(t->opt, l, j0, j1, gw, gb, dw, db);
+    t->syn->apply(t->state[l], first, L->w + first, dw, (j1 - j0) * L->nin, c);
+    for (size_t j = j0; j < j1; j++)
+        L->b[j] += db[j - j0];
 }
 
 double opsin_trainer_step(opsin_trainer *t, const double *x, const int *labels, size_t n)
 {
     double loss = opsin_mlp_backward(t->m, x, labels, n);
     opsin_optim_begin(t->opt);
-    for (size_t l = 0; l < t->nl; l++) {
-        opsin_mlp_layer *L = opsin_mlp_layer_at(t->m, l);
-        size_t rows = block_rows(L->nin);
-        for (size_t j0 = 0; j0 < L->nout; j0 += rows) {
-            size_t j1 = L->nout - j0 < rows ? L->nout : j0 + rows, first = j0 * L->nin;
-            opsin_mlp_grad_rows(t->m, l, j0, j1, t->gw, t->gb);
-            opsin_optim_rows(t->opt, l, j0, j1, t->gw, t->gb, t->dw, t->db);
-            t->syn->apply(t->state[l], first, L->w + first, t->dw, (j1 - j0) * L->nin,
-                          &t->counts);
-            for (size_t j = j0; j < j1; j++)
-                L->b[j] += t->db[j - j0];
-        }
+    if (t->team)
+        opsin_team_run(t->team, step_block, t, t->nblocks);
+    else
+        for (size_t i = 0; i < t->nblocks; i++)
+            step_block(t, i, 0);
+    for (size_t i = 0; i < t->nblocks; i++) { /* in block order: the same sums for any team */
+        const opsin_syn_counts *c = &t->blk_counts[i];
+        t->counts.ltp += c->ltp;
+        t->counts.ltd += c->ltd;
+        t->counts.updates += c->updates;
+        t->counts.energy += c->energy;
     }
     return loss;
+}
+
+int opsin_trainer_set_jobs(opsin_trainer *t, unsigned jobs, opsin_diag *diag)
+{
+    if (jobs < 1)
+        jobs = 1;
+    opsin_team_free(t->team);
+    t->team = NULL;
+    if (jobs == 1)
+        return OPSIN_OK;
+    if (scratch(t, jobs) != 0 || !(t->team = opsin_team_new(jobs))) {
+        opsin_diag_oom(diag, NULL, "making the trainer's threads");
+        return OPSIN_ENOMEM;
+    }
+    return OPSIN_OK;
 }
 
 /* The order of 0..N-1 for the next epoch, a permutation drawn from (seed, epoch number) so

@@ -34,7 +34,10 @@ typedef struct opsin_syn_type {
     /* Moves the n weights w (the layer's weights first .. first + n - 1, row-major, so that a
      * device knows which of its devices they are) by dw as the hardware can: w becomes the
      * weight reached; adds the pulses and updates to *c.  Called with a block of rows at a
-     * time, every weight of the layer once per training step. */
+     * time, every weight of the layer once per training step, from several threads at once
+     * for disjoint blocks (opsin_trainer_set_jobs): apply writes only the state of its own
+     * weights, and any draw it makes depends on the weight and its history, never on the
+     * blocks or the thread, so the same seed gives the same bytes for any --jobs. */
     void (*apply)(void *state, size_t first, double *w, const double *dw, size_t n,
                   opsin_syn_counts *c);
     void (*free)(void *state);

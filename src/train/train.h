@@ -28,6 +28,13 @@ int opsin_trainer_new(opsin_mlp *m, const opsin_optim_spec *os, const opsin_syn_
                       opsin_diag *diag);
 void opsin_trainer_free(opsin_trainer *t);
 
+/* Runs each step's blocks of rows (gradient, optimiser, synapses) on `jobs` threads (the
+ * caller included); the results are the same bytes for any number (blocks are disjoint and
+ * their pulse counts are added in block order), provided the synapse kind's draws depend on
+ * the weight and not on the thread (synapse.h).  OPSIN_ENOMEM when the threads cannot be
+ * made. */
+int opsin_trainer_set_jobs(opsin_trainer *t, unsigned jobs, opsin_diag *diag);
+
 /* One update from n (1 <= n <= max_batch) images x with their labels; the batch's mean loss
  * before the update. */
 double opsin_trainer_step(opsin_trainer *t, const double *x, const int *labels, size_t n);
