@@ -376,6 +376,10 @@ struct opsin_stimulus {
     opsin_warnings warn;
 };
 
+/* The source's keys as a spec (id, kind, wavelength, envelope, line; no targets): for
+ * re-checking them, or for a copy of the source in another stimulus. */
+opsin_source_spec opsin_source_spec_of(const opsin_source *src);
+
 /* Pulse k of a train: it starts at start + k period (an exact product, never an accumulated
  * sum) and its amplitude runs linearly from amplitude to amplitude_end. */
 opsin_pulse opsin_train_pulse(const opsin_train_spec *t, size_t k);

@@ -773,8 +773,8 @@ int opsin_stimulus_param_find(const opsin_stimulus *s, const char *name,
     return OPSIN_OK;
 }
 
-/* The source as a spec (for re-checking its source keys). */
-static opsin_source_spec spec_of(const opsin_source *src)
+/* The source as a spec (core.h). */
+opsin_source_spec opsin_source_spec_of(const opsin_source *src)
 {
     opsin_source_spec sp = opsin_source_spec_default();
     sp.id = src->id;
@@ -819,7 +819,7 @@ static int param_ok(const opsin_stimulus *s, const opsin_stimulus_param *p)
 /* Every check of a source after its values changed: its keys, each train, its pulses. */
 static int source_recheck(const opsin_stimulus *s, opsin_source *src, opsin_diag *d)
 {
-    opsin_source_spec sp = spec_of(src);
+    opsin_source_spec sp = opsin_source_spec_of(src);
     int rc = keys_check(s, src->line, OPSIN_SK_SOURCE, src->kind, src->env.kind, &sp, d);
     for (size_t t = 0; !rc && t < src->ntrains; t++)
         rc = train_check(s, src, &src->trains[t], d);
