@@ -18,7 +18,8 @@ static const char usage[] =
     "  stdp CIRCUIT --device ID STDP window of a synapse: dG against t_post - t_pre\n"
     "  ppf CIRCUIT -a A         paired-pulse facilitation over intervals, double-exp. fit\n"
     "  fit MODEL DATA.csv       fit a measured curve (nl, ppf, decay, stdp), or staircase\n"
-    "  sweep CIRCUIT [STIM]     one CSV row of measures per point of a parameter grid\n\n"
+    "  sweep CIRCUIT [STIM]     one CSV row of measures per point of a parameter grid\n"
+    "  train NET.cfg            train a network with device synapses; accuracy per epoch\n\n"
     "Options:\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n\n"
@@ -71,7 +72,9 @@ int main(int argc, char **argv)
         return opsin_cmd_fit(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return opsin_cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "train") == 0)
+        return opsin_cmd_train(argc - 1, argv + 1);
     char msg[128];
-    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf, fit or sweep)", cmd);
+    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf, fit, sweep or train)", cmd);
     return opsin_cli_usage_error(NULL, msg);
 }
