@@ -137,6 +137,7 @@ typedef struct run {
     double *xb;             /* a gathered batch */
     int *yb;
     unsigned long epoch;    /* epochs trained, the loaded ones included */
+    unsigned long epoch_end; /* ... when this run is done */
     size_t images;          /* images trained in this run */
     double loss_sum;        /* batch losses since the last row */
     size_t loss_n;
@@ -152,7 +153,7 @@ static unsigned long epoch_seed(unsigned long seed, unsigned long e)
 }
 
 /* Trains the images order[i0 .. i1) of the training set, max_batch at a time. */
-static void train_range(run *r, size_t i0, size_t i1, size_t epochs_left)
+static void train_range(run *r, size_t i0, size_t i1)
 {
     const opsin_dataset *ds = r->nf->train;
     size_t nin = ds->rows * ds->cols, B = r->nf->mlp.max_batch;
@@ -165,8 +166,8 @@ static void train_range(run *r, size_t i0, size_t i1, size_t epochs_left)
         r->loss_sum += opsin_trainer_step(r->t, r->xb, r->yb, n);
         r->loss_n++;
         i += n;
-        cli_progress_show(&r->progress, "epoch %lu (%zu left), image %zu of %zu", r->epoch + 1,
-                          epochs_left - 1, i, ds->n);
+        cli_progress_show(&r->progress, "epoch %lu of %lu, image %zu of %zu", r->epoch + 1,
+                          r->epoch_end, i, ds->n);
     }
 }
 
@@ -232,7 +233,7 @@ static int train_epochs(run *r, FILE *fp)
     for (size_t e = 0; e < E; e++) {
         if (next_order(r))
             return -1;
-        train_range(r, 0, N, E - e);
+        train_range(r, 0, N);
         r->epoch++;
         r->images += N;
         if (write_row(r, fp, (double)r->epoch, 1))
@@ -254,7 +255,7 @@ static int train_evals(run *r, FILE *fp)
         for (size_t i = 0; i < N;) {
             size_t n = every - r->images % every;
             n = n < N - i ? n : N - i;
-            train_range(r, i, i + n, E - e);
+            train_range(r, i, i + n);
             i += n;
             r->images += n;
             if (r->images % every == 0 && write_row(r, fp, (double)r->images, 0))
@@ -269,6 +270,7 @@ static int write_rows(void *ctx, cli_out *o)
 {
     run *r = ctx;
     clock_gettime(CLOCK_MONOTONIC, &r->clock);
+    r->epoch_end = r->epoch + r->nf->epochs;
     cli_progress_start(&r->progress, "train", r->a->quiet);
     return r->a->eval_every ? train_evals(r, o->fp) : train_epochs(r, o->fp);
 }
@@ -373,7 +375,7 @@ int opsin_cmd_train(int argc, char **argv)
         return EXIT_USAGE;
     opsin_warnings w = {NULL, 0};
     opsin_netfile_opts o = {a.nsets, a.sets, (int)a.jobs, &w};
-    run r = {&a, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, {0}, {0}, {0}};
+    run r = {&a, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, {0}, {0}, {0}};
     opsin_diag d = {""};
     if ((rc = opsin_netfile_read(a.net, &o, &r.nf, &d))) {
         fprintf(stderr, "%s%s\n", strncmp(d.msg, "--set", 5) ? "" : "opsin train: ", d.msg);
