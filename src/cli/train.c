@@ -2,9 +2,10 @@
  * its data with its synapse kind, one CSV row per epoch (or per --eval-every images), the
  * confusion matrix of the final test, and the trained state for --load.
  *
- * The images of epoch e (counted over --save/--load) are visited in a permutation drawn from
- * the seed and e alone (dataset.h), one update per batch; so a run continued with --load from
- * a saved state visits the images the uninterrupted run would.  Bad input of any kind (the
+ * The images of epoch e (counted over --save/--load) are visited in the order the trainer
+ * draws from the seed and e alone (train.h), one update per batch, stepped here so that a
+ * progress line and tests every N images fit in; a run continued with --load from a saved
+ * state visits the images the uninterrupted run would.  Bad input of any kind (the
  * file, its data, a state that does not fit) is found before an output is opened. */
 #include <getopt.h>
 #include <limits.h>
@@ -133,7 +134,7 @@ typedef struct run {
     opsin_netfile *nf;
     opsin_mlp *m;
     opsin_trainer *t;
-    size_t *order;          /* the image order of the current epoch */
+    const size_t *order;    /* the image order of the current epoch (the trainer's) */
     double *xb;             /* a gathered batch */
     int *yb;
     unsigned long epoch;    /* epochs trained, the loaded ones included */
@@ -145,12 +146,6 @@ typedef struct run {
     struct timespec clock;  /* the time of the last row */
     cli_progress progress;
 } run;
-
-/* The seed of the order of epoch e: the seed and e alone. */
-static unsigned long epoch_seed(unsigned long seed, unsigned long e)
-{
-    return seed + e * 0x9E3779B9UL;
-}
 
 /* Trains the images order[i0 .. i1) of the training set, max_batch at a time. */
 static void train_range(run *r, size_t i0, size_t i1)
@@ -216,11 +211,12 @@ static int write_row(run *r, FILE *fp, double first, int with_train)
     return rc;
 }
 
-/* A fresh order for the next epoch; -1 when there is no memory. */
+/* The order of the next epoch (the trainer's: from the seed and the epoch's number); -1
+ * when there is no memory. */
 static int next_order(run *r)
 {
-    return opsin_dataset_permutation(r->order, r->nf->train->n,
-                                     epoch_seed(r->nf->seed, r->epoch + 1)) ? -1 : 0;
+    r->order = opsin_trainer_order(r->t, r->nf->train->n);
+    return r->order ? 0 : -1;
 }
 
 /* One row per epoch. */
@@ -325,14 +321,17 @@ static int build(run *r)
         rc = opsin_trainer_new(r->m, &nf->optim, nf->kind->type, nf->syn_params, nf->seed,
                                &r->t, &d);
     int located = 0; /* a message of the state file names it: "FILE:LINE: ..." */
+    if (!rc)
+        rc = opsin_trainer_set_jobs(r->t, (unsigned)r->a->jobs, &d);
     if (!rc && r->a->load)
         located = (rc = opsin_state_read(r->a->load, r->m, r->t, nf->kind->type, &r->epoch,
                                          &d)) != 0;
+    if (!rc) /* the loaded epochs' orders are behind us */
+        opsin_trainer_set_epochs(r->t, r->epoch);
     size_t B = nf->mlp.max_batch, nin = nf->sizes[0];
-    if (!rc && (!(r->order = malloc(nf->train->n * sizeof *r->order)) ||
-                !(r->xb = malloc(B * nin * sizeof *r->xb)) ||
+    if (!rc && (!(r->xb = malloc(B * nin * sizeof *r->xb)) ||
                 !(r->yb = malloc(B * sizeof *r->yb)))) {
-        opsin_diag_oom(&d, NULL, "allocating the image order");
+        opsin_diag_oom(&d, NULL, "allocating a batch");
         rc = OPSIN_ENOMEM;
     }
     if (rc)
@@ -345,7 +344,6 @@ static void run_free(run *r)
     opsin_trainer_free(r->t);
     opsin_mlp_free(r->m);
     opsin_netfile_free(r->nf);
-    free(r->order);
     free(r->xb);
     free(r->yb);
 }
