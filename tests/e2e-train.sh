@@ -113,60 +113,54 @@ if [ "$status" -eq 0 ] &&
 else bad "--set dataset.classes: status $status, $(cat stderr)"; fi
 
 # ---- bad input: one golden line, status 2, no output
-bad_net() { printf '%s\n' "$1" >bad.cfg; }
-bad_net "layers = [16, 8, 4]; $data }; foo = 1;"
-expect_error "bad.cfg:2: unknown key 'foo' (expected one of: layers, hidden, output, loss, bias, init, weights, dataset, training, synapse, seed)" \
-    train bad.cfg -o out.csv --save out.state
-bad_net "layers = [25, 8, 4]; $data };"
-expect_error "bad.cfg:1: the first layer has 25 inputs, but the training images have 4 x 4 = 16 pixels (expected 16 inputs, one per pixel after the crop)" \
-    train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 10]; $data };"
-expect_error "bad.cfg:1: the last layer has 10 outputs, but the data have 4 classes (expected 4 outputs, one per class)" \
-    train bad.cfg -o out.csv
-bad_net "layers = [4, 8, 4]; $data crop = 5; };"
-expect_error "bad.cfg:2: a crop to 5 x 5 of 4 x 4 images (expected a size from 1 to 4)" train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; $data };
-synapse = { kind = \"nonlinear\"; };"
-expect_error "bad.cfg:3: unknown synapse kind 'nonlinear' (expected one of: $(cd "$SRCDIR" &&
+# refuse NETFILE MESSAGE: bad.cfg holding NETFILE is refused with MESSAGE.
+refuse() {
+    printf '%s\n' "$1" >bad.cfg
+    expect_error "$2" train bad.cfg -o out.csv --save out.state
+}
+refuse "layers = [16, 8, 4]; $data }; foo = 1;" \
+    "bad.cfg:2: unknown key 'foo' (expected one of: layers, hidden, output, loss, bias, init, weights, dataset, training, synapse, seed)"
+refuse "layers = [25, 8, 4]; $data };" \
+    "bad.cfg:1: the first layer has 25 inputs, but the training images have 4 x 4 = 16 pixels (expected 16 inputs, one per pixel after the crop)"
+refuse "layers = [16, 8, 10]; $data };" \
+    "bad.cfg:1: the last layer has 10 outputs, but the data have 4 classes (expected 4 outputs, one per class)"
+refuse "layers = [4, 8, 4]; $data crop = 5; };" \
+    "bad.cfg:2: a crop to 5 x 5 of 4 x 4 images (expected a size from 1 to 4)"
+refuse "layers = [16, 8, 4]; $data };
+synapse = { kind = \"nonlinear\"; };" \
+    "bad.cfg:3: unknown synapse kind 'nonlinear' (expected one of: $(cd "$SRCDIR" &&
     sed -n '/^static const opsin_wsyn_kind kinds/,/^};/p' src/train/synkind.c |
-    sed -n 's/^ *{"\([a-z]*\)".*/\1/p' | paste -sd, | sed 's/,/, /g'))" train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; $data };
-synapse = { kind = \"ideal\"; Gmax = 1; };"
-expect_error "bad.cfg:3: unknown ideal synapse 'Gmax' (expected one of: kind)" train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; $data };
-training = { rate = [0.1]; };"
-expect_error "bad.cfg:3: rate must be a list of 2 numbers (expected rate = 0.1, or a list of 2 rates, one per weight layer;)" \
-    train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; $data };
-training = { optimiser = \"rmsprop\"; };"
-expect_error "bad.cfg:3: optimiser 'rmsprop' is unknown (expected \"sgd\", \"momentum\" or \"adam\")" \
-    train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; output = \"relu\"; loss = \"xent\"; $data };"
-expect_error "bad.cfg:1: loss \"xent\" needs outputs in (0, 1), which a relu output does not give (expected output = \"softmax\" or \"sigmoid\", or loss = \"mse\")" \
-    train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4];"
-expect_error "bad.cfg: missing 'dataset' (expected dataset = { train = { images = \"...\"; labels = \"...\"; }; test = { ... }; };)" \
-    train bad.cfg -o out.csv
+    sed -n 's/^ *{"\([a-z]*\)".*/\1/p' | paste -sd, | sed 's/,/, /g'))"
+refuse "layers = [16, 8, 4]; $data };
+synapse = { kind = \"ideal\"; Gmax = 1; };" \
+    "bad.cfg:3: unknown ideal synapse 'Gmax' (expected one of: kind)"
+refuse "layers = [16, 8, 4]; $data };
+training = { rate = [0.1]; };" \
+    "bad.cfg:3: rate must be a list of 2 numbers (expected rate = 0.1, or a list of 2 rates, one per weight layer;)"
+refuse "layers = [16, 8, 4]; $data };
+training = { optimiser = \"rmsprop\"; };" \
+    "bad.cfg:3: optimiser 'rmsprop' is unknown (expected \"sgd\", \"momentum\" or \"adam\")"
+refuse "layers = [16, 8, 4]; output = \"relu\"; loss = \"xent\"; $data };" \
+    "bad.cfg:1: loss \"xent\" needs outputs in (0, 1), which a relu output does not give (expected output = \"softmax\" or \"sigmoid\", or loss = \"mse\")"
+refuse "layers = [16, 8, 4];" \
+    "bad.cfg: missing 'dataset' (expected dataset = { train = { images = \"...\"; labels = \"...\"; }; test = { ... }; };)"
 # the data: a label out of range, counts that differ, a truncated file, labels for images
-bad_net "layers = [16, 8, 4]; ${data%nclasses = 4;} nclasses = 3; };"
-expect_error "train-labels.idx: label 3 of image 3 is out of range (expected a class from 0 to 2)" \
-    train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; dataset = { train = { images = \"train-images.idx\"; labels = \"test-labels.idx\"; };
+refuse "layers = [16, 8, 4]; ${data%nclasses = 4;} nclasses = 3; };" \
+    "train-labels.idx: label 3 of image 3 is out of range (expected a class from 0 to 2)"
+# The text of a network file whose training set is the IDX pair $1, $2.
+with_train() {
+    printf '%s' "layers = [16, 8, 4]; dataset = { train = { images = \"$1\"; labels = \"$2\"; };
     test = { images = \"test-images.idx\"; labels = \"test-labels.idx\"; }; nclasses = 4; };"
-expect_error "test-labels.idx: 80 labels for the 200 images of train-images.idx (expected one label per image)" \
-    train bad.cfg -o out.csv
+}
+refuse "$(with_train train-images.idx test-labels.idx)" \
+    "test-labels.idx: 80 labels for the 200 images of train-images.idx (expected one label per image)"
 head -c 1000 train-images.idx >trunc.idx
-bad_net "layers = [16, 8, 4]; dataset = { train = { images = \"trunc.idx\"; labels = \"train-labels.idx\"; };
-    test = { images = \"test-images.idx\"; labels = \"test-labels.idx\"; }; nclasses = 4; };"
-expect_error "trunc.idx: truncated: 984 bytes after the header, which announces 3200 (expected a file of 3216 bytes)" \
-    train bad.cfg -o out.csv
-bad_net "layers = [16, 8, 4]; dataset = { train = { images = \"train-labels.idx\"; labels = \"train-labels.idx\"; };
-    test = { images = \"test-images.idx\"; labels = \"test-labels.idx\"; }; nclasses = 4; };"
-expect_error "train-labels.idx: holds labels (magic 0x00000801), not images (expected the images file, magic 0x00000803)" \
-    train bad.cfg -o out.csv
+refuse "$(with_train trunc.idx train-labels.idx)" \
+    "trunc.idx: truncated: 984 bytes after the header, which announces 3200 (expected a file of 3216 bytes)"
+refuse "$(with_train train-labels.idx train-labels.idx)" \
+    "train-labels.idx: holds labels (magic 0x00000801), not images (expected the images file, magic 0x00000803)"
 printf 'not gzip, not IDX' | gzip -c | head -c 20 >corrupt.idx
-bad_net "layers = [16, 8, 4]; dataset = { train = { images = \"corrupt.idx\"; labels = \"train-labels.idx\"; };
-    test = { images = \"test-images.idx\"; labels = \"test-labels.idx\"; }; nclasses = 4; };"
+with_train corrupt.idx train-labels.idx >bad.cfg
 run_opsin train bad.cfg -o out.csv
 if [ "$status" -eq 2 ] && grep -q '^corrupt.idx: .*(expected' stderr && [ ! -e out.csv ]; then ok
 else bad "a corrupt gzip IDX: status $status, $(cat stderr)"; fi

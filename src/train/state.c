@@ -117,9 +117,12 @@ static int read_rows(reader *r, double *v, size_t rows, size_t cols, double lo, 
                               : k + 1 < cols && *end != ',' ? "is the last of the row"
                               : k + 1 == cols && *end != '\0' ? "is followed by more" : NULL;
             if (why) {
+                char range[96] = "";
+                if (isfinite(lo) && isfinite(hi))
+                    snprintf(range, sizeof range, " from %g to %g", lo, hi);
                 opsin_diag_set(r->d, r->path, r->lineno, "%s, row %zu: value %zu %s (expected "
-                               "%zu comma-separated numbers from %g to %g)", what, j + 1, k + 1,
-                               why, cols, lo, hi);
+                               "%zu comma-separated numbers%s)", what, j + 1, k + 1, why, cols,
+                               range);
                 return OPSIN_EINVAL;
             }
             v[j * cols + k] = x;
