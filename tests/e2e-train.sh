@@ -60,6 +60,27 @@ if [ "$(head -n 1 a-conf.csv)" = "true class,predicted 0,predicted 1,predicted 2
    [ "$(sed 1d a-conf.csv | tr '\n' ' ')" = "0,20,0,0,0 1,0,20,0,0 2,0,0,20,0 3,0,0,0,20 " ]
 then ok; else bad "confusion: $(cat a-conf.csv)"; fi
 
+# --weights: a tile per class of 4 x 4 weights, 3 x 3 pixels each, 1-pixel lines around
+# them: 4 classes in a row are 4 x 13 + 1 = 53 by 14 pixels, --classes 3,0 27 by 14 (and
+# another picture than 0,3); the training is the same with pictures or without.  --plot
+# draws the accuracy columns with gnuplot (800 x 500), or says gnuplot is missing.
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" $5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }'; }
+run_opsin train net.cfg -q -o w.csv --weights w.png --plot w-acc.png
+if [ "$status" -eq 0 ] && [ "$(od -An -c -N4 w.png | tr -d ' ')" = "211PNG" ] &&
+   [ "$(png_size w.png)" = 53x14 ] && [ "$(nowall w.csv)" = "$(nowall a.csv)" ]; then ok
+else bad "--weights: status $status, $(png_size w.png): $(cat stderr)"; fi
+if command -v gnuplot >/dev/null 2>&1; then
+    if [ "$(png_size w-acc.png)" = 800x500 ]; then ok; else bad "--plot: $(cat stderr)"; fi
+elif [ ! -e w-acc.png ] && grep -q gnuplot stderr; then ok
+else bad "--plot without gnuplot: $(cat stderr)"; fi
+run_opsin train net.cfg -q -o /dev/null --weights w30.png --classes 3,0
+run_opsin train net.cfg -q -o /dev/null --weights w03.png --classes 0,3
+if [ "$status" -eq 0 ] && [ "$(png_size w30.png)" = 27x14 ] && [ "$(png_size w03.png)" = 27x14 ] &&
+   ! cmp -s w30.png w03.png; then ok
+else bad "--weights --classes: $(png_size w30.png) $(png_size w03.png): $(cat stderr)"; fi
+run_opsin train net.cfg -q -o /dev/null --weights w10.png --classes 1 --weights-scale 10
+if [ "$(png_size w10.png)" = 42x42 ]; then ok; else bad "--weights-scale 10: $(png_size w10.png)"; fi
+
 # Same seed, same bytes; --jobs 1 and 2 alike; another seed, other weights.
 run_opsin train net.cfg -o b.csv --confusion b-conf.csv --save b.state -q -j 1
 s1=$status
@@ -177,6 +198,12 @@ expect_error "range.state:7: layer 1 weights, row 2: value 1 is out of range (ex
     train net.cfg --load range.state -o out.csv
 expect_error "a.csv:1: 'epoch,train_accuracy (1),test_accuracy (1),loss (1),ltp_pulses,ltd_pulses,energy...' (expected 'opsin-train-state 1': a state file of opsin train --save)" \
     train net.cfg --load a.csv -o out.csv
+expect_error "opsin train: --classes 1,7: '7' is not a class of the network (expected classes among 0,1,2,3)" \
+    train net.cfg --weights out.png --classes 1,7 -o out.csv
+expect_error "opsin train: --weights: a PNG file is named FILE.png (expected e.g. --weights weights.png)" \
+    train net.cfg --weights out.jpg -o out.csv
+expect_error "opsin train: --plot draws the CSV from its file (expected -o FILE.csv with it)" \
+    train net.cfg --plot out.png
 expect_error "opsin train: -o net.cfg is the same file as the network file net.cfg (expected an output that is not one of the input files)" \
     train net.cfg -o net.cfg
 

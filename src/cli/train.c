@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,9 +21,11 @@
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "io/number.h"
+#include "train/accplot.h"
 #include "train/netfile.h"
 #include "train/state.h"
 #include "train/train.h"
+#include "train/wimage.h"
 
 int opsin_cmd_train(int argc, char **argv);
 
@@ -38,6 +41,16 @@ static const char help[] =
     "      --save=FILE      write the trained state (weights, biases, device states)\n"
     "      --load=FILE      start from a state --save wrote for the same network file and\n"
     "                       synapse kind; the epochs count on from the saved ones\n"
+    "      --weights=FILE.png\n"
+    "                       the first layer's weights as pictures: a tile per class, its\n"
+    "                       map over the input image (the rows of W_L...W_1), as PNG\n"
+    "      --classes=C,...  with --weights: the classes drawn, the files' labels (default\n"
+    "                       all of them)\n"
+    "      --weights-scale=N\n"
+    "                       with --weights: pixels a weight takes, N x N (1 to 64;\n"
+    "                       default 3)\n"
+    "      --plot=FILE      draw the accuracy curves of the CSV (-o FILE) with gnuplot into\n"
+    "                       FILE.png, .svg or .pdf\n"
     "      --eval-every=N   test after every N training images instead of every epoch: one\n"
     "                       row per test, with the images trained so far (seed 004 Fig. 5's\n"
     "                       adaptation, with --load)\n"
@@ -54,15 +67,24 @@ static const char help[] =
     "Exit status: 0 success, 1 writing failed, 2 bad usage or input (nothing is written).\n";
 
 typedef struct train_args {
-    const char *net, *output, *confusion, *save, *load;
+    const char *net, *output, *confusion, *save, *load, *weights, *classes, *plot;
     const char *sets[OPSIN_CLI_MAX_SETS + 2];
     size_t nsets;
-    unsigned long eval_every, jobs;
+    unsigned long eval_every, jobs, scale;
     char epochs_set[64], seed_set[64];
     int quiet;
 } train_args;
 
 static const char shortopts[] = "o:e:S:j:s:qh";
+
+/* One line "opsin train: msg" on standard error; EXIT_USAGE. */
+static int fail_usage(const char *msg)
+{
+    fprintf(stderr, "opsin train: %s\n", msg);
+    return EXIT_USAGE;
+}
+
+static int check_pictures(const train_args *a);
 
 /* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help). */
 static int parse_args(int argc, char **argv, train_args *a)
@@ -73,12 +95,15 @@ static int parse_args(int argc, char **argv, train_args *a)
         {"eval-every", required_argument, NULL, 'E'}, {"epochs", required_argument, NULL, 'e'},
         {"set", required_argument, NULL, 'S'},       {"jobs", required_argument, NULL, 'j'},
         {"seed", required_argument, NULL, 's'},      {"quiet", no_argument, NULL, 'q'},
+        {"weights", required_argument, NULL, 'G'},   {"classes", required_argument, NULL, 'c'},
+        {"weights-scale", required_argument, NULL, 'Z'}, {"plot", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     unsigned long v;
     int ch;
     memset(a, 0, sizeof *a);
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
+    a->scale = 3;
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
@@ -88,6 +113,14 @@ static int parse_args(int argc, char **argv, train_args *a)
         case 'W': a->save = optarg; break;
         case 'L': a->load = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'G': a->weights = optarg; break;
+        case 'c': a->classes = optarg; break;
+        case 'P': a->plot = optarg; break;
+        case 'Z':
+            if (opsin_cli_count("train", "--weights-scale", optarg, 1, OPSIN_WGRID_MAX_SCALE,
+                                &a->scale))
+                return EXIT_USAGE;
+            break;
         case 'S':
             if (opsin_cli_add_set("train", a->sets, &a->nsets, optarg))
                 return EXIT_USAGE;
@@ -124,7 +157,25 @@ static int parse_args(int argc, char **argv, train_args *a)
         a->sets[a->nsets++] = a->epochs_set;
     if (a->seed_set[0])
         a->sets[a->nsets++] = a->seed_set;
-    return 0;
+    return check_pictures(a);
+}
+
+/* The pictures' options, before anything runs: --classes and --weights-scale go with
+ * --weights, a PNG name (or a device); --plot draws the CSV of -o from its file, into a
+ * picture type it can tell. */
+static int check_pictures(const train_args *a)
+{
+    size_t n = a->weights ? strlen(a->weights) : 0;
+    if (a->weights && cli_out_kind(a->weights) == CLI_OUT_RENAME &&
+        (n < 4 || strcasecmp(a->weights + n - 4, ".png") != 0))
+        return fail_usage("--weights: a PNG file is named FILE.png (expected e.g. --weights "
+                          "weights.png)");
+    if ((a->classes || a->scale != 3) && !a->weights)
+        return fail_usage("--classes and --weights-scale go with --weights (expected e.g. "
+                          "--weights weights.png --classes 0,3)");
+    if (a->plot && cli_out_kind(a->output) != CLI_OUT_RENAME)
+        return fail_usage("--plot draws the CSV from its file (expected -o FILE.csv with it)");
+    return opsin_cli_plot_name("train", a->plot);
 }
 
 /* ---- training ---------------------------------------------------------------------------- */
@@ -145,6 +196,8 @@ typedef struct run {
     opsin_syn_counts last;  /* the counts at the last row */
     struct timespec clock;  /* the time of the last row */
     cli_progress progress;
+    int drawn[256];         /* --weights: the outputs drawn */
+    size_t ndrawn;
 } run;
 
 /* Trains the images order[i0 .. i1) of the training set, max_batch at a time. */
@@ -303,6 +356,32 @@ static int write_confusion(void *ctx, cli_out *o)
     return 0;
 }
 
+static int write_weights(void *ctx, cli_out *o)
+{
+    run *r = ctx;
+    opsin_diag d = {""};
+    const opsin_dataset *ds = r->nf->train;
+    if (opsin_weight_grid_write(o->fp, r->a->weights, r->m, r->drawn, r->ndrawn, ds->rows,
+                                ds->cols, (int)r->a->scale, &d) == OPSIN_OK)
+        return 0;
+    fprintf(stderr, "opsin train: --weights: %s\n", d.msg);
+    return -1;
+}
+
+/* --plot: the accuracy curves of the CSV just written. */
+static int plot(const train_args *a)
+{
+    opsin_acc_curves c;
+    opsin_diag d = {""};
+    if (opsin_acc_curves_read(a->output, &c, &d)) {
+        fprintf(stderr, "opsin train: --plot: %s\n", d.msg);
+        return EXIT_RUNTIME;
+    }
+    int rc = cli_out_plot_xy("train", a->plot, c.xlabel, c.ylabel, 0, c.s, c.ns);
+    opsin_acc_curves_free(&c);
+    return rc;
+}
+
 static int write_state(void *ctx, cli_out *o)
 {
     run *r = ctx;
@@ -339,6 +418,38 @@ static int build(run *r)
     return rc ? opsin_cli_exit_status(rc) : EXIT_OK;
 }
 
+/* --classes (the files' labels) as outputs of the network, all of them by default; an exit
+ * status. */
+static int drawn_classes(run *r)
+{
+    const opsin_netfile *nf = r->nf;
+    const char *p = r->a->classes;
+    r->ndrawn = 0;
+    for (size_t k = 0; !p && k < nf->nclasses; k++)
+        r->drawn[r->ndrawn++] = (int)k;
+    while (p) {
+        char *end;
+        long c = strtol(p, &end, 10);
+        size_t k = 0;
+        while (k < nf->nclasses && nf->classes[k] != c)
+            k++;
+        if (end == p || (*end != ',' && *end != '\0') || k == nf->nclasses ||
+            r->ndrawn == sizeof r->drawn / sizeof r->drawn[0]) {
+            char list[1024] = "";
+            for (size_t j = 0, used = 0; j < nf->nclasses && used < sizeof list; j++)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%d", j ? "," : "",
+                                         nf->classes[j]);
+            fprintf(stderr, "opsin train: --classes %s: '%.*s' is not a class of the network "
+                    "(expected classes among %s)\n", r->a->classes, (int)strcspn(p, ","), p,
+                    list);
+            return EXIT_USAGE;
+        }
+        r->drawn[r->ndrawn++] = (int)k;
+        p = *end == ',' ? end + 1 : NULL;
+    }
+    return EXIT_OK;
+}
+
 static void run_free(run *r)
 {
     opsin_trainer_free(r->t);
@@ -357,6 +468,10 @@ static int outputs(run *r)
         rc = cli_out_write("train", a->confusion, 0, write_confusion, r);
     if (!rc && a->save)
         rc = cli_out_write("train", a->save, 0, write_state, r);
+    if (!rc && a->weights)
+        rc = cli_out_write("train", a->weights, 0, write_weights, r);
+    if (!rc && a->plot)
+        rc = plot(a);
     return rc;
 }
 
@@ -368,12 +483,13 @@ int opsin_cmd_train(int argc, char **argv)
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
     cli_file in[] = {{"the network file", a.net}, {"--load", a.load}};
     cli_file out[] = {{a.output ? "-o" : "the CSV", a.output ? a.output : "-"},
-                      {"--confusion", a.confusion}, {"--save", a.save}};
-    if (cli_out_check("train", in, 2, out, 3))
+                      {"--confusion", a.confusion}, {"--save", a.save},
+                      {"--weights", a.weights}, {"--plot", a.plot}};
+    if (cli_out_check("train", in, 2, out, 5))
         return EXIT_USAGE;
     opsin_warnings w = {NULL, 0};
     opsin_netfile_opts o = {a.nsets, a.sets, (int)a.jobs, &w};
-    run r = {&a, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, {0}, {0}, {0}};
+    run r = {&a, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, {0}, {0}, {0}, {0}, 0};
     opsin_diag d = {""};
     if ((rc = opsin_netfile_read(a.net, &o, &r.nf, &d))) {
         fprintf(stderr, "%s%s\n", strncmp(d.msg, "--set", 5) ? "" : "opsin train: ", d.msg);
@@ -385,7 +501,9 @@ int opsin_cmd_train(int argc, char **argv)
     opsin_warnings_free(&w);
     if (!a.quiet && r.nf->kind->describe)
         r.nf->kind->describe(r.nf->syn_params, stderr);
-    rc = build(&r);
+    rc = a.weights ? drawn_classes(&r) : EXIT_OK;
+    if (!rc)
+        rc = build(&r);
     if (!rc)
         rc = outputs(&r);
     run_free(&r);
