@@ -121,6 +121,24 @@ run_opsin train net.cfg --eval-every 150 --epochs 1 -o ev2.csv -q
 if [ "$(sed 1d ev2.csv | cut -d, -f1 | tr '\n' ' ')" = "0 150 200 " ]; then ok
 else bad "--eval-every 150: $(cat ev2.csv)"; fi
 
+# The same sets as CSV (label, then the 16 pixels; a header row): the same pixels, so the same
+# training, byte for byte.
+csv() {
+    od -An -tu1 -v -j8 -w1 "$1-labels.idx" >labels.txt
+    od -An -tu1 -v -j16 -w16 "$1-images.idx" | paste -d' ' labels.txt - |
+        awk 'BEGIN { printf "label"; for (p = 0; p < 16; p++) printf ",p%d", p; print "" }
+             { $1 = $1; gsub(/ /, ","); print }' >"$1.csv"
+}
+csv train
+csv test
+sed -e 's/train = { images = "train-images.idx"; labels = "train-labels.idx"; }/train = { csv = "train.csv"; }/' \
+    -e 's/test = { images = "test-images.idx"; labels = "test-labels.idx"; }/test = { csv = "test.csv"; }/' \
+    net.cfg >csvnet.cfg
+run_opsin train csvnet.cfg -o csv.csv --save csv.state -q
+if [ "$status" -eq 0 ] && grep -q 'csv = "train.csv"' csvnet.cfg && cmp -s a.state csv.state &&
+   [ "$(wc -l <train.csv)" -eq 201 ]; then ok
+else bad "CSV data: status $status, $(cat stderr), $(head -n 2 train.csv)"; fi
+
 # --set on the file's own keys: rate 0 is refused at the line of its group; a class filter
 # of 2 classes needs 2 outputs.
 run_opsin train net.cfg --set training.rate=0.05 --epochs 1 -o s.csv -q
@@ -206,6 +224,11 @@ expect_error "opsin train: --plot draws the CSV from its file (expected -o FILE.
     train net.cfg --plot out.png
 expect_error "opsin train: -o net.cfg is the same file as the network file net.cfg (expected an output that is not one of the input files)" \
     train net.cfg -o net.cfg
+
+# A write error: one line with the reason, exit 1.
+run_opsin train net.cfg -q -o /dev/full
+if [ "$status" -eq 1 ] && [ "$(cat stderr)" = "opsin train: writing /dev/full failed: No space left on device" ]; then ok
+else bad "-o /dev/full: status $status, $(cat stderr)"; fi
 
 # ---- Fashion-MNIST: the example of opsin-network(5), as the page prints it (400-100-10,
 # sigmoid, 20 x 20, 8000 images, 1 epoch of per-image SGD).  Chance is 10 % (1000 test

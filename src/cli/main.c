@@ -1,4 +1,5 @@
 /* main.c: `opsin`, a thin client of libopsin: set up, dispatch a subcommand, exit. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,9 +44,21 @@ int opsin_cli_exit_status(int status)
     }
 }
 
+/* One malloc arena.  With a second thread in the process (OpenBLAS starts its own when it
+ * loads, for opsin train) glibc retries a failed allocation in another arena, so the probe
+ * of engine/memory.c could succeed where the next allocation of SUNDIALS, which crashes on
+ * a failure, does not; with one arena both see the same memory. */
+static void one_arena(void)
+{
+#ifdef M_ARENA_MAX
+    mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* failures come back as return codes (fit.h); never abort */
+    one_arena();
     cli_signals_install();       /* an interrupt leaves no temporary file (cli/signals.h) */
     if (argc < 2)
         return opsin_cli_usage_error(NULL, "missing command");

@@ -258,10 +258,13 @@ static int write_row(run *r, FILE *fp, double first, int with_train)
     r->loss_sum = 0;
     r->loss_n = 0;
     cli_progress_end(&r->progress);
-    int rc = opsin_number_write_list(fp, v, (size_t)(p - v)) == EOF || fputc('\n', fp) == EOF ||
-             fflush(fp) ? -1 : 0;
+    if (opsin_number_write_list(fp, v, (size_t)(p - v)) == EOF || fputc('\n', fp) == EOF ||
+        fflush(fp)) {
+        cli_out_failed("train", r->a->output, 0);
+        return -1;
+    }
     clock_gettime(CLOCK_MONOTONIC, &r->clock);
-    return rc;
+    return 0;
 }
 
 /* The order of the next epoch (the trainer's: from the seed and the epoch's number); -1
@@ -269,6 +272,8 @@ static int write_row(run *r, FILE *fp, double first, int with_train)
 static int next_order(run *r)
 {
     r->order = opsin_trainer_order(r->t, r->nf->train->n);
+    if (!r->order)
+        fprintf(stderr, "opsin train: out of memory for the order of the images\n");
     return r->order ? 0 : -1;
 }
 
@@ -276,8 +281,9 @@ static int next_order(run *r)
 static int train_epochs(run *r, FILE *fp)
 {
     size_t N = r->nf->train->n, E = r->nf->epochs;
-    if (fputs("epoch,train_accuracy (1),test_accuracy (1),loss (1),ltp_pulses,ltd_pulses,"
-              "energy (J),wall (s)\n", fp) == EOF || write_row(r, fp, (double)r->epoch, 1))
+    fputs("epoch,train_accuracy (1),test_accuracy (1),loss (1),ltp_pulses,ltd_pulses,"
+          "energy (J),wall (s)\n", fp);
+    if (write_row(r, fp, (double)r->epoch, 1))
         return -1;
     for (size_t e = 0; e < E; e++) {
         if (next_order(r))
@@ -295,8 +301,8 @@ static int train_epochs(run *r, FILE *fp)
 static int train_evals(run *r, FILE *fp)
 {
     size_t N = r->nf->train->n, E = r->nf->epochs, every = r->a->eval_every;
-    if (fputs("images,test_accuracy (1),loss (1),ltp_pulses,ltd_pulses,energy (J),wall (s)\n",
-              fp) == EOF || write_row(r, fp, 0, 0))
+    fputs("images,test_accuracy (1),loss (1),ltp_pulses,ltd_pulses,energy (J),wall (s)\n", fp);
+    if (write_row(r, fp, 0, 0))
         return -1;
     for (size_t e = 0; e < E; e++) {
         if (next_order(r))
