@@ -191,45 +191,37 @@ END_TEST
 /* The line layout of a saved 5-4-3 pair network: 1 magic, 2 layers, 3 synapse, 4 epochs,
  * 5 "layer 1 weights", 6-9 rows, 10 "layer 1 biases", 11 biases, 12 "layer 1 states",
  * 13-16 rows of 5 x 2 values, 17 "layer 2 weights", ... */
+/* Reading the saved file into n (synapses of kind syn) is refused with "PATH:" tail. */
+static void refused(net n, const opsin_syn_type *syn, const char *tail)
+{
+    unsigned long epochs = 0;
+    opsin_diag d = {""};
+    char want[512];
+    ck_assert_int_eq(opsin_state_read(path, n.m, n.t, syn, &epochs, &d), OPSIN_EINVAL);
+    snprintf(want, sizeof want, "%s:%s", path, tail);
+    ck_assert_str_eq(d.msg, want);
+}
+
 START_TEST(test_refused)
 {
     net a = make(1, &pair), b = make(2, &pair), c = make(3, &opsin_syn_ideal);
     train(a);
-    unsigned long epochs = 0;
-    opsin_diag d = {""};
-    char want[512];
-
     save(a, &pair, 3); /* another kind */
-    ck_assert_int_eq(opsin_state_read(path, c.m, c.t, &opsin_syn_ideal, &epochs, &d),
-                     OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:3: 'synapse pair,2' (expected 'synapse ideal,0': the synapse "
-             "kind of the network file, and its state per weight)", path);
-    ck_assert_str_eq(d.msg, want);
-
+    refused(c, &opsin_syn_ideal, "3: 'synapse pair,2' (expected 'synapse ideal,0': the synapse "
+            "kind of the network file, and its state per weight)");
     patch(14, "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,2,0.5\n"); /* a conductance the kind refuses */
-    ck_assert_int_eq(opsin_state_read(path, b.m, b.t, &pair, &epochs, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:16: layer 1 states: G = 2 is outside the device's range "
-             "(expected 0 to 1)", path);
-    ck_assert_str_eq(d.msg, want);
-
+    refused(b, &pair, "16: layer 1 states: G = 2 is outside the device's range (expected 0 to "
+            "1)");
     patch(14, "0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5\n"); /* one value short */
-    ck_assert_int_eq(opsin_state_read(path, b.m, b.t, &pair, &epochs, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:14: layer 1 states, row 2: value 9 is the last of the row "
-             "(expected 10 comma-separated numbers)", path);
-    ck_assert_str_eq(d.msg, want);
-
+    refused(b, &pair, "14: layer 1 states, row 2: value 9 is the last of the row (expected 10 "
+            "comma-separated numbers)");
     save(a, &pair, 3);
     patch(12, "layer 1 state\n");
-    ck_assert_int_eq(opsin_state_read(path, b.m, b.t, &pair, &epochs, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:12: 'layer 1 state' (expected 'layer 1 states': the device "
-             "states of the layer)", path);
-    ck_assert_str_eq(d.msg, want);
-
+    refused(b, &pair, "12: 'layer 1 state' (expected 'layer 1 states': the device states of "
+            "the layer)");
     save(a, &pair, 3);
     patch(4, "epochs three\n");
-    ck_assert_int_eq(opsin_state_read(path, b.m, b.t, &pair, &epochs, &d), OPSIN_EINVAL);
-    snprintf(want, sizeof want, "%s:4: no epoch count (expected 'epochs N')", path);
-    ck_assert_str_eq(d.msg, want);
+    refused(b, &pair, "4: no epoch count (expected 'epochs N')");
     unlink(path);
     done(a);
     done(b);
