@@ -452,29 +452,58 @@ static int own_key(const char *set)
     return 0;
 }
 
-/* Copies the value of scalar or array/list src into dst (of the same type). */
-static void copy_value(config_setting_t *dst, const config_setting_t *src)
+/* Copies the value of scalar or array/list src into dst (made of the same type; NULL when
+ * it could not be made); -1 for a group, which a --set value cannot be. */
+static int copy_value(config_setting_t *dst, const config_setting_t *src)
 {
-    switch (config_setting_type(src)) {
-    case CONFIG_TYPE_INT: config_setting_set_int(dst, config_setting_get_int(src)); break;
-    case CONFIG_TYPE_INT64: config_setting_set_int64(dst, config_setting_get_int64(src)); break;
-    case CONFIG_TYPE_FLOAT: config_setting_set_float(dst, config_setting_get_float(src)); break;
-    case CONFIG_TYPE_BOOL: config_setting_set_bool(dst, config_setting_get_bool(src)); break;
-    case CONFIG_TYPE_STRING: config_setting_set_string(dst, config_setting_get_string(src)); break;
+    switch (dst ? config_setting_type(src) : CONFIG_TYPE_GROUP) {
+    case CONFIG_TYPE_INT: return !config_setting_set_int(dst, config_setting_get_int(src));
+    case CONFIG_TYPE_INT64: return !config_setting_set_int64(dst, config_setting_get_int64(src));
+    case CONFIG_TYPE_FLOAT: return !config_setting_set_float(dst, config_setting_get_float(src));
+    case CONFIG_TYPE_BOOL: return !config_setting_set_bool(dst, config_setting_get_bool(src));
+    case CONFIG_TYPE_STRING:
+        return !config_setting_set_string(dst, config_setting_get_string(src));
+    case CONFIG_TYPE_GROUP: return -1;
     default:
         for (int i = 0; i < config_setting_length(src); i++) {
             const config_setting_t *e = config_setting_get_elem(src, (unsigned)i);
-            copy_value(config_setting_add(dst, NULL, config_setting_type(e)), e);
+            if (copy_value(config_setting_add(dst, NULL, config_setting_type(e)), e))
+                return -1;
         }
+        return 0;
     }
 }
 
-/* Applies one --set NAME=VALUE to the file's key NAME (groups on the way are made). */
-static int apply_set(config_t *cfg, const char *set, const char *file, opsin_diag *d)
+/* The key NAME of a --set NAME=VALUE in the file: its groups (made when missing), the key
+ * itself replaced by an empty one of the value's type; NULL with the diag filled. */
+static config_setting_t *set_target(config_t *cfg, const char *set, char *path, int type,
+                                    opsin_diag *d)
+{
+    config_setting_t *g = config_root_setting(cfg);
+    for (char *part = path, *dot;; part = dot + 1) {
+        if ((dot = strchr(part, '.')))
+            *dot = '\0';
+        config_setting_t *m = config_setting_get_member(g, part);
+        if (!dot && m)
+            config_setting_remove(g, part);
+        if (!dot || !m)
+            m = config_setting_add(g, part, dot ? CONFIG_TYPE_GROUP : type);
+        if (!m || (dot && !config_setting_is_group(m))) {
+            opsin_diag_set(d, NULL, 0, "--set %s: '%s' is %s (expected a key of the network "
+                           "file, e.g. training.rate)", set, part, m ? "no group" : "no key");
+            return NULL;
+        }
+        if (!dot)
+            return m;
+        g = m;
+    }
+}
+
+/* Applies one --set NAME=VALUE to the file's key NAME. */
+static int apply_set(config_t *cfg, const char *set, opsin_diag *d)
 {
     const char *eq = strchr(set, '=');
     char path[256], text[1024];
-    config_t val;
     if (!eq || eq == set || (size_t)(eq - set) >= sizeof path) {
         opsin_diag_set(d, NULL, 0, "--set %s: no NAME=VALUE (expected e.g. --set "
                        "training.rate=0.05)", set);
@@ -482,38 +511,23 @@ static int apply_set(config_t *cfg, const char *set, const char *file, opsin_dia
     }
     snprintf(path, sizeof path, "%.*s", (int)(eq - set), set);
     snprintf(text, sizeof text, "v = %s;", eq + 1);
+    config_t val;
     config_init(&val);
-    if (config_read_string(&val, text) != CONFIG_TRUE ||
-        config_setting_is_group(config_lookup(&val, "v"))) {
-        config_destroy(&val);
+    const config_setting_t *v = config_read_string(&val, text) == CONFIG_TRUE
+                                    ? config_lookup(&val, "v") : NULL;
+    config_setting_t *key = NULL;
+    int rc = OPSIN_OK;
+    if (v && !config_setting_is_group(v) &&
+        !(key = set_target(cfg, set, path, config_setting_type(v), d))) {
+        rc = OPSIN_EINVAL; /* set_target said why */
+    } else if (!v || config_setting_is_group(v) || copy_value(key, v)) {
         opsin_diag_set(d, NULL, 0, "--set %s: '%s' is no value of a network file key (expected "
                        "a number, a \"string\", true/false or a list such as [0.1, 0.05])",
                        set, eq + 1);
-        return OPSIN_EINVAL;
-    }
-    const config_setting_t *v = config_lookup(&val, "v");
-    config_setting_t *g = config_root_setting(cfg);
-    for (char *part = path, *dot; g; part = dot + 1) {
-        dot = strchr(part, '.');
-        if (dot)
-            *dot = '\0';
-        config_setting_t *m = config_setting_get_member(g, part);
-        if (!dot) {
-            if (m)
-                config_setting_remove(g, part);
-            copy_value(config_setting_add(g, part, config_setting_type(v)), v);
-            break;
-        }
-        g = m ? m : config_setting_add(g, part, CONFIG_TYPE_GROUP);
-        if (!config_setting_is_group(g)) {
-            opsin_diag_at(d, file, g, "--set %s: %s is no group (expected a key of the network "
-                          "file, e.g. training.rate)", set, part);
-            config_destroy(&val);
-            return OPSIN_EINVAL;
-        }
+        rc = OPSIN_EINVAL;
     }
     config_destroy(&val);
-    return g ? OPSIN_OK : OPSIN_ENOMEM;
+    return rc;
 }
 
 /* ---- the file ---------------------------------------------------------------------------- */
@@ -528,7 +542,7 @@ static int read_all(opsin_netfile *nf, const char *path, const opsin_netfile_opt
     size_t nkind = 0;
     for (size_t i = 0; i < o->nset; i++)
         if (own_key(o->set[i]))
-            rc = rc ? rc : apply_set(&nf->cfg, o->set[i], path, d);
+            rc = rc ? rc : apply_set(&nf->cfg, o->set[i], d);
         else if (nkind < sizeof kind_set / sizeof kind_set[0])
             kind_set[nkind++] = o->set[i];
     const config_setting_t *root = config_root_setting(&nf->cfg);
