@@ -98,7 +98,7 @@ for t in "unknown model|m|components = ({ id = \"n1\"; model = \"lifx\"; });" \
 done
 
 # Every long option of every command's --help is in opsin(1).
-for cmd in run check models stdp ppf fit sweep; do
+for cmd in run check models stdp ppf fit sweep train; do
     opsin "$cmd" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$work/opts"
     while IFS= read -r o; do
         if grep -q -- "$(printf '%s' "$o" | sed 's/-/\\\\-/g')" "$SRCDIR/man/opsin.1"; then ok

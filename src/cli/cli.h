@@ -16,6 +16,7 @@ int opsin_cmd_stdp(int argc, char **argv);
 int opsin_cmd_fit(int argc, char **argv);
 int opsin_cmd_ppf(int argc, char **argv);
 int opsin_cmd_sweep(int argc, char **argv);
+int opsin_cmd_train(int argc, char **argv);
 
 /* Prints "opsin: msg" and the "Try" line to stderr; returns EXIT_USAGE. */
 int opsin_cli_usage_error(const char *cmd, const char *msg);

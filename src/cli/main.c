@@ -1,4 +1,5 @@
 /* main.c: `opsin`, a thin client of libopsin: set up, dispatch a subcommand, exit. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,8 @@ static const char usage[] =
     "  stdp CIRCUIT --device ID STDP window of a synapse: dG against t_post - t_pre\n"
     "  ppf CIRCUIT -a A         paired-pulse facilitation over intervals, double-exp. fit\n"
     "  fit MODEL DATA.csv       fit a measured curve (nl, ppf, decay, stdp), or staircase\n"
-    "  sweep CIRCUIT [STIM]     one CSV row of measures per point of a parameter grid\n\n"
+    "  sweep CIRCUIT [STIM]     one CSV row of measures per point of a parameter grid\n"
+    "  train NET.cfg            train a network with device synapses; accuracy per epoch\n\n"
     "Options:\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show the version and exit\n\n"
@@ -42,9 +44,21 @@ int opsin_cli_exit_status(int status)
     }
 }
 
+/* One malloc arena.  With a second thread in the process (OpenBLAS starts its own when it
+ * loads, for opsin train) glibc retries a failed allocation in another arena, so the probe
+ * of engine/memory.c could succeed where the next allocation of SUNDIALS, which crashes on
+ * a failure, does not; with one arena both see the same memory. */
+static void one_arena(void)
+{
+#ifdef M_ARENA_MAX
+    mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* failures come back as return codes (fit.h); never abort */
+    one_arena();
     cli_signals_install();       /* an interrupt leaves no temporary file (cli/signals.h) */
     if (argc < 2)
         return opsin_cli_usage_error(NULL, "missing command");
@@ -71,7 +85,9 @@ int main(int argc, char **argv)
         return opsin_cmd_fit(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return opsin_cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "train") == 0)
+        return opsin_cmd_train(argc - 1, argv + 1);
     char msg[128];
-    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf, fit or sweep)", cmd);
+    snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf, fit, sweep or train)", cmd);
     return opsin_cli_usage_error(NULL, msg);
 }

@@ -255,6 +255,11 @@ double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels,
 
 opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t) { return t->counts; }
 
+const size_t *opsin_trainer_order(opsin_trainer *t, size_t N)
+{
+    return N && shuffle(t, N) == 0 ? t->order : NULL;
+}
+
 uint64_t opsin_trainer_epochs(const opsin_trainer *t) { return t->epochs; }
 
 void opsin_trainer_set_epochs(opsin_trainer *t, uint64_t e) { t->epochs = e; }

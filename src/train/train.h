@@ -44,6 +44,12 @@ double opsin_trainer_step(opsin_trainer *t, const double *x, const int *labels, 
  * update) when N is 0 or there is no memory for the order. */
 double opsin_trainer_epoch(opsin_trainer *t, const double *x, const int *labels, size_t N);
 
+/* Begins an epoch of N images as opsin_trainer_epoch does (the epoch count advances) and
+ * returns its image order (valid until the next call), for a caller that steps through the
+ * epoch itself (a test every K images, a progress line); NULL when N is 0 or there is no
+ * memory for it. */
+const size_t *opsin_trainer_order(opsin_trainer *t, size_t N);
+
 /* Pulses and updates of all weight layers since the trainer was made. */
 opsin_syn_counts opsin_trainer_counts(const opsin_trainer *t);
 

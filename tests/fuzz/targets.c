@@ -1,5 +1,5 @@
 /* targets.c: the fuzz targets: the circuit and stimulus readers, units, value specs, CSV tables,
- * training datasets (IDX and CSV). */
+ * training datasets (IDX and CSV), trained states of opsin train --load. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "core.h"
 #include "io/table.h"
 #include "train/dataset.h"
+#include "train/state.h"
 #include "targets.h"
 
 /* What targets keep between inputs: built on first use, released at exit so that leak
@@ -398,9 +399,46 @@ static void fuzz_dataset(const uint8_t *data, size_t size)
     }
 }
 
+/* Trained states (opsin train --load) into a 3-2-2 network of ideal synapses: a failure as
+ * promised; a success leaves every weight within the range and every bias finite. */
+static void fuzz_state(const uint8_t *data, size_t size)
+{
+    static const size_t sizes[] = {3, 2, 2};
+    const char *path = csv_file(data, size);
+    opsin_mlp_spec s = opsin_mlp_default_spec();
+    s.nsizes = 3;
+    s.sizes = sizes;
+    opsin_optim_spec os = opsin_optim_default_spec();
+    double lr = 0.1;
+    os.nlr = 1;
+    os.lr = &lr;
+    opsin_mlp *m = NULL;
+    opsin_trainer *t = NULL;
+    opsin_diag d = {""};
+    if (opsin_mlp_new(&s, &m, &d) != OPSIN_OK ||
+        opsin_trainer_new(m, &os, &opsin_syn_ideal, NULL, 1, &t, &d) != OPSIN_OK)
+        fail("state", "cannot make the network", d.msg);
+    unsigned long epochs;
+    int rc = opsin_state_read(path, m, t, &opsin_syn_ideal, &epochs, &d);
+    if (rc)
+        check_failure("state", rc, &d, path);
+    for (size_t l = 0; !rc && l < 2; l++) {
+        const opsin_mlp_layer *L = opsin_mlp_layer_at(m, l);
+        for (size_t k = 0; k < L->nin * L->nout; k++)
+            if (!(L->w[k] >= -1 && L->w[k] <= 1))
+                fail("state", "a weight outside the range", NULL);
+        for (size_t k = 0; k < L->nout; k++)
+            if (!isfinite(L->b[k]))
+                fail("state", "a bias that is not finite", NULL);
+    }
+    opsin_trainer_free(t);
+    opsin_mlp_free(m);
+}
+
 const opsin_fuzz_target opsin_fuzz_targets[] = {
     {"circuit", fuzz_circuit}, {"stimulus", fuzz_stimulus}, {"units", fuzz_units},
     {"values", fuzz_values},   {"table", fuzz_table},       {"dataset", fuzz_dataset},
+    {"state", fuzz_state},
 };
 const size_t opsin_fuzz_ntargets = sizeof opsin_fuzz_targets / sizeof opsin_fuzz_targets[0];
 
