@@ -1,11 +1,14 @@
 /* check_wsyn.c: the weight pair and the nl synapse kind (src/train/pair.c, syn_nl.c): nl with
  * NL = 0 and Pmax = inf against the ideal synapse (alone and inside the trainer), pulse counts
- * and conductances against a hand computation of the nl law, saturation, reference mode, a
- * hand-made table followed step by step, noise and variation the same bytes however the rows
- * are blocked, save/load, refresh, and every message of the reader. */
+ * and conductances against a hand computation of the nl law (tabulated steps and, past
+ * 65536 pulses, computed ones), the split and its overflow, saturation, reference mode, a
+ * hand-made table followed step by step, the variation's mean and sd, noise and variation
+ * the same bytes however the rows are blocked or threaded, save/load, levels, refresh, and
+ * every message of the reader. */
 #include <check.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +134,20 @@ START_TEST(test_trainer_equivalence)
 }
 END_TEST
 
+/* The pair of weight 0 of st holds G+ = gp, G- = gm (to 1e-12 of the range), w in [-1, 1]
+ * reads (gp - gm)/span, and ltp, ltd pulses have been counted. */
+static void expect_pair(void *st, double w, double gp, double gm, double span,
+                        const opsin_syn_counts *c, uint64_t ltp, uint64_t ltd)
+{
+    double g[2];
+    opsin_syn_nl.save(st, 0, 1, g);
+    close_to(g[0], gp, 1e-12 * span, "G+");
+    close_to(g[1], gm, 1e-12 * span, "G-");
+    close_to(w, (gp - gm) / span, 1e-12, "w");
+    ck_assert_uint_eq(c->ltp, ltp);
+    ck_assert_uint_eq(c->ltd, ltd);
+}
+
 /* Gmin 1 uS, Gmax 3 uS, Pmax 10, NL 2, NL_LTD 3, weights in [-1, 1] (du = dw). */
 START_TEST(test_pulse_counts)
 {
@@ -149,12 +166,7 @@ START_TEST(test_pulse_counts)
     dw = 0.44;
     opsin_syn_nl.apply(st, 0, &w, &dw, 1, &c);
     double gp = gmin + span * g_law(0.4, 2), gm = gmin;
-    opsin_syn_nl.save(st, 0, 1, st2);
-    close_to(st2[0], gp, eps, "G+ after 4 LTP");
-    close_to(st2[1], gm, eps, "G- untouched");
-    close_to(w, (gp - gm) / span, 1e-12, "w");
-    ck_assert_uint_eq(c.ltp, 4);
-    ck_assert_uint_eq(c.ltd, 0);
+    expect_pair(st, w, gp, gm, span, &c, 4, 0);
     /* -0.26: round(2.6) = 3; G- takes ceil(3/2) = 2 LTP, G+ 1 LTD from its place on the LTD
      * curve, P = 10 g^-1((Gmax - G+)/span, 3) */
     dw = -0.26;
@@ -162,12 +174,7 @@ START_TEST(test_pulse_counts)
     double s = 10 * g_inv((gmin + span - gp) / span, 3);
     gp = gmin + span - span * g_law((s + 1) / 10, 3);
     gm = gmin + span * g_law(0.2, 2);
-    opsin_syn_nl.save(st, 0, 1, st2);
-    close_to(st2[0], gp, eps, "G+ after 1 LTD");
-    close_to(st2[1], gm, eps, "G- after 2 LTP");
-    close_to(w, (gp - gm) / span, 1e-12, "w");
-    ck_assert_uint_eq(c.ltp, 6);
-    ck_assert_uint_eq(c.ltd, 1);
+    expect_pair(st, w, gp, gm, span, &c, 6, 1);
     close_to(c.energy, 6 * 8.9e-15 + 25e-15, 1e-28, "energy");
     /* 0.05 is half a pulse: rounds away from zero to one LTP pulse on G+ */
     dw = 0.05;
@@ -372,6 +379,44 @@ static void run_blocks(const opsin_pair_params *p, const size_t *split, size_t n
     gsl_rng_free(r);
 }
 
+/* Two threads at once, each on its own rows (0..2 and 3..6), per step. */
+typedef struct job {
+    void *st;
+    size_t first, n;
+    double *w;
+    const double *dw;
+    opsin_syn_counts c;
+} job;
+
+static void *run_job(void *arg)
+{
+    job *j = arg;
+    opsin_syn_nl.apply(j->st, j->first, j->w + j->first, j->dw + j->first, j->n, &j->c);
+    return NULL;
+}
+
+static void run_threads(const opsin_pair_params *p, double *w, double *state)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    for (size_t k = 0; k < NW; k++)
+        w[k] = 2 * gsl_rng_uniform(r) - 1;
+    void *st = alloc(p, -1, 1, w, NW, 42);
+    double dw[NW];
+    for (int step = 0; step < STEPS; step++) {
+        for (size_t k = 0; k < NW; k++)
+            dw[k] = 0.3 * (gsl_rng_uniform(r) - 0.5);
+        job jobs[2] = {{st, 0, 3 * COLS, w, dw, {0}}, {st, 3 * COLS, 4 * COLS, w, dw, {0}}};
+        pthread_t th[2];
+        for (int k = 0; k < 2; k++)
+            ck_assert(pthread_create(&th[k], NULL, run_job, &jobs[k]) == 0);
+        for (int k = 0; k < 2; k++)
+            pthread_join(th[k], NULL);
+    }
+    opsin_syn_nl.save(st, 0, NW, state);
+    opsin_syn_nl.free(st);
+    gsl_rng_free(r);
+}
+
 START_TEST(test_blocking)
 {
     opsin_pair_params p = nl_params(1e-6, 3e-6, 40, 3, -2);
@@ -384,6 +429,8 @@ START_TEST(test_blocking)
     run_blocks(&p, three, 3, 1, w2, s2);
     ck_assert(!memcmp(w0, w1, sizeof w0) && !memcmp(s0, s1, sizeof s0));
     ck_assert(!memcmp(w0, w2, sizeof w0) && !memcmp(s0, s2, sizeof s0));
+    run_threads(&p, w1, s1);
+    ck_assert(!memcmp(w0, w1, sizeof w0) && !memcmp(s0, s1, sizeof s0));
     /* the noise and the variation are there: without either, other bytes */
     opsin_pair_params q = p;
     q.noise = 0;
