@@ -148,6 +148,51 @@ static void expect_pair(void *st, double w, double gp, double gm, double span,
     ck_assert_uint_eq(c->ltd, ltd);
 }
 
+/* The nl synapse with noise and variation in the trainer on 1 and 3 threads: a 700-7-3
+ * network (blocks of 2 rows of 700), 8 per-image steps, the same weight bytes. */
+START_TEST(test_trainer_jobs)
+{
+    static const size_t sizes[] = {700, 7, 3};
+    opsin_pair_params p = nl_params(1e-6, 3e-6, 30, 2, 3);
+    p.noise = 0.05;
+    p.variation = 0.5;
+    double *w[2];
+    for (int k = 0; k < 2; k++) {
+        opsin_mlp_spec s = opsin_mlp_default_spec();
+        s.nsizes = 3;
+        s.sizes = sizes;
+        opsin_optim_spec os = opsin_optim_default_spec();
+        const double lr = 2;
+        os.nlr = 1;
+        os.lr = &lr;
+        opsin_mlp *m;
+        opsin_trainer *t;
+        opsin_diag d = {""};
+        ck_assert_msg(opsin_mlp_new(&s, &m, &d) == OPSIN_OK, "%s", d.msg);
+        ck_assert_msg(opsin_trainer_new(m, &os, &opsin_syn_nl, &p, 4, &t, &d) == OPSIN_OK &&
+                          opsin_trainer_set_jobs(t, k ? 3 : 1, &d) == OPSIN_OK, "%s", d.msg);
+        gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+        static double x[700];
+        for (int step = 0; step < 8; step++) {
+            for (size_t i = 0; i < 700; i++)
+                x[i] = gsl_rng_uniform(r);
+            int y = step % 3;
+            opsin_trainer_step(t, x, &y, 1);
+        }
+        ck_assert_uint_gt(opsin_trainer_counts(t).ltp, 0);
+        opsin_mlp_layer *L = opsin_mlp_layer_at(m, 0);
+        w[k] = malloc(700 * 7 * sizeof *w[k]);
+        memcpy(w[k], L->w, 700 * 7 * sizeof *w[k]);
+        gsl_rng_free(r);
+        opsin_trainer_free(t);
+        opsin_mlp_free(m);
+    }
+    ck_assert(!memcmp(w[0], w[1], 700 * 7 * sizeof *w[0]));
+    free(w[0]);
+    free(w[1]);
+}
+END_TEST
+
 /* Gmin 1 uS, Gmax 3 uS, Pmax 10, NL 2, NL_LTD 3, weights in [-1, 1] (du = dw). */
 START_TEST(test_pulse_counts)
 {
@@ -630,6 +675,7 @@ static Suite *wsyn_suite(void)
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_continuous_is_ideal);
     tcase_add_test(core, test_trainer_equivalence);
+    tcase_add_test(core, test_trainer_jobs);
     tcase_add_test(core, test_pulse_counts);
     tcase_add_test(core, test_long_curve);
     tcase_add_test(core, test_variation);

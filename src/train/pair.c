@@ -142,15 +142,6 @@ static double take(const pair_state *st, const curve *k, double c, double want, 
     return got;
 }
 
-/* splitmix64's finaliser: a counter-based generator, so a draw depends on its key alone. */
-static uint64_t mix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 static uint64_t bits(double v)
 {
     uint64_t b;
@@ -158,10 +149,11 @@ static uint64_t bits(double v)
     return b;
 }
 
-/* A standard normal of key (Box-Muller on two 53-bit uniforms). */
+/* A standard normal of key (Box-Muller on two 53-bit uniforms from SplitMix64, a
+ * counter-based generator: a draw depends on its key alone). */
 static double normal(uint64_t key)
 {
-    uint64_t a = mix(key), b = mix(a ^ 0x5851f42d4c957f2du);
+    uint64_t a = opsin_splitmix64(key), b = opsin_splitmix64(a ^ 0x5851f42d4c957f2du);
     double u1 = ((double)(a >> 11) + 0.5) * 0x1p-53, u2 = (double)(b >> 11) * 0x1p-53;
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
@@ -170,7 +162,8 @@ enum { STREAM_NL = 1, STREAM_NOISE = 2 };
 
 static uint64_t key_of(const pair_state *st, size_t i, unsigned dev, unsigned stream)
 {
-    return mix(st->seed ^ mix(((uint64_t)i << 4) | (uint64_t)(dev << 2) | stream));
+    uint64_t what = ((uint64_t)i << 4) | (uint64_t)(dev << 2) | stream;
+    return opsin_splitmix64(st->seed ^ opsin_splitmix64(what));
 }
 
 /* The LTP (dir 0) or LTD (dir 1) curve of device dev of weight i (in *tmp with variation). */
@@ -215,8 +208,8 @@ static void commit(pair_state *st, size_t i, unsigned dev, int dir, double c1, d
         return;
     double x = dir ? 1 - c1 : c1;
     if (st->p.noise > 0 && !st->continuous) {
-        uint64_t key = key_of(st, i, dev, STREAM_NOISE) ^ mix(st->count[i]) ^
-                       mix(bits(st->g[2 * i]) ^ (bits(st->g[2 * i + 1]) << 1));
+        uint64_t key = key_of(st, i, dev, STREAM_NOISE) ^ opsin_splitmix64(st->count[i]) ^
+                       opsin_splitmix64(bits(st->g[2 * i]) ^ (bits(st->g[2 * i + 1]) << 1));
         x += st->p.noise * sqrt(a) * normal(key);
         x = x < 0 ? 0 : x > 1 ? 1 : x;
     }
@@ -414,7 +407,7 @@ int opsin_pair_alloc(void **state, const void *params, double wmin, double wmax,
     st->du_per_dw = 2 / st->wspan;
     st->continuous = !table && isinf(p->pmax);
     st->P = table ? (double)(p->nltp + p->nltd) / 2 : st->continuous ? INFINITY : p->pmax;
-    st->seed = mix((uint64_t)seed);
+    st->seed = opsin_splitmix64((uint64_t)seed);
     st->amax = 2 * ceil(st->P) + 2;
     st->g = malloc(2 * (n ? n : 1) * sizeof *st->g);
     st->count = calloc(n ? n : 1, sizeof *st->count);

@@ -4,7 +4,8 @@
  * Each device has a conductance G in [Gmin, Gmax] and two curves: LTP, the conductance after p
  * potentiating pulses from Gmin, and LTD, after p depressing pulses from Gmax.  Either the
  * exponential law of seed 002 / NeuroSim (fit/model_nl.c):
- *     G_LTP(p) = Gmin + (Gmax - Gmin) g(p/Pmax, NL),  G_LTD(p) = Gmax - (Gmax - Gmin) g(p/Pmax, NL_LTD),
+ *     G_LTP(p) = Gmin + (Gmax - Gmin) g(p/Pmax, NL),
+ *     G_LTD(p) = Gmax - (Gmax - Gmin) g(p/Pmax, NL_LTD),
  *     g(s, nu) = (1 - exp(-nu s))/(1 - exp(-nu))  (g(s, 0) = s),
  * with Pmax finite (whole pulses) or infinite ("continuous": the amount is a real fraction of
  * the range, nothing is quantised), or a tabulated curve (opsin_devtable, piecewise linear
@@ -37,6 +38,8 @@
  * each device's NL and NL_LTD are drawn once, NL + variation N(0, 1) (each its own draw).
  * Draws come from a counter-based generator of (seed, weight index, device, that weight's
  * update count, its conductances): the same bytes however rows are blocked or threaded.
+ * The update counts are not saved: after a load the draws go on deterministically but are
+ * not those an unbroken run would have made.
  * Levels: the weight written back is read from conductances rounded to `levels` equally spaced
  * levels between Gmin and Gmax (0: exact); the devices keep their exact conductance.
  * Refresh (differential, fraction F in (0, 1)): after an update, when the higher device of a
