@@ -86,6 +86,25 @@ START_TEST(test_continuous_is_ideal)
 }
 END_TEST
 
+/* A 3-layer sigmoid/MSE network (seed 5, Xavier when xavier) and its per-image SGD trainer
+ * (rate lr, seed 9) with synapse syn of params p. */
+static void make_trainer(const size_t *sizes, int xavier, double lr, const opsin_syn_type *syn,
+                         const void *p, opsin_mlp **m, opsin_trainer **t)
+{
+    opsin_mlp_spec s = opsin_mlp_default_spec();
+    s.nsizes = 3;
+    s.sizes = sizes;
+    s.seed = 5;
+    if (xavier)
+        s.init = OPSIN_INIT_XAVIER;
+    opsin_optim_spec os = opsin_optim_default_spec();
+    os.nlr = 1;
+    os.lr = &lr;
+    opsin_diag d = {""};
+    ck_assert_msg(opsin_mlp_new(&s, m, &d) == OPSIN_OK, "%s", d.msg);
+    ck_assert_msg(opsin_trainer_new(*m, &os, syn, p, 9, t, &d) == OPSIN_OK, "%s", d.msg);
+}
+
 /* The same inside the trainer: a 6-5-3 network, SGD, 30 per-image steps. */
 START_TEST(test_trainer_equivalence)
 {
@@ -93,20 +112,9 @@ START_TEST(test_trainer_equivalence)
     opsin_pair_params p = nl_params(0, 1e-6, INFINITY, 0, 0);
     opsin_mlp *m[2];
     opsin_trainer *t[2];
-    for (int k = 0; k < 2; k++) {
-        opsin_mlp_spec s = opsin_mlp_default_spec();
-        s.nsizes = 3;
-        s.sizes = sizes;
-        s.seed = 5;
-        opsin_optim_spec os = opsin_optim_default_spec();
-        const double lr = 0.8;
-        os.nlr = 1;
-        os.lr = &lr;
-        opsin_diag d = {""};
-        ck_assert_msg(opsin_mlp_new(&s, &m[k], &d) == OPSIN_OK, "%s", d.msg);
-        ck_assert_msg(opsin_trainer_new(m[k], &os, k ? &opsin_syn_nl : &opsin_syn_ideal,
-                                        k ? &p : NULL, 9, &t[k], &d) == OPSIN_OK, "%s", d.msg);
-    }
+    for (int k = 0; k < 2; k++)
+        make_trainer(sizes, 0, 0.8, k ? &opsin_syn_nl : &opsin_syn_ideal, k ? &p : NULL, &m[k],
+                     &t[k]);
     double x[6];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
     for (int step = 0; step < 30; step++) {
@@ -158,19 +166,11 @@ START_TEST(test_trainer_jobs)
     p.variation = 0.5;
     double *w[2];
     for (int k = 0; k < 2; k++) {
-        opsin_mlp_spec s = opsin_mlp_default_spec();
-        s.nsizes = 3;
-        s.sizes = sizes;
-        opsin_optim_spec os = opsin_optim_default_spec();
-        const double lr = 2;
-        os.nlr = 1;
-        os.lr = &lr;
         opsin_mlp *m;
         opsin_trainer *t;
         opsin_diag d = {""};
-        ck_assert_msg(opsin_mlp_new(&s, &m, &d) == OPSIN_OK, "%s", d.msg);
-        ck_assert_msg(opsin_trainer_new(m, &os, &opsin_syn_nl, &p, 4, &t, &d) == OPSIN_OK &&
-                          opsin_trainer_set_jobs(t, k ? 3 : 1, &d) == OPSIN_OK, "%s", d.msg);
+        make_trainer(sizes, 0, 2, &opsin_syn_nl, &p, &m, &t);
+        ck_assert_msg(opsin_trainer_set_jobs(t, k ? 3 : 1, &d) == OPSIN_OK, "%s", d.msg);
         gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
         static double x[700];
         for (int step = 0; step < 8; step++) {
@@ -550,6 +550,56 @@ START_TEST(test_refresh)
 }
 END_TEST
 
+/* Points uniform in [-2, 2]^2 outside a band of 0.4 around the axes, labelled by quadrant. */
+static void quadrants(double *x, int *lab, size_t n, unsigned long seed)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, seed);
+    for (size_t i = 0; i < n; i++) {
+        lab[i] = (int)(i % 4);
+        for (int a = 0; a < 2; a++)
+            x[2 * i + a] = ((lab[i] >> a) & 1 ? 1 : -1) * (0.4 + 1.6 * gsl_rng_uniform(r));
+    }
+    gsl_rng_free(r);
+}
+
+/* A network learns through nonlinear, noisy devices: 2-8-4 per-image SGD (lr 0.5) on the
+ * quadrants, nl with Pmax 100, NL 2 and -1, noise 0.01, variation 0.3: test accuracy on fresh
+ * points; and with Pmax 2 (3 states per device, 5 weight levels) it must do worse than that. */
+static double learn_nl(double pmax, uint64_t *pulses)
+{
+    enum { NB = 200 };
+    static const size_t sizes[] = {2, 8, 4};
+    double x[2 * NB], xt[2 * NB];
+    int lab[NB], labt[NB];
+    quadrants(x, lab, NB, 1);
+    quadrants(xt, labt, NB, 2);
+    opsin_pair_params p = nl_params(1e-6, 3e-6, pmax, 2, -1);
+    p.noise = 0.01;
+    p.variation = 0.3;
+    opsin_mlp *m;
+    opsin_trainer *t;
+    make_trainer(sizes, 1, 0.5, &opsin_syn_nl, &p, &m, &t);
+    for (int e = 0; e < 20; e++)
+        opsin_trainer_epoch(t, x, lab, NB);
+    double acc = opsin_mlp_accuracy(m, xt, labt, NB);
+    *pulses = opsin_trainer_counts(t).ltp + opsin_trainer_counts(t).ltd;
+    opsin_trainer_free(t);
+    opsin_mlp_free(m);
+    return acc;
+}
+
+START_TEST(test_learns)
+{
+    uint64_t pulses;
+    double fine = learn_nl(100, &pulses);
+    ck_assert_msg(fine >= 0.99, "accuracy %g with Pmax 100", fine);
+    ck_assert_uint_gt(pulses, 0);
+    double coarse = learn_nl(2, &pulses);
+    ck_assert_msg(coarse < fine, "accuracy %g with Pmax 2, %g with Pmax 100", coarse, fine);
+}
+END_TEST
+
 /* The reader: `opsin fit nl`'s printed parameters pasted as they are. */
 static int read_text(const char *text, opsin_pair_params **out, opsin_diag *d)
 {
@@ -686,6 +736,10 @@ static Suite *wsyn_suite(void)
     tcase_add_test(core, test_save_load);
     tcase_add_test(core, test_refresh);
     suite_add_tcase(s, core);
+    TCase *learn = tcase_create("learning");
+    tcase_set_timeout(learn, 60);
+    tcase_add_test(learn, test_learns);
+    suite_add_tcase(s, learn);
     TCase *rd = tcase_create("reader");
     tcase_add_test(rd, test_read);
     tcase_add_test(rd, test_read_errors);
