@@ -6,7 +6,7 @@
  * (Gmin 1 uS, Gmax 4 uS, Pmax 50, NL 2.5, NL_LTD 4); nl-noisy, the same with cycle-to-cycle
  * noise 0.01 and device variation 0.5 of NL; nl-fine, Pmax 5000, where most weights take
  * pulses every image; nl-continuous, Pmax infinite, the worst case where every weight moves
- * along its curve (two expm1) every image.
+ * along its curve (two expm1) every image; nl-fine-noisy, both.
  * Usage: bench-mlp [EPOCHS [BATCH [JOBS [SYNAPSE]]]]. */
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -37,12 +37,12 @@ int main(int argc, char **argv)
     opsin_pair_params_init(&nl);
     nl.gmin = 1e-6;
     nl.gmax = 4e-6;
-    nl.pmax = !strcmp(kind, "nl-fine") ? 5000 : !strcmp(kind, "nl-continuous") ? INFINITY : 50;
+    nl.pmax = strstr(kind, "fine") ? 5000 : strstr(kind, "continuous") ? INFINITY : 50;
     nl.nl_ltp = 2.5;
     nl.nl_ltd = 4;
     nl.e_ltp = 8.9e-15;
     nl.e_ltd = 25e-15;
-    if (!strcmp(kind, "nl-noisy")) {
+    if (strstr(kind, "noisy")) {
         nl.noise = 0.01;
         nl.variation = 0.5;
     }

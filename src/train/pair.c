@@ -22,6 +22,7 @@
 typedef struct curve {
     double P;            /* pulses from one end to the other (1 when continuous) */
     double nu, rden;     /* law: nu and 1/expm1(-nu) */
+    double q;            /* law of a device's own nu: e^{-nu/P} (0: none) */
     const double *e, *f; /* law: e^{-nu a/P} and g(a/P) for a = 0..ne (NULL: computed) */
     size_t ne;
     const double *t;     /* table of P + 1 values (NULL: the law) */
@@ -36,14 +37,17 @@ typedef struct pair_state {
     curve curve[2];        /* LTP in x, LTD in 1 - x (the law without variation, or tables) */
     double *buf[4];        /* what curve[] points to: tables, or e and f of each */
     double *g;             /* two conductances per weight (S) */
-    double *nu;            /* with variation: nu, 1/expm1(-nu) of (device, direction), 8 per
-                            * weight */
+    double *nu;            /* with variation: nu, 1/expm1(-nu), e^{-nu/P} of (device,
+                            * direction), NU_PER_WEIGHT per weight */
     uint32_t *count;       /* updates of each weight: a stream position for its noise */
     uint64_t seed;
 } pair_state;
 
 /* |nu| below this is the linear law: g(s, nu) - s is at most nu/8, round-off. */
 #define NU_LINEAR 1e-12
+/* Doubles of a weight's own laws (variation): 2 devices x 2 directions x (nu, 1/expm1(-nu),
+ * e^{-nu/P}). */
+#define NU_PER_WEIGHT 12
 /* Largest whole step tabulated for the law (beyond: computed). */
 #define LAW_TAB_MAX 65536
 
@@ -56,7 +60,17 @@ static double law_step(const curve *k, double c, double a)
     }
     if (fabs(k->nu) < NU_LINEAR)
         return c + a / k->P;
-    double m = expm1(-k->nu * a / k->P); /* expm1 keeps g exact to a few ulps for any nu */
+    double d = k->nu * a / k->P;
+    if (k->q > 0 && fabs(d) >= 1e-2 && a <= 64) {
+        /* e^{-d} = q^a by squaring: no libm call; g(d) = (e^{-d} - 1)/expm1(-nu) loses at
+         * most a factor 1/|d| <= 100 of round-off to the cancellation, still ~1e-14 */
+        double e = 1, b = k->q;
+        for (unsigned n = (unsigned)a; n; n >>= 1, b *= b)
+            if (n & 1)
+                e *= b;
+        return c * e + (e - 1) * k->rden;
+    }
+    double m = expm1(-d); /* expm1 keeps g exact to a few ulps for any nu */
     return c * (1 + m) + m * k->rden;
 }
 
@@ -171,10 +185,12 @@ static const curve *curve_of(const pair_state *st, size_t i, unsigned dev, int d
 {
     if (!st->nu)
         return &st->curve[dir];
+    const double *v = &st->nu[NU_PER_WEIGHT * i + 6 * dev + 3 * (unsigned)dir];
     *tmp = st->curve[dir];
     tmp->e = tmp->f = NULL;
-    tmp->nu = st->nu[8 * i + 4 * dev + 2 * (unsigned)dir];
-    tmp->rden = st->nu[8 * i + 4 * dev + 2 * (unsigned)dir + 1];
+    tmp->nu = v[0];
+    tmp->rden = v[1];
+    tmp->q = v[2];
     return tmp;
 }
 
@@ -416,17 +432,19 @@ int opsin_pair_alloc(void **state, const void *params, double wmin, double wmax,
     if (set_curves(st, p))
         goto oom;
     if (!table && p->variation > 0) {
-        st->nu = malloc(8 * (n ? n : 1) * sizeof *st->nu);
+        st->nu = malloc(NU_PER_WEIGHT * (n ? n : 1) * sizeof *st->nu);
         if (!st->nu)
             goto oom;
         for (size_t i = 0; i < n; i++)
             for (unsigned d = 0; d < 2; d++) {
                 uint64_t key = key_of(st, i, d, STREAM_NL);
-                double *v = &st->nu[8 * i + 4 * d];
+                double *v = &st->nu[NU_PER_WEIGHT * i + 6 * d];
                 v[0] = p->nl_ltp + p->variation * normal(key);
-                v[2] = p->nl_ltd + p->variation * normal(~key);
-                v[1] = 1 / expm1(-v[0]);
-                v[3] = 1 / expm1(-v[2]);
+                v[3] = p->nl_ltd + p->variation * normal(~key);
+                for (int k = 0; k < 6; k += 3) {
+                    v[k + 1] = 1 / expm1(-v[k]);
+                    v[k + 2] = st->continuous ? 0 : exp(-v[k] / p->pmax);
+                }
             }
     }
     for (size_t i = 0; i < n; i++) {
