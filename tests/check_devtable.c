@@ -8,7 +8,8 @@
  *    Energy: P area w per light pulse, V^2 G_gate w per gate pulse.
  *  - a supercapacitor with R_reg and R_sd open: its stored charge q rises by I w per pulse.
  * Also: the saturation rule, max_pulses, --set of the circuit and of a stimulus, seeds, the
- * error messages, and the shipped bpcds and fmes presets. */
+ * error messages, the shipped bpcds and fmes presets, and the device kind read through the
+ * registry moving a weight pair's device one table step. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "opsin.h"
 #include "train/devtable.h"
+#include "train/pair.h"
 #include "train/syn_device.h"
 
 static char dir[64];
@@ -403,6 +405,45 @@ START_TEST(test_network_keys)
 }
 END_TEST
 
+/* The device kind through the registry: its table goes to the weight pair (train/pair.h),
+ * and one LTP pulse (reference pair, weights in [-1, 1]: dw = 2/P) moves a device from Gmin
+ * to the table's first step. */
+START_TEST(test_device_kind)
+{
+    opsin_devtable_spec s = cap_spec("", "syn.q");
+    (void)s;
+    char path[128];
+    config_t cfg;
+    put("net.cfg", "synapse = { kind = \"device\"; circuit = \"cap.cfg\";\n"
+                   "  output = \"syn.q\"; ltp = \"up.cfg\"; ltd = \"down.cfg\";\n"
+                   "  period = \"4 ms\"; read = \"0.5 ms\"; max_pulses = 12;\n"
+                   "  pair = \"reference\"; };\n", path, sizeof path);
+    config_init(&cfg);
+    ck_assert(config_read_file(&cfg, path) == CONFIG_TRUE);
+    const char *set[] = {"syn.R_reg=open"};
+    opsin_wsyn_ctx ctx = {path, 1, set, 1, 1, NULL};
+    const opsin_wsyn_kind *k = opsin_wsyn_find("device");
+    void *params = NULL, *st = NULL;
+    opsin_diag d = {""};
+    ck_assert(k != NULL);
+    ck_assert_msg(k->read(config_lookup(&cfg, "synapse"), &ctx, &params, &d) == OPSIN_OK, "%s",
+                  d.msg);
+    config_destroy(&cfg);
+    const opsin_pair_params *p = params;
+    ck_assert(p->mode == OPSIN_PAIR_REFERENCE && p->nltp == 12 && p->tab_ltp != NULL);
+    double w = -1, g[2], dw = 2 / ((double)(p->nltp + p->nltd) / 2);
+    ck_assert_msg(k->type->alloc(&st, params, -1, 1, &w, 1, 1, &d) == OPSIN_OK, "%s", d.msg);
+    opsin_syn_counts c = {0};
+    k->type->apply(st, 0, &w, &dw, 1, &c);
+    k->type->save(st, 0, 1, g);
+    ck_assert_uint_eq(c.ltp, 1);
+    ck_assert_msg(fabs(g[0] - p->tab_ltp[1]) <= 1e-12 * p->gmax, "G %g, table %g", g[0],
+                  p->tab_ltp[1]);
+    k->type->free(st);
+    k->free_params(params);
+}
+END_TEST
+
 /* The keys' own errors, at their lines of the network file. */
 START_TEST(test_network_errors)
 {
@@ -515,6 +556,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_network_keys);
     tcase_add_test(tc, test_network_errors);
+    tcase_add_test(tc, test_device_kind);
     suite_add_tcase(s, tc);
     TCase *tp = tcase_create("presets");
     tcase_set_timeout(tp, 120);

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "opsin.h" /* opsin_diag */
+
 typedef struct opsin_devtable {
     size_t nltp;    /* LTP pulses tabulated */
     double *g_ltp;  /* nltp + 1 conductances (S): before the first LTP pulse, then after each;

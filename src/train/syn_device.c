@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "io/cfg.h"
+#include "train/pair.h"
 #include "train/syn_device.h"
 
 /* period > 0, read >= 0 (s), max_pulses a whole number 1 .. 1e6. */
@@ -77,21 +78,7 @@ int opsin_wsyn_device_table(const config_setting_t *g, const opsin_wsyn_ctx *ctx
     return opsin_devtable_make(&sp, t, d);
 }
 
-/* ---- the kind: the table handed to the weight pair ------------------------------------------
- * pair: H1's opsin_pair_from_table(...) (train/pair.h, branch wnl).  Compiled once pair.h is
- * on the branch; the registry line in synkind.c is then
- *     {"device", &opsin_syn_device, opsin_wsyn_device_read, opsin_wsyn_device_free,
- *      opsin_wsyn_device_describe},
- * and the __has_include guard below can go. */
-#if defined(__has_include)
-#if __has_include("train/pair.h")
-#define OPSIN_HAVE_PAIR 1
-#endif
-#endif
-
-#ifdef OPSIN_HAVE_PAIR
-#include "train/pair.h"
-
+/* ---- the kind: the table handed to the weight pair (train/pair.h) --------------------------- */
 const opsin_syn_type opsin_syn_device = OPSIN_PAIR_TYPE("device");
 
 /* The pair's params first (the pair's functions take a pointer to them), then what
@@ -150,4 +137,3 @@ void opsin_wsyn_device_describe(const void *params, FILE *out)
             p->states_ltp, p->states_ltd);
     opsin_pair_describe(params, out);
 }
-#endif

@@ -16,7 +16,7 @@
 int opsin_wsyn_device_table(const config_setting_t *g, const opsin_wsyn_ctx *ctx,
                             opsin_devtable *t, opsin_diag *d);
 
-/* The kind's opsin_wsyn_kind functions (defined once train/pair.h is present): read checks
+/* The kind's opsin_wsyn_kind functions (on the weight pair, train/pair.h): read checks
  * the keys (the table's and OPSIN_PAIR_COMMON_KEYS), tabulates, and hands the table to the
  * pair; describe prints the `how` line, the states and the pair's lines. */
 extern const opsin_syn_type opsin_syn_device;

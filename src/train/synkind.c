@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "io/cfg.h"
+#include "train/pair.h"
+#include "train/syn_device.h"
 #include "train/synkind.h"
 
 static int ideal_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **params,
@@ -9,6 +11,9 @@ static int ideal_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void
 
 static const opsin_wsyn_kind kinds[] = {
     {"ideal", &opsin_syn_ideal, ideal_read, NULL, NULL},
+    {"nl", &opsin_syn_nl, opsin_nl_read, opsin_pair_params_free, opsin_pair_describe},
+    {"device", &opsin_syn_device, opsin_wsyn_device_read, opsin_wsyn_device_free,
+     opsin_wsyn_device_describe},
 };
 
 const opsin_wsyn_kind *opsin_wsyn_find(const char *name)

@@ -9,6 +9,7 @@
 #include <libconfig.h>
 #include <stdio.h>
 
+#include "core.h" /* opsin_warnings */
 #include "opsin.h"
 #include "train/synapse.h"
 
