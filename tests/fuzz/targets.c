@@ -10,6 +10,7 @@
 #include "core.h"
 #include "io/table.h"
 #include "train/dataset.h"
+#include "train/netfile.h"
 #include "train/state.h"
 #include "targets.h"
 
@@ -22,6 +23,7 @@ static struct {
     int csv_fd;
     char labels[64];            /* the dataset target's label file ("" until made) */
     int labels_fd;
+    char netdir[64];            /* the network target's directory ("" until made) */
 } kept = {.csv_fd = -1, .labels_fd = -1};
 
 /* Releases what the targets kept (see keep_until_exit). */
@@ -38,6 +40,15 @@ static void release_kept(void)
     if (kept.labels_fd >= 0) {
         close(kept.labels_fd);
         unlink(kept.labels);
+    }
+    if (kept.netdir[0]) {
+        char f[96];
+        snprintf(f, sizeof f, "%s/net.cfg", kept.netdir);
+        unlink(f);
+        snprintf(f, sizeof f, "%s/d.csv", kept.netdir);
+        unlink(f);
+        rmdir(kept.netdir);
+        kept.netdir[0] = '\0';
     }
     memset(kept.circuits, 0, sizeof kept.circuits);
     kept.null = NULL;
@@ -435,10 +446,61 @@ static void fuzz_state(const uint8_t *data, size_t size)
     opsin_mlp_free(m);
 }
 
+/* The network target's directory, made once: the input goes to net.cfg beside d.csv, a data
+ * set of four 2 x 2 images of two classes, which the input can name as "d.csv". */
+static const char *net_dir(void)
+{
+    if (!kept.netdir[0]) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(kept.netdir, sizeof kept.netdir, "%.40s/opsin-fuzz-XXXXXX", dir ? dir : "/tmp");
+        keep_until_exit();
+        if (!mkdtemp(kept.netdir))
+            fail("network", "cannot make a temporary directory", kept.netdir);
+        char f[96];
+        snprintf(f, sizeof f, "%s/d.csv", kept.netdir);
+        FILE *fp = fopen(f, "w");
+        if (!fp || fputs("0,0,0,255,255\n1,255,255,0,0\n0,0,9,250,255\n1,250,255,9,0\n", fp) < 0 ||
+            fclose(fp) != 0)
+            fail("network", "cannot write the data set", f);
+    }
+    return kept.netdir;
+}
+
+/* Network files of opsin train (no @include and no absolute name, which would read the
+ * machine's files instead of the input): a failure as promised; a success holds a network
+ * whose layers fit the data and a synapse kind. */
+static void fuzz_network(const uint8_t *data, size_t size)
+{
+    char *text = text_of(data, size);
+    if (!text)
+        return;
+    if (strstr(text, "\"/")) {
+        free(text);
+        return;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "%s/net.cfg", net_dir());
+    FILE *fp = fopen(path, "w");
+    if (!fp || fwrite(text, 1, size, fp) != size || fclose(fp) != 0)
+        fail("network", "cannot write the network file", path);
+    free(text);
+    opsin_netfile_opts o = {0};
+    o.jobs = 1;
+    opsin_netfile *nf = NULL;
+    opsin_diag d = {""};
+    int rc = opsin_netfile_read(path, &o, &nf, &d);
+    if (check_outcome("network", rc, &d, NULL, nf)) {
+        if (!nf->kind || nf->mlp.nsizes < 2 || nf->mlp.sizes[nf->mlp.nsizes - 1] != nf->nclasses ||
+            nf->mlp.sizes[0] != nf->train->rows * nf->train->cols)
+            fail("network", "a network that does not fit its data", NULL);
+        opsin_netfile_free(nf);
+    }
+}
+
 const opsin_fuzz_target opsin_fuzz_targets[] = {
     {"circuit", fuzz_circuit}, {"stimulus", fuzz_stimulus}, {"units", fuzz_units},
     {"values", fuzz_values},   {"table", fuzz_table},       {"dataset", fuzz_dataset},
-    {"state", fuzz_state},
+    {"state", fuzz_state},     {"network", fuzz_network},
 };
 const size_t opsin_fuzz_ntargets = sizeof opsin_fuzz_targets / sizeof opsin_fuzz_targets[0];
 
