@@ -235,6 +235,56 @@ run_opsin train net.cfg -q -o /dev/full
 if [ "$status" -eq 1 ] && [ "$(cat stderr)" = "opsin train: writing /dev/full failed: No space left on device" ]; then ok
 else bad "-o /dev/full: status $status, $(cat stderr)"; fi
 
+# ---- Device synapses through the command.  nl with every kind of randomness (cycle-to-cycle
+# noise, device-to-device variation, read levels, refresh): learned to 100 %, pulses and
+# energy counted, and the same bytes with --jobs 1 and 2 (its draws follow the weight, not
+# the thread); the continuous linear law is the ideal network (same accuracy rows).
+cat >nl.cfg <<EOF
+layers = [16, 8, 4];
+$data };
+training = { epochs = 10; rate = 0.5; };
+synapse = { kind = "nl"; Gmin = "1 uS"; Gmax = "3 uS"; Pmax = 100; NL = 1.5; NL_LTD = 2;
+            noise = 0.005; variation = 0.2; levels = 64; refresh = 0.05;
+            E_LTP = "8.9 fJ"; E_LTD = "25 fJ"; };
+EOF
+run_opsin train nl.cfg -o nl1.csv --save nl1.state -q -j 1
+s1=$status
+run_opsin train nl.cfg -o nl2.csv --save nl2.state -q -j 2
+if [ "$s1" -eq 0 ] && [ "$status" -eq 0 ] && cmp -s nl1.state nl2.state &&
+   [ "$(nowall nl1.csv)" = "$(nowall nl2.csv)" ] && [ "$(last nl1.csv 3)" = 1 ] &&
+   awk -F, 'NR > 2 { ltp += $5; ltd += $6; e += $7; want += 8.9e-15 * $5 + 25e-15 * $6 }
+            END { exit !(ltp > 0 && ltd > 0 && e > 0 && (e - want) ^ 2 <= (1e-9 * want) ^ 2) }' nl1.csv &&
+   grep -q '^synapse nl,2$' nl1.state; then ok
+else bad "nl synapse: status $s1/$status, $(cat stderr) $(tail -n 2 nl1.csv)"; fi
+sed 's/Pmax = 100; NL = 1.5; NL_LTD = 2;/Pmax = "inf"; NL = 0;/; s/noise = 0.005; variation = 0.2; levels = 64; refresh = 0.05;//' \
+    nl.cfg >lin.cfg
+run_opsin train lin.cfg -o lin.csv -q
+if [ "$status" -eq 0 ] && [ "$(cut -d, -f1-3 lin.csv)" = "$(cut -d, -f1-3 a.csv)" ]; then ok
+else bad "nl continuous and linear: not the ideal network's accuracies: $(cat stderr) $(cat lin.csv)"; fi
+
+# The device kind: the supercapacitor of seed 004 with +-1 mA pulses, tabulated by its own
+# simulation (the table's line on standard error), learned; --set syn.R_reg changes the
+# table (so the training); the same bytes with --jobs 1 and 2.
+cat >dev.cfg <<EOF
+layers = [16, 8, 4];
+$data };
+training = { epochs = 10; rate = 0.5; };
+synapse = { kind = "device"; circuit = "$SRCDIR/circuits/fmes.cfg"; output = "syn.v";
+            ltp = "$SRCDIR/stimuli/fmes-ltp-pulse.cfg"; ltd = "$SRCDIR/stimuli/fmes-ltd-pulse.cfg"; };
+EOF
+run_opsin train dev.cfg -o dev1.csv --save dev1.state -j 1
+s1=$status
+t1=1
+if grep -q '^# device curve: syn.v of fmes.cfg: ' stderr; then t1=0; fi
+run_opsin train dev.cfg -o dev2.csv --save dev2.state -q -j 2
+s2=$status
+run_opsin train dev.cfg -o dev3.csv --save dev3.state -q --set syn.R_reg=500ohm
+if [ "$s1" -eq 0 ] && [ "$s2" -eq 0 ] && [ "$status" -eq 0 ] && [ "$t1" -eq 0 ] &&
+   cmp -s dev1.state dev2.state && [ "$(nowall dev1.csv)" = "$(nowall dev2.csv)" ] &&
+   ! cmp -s dev1.state dev3.state && awk -F, 'NR > 2 { n += $5 + $6 } END { exit !(n > 0) }' dev1.csv &&
+   awk -F, 'END { exit !($3 >= 0.75) }' dev1.csv; then ok
+else bad "device synapse: status $s1/$s2/$status, $(cat stderr) $(tail -n 2 dev1.csv)"; fi
+
 # ---- Fashion-MNIST: the example of opsin-network(5), as the page prints it (400-100-10,
 # sigmoid, 20 x 20, 8000 images, 1 epoch of per-image SGD).  Chance is 10 % (1000 test
 # images, 100 per class), and so is a network that learnt nothing or learnt one class; the

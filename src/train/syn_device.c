@@ -8,6 +8,7 @@
  * circuit, ltp and ltd are relative to the network file; the command line's --set (circuit
  * parameters, or a stimulus source's keys) and the network's seed reach the device run.  The
  * pair keys (pair, noise, levels, refresh) are the weight pair's (train/pair.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +39,9 @@ static int path_key(const config_setting_t *g, const char *name, const opsin_wsy
                       "(expected a file name)", name);
         return OPSIN_EINVAL;
     }
-    opsin_cfg_relative(ctx->file, v, buf, len);
+    const char *full = opsin_cfg_relative(ctx->file, v, buf, len); /* an absolute name: v */
+    if (full != buf)
+        snprintf(buf, len, "%s", full);
     return OPSIN_OK;
 }
 
