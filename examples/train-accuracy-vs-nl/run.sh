@@ -24,21 +24,7 @@ epochs=5 set_quick=
 if [ "${QUICK:-0}" = 1 ]; then
     epochs=2 set_quick="--set dataset.train_images=600 --set dataset.test_images=200"
 fi
-set_data= data=Fashion-MNIST
-if [ -n "${MNIST_DIR:-}" ]; then
-    data="MNIST ($MNIST_DIR)"
-    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte \
-             t10k-labels-idx1-ubyte; do
-        if [ -f "$MNIST_DIR/$f.gz" ]; then p=$MNIST_DIR/$f.gz
-        elif [ -f "$MNIST_DIR/$f" ]; then p=$MNIST_DIR/$f
-        else echo "run.sh: MNIST_DIR=$MNIST_DIR has no $f or $f.gz" >&2; exit 2; fi
-        case $f in
-            train-images*) k=train.images ;; train-labels*) k=train.labels ;;
-            t10k-images*) k=test.images ;; *) k=test.labels ;;
-        esac
-        set_data="$set_data --set dataset.$k=\"$p\""
-    done
-fi
+. "$top/examples/train-fonn-bpcds/data.sh"  # data, set_data: Fashion-MNIST, or MNIST from MNIST_DIR
 # acc SYNAPSE-GROUP [OPTION]...: the test accuracy (%) after $epochs epochs of net.cfg with
 # that synapse group in $a, the seconds of its epochs in $secs (its description in point.txt)
 acc() {

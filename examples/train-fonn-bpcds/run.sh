@@ -22,21 +22,7 @@ epochs=13 set_quick=
 if [ "${QUICK:-0}" = 1 ]; then
     epochs=2 set_quick="--set dataset.train_images=600 --set dataset.test_images=200"
 fi
-set_data= data=Fashion-MNIST
-if [ -n "${MNIST_DIR:-}" ]; then
-    data="MNIST ($MNIST_DIR)"
-    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte \
-             t10k-labels-idx1-ubyte; do
-        if [ -f "$MNIST_DIR/$f.gz" ]; then p=$MNIST_DIR/$f.gz
-        elif [ -f "$MNIST_DIR/$f" ]; then p=$MNIST_DIR/$f
-        else echo "run.sh: MNIST_DIR=$MNIST_DIR has no $f or $f.gz" >&2; exit 2; fi
-        case $f in
-            train-images*) k=train.images ;; train-labels*) k=train.labels ;;
-            t10k-images*) k=test.images ;; *) k=test.labels ;;
-        esac
-        set_data="$set_data --set dataset.$k=\"$p\""
-    done
-fi
+. "$here/data.sh"  # data, set_data: Fashion-MNIST, or MNIST from MNIST_DIR
 train() { # NAME [OPTION]...: trains NAME.cfg for $epochs epochs into NAME.csv
     cfg=$1; shift
     eval "\"\$opsin\" train \"\$cfg\" --epochs $epochs $set_quick $set_data \"\$@\""
