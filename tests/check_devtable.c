@@ -402,6 +402,22 @@ START_TEST(test_network_keys)
         ck_assert(fabs(t.g_ltp[k] - (double)k * 1e-6) <= 1e-9 * 12e-6);
     ck_assert_ptr_nonnull(strstr(t.how, "every 0.004 s / 0.004 s, read 0.0005 s / 0.0005 s"));
     opsin_devtable_clear(&t);
+    /* absolute names are taken as they are (they once left the name unset: empty, or the
+     * relative name's of an earlier call); the relative names' files are gone */
+    char text[1024], from[256], to[256];
+    for (size_t i = 0; i < 3; i++) {
+        const char *n = (const char *[]){"cap.cfg", "up.cfg", "down.cfg"}[i];
+        snprintf(from, sizeof from, "%s/%s", dir, n);
+        snprintf(to, sizeof to, "%s/abs-%s", dir, n);
+        ck_assert_int_eq(rename(from, to), 0);
+    }
+    snprintf(text, sizeof text, "synapse = { kind = \"device\"; circuit = \"%s/abs-cap.cfg\";\n"
+             "  output = \"syn.q\"; ltp = \"%s/abs-up.cfg\"; ltd = \"%s/abs-down.cfg\";\n"
+             "  period = \"4 ms\"; max_pulses = 12; };\n", dir, dir, dir);
+    rc = from_network(text, set, 1, &t, &d);
+    ck_assert_msg(rc == OPSIN_OK, "%s", d.msg);
+    ck_assert_uint_eq(t.nltp, 12);
+    opsin_devtable_clear(&t);
 }
 END_TEST
 

@@ -206,6 +206,9 @@ else bad "a corrupt gzip IDX: status $status, $(cat stderr)"; fi
 # --set a key no one takes; a state file of another network, or cut short
 expect_error "opsin train: --set trainig.rate=3: no key of the network file, and the ideal synapse takes no settings (expected a key such as training.rate=0.05, or a synapse kind that takes it)" \
     train net.cfg --set trainig.rate=3 -o out.csv
+{ cat net.cfg; echo 'synapse = { kind = "nl"; Pmax = 10; };'; } >nl.cfg
+expect_error "opsin train: --set NL=2: no key of the network file, and the nl synapse takes no settings (expected a key such as training.rate=0.05, or the nl key in the file's synapse group)" \
+    train nl.cfg --set NL=2 -o out.csv
 expect_error "opsin train: --set layers.x=1: 'layers' is no group (expected a key of the network file, e.g. training.rate)" \
     train net.cfg --set layers.x=1 -o out.csv
 expect_error "opsin train: --set training.rate=(1,{a=1;}): '(1,{a=1;})' is no value of a network file key (expected a number, a \"string\", true/false or a list such as [0.1, 0.05])" \

@@ -42,8 +42,42 @@ fit-your-data             LTP NL 2\.[3-7][0-9]* \+- .*LTD NL (3\.[89]|4\.[01])
 brunel-network           g = 5, nu_ext/nu_thr = 2: rate (4[0-5])\.[0-9] Hz, CV 0\.3[0-9]
 supercap-network         R_reg 500 ohm +inputs 9\.38 spikes/s, outputs 1[5-8]\.[0-9]+ spikes/s
 res2-network             pen3 \(65 mW/cm2\): 9\.50 -> 1[12]\.[0-9]+ spikes/s, group 3: (9|10)\.[0-9]+ -> 1[1-2]\.[0-9]+ spikes/s
+train-fonn-bpcds          ideal ([3-9][0-9])\.[0-9] %, nl ([3-9][0-9])\.[0-9] %, device ([3-9][0-9])\.[0-9] % test accuracy after 2 epochs; energy [0-9.]+e-0[6-9] J
+train-accuracy-vs-nl      ideal [3-9][0-9]\.[0-9] %; nl NL 0: Pmax inf [3-9][0-9]\.[0-9] %, Pmax 8 [0-9.]+ %
 stdp-network             fast inputs \(20 Hz\): G \+0\.0[4-9][0-9] nS, slow inputs \(5 Hz\): G \+0\.0[0-3][0-9] nS
 TABLE
+# MNIST_DIR: the training examples take the four MNIST files from there, raw or .gz; here
+# Fashion-MNIST's with the training and test sets swapped, so a run that read them differs
+# from the one above; a directory without them is refused.
+fm=/usr/share/datasets/fashion-mnist
+if [ -r "$fm/t10k-images-idx3-ubyte.gz" ]; then
+    dir=$work/mnist-dir
+    mkdir -p "$dir/mnist"
+    gunzip -c "$fm/t10k-images-idx3-ubyte.gz" >"$dir/mnist/train-images-idx3-ubyte"
+    gunzip -c "$fm/t10k-labels-idx1-ubyte.gz" >"$dir/mnist/train-labels-idx1-ubyte"
+    cp "$fm/train-images-idx3-ubyte.gz" "$dir/mnist/t10k-images-idx3-ubyte.gz"
+    cp "$fm/train-labels-idx1-ubyte.gz" "$dir/mnist/t10k-labels-idx1-ubyte.gz"
+    fashion=$(sed -n 's/^Fashion-MNIST: ideal \([0-9.]*\) %.*/\1/p' "$work/train-accuracy-vs-nl/out.txt")
+    if (cd "$dir" && MNIST_DIR=$dir/mnist sh "$SRCDIR/examples/train-accuracy-vs-nl/run.sh" \
+            >out.txt 2>err.txt) &&
+       mnist=$(sed -n "s|^MNIST ($dir/mnist): ideal \([3-9][0-9]\.[0-9]\) %; nl NL 0: Pmax inf [3-9][0-9]\.[0-9] %.*|\1|p" \
+               "$dir/out.txt") && [ -n "$mnist" ] && [ -n "$fashion" ] && [ "$mnist" != "$fashion" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: examples/train-accuracy-vs-nl with MNIST_DIR: expected another accuracy than" \
+             "Fashion-MNIST's $fashion %, got: $(cat "$dir/out.txt" "$dir/err.txt")" >&2
+    fi
+    rm "$dir/mnist/t10k-labels-idx1-ubyte.gz"
+    if (cd "$dir" && MNIST_DIR=$dir/mnist sh "$SRCDIR/examples/train-accuracy-vs-nl/run.sh" \
+            >out.txt 2>err.txt); then status=0; else status=$?; fi
+    if [ "$status" -eq 2 ] && grep -q "has no t10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz" "$dir/err.txt"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: examples/train-accuracy-vs-nl with an MNIST_DIR short of a file: status $status, $(cat "$dir/err.txt")" >&2
+    fi
+fi
 # The exact and CVODE paths agree on every example with an island advanced exactly (its run's
 # summary says so): the example again on a copy of the tree whose circuits ask for
 # solver.method = "cvode", every CSV and spike list of the two runs compared by

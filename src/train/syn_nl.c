@@ -96,6 +96,12 @@ int opsin_nl_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **p
                                        "A_LTD", "variation", "E_LTP", "E_LTD",
                                        OPSIN_PAIR_COMMON_KEYS, NULL};
     const char *file = ctx->file;
+    if (ctx->nset) { /* its keys are the file's: a setting would be dropped unread */
+        opsin_diag_set(d, NULL, 0, "--set %s: no key of the network file, and the nl synapse "
+                       "takes no settings (expected a key such as training.rate=0.05, or the "
+                       "nl key in the file's synapse group)", ctx->set[0]);
+        return OPSIN_EINVAL;
+    }
     if (opsin_cfg_known_keys(g, keys, "nl synapse", file, d))
         return OPSIN_EINVAL;
     opsin_pair_params p;
