@@ -686,6 +686,11 @@ START_TEST(test_read)
               OPSIN_OK);
     ck_assert(isinf(p->pmax));
     opsin_pair_params_free(p);
+    /* a negative Gmin, as opsin fit nl prints for a staircase of -G */
+    ck_assert(read_text("synapse = { kind = \"nl\"; Gmin = \"-1.0 uS\"; Gmax = \"21 uS\"; "
+                        "Pmax = 504; NL = 1.364; };", &p, &d) == OPSIN_OK);
+    ck_assert(p->gmin == -1e-6 && p->gmax == 21e-6);
+    opsin_pair_params_free(p);
 }
 END_TEST
 
@@ -699,8 +704,8 @@ START_TEST(test_read_errors)
         {"Pmax = \"many\";", "net.cfg:2: Pmax: "},
         {"Pmax = 10; Gmax = \"1 uS\"; Gmin = \"2 uS\";",
          "net.cfg:2: Gmax = 1e-06 S is not above Gmin = 2e-06 S (expected Gmin < Gmax)"},
-        {"Pmax = 10; Gmin = -1;", "net.cfg:2: Gmin = -1 is out of range (expected a conductance "
-                                  ">= 0 S)"},
+        {"Pmax = 10; Gmin = -1; Gmax = -2;",
+         "net.cfg:2: Gmax = -2 S is not above Gmin = -1 S (expected Gmin < Gmax)"},
         {"Pmax = 10; Gmin = \"1 V\";", "net.cfg:2: Gmin: "},
         {"Pmax = 50; NL = 2.5; A = 19;", "net.cfg:2: A = 19 does not match Pmax/NL = 20 "
                                          "(expected A = Pmax/NL as opsin fit nl prints them, or "

@@ -207,7 +207,7 @@ else bad "a corrupt gzip IDX: status $status, $(cat stderr)"; fi
 expect_error "opsin train: --set trainig.rate=3: no key of the network file, and the ideal synapse takes no settings (expected a key such as training.rate=0.05, or a synapse kind that takes it)" \
     train net.cfg --set trainig.rate=3 -o out.csv
 { cat net.cfg; echo 'synapse = { kind = "nl"; Pmax = 10; };'; } >nl.cfg
-expect_error "opsin train: --set NL=2: no key of the network file, and the nl synapse takes no settings (expected a key such as training.rate=0.05, or the nl key in the file's synapse group)" \
+expect_error "opsin train: --set NL=2: no key of the network file, and the nl synapse takes no settings (expected a key of the file such as training.rate=0.05 or synapse.NL=2)" \
     train nl.cfg --set NL=2 -o out.csv
 expect_error "opsin train: --set layers.x=1: 'layers' is no group (expected a key of the network file, e.g. training.rate)" \
     train net.cfg --set layers.x=1 -o out.csv
@@ -264,6 +264,12 @@ sed 's/Pmax = 100; NL = 1.5; NL_LTD = 2;/Pmax = "inf"; NL = 0;/; s/noise = 0.005
 run_opsin train lin.cfg -o lin.csv -q
 if [ "$status" -eq 0 ] && [ "$(cut -d, -f1-3 lin.csv)" = "$(cut -d, -f1-3 a.csv)" ]; then ok
 else bad "nl continuous and linear: not the ideal network's accuracies: $(cat stderr) $(cat lin.csv)"; fi
+# ... and the same by --set on the synapse group's keys.
+run_opsin train nl.cfg -o lin-set.csv -q --set 'synapse.Pmax="inf"' --set synapse.NL=0 \
+    --set synapse.NL_LTD=0 --set synapse.noise=0 --set synapse.variation=0 --set synapse.levels=0 \
+    --set synapse.refresh=0
+if [ "$status" -eq 0 ] && [ "$(nowall lin-set.csv)" = "$(nowall lin.csv)" ]; then ok
+else bad "--set synapse.KEY: not the file's result: $(cat stderr) $(cat lin-set.csv)"; fi
 
 # The device kind: the supercapacitor of seed 004 with +-1 mA pulses, tabulated by its own
 # simulation (the table's line on standard error), learned; --set syn.R_reg changes the

@@ -442,12 +442,14 @@ static int read_synapse(const config_setting_t *root, opsin_netfile *nf,
 
 /* ---- --set NAME=VALUE on the file's own keys --------------------------------------------- */
 
-/* Whether NAME of a --set belongs to the file (its first part is a top-level key). */
+/* Whether NAME of a --set belongs to the file: its first part is a top-level key (synapse
+ * included: synapse.NL=3 edits the synapse group; a circuit component called `synapse`
+ * cannot be set from the command line). */
 static int own_key(const char *set)
 {
     size_t n = strcspn(set, ".=");
     for (const char *const *k = top_keys; *k; k++)
-        if (strlen(*k) == n && !strncmp(*k, set, n) && strcmp(*k, "synapse") != 0)
+        if (strlen(*k) == n && !strncmp(*k, set, n))
             return 1;
     return 0;
 }

@@ -98,8 +98,8 @@ int opsin_nl_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **p
     const char *file = ctx->file;
     if (ctx->nset) { /* its keys are the file's: a setting would be dropped unread */
         opsin_diag_set(d, NULL, 0, "--set %s: no key of the network file, and the nl synapse "
-                       "takes no settings (expected a key such as training.rate=0.05, or the "
-                       "nl key in the file's synapse group)", ctx->set[0]);
+                       "takes no settings (expected a key of the file such as training.rate=0.05 "
+                       "or synapse.NL=2)", ctx->set[0]);
         return OPSIN_EINVAL;
     }
     if (opsin_cfg_known_keys(g, keys, "nl synapse", file, d))
@@ -122,9 +122,8 @@ int opsin_nl_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **p
         (rc = opsin_pair_read_common(g, ctx, &p, d)))
         return rc;
     const config_setting_t *s;
-    if (!(p.gmin >= 0 && isfinite(p.gmin)))
-        return bad(d, file, config_setting_get_member(g, "Gmin"), "Gmin", p.gmin,
-                   "a conductance >= 0 S");
+    /* Gmin may be negative: opsin fit nl of a staircase of -G (a negative photoconductance)
+     * prints one, and only fractions of the range reach the weights. */
     if (!(p.gmax > p.gmin && isfinite(p.gmax))) {
         s = config_setting_get_member(g, "Gmax");
         opsin_diag_at(d, file, s ? s : g, "Gmax = %g S is not above Gmin = %g S (expected "
