@@ -45,6 +45,8 @@ res2-network             pen3 \(65 mW/cm2\): 9\.50 -> 1[12]\.[0-9]+ spikes/s, gr
 train-fonn-bpcds          ideal ([3-9][0-9])\.[0-9] %, nl ([3-9][0-9])\.[0-9] %, device ([3-9][0-9])\.[0-9] % test accuracy after 2 epochs; energy [0-9.]+e-0[6-9] J
 train-accuracy-vs-nl      ideal [3-9][0-9]\.[0-9] %; nl NL 0: Pmax inf [3-9][0-9]\.[0-9] %, Pmax 8 [0-9.]+ %
 stdp-network             fast inputs \(20 Hz\): G \+0\.0[4-9][0-9] nS, slow inputs \(5 Hz\): G \+0\.0[0-3][0-9] nS
+train-fmes-rreg           open ([3-9][0-9])\.[0-9] %, 8 kohm ([3-9][0-9])\.[0-9] %, ideal ([5-9][0-9])\.[0-9] %
+train-fmes-adapt          dataset1 ([4-9][0-9])\.[0-9] % after training; dataset2 [0-9]+\.[0-9] % -> ([5-9][0-9])\.[0-9] % after [0-9]+ images
 TABLE
 # MNIST_DIR: the training examples take the four MNIST files from there, raw or .gz; here
 # Fashion-MNIST's with the training and test sets swapped, so a run that read them differs
@@ -121,6 +123,39 @@ done
 if [ "$compared" -eq 0 ]; then
     fail=$((fail + 1))
     echo "FAIL: no example has an island advanced exactly (expected res2-lif-optogenetic's n_res)" >&2
+fi
+# MNIST_DIR (examples/train-fmes-rreg/mnist.sh): given the Fashion-MNIST files under MNIST's
+# names (two raw, two gzipped; the directory relative), the example reads the same bytes and
+# prints the same line with "MNIST" for "Fashion-MNIST"; without one of the four files it
+# stops with exit status 2 and says which.
+fm=/usr/share/datasets/fashion-mnist
+if [ -f "$fm/t10k-images-idx3-ubyte.gz" ] && [ -f "$work/train-fmes-rreg/out.txt" ]; then
+    m=$work/mnist-dir
+    mkdir -p "$m/data" "$m/run"
+    cp "$fm/train-images-idx3-ubyte.gz" "$fm/t10k-labels-idx1-ubyte.gz" "$m/data/"
+    gzip -dc "$fm/train-labels-idx1-ubyte.gz" >"$m/data/train-labels-idx1-ubyte"
+    gzip -dc "$fm/t10k-images-idx3-ubyte.gz" >"$m/data/t10k-images-idx3-ubyte"
+    if (cd "$m/run" && MNIST_DIR=../data sh "$SRCDIR/examples/train-fmes-rreg/run.sh" \
+            >out.txt 2>err.txt) && grep -q '^MNIST, ' "$m/run/out.txt" &&
+       [ "$(sed 's/^MNIST, /Fashion-MNIST, /' "$m/run/out.txt")" = \
+         "$(cat "$work/train-fmes-rreg/out.txt")" ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: examples/train-fmes-rreg with MNIST_DIR: $(cat "$m/run/out.txt" "$m/run/err.txt")" >&2
+    fi
+    rm "$m/data/t10k-images-idx3-ubyte"
+    status=0
+    (cd "$m/run" && MNIST_DIR=../data sh "$SRCDIR/examples/train-fmes-rreg/run.sh" \
+        >out2.txt 2>err2.txt) || status=$?
+    if [ "$status" -eq 2 ] &&
+       grep -q 'has no t10k-images-idx3-ubyte (expected it raw or .gz)' "$m/run/err2.txt"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: examples/train-fmes-rreg with an incomplete MNIST_DIR: status $status," \
+             "$(cat "$m/run/err2.txt")" >&2
+    fi
 fi
 # Outside the quick mode an example draws its own picture: fit-your-data's run.sh runs its
 # plot.gp when gnuplot is installed.
