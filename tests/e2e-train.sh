@@ -284,7 +284,9 @@ EOF
 run_opsin train dev.cfg -o dev1.csv --save dev1.state -j 1
 s1=$status
 t1=1
-if grep -q '^# device curve: syn.v of fmes.cfg: ' stderr; then t1=0; fi
+if grep -q '^# device curve: syn.v of fmes.cfg: ' stderr &&
+   grep -q '^# synapse: tabulated curve, .* LTD pulses, Gmin [-0-9.e]* V, Gmax [0-9.e]* V; differential pair$' stderr
+then t1=0; fi
 run_opsin train dev.cfg -o dev2.csv --save dev2.state -q -j 2
 s2=$status
 run_opsin train dev.cfg -o dev3.csv --save dev3.state -q --set syn.R_reg=500ohm

@@ -19,6 +19,7 @@ typedef struct opsin_devtable {
                      * pulse; non-increasing */
     double e_ltp, e_ltd; /* J per pulse (0 when the circuit gives no energy) */
     char how[512];       /* one line: how it was tabulated (files, read delay, states found) */
+    char unit[16];       /* the output's unit (S, V, ...) */
     size_t states_ltp, states_ltd; /* states found on each staircase (fit/staircase.c's rule) */
     double seconds;      /* wall time of the tabulation (not in `how`: the table is the same
                           * bytes for the same seed) */

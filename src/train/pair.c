@@ -517,6 +517,7 @@ void opsin_pair_params_init(opsin_pair_params *p)
 {
     memset(p, 0, sizeof *p);
     p->mode = OPSIN_PAIR_DIFFERENTIAL;
+    snprintf(p->unit, sizeof p->unit, "S");
 }
 
 void opsin_pair_params_clear(opsin_pair_params *p)
@@ -573,6 +574,7 @@ int opsin_pair_from_table(opsin_pair_params *p, const opsin_devtable *t, const c
     p->variation = 0;
     p->e_ltp = t->e_ltp;
     p->e_ltd = t->e_ltd;
+    snprintf(p->unit, sizeof p->unit, "%s", t->unit[0] ? t->unit : "S");
     return OPSIN_OK;
 }
 
@@ -652,8 +654,8 @@ void opsin_pair_describe(const void *params, FILE *out)
                        "one device against Gref = (Gmin + Gmax)/2";
     double P = p->tab_ltp ? (double)(p->nltp + p->nltd) / 2 : p->pmax;
     if (p->tab_ltp)
-        fprintf(out, "# synapse: tabulated curve, %zu LTP and %zu LTD pulses, Gmin %g S, Gmax "
-                "%g S; %s\n", p->nltp, p->nltd, p->gmin, p->gmax, mode);
+        fprintf(out, "# synapse: tabulated curve, %zu LTP and %zu LTD pulses, Gmin %g %s, Gmax "
+                "%g %s; %s\n", p->nltp, p->nltd, p->gmin, p->unit, p->gmax, p->unit, mode);
     else
         fprintf(out, "# synapse: nl law, Gmin %g S, Gmax %g S, Pmax %g, NL %g, NL_LTD %g, "
                 "variation %g; %s\n", p->gmin, p->gmax, p->pmax, p->nl_ltp, p->nl_ltd,

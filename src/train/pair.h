@@ -80,6 +80,7 @@ typedef struct opsin_pair_params {
     unsigned levels;        /* conductance levels read (0 exact, else >= 2) */
     double refresh;         /* 0 off, else the fraction F above */
     double e_ltp, e_ltd;    /* J per pulse */
+    char unit[16];          /* of gmin, gmax and the table: "S", or a table's output unit */
 } opsin_pair_params;
 
 /* The defaults: differential, no noise, no variation, exact read, no refresh, no energy; the
