@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "io/cfg.h"
+#include "train/gauss.h"
 #include "train/pair.h"
 #include "train/synkind.h"
 #include "train/train.h"
@@ -282,6 +283,55 @@ END_TEST
 
 /* Variation: each device's NL drawn around NL with sd `variation`: one LTP pulse from Gmin on
  * 4000 devices, each device's NL solved back from where it went (x = g(1/P, nu)). */
+/* The normal ziggurat: 1,000,000 draws of consecutive keys against the standard normal's CDF
+ * (Kolmogorov-Smirnov: D below 1.63/sqrt(n), the 1 % level), their mean and variance, and the
+ * tail beyond r = 3.4426 (where the layers end and Marsaglia's tail method takes over): its
+ * share 2 (1 - Phi(r)) within 5 sd and its mean within 5 standard errors of phi(r)/(1 -
+ * Phi(r)).  The draws are fixed by their keys, so the test cannot flake. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(test_gauss)
+{
+    enum { N = 1000000 };
+    static double z[N];
+    opsin_gauss_tab t;
+    opsin_gauss_init(&t);
+    ck_assert(fabs(t.x[OPSIN_GAUSS_N]) == 0 && fabs(t.x[OPSIN_GAUSS_N - 1]) < 0.3);
+    double sum = 0, sum2 = 0, tail = 0, tail_sum = 0;
+    const double r = 3.442619855899;
+    for (size_t i = 0; i < N; i++) {
+        z[i] = opsin_gauss(&t, opsin_splitmix64(0xC0FFEE) + i);
+        sum += z[i];
+        sum2 += z[i] * z[i];
+        if (fabs(z[i]) > r) {
+            tail++;
+            tail_sum += fabs(z[i]);
+        }
+    }
+    double mean = sum / N, var = sum2 / N - mean * mean;
+    ck_assert_msg(fabs(mean) < 5 / sqrt(N), "mean %g", mean);
+    ck_assert_msg(fabs(var - 1) < 5 * sqrt(2.0 / N), "variance %g", var);
+    double p_tail = erfc(r / sqrt(2)), expect = N * p_tail;
+    ck_assert_msg(fabs(tail - expect) < 5 * sqrt(expect), "%g beyond r, expected %g", tail,
+                  expect);
+    double phi = exp(-r * r / 2) / sqrt(2 * M_PI), cmean = phi / (p_tail / 2);
+    double csd = sqrt(1 + r * cmean - cmean * cmean); /* sd of |z| given |z| > r */
+    ck_assert_msg(fabs(tail_sum / tail - cmean) < 5 * csd / sqrt(tail), "tail mean %g, "
+                  "expected %g", tail_sum / tail, cmean);
+    qsort(z, N, sizeof z[0], cmp_double);
+    double D = 0;
+    for (size_t i = 0; i < N; i++) {
+        double F = 0.5 * erfc(-z[i] / sqrt(2));
+        D = fmax(D, fmax(fabs(F - (double)i / N), fabs((double)(i + 1) / N - F)));
+    }
+    ck_assert_msg(D < 1.63 / sqrt(N), "Kolmogorov-Smirnov D = %g", D);
+}
+END_TEST
+
 START_TEST(test_variation)
 {
     enum { N = 4000 };
@@ -768,6 +818,7 @@ static Suite *wsyn_suite(void)
     tcase_add_test(core, test_long_curve);
     tcase_add_test(core, test_own_law);
     tcase_add_test(core, test_variation);
+    tcase_add_test(core, test_gauss);
     tcase_add_test(core, test_split_and_saturation);
     tcase_add_test(core, test_reference);
     tcase_add_test(core, test_table);

@@ -14,6 +14,7 @@
 #include "core.h"
 #include "io/cfg.h"
 #include "train/blas.h"
+#include "train/gauss.h"
 #include "train/pair.h"
 
 /* A curve as a device sees it: the nl law of its own nu, or a table of rising values.  The
@@ -22,7 +23,8 @@
 typedef struct curve {
     double P;            /* pulses from one end to the other (1 when continuous) */
     double nu, rden;     /* law: nu and 1/expm1(-nu) */
-    double q;            /* law of a device's own nu: e^{-nu/P} (0: none) */
+    double q;            /* law of a device's own nu: expm1(-nu/P) */
+    int own;             /* q set: the device's own law (variation) */
     const double *e, *f; /* law: e^{-nu a/P} and g(a/P) for a = 0..ne (NULL: computed) */
     size_t ne;
     const double *t;     /* table of P + 1 values (NULL: the law) */
@@ -37,16 +39,17 @@ typedef struct pair_state {
     curve curve[2];        /* LTP in x, LTD in 1 - x (the law without variation, or tables) */
     double *buf[4];        /* what curve[] points to: tables, or e and f of each */
     double *g;             /* two conductances per weight (S) */
-    double *nu;            /* with variation: nu, 1/expm1(-nu), e^{-nu/P} of (device,
+    double *nu;            /* with variation: nu, 1/expm1(-nu), expm1(-nu/P) of (device,
                             * direction), NU_PER_WEIGHT per weight */
     uint32_t *count;       /* updates of each weight: a stream position for its noise */
     uint64_t seed;
+    opsin_gauss_tab gauss; /* the normal ziggurat's layers (noise, variation) */
 } pair_state;
 
 /* |nu| below this is the linear law: g(s, nu) - s is at most nu/8, round-off. */
 #define NU_LINEAR 1e-12
 /* Doubles of a weight's own laws (variation): 2 devices x 2 directions x (nu, 1/expm1(-nu),
- * e^{-nu/P}). */
+ * expm1(-nu/P)). */
 #define NU_PER_WEIGHT 12
 /* Largest whole step tabulated for the law (beyond: computed). */
 #define LAW_TAB_MAX 65536
@@ -61,14 +64,14 @@ static double law_step(const curve *k, double c, double a)
     if (fabs(k->nu) < NU_LINEAR)
         return c + a / k->P;
     double d = k->nu * a / k->P;
-    if (k->q > 0 && fabs(d) >= 1e-2 && a <= 64) {
-        /* e^{-d} = q^a by squaring: no libm call; g(d) = (e^{-d} - 1)/expm1(-nu) loses at
-         * most a factor 1/|d| <= 100 of round-off to the cancellation, still ~1e-14 */
-        double e = 1, b = k->q;
-        for (unsigned n = (unsigned)a; n; n >>= 1, b *= b)
+    if (k->own && a <= 64) {
+        /* e^{-d} - 1 = (1 + q)^a - 1 by squaring kept in the form "minus one", (1 + u)(1 + v)
+         * - 1 = u + v + u v: no libm call, and no cancellation however small d is */
+        double m = 0, b = k->q;
+        for (unsigned n = (unsigned)a; n; n >>= 1, b = 2 * b + b * b)
             if (n & 1)
-                e *= b;
-        return c * e + (e - 1) * k->rden;
+                m = m + b + m * b;
+        return c * (1 + m) + m * k->rden;
     }
     double m = expm1(-d); /* expm1 keeps g exact to a few ulps for any nu */
     return c * (1 + m) + m * k->rden;
@@ -163,15 +166,6 @@ static uint64_t bits(double v)
     return b;
 }
 
-/* A standard normal of key (Box-Muller on two 53-bit uniforms from SplitMix64, a
- * counter-based generator: a draw depends on its key alone). */
-static double normal(uint64_t key)
-{
-    uint64_t a = opsin_splitmix64(key), b = opsin_splitmix64(a ^ 0x5851f42d4c957f2du);
-    double u1 = ((double)(a >> 11) + 0.5) * 0x1p-53, u2 = (double)(b >> 11) * 0x1p-53;
-    return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
-}
-
 enum { STREAM_NL = 1, STREAM_NOISE = 2 };
 
 static uint64_t key_of(const pair_state *st, size_t i, unsigned dev, unsigned stream)
@@ -191,6 +185,7 @@ static const curve *curve_of(const pair_state *st, size_t i, unsigned dev, int d
     tmp->nu = v[0];
     tmp->rden = v[1];
     tmp->q = v[2];
+    tmp->own = !st->continuous;
     return tmp;
 }
 
@@ -226,7 +221,7 @@ static void commit(pair_state *st, size_t i, unsigned dev, int dir, double c1, d
     if (st->p.noise > 0 && !st->continuous) {
         uint64_t key = key_of(st, i, dev, STREAM_NOISE) ^ opsin_splitmix64(st->count[i]) ^
                        opsin_splitmix64(bits(st->g[2 * i]) ^ (bits(st->g[2 * i + 1]) << 1));
-        x += st->p.noise * sqrt(a) * normal(key);
+        x += st->p.noise * sqrt(a) * opsin_gauss(&st->gauss, key);
         x = x < 0 ? 0 : x > 1 ? 1 : x;
     }
     st->g[2 * i + dev] = st->p.gmin + x * st->span;
@@ -416,6 +411,7 @@ int opsin_pair_alloc(void **state, const void *params, double wmin, double wmax,
         goto oom;
     st->p = *p;
     st->p.tab_ltp = st->p.tab_ltd = NULL;
+    opsin_gauss_init(&st->gauss);
     st->span = p->gmax - p->gmin;
     st->rspan = 1 / st->span;
     st->wmin = wmin;
@@ -439,11 +435,11 @@ int opsin_pair_alloc(void **state, const void *params, double wmin, double wmax,
             for (unsigned d = 0; d < 2; d++) {
                 uint64_t key = key_of(st, i, d, STREAM_NL);
                 double *v = &st->nu[NU_PER_WEIGHT * i + 6 * d];
-                v[0] = p->nl_ltp + p->variation * normal(key);
-                v[3] = p->nl_ltd + p->variation * normal(~key);
+                v[0] = p->nl_ltp + p->variation * opsin_gauss(&st->gauss, key);
+                v[3] = p->nl_ltd + p->variation * opsin_gauss(&st->gauss, ~key);
                 for (int k = 0; k < 6; k += 3) {
                     v[k + 1] = 1 / expm1(-v[k]);
-                    v[k + 2] = st->continuous ? 0 : exp(-v[k] / p->pmax);
+                    v[k + 2] = st->continuous ? 0 : expm1(-v[k] / p->pmax);
                 }
             }
     }
