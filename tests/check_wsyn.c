@@ -747,7 +747,7 @@ END_TEST
 START_TEST(test_read_errors)
 {
     static const char *const cases[][2] = {
-        {"foo = 1;", "net.cfg:2: unknown nl synapse 'foo' (expected one of: kind, Gmin, Gmax, "
+        {"foo = 1;", "net.cfg:2: unknown nl synapse key 'foo' (expected one of: kind, Gmin, Gmax, "
                      "Pmax, NL, NL_LTD, A, A_LTD, variation, E_LTP, E_LTD, pair, noise, levels, "
                      "refresh)"},
         {"Pmax = 0;", "net.cfg:2: Pmax = 0 is out of range (expected pulses > 0, or \"inf\")"},

@@ -172,7 +172,7 @@ synapse = { kind = \"nonlinear\"; };" \
     sed -n 's/^ *{"\([a-z]*\)".*/\1/p' | paste -sd, | sed 's/,/, /g'))"
 refuse "layers = [16, 8, 4]; $data };
 synapse = { kind = \"ideal\"; Gmax = 1; };" \
-    "bad.cfg:3: unknown ideal synapse 'Gmax' (expected one of: kind)"
+    "bad.cfg:3: unknown ideal synapse key 'Gmax' (expected one of: kind)"
 refuse "layers = [16, 8, 4]; $data };
 training = { rate = [0.1]; };" \
     "bad.cfg:3: rate must be a list of 2 numbers (expected rate = 0.1, or a list of 2 rates, one per weight layer;)"
@@ -211,7 +211,20 @@ expect_error "opsin train: --set NL=2: no key of the network file, and the nl sy
     train nl.cfg --set NL=2 -o out.csv
 expect_error "opsin train: --set layers.x=1: 'layers' is no group (expected a key of the network file, e.g. training.rate)" \
     train net.cfg --set layers.x=1 -o out.csv
-expect_error "opsin train: --set training.rate=(1,{a=1;}): '(1,{a=1;})' is no value of a network file key (expected a number, a \"string\", true/false or a list such as [0.1, 0.05])" \
+# --set integers past what libconfig 1.5 stores are refused, not wrapped (4294967298 is not
+# 2); seed 0, which the weights' generator would take as 1, is refused.
+expect_error "net.cfg:4: epochs = 4294967298 is out of range (expected between 0 and 1e+06)" \
+    train net.cfg --set training.epochs=4294967298 -o out.csv
+expect_error "net.cfg: seed = 0 is out of range (expected between 1 and 4.29497e+09)" \
+    train net.cfg --set seed=0 -o out.csv
+expect_error "opsin train: --seed '0' is out of range (expected an integer from 1 to 4294967295)" \
+    train net.cfg --seed 0 -o out.csv
+# Every output's directory is checked before the training: nothing is written.
+run_opsin train net.cfg -o late.csv --save nodir/s.state
+if [ "$status" -eq 1 ] && [ ! -e late.csv ] &&
+   [ "$(cat stderr)" = "opsin train: cannot create nodir/s.state: No such file or directory" ]; then ok
+else bad "--save into a missing directory: status $status, $(cat stderr)"; fi
+expect_error "opsin train: --set training.rate=(1,{a=1;}): '(1,{a=1;})' is no value of a network file key (expected a number, a \"string\" in its quotes as in --set 'hidden=\"relu\"', true/false or a list such as [0.1, 0.05])" \
     train net.cfg --set 'training.rate=(1,{a=1;})' -o out.csv
 expect_error "net.cfg:4: rate = -1 is out of range (expected > 0)" train net.cfg --set training.rate=-1 -o out.csv
 expect_error "a.state:2: 'layers 16,8,4' (expected 'layers 16,9,4': the layer sizes of the network file)" \
@@ -270,6 +283,30 @@ run_opsin train nl.cfg -o lin-set.csv -q --set 'synapse.Pmax="inf"' --set synaps
     --set synapse.refresh=0
 if [ "$status" -eq 0 ] && [ "$(nowall lin-set.csv)" = "$(nowall lin.csv)" ]; then ok
 else bad "--set synapse.KEY: not the file's result: $(cat stderr) $(cat lin-set.csv)"; fi
+
+# A fitted law as opsin fit nl prints it (A and NL both): --set synapse.NL, synapse.A and
+# synapse.Pmax sweep it, the command line's form winning over the file's other one.
+fit='Pmax = 50; A = 19.9298; NL = 2.50881; A_LTD = 12.4851; NL_LTD = 4.00476;'
+for f in fit:"$fit" nl1:'Pmax = 50; NL = 1; NL_LTD = 4.00476;' p100:'Pmax = 100; NL = 2.50881; NL_LTD = 4.00476;'; do
+    cat >"${f%%:*}.cfg" <<EOF
+layers = [16, 8, 4];
+$data };
+training = { epochs = 3; rate = 0.5; };
+synapse = { kind = "nl"; Gmin = "1.00366 uS"; Gmax = "3.99917 uS"; ${f#*:} };
+EOF
+done
+run_opsin train fit.cfg -o f1.csv -q --set synapse.NL=1
+s1=$status
+run_opsin train nl1.cfg -o n1.csv -q
+s2=$status
+run_opsin train fit.cfg -o f2.csv -q --set synapse.A=50
+s3=$status
+run_opsin train fit.cfg -o f3.csv -q --set synapse.Pmax=100
+s4=$status
+run_opsin train p100.cfg -o n3.csv -q
+if [ "$s1$s2$s3$s4$status" = 00000 ] && [ "$(nowall f1.csv)" = "$(nowall n1.csv)" ] &&
+   [ "$(nowall f2.csv)" = "$(nowall n1.csv)" ] && [ "$(nowall f3.csv)" = "$(nowall n3.csv)" ]; then ok
+else bad "--set on a fitted nl law: $s1$s2$s3$s4$status $(cat stderr)"; fi
 
 # The device kind: the supercapacitor of seed 004 with +-1 mA pulses, tabulated by its own
 # simulation (the table's line on standard error), learned; --set syn.R_reg changes the

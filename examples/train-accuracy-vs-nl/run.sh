@@ -10,8 +10,8 @@
 # with the ideal (float) synapse as the reference line and the device kind (the BP/CdS
 # staircase of circuits/bpcds.cfg, at 450 nm as in the paper and at 525 nm through --set
 # light.wavelength, seed 000's wavelength dependence) placed at its own number of pulses.
-# The nl kind takes no --set (opsin(1)): each point is a network file written here, net.cfg's
-# text plus its synapse group.  Writes vs-nl.csv, vs-states.csv, reference.csv and (with
+# Each point is a network file written here, net.cfg's text plus its synapse group (the
+# command line's --set synapse.KEY=VALUE would do the same).  Writes vs-nl.csv, vs-states.csv, reference.csv and (with
 # gnuplot) train-accuracy-vs-nl.png; prints one line.  Data as examples/train-fonn-bpcds
 # (MNIST_DIR).  QUICK=1: Pmax 8 and inf at NL 0 and the ideal synapse, 600 training and 200
 # test images, 2 epochs, no plot.

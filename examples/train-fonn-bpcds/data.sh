@@ -5,6 +5,8 @@
 # MNIST_DIR, the network file's own (Fashion-MNIST).  A missing file: exit status 2.
 set_data= data=Fashion-MNIST
 if [ -n "${MNIST_DIR:-}" ]; then
+    # opsin train resolves file names against the network file's directory: absolute here
+    case $MNIST_DIR in /*) ;; *) MNIST_DIR=$PWD/$MNIST_DIR ;; esac
     data="MNIST ($MNIST_DIR)"
     for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte \
              t10k-labels-idx1-ubyte; do

@@ -42,8 +42,8 @@ static const char help[] =
     "      --load=FILE      start from a state --save wrote for the same network file and\n"
     "                       synapse kind; the epochs count on from the saved ones\n"
     "      --weights=FILE.png\n"
-    "                       the first layer's weights as pictures: a tile per class, its\n"
-    "                       map over the input image (the rows of W_L...W_1), as PNG\n"
+    "                       the weights as pictures: a tile per class, its map over the\n"
+    "                       input image (the rows of W_L...W_1), as PNG\n"
     "      --classes=C,...  with --weights: the classes drawn, the files' labels (default\n"
     "                       all of them)\n"
     "      --weights-scale=N\n"
@@ -140,7 +140,7 @@ static int parse_args(int argc, char **argv, train_args *a)
             snprintf(a->epochs_set, sizeof a->epochs_set, "training.epochs=%lu", v);
             break;
         case 's':
-            if (opsin_cli_count("train", "--seed", optarg, 0, 4294967295UL, &v))
+            if (opsin_cli_count("train", "--seed", optarg, 1, 4294967295UL, &v))
                 return EXIT_USAGE;
             snprintf(a->seed_set, sizeof a->seed_set, "seed=%lu", v);
             break;
@@ -481,6 +481,21 @@ static int outputs(run *r)
     return rc;
 }
 
+/* Each named output can be made where it goes (a temporary file in its directory, removed
+ * at once), before the training: a run of minutes must not end without its outputs. */
+static int outputs_possible(const cli_file *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!out[i].path || cli_out_kind(out[i].path) != CLI_OUT_RENAME)
+            continue;
+        cli_out o;
+        if (cli_out_open_name(&o, out[i].path))
+            return cli_out_failed("train", out[i].path, 1);
+        cli_out_discard(&o);
+    }
+    return EXIT_OK;
+}
+
 int opsin_cmd_train(int argc, char **argv)
 {
     train_args a;
@@ -493,6 +508,8 @@ int opsin_cmd_train(int argc, char **argv)
                       {"--weights", a.weights}, {"--plot", a.plot}};
     if (cli_out_check("train", in, 2, out, 5))
         return EXIT_USAGE;
+    if ((rc = outputs_possible(out, 5)))
+        return rc;
     opsin_warnings w = {NULL, 0};
     opsin_netfile_opts o = {a.nsets, a.sets, (int)a.jobs, &w};
     run r = {&a, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, {0}, {0}, {0}, {0}, 0};

@@ -182,7 +182,7 @@ static int read_network(const config_setting_t *root, opsin_netfile *nf, const c
         m->wmax = v[1];
     }
     size_t seed = 1;
-    if ((rc = key_count(root, "seed", 0, 4294967295.0, &seed, file, d)))
+    if ((rc = key_count(root, "seed", 1, 4294967295.0, &seed, file, d)))
         return rc;
     nf->seed = m->seed = seed;
     return OPSIN_OK;
@@ -454,10 +454,25 @@ static int own_key(const char *set)
     return 0;
 }
 
-/* Copies the value of scalar or array/list src into dst (made of the same type; NULL when
+/* The type a --set value takes in the file: its own, but a float for an integer literal
+ * libconfig 1.5 stored wrapped (4294967298 as 2), so that the key's range check sees the
+ * number written (intlit.c). */
+static int value_type(const config_setting_t *v)
+{
+    int t = config_setting_type(v);
+    if ((t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) &&
+        opsin_cfg_int_value(v) != (double)config_setting_get_int64(v))
+        return CONFIG_TYPE_FLOAT;
+    return t;
+}
+
+/* Copies the value of scalar or array/list src into dst (made of value_type(src); NULL when
  * it could not be made); -1 for a group, which a --set value cannot be. */
 static int copy_value(config_setting_t *dst, const config_setting_t *src)
 {
+    if (dst && config_setting_type(dst) == CONFIG_TYPE_FLOAT &&
+        config_setting_type(src) != CONFIG_TYPE_FLOAT) /* a wrapped integer literal */
+        return !config_setting_set_float(dst, opsin_cfg_int_value(src));
     switch (dst ? config_setting_type(src) : CONFIG_TYPE_GROUP) {
     case CONFIG_TYPE_INT: return !config_setting_set_int(dst, config_setting_get_int(src));
     case CONFIG_TYPE_INT64: return !config_setting_set_int64(dst, config_setting_get_int64(src));
@@ -469,7 +484,7 @@ static int copy_value(config_setting_t *dst, const config_setting_t *src)
     default:
         for (int i = 0; i < config_setting_length(src); i++) {
             const config_setting_t *e = config_setting_get_elem(src, (unsigned)i);
-            if (copy_value(config_setting_add(dst, NULL, config_setting_type(e)), e))
+            if (copy_value(config_setting_add(dst, NULL, value_type(e)), e))
                 return -1;
         }
         return 0;
@@ -515,17 +530,18 @@ static int apply_set(config_t *cfg, const char *set, opsin_diag *d)
     snprintf(text, sizeof text, "v = %s;", eq + 1);
     config_t val;
     config_init(&val);
-    const config_setting_t *v = config_read_string(&val, text) == CONFIG_TRUE
+    const config_setting_t *v = config_read_string(&val, text) == CONFIG_TRUE &&
+                                        opsin_cfg_track_ints(&val, text, NULL) == OPSIN_OK
                                     ? config_lookup(&val, "v") : NULL;
     config_setting_t *key = NULL;
     int rc = OPSIN_OK;
     if (v && !config_setting_is_group(v) &&
-        !(key = set_target(cfg, set, path, config_setting_type(v), d))) {
+        !(key = set_target(cfg, set, path, value_type(v), d))) {
         rc = OPSIN_EINVAL; /* set_target said why */
     } else if (!v || config_setting_is_group(v) || copy_value(key, v)) {
         opsin_diag_set(d, NULL, 0, "--set %s: '%s' is no value of a network file key (expected "
-                       "a number, a \"string\", true/false or a list such as [0.1, 0.05])",
-                       set, eq + 1);
+                       "a number, a \"string\" in its quotes as in --set 'hidden=\"relu\"', "
+                       "true/false or a list such as [0.1, 0.05])", set, eq + 1);
         rc = OPSIN_EINVAL;
     }
     config_destroy(&val);

@@ -490,13 +490,15 @@ int opsin_pair_load(void *state, size_t first, size_t n, const double *in, doubl
     for (size_t k = 0; k < 2 * n; k++) {
         double v = in[k];
         if (!(v >= st->p.gmin && v <= st->p.gmax)) {
-            opsin_diag_set(diag, NULL, 0, "saved state: weight %zu: conductance %g S (expected "
-                           "%g to %g S)", first + k / 2, v, st->p.gmin, st->p.gmax);
+            opsin_diag_set(diag, NULL, 0, "saved state: weight %zu: conductance %g %s (expected "
+                           "%g to %g %s)", first + k / 2, v, st->p.unit, st->p.gmin,
+                           st->p.gmax, st->p.unit);
             return OPSIN_EINVAL;
         }
         if (st->p.mode == OPSIN_PAIR_REFERENCE && k % 2 && !(fabs(v - gref) <= 1e-9 * gref)) {
             opsin_diag_set(diag, NULL, 0, "saved state: weight %zu: reference conductance "
-                           "%g S (expected %g S, (Gmin + Gmax)/2)", first + k / 2, v, gref);
+                           "%g %s (expected %g %s, (Gmin + Gmax)/2)", first + k / 2, v,
+                           st->p.unit, gref, st->p.unit);
             return OPSIN_EINVAL;
         }
     }

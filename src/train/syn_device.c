@@ -102,7 +102,7 @@ int opsin_wsyn_device_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx,
     opsin_devtable t;
     char what[160];
     memset(&t, 0, sizeof t);
-    if (opsin_cfg_known_keys(g, keys, "device synapse", ctx->file, diag))
+    if (opsin_cfg_known_keys(g, keys, "device synapse key", ctx->file, diag))
         return OPSIN_EINVAL;
     if (!(p = calloc(1, sizeof *p)))
         return OPSIN_ENOMEM;

@@ -54,14 +54,24 @@ static int read_pmax(const config_setting_t *g, const char *file, double *pmax, 
 }
 
 /* NL (or NL_LTD) from its key, from A (A_LTD) = Pmax/NL, or both when they agree to the
- * 6 digits opsin fit prints (relative 1e-4); absent both: *nl as it is. */
+ * 6 digits opsin fit prints (relative 1e-4); absent both: *nl as it is.  A form given on the
+ * command line (--set synapse.NL=3, a setting of no line) wins over the file's other form,
+ * and so does NL when Pmax was given there (pmax_set): a fitted file sweeps. */
 static int read_nl(const config_setting_t *g, const char *nl_key, const char *a_key,
-                   double pmax, const char *file, double *nl, opsin_diag *d)
+                   double pmax, int pmax_set, const char *file, double *nl, opsin_diag *d)
 {
     const config_setting_t *sn = config_setting_get_member(g, nl_key),
                            *sa = config_setting_get_member(g, a_key);
     double v = *nl, a = 0;
     int rc;
+    if (sn && sa && !config_setting_source_line(sn) != !config_setting_source_line(sa)) {
+        if (!config_setting_source_line(sa))
+            sn = NULL; /* --set A: the file's NL gives way */
+        else
+            sa = NULL; /* --set NL: the file's A gives way */
+    } else if (sn && sa && pmax_set) {
+        sa = NULL; /* --set Pmax: NL stays, A = Pmax/NL follows */
+    }
     if (sn && (rc = opsin_cfg_number(sn, "", 0, &v, file, d)))
         return rc;
     if (sn && !isfinite(v))
@@ -102,8 +112,10 @@ int opsin_nl_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **p
                        "or synapse.NL=2)", ctx->set[0]);
         return OPSIN_EINVAL;
     }
-    if (opsin_cfg_known_keys(g, keys, "nl synapse", file, d))
+    if (opsin_cfg_known_keys(g, keys, "nl synapse key", file, d))
         return OPSIN_EINVAL;
+    const config_setting_t *sp = config_setting_get_member(g, "Pmax");
+    int pmax_set = sp && !config_setting_source_line(sp); /* given on the command line */
     opsin_pair_params p;
     opsin_pair_params_init(&p);
     p.gmin = 0;
@@ -112,10 +124,10 @@ int opsin_nl_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void **p
     if ((rc = opt_number(g, "Gmin", "S", file, &p.gmin, d)) ||
         (rc = opt_number(g, "Gmax", "S", file, &p.gmax, d)) ||
         (rc = read_pmax(g, file, &p.pmax, d)) ||
-        (rc = read_nl(g, "NL", "A", p.pmax, file, &p.nl_ltp, d)))
+        (rc = read_nl(g, "NL", "A", p.pmax, pmax_set, file, &p.nl_ltp, d)))
         return rc;
     p.nl_ltd = p.nl_ltp;
-    if ((rc = read_nl(g, "NL_LTD", "A_LTD", p.pmax, file, &p.nl_ltd, d)) ||
+    if ((rc = read_nl(g, "NL_LTD", "A_LTD", p.pmax, pmax_set, file, &p.nl_ltd, d)) ||
         (rc = opt_number(g, "variation", "", file, &p.variation, d)) ||
         (rc = opt_number(g, "E_LTP", "J", file, &p.e_ltp, d)) ||
         (rc = opt_number(g, "E_LTD", "J", file, &p.e_ltd, d)) ||

@@ -42,6 +42,6 @@ static int ideal_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx, void
 {
     static const char *const keys[] = {"kind", NULL};
     *params = NULL;
-    return opsin_cfg_known_keys(g, keys, "ideal synapse", ctx->file, diag) ? OPSIN_EINVAL
+    return opsin_cfg_known_keys(g, keys, "ideal synapse key", ctx->file, diag) ? OPSIN_EINVAL
                                                                           : OPSIN_OK;
 }
