@@ -246,6 +246,23 @@ expect_error "opsin train: --plot draws the CSV from its file (expected -o FILE.
 expect_error "opsin train: -o net.cfg is the same file as the network file net.cfg (expected an output that is not one of the input files)" \
     train net.cfg -o net.cfg
 
+# SIGTERM (or Ctrl-C) ends the training at the end of its epoch: one line, status 143, and
+# the outputs hold the network after the last epoch done, the CSV's rows and the state
+# alike.
+rm -f term.csv term.state
+$VG "$OPSIN" train net.cfg --epochs 1000000 -o term.csv --save term.state -q 2>term.err &
+pid=$!
+n=0 # until the training has begun (its CSV's temporary file is there), at most 120 s
+while ! ls | grep -q '^term\.csv\.tmp' && [ "$n" -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 1
+kill -TERM "$pid"
+st=0
+wait "$pid" || st=$?
+k=$(sed -n 's/^opsin train: interrupted by SIGTERM: the outputs hold the network after epoch \([0-9]*\) of 1000000 (--load of a --save state continues from there)$/\1/p' term.err)
+if [ "$st" -eq 143 ] && [ -n "$k" ] && [ "$(wc -l <term.csv)" -eq $((k + 2)) ] &&
+   grep -qx "epochs $k" term.state && [ -z "$(ls | grep tmp)" ]; then ok
+else bad "SIGTERM: status $st, $(cat term.err), $(wc -l <term.csv 2>&1)"; fi
+
 # A write error: one line with the reason, exit 1.
 run_opsin train net.cfg -q -o /dev/full
 if [ "$status" -eq 1 ] && [ "$(cat stderr)" = "opsin train: writing /dev/full failed: No space left on device" ]; then ok

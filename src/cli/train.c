@@ -20,6 +20,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/signals.h"
 #include "io/number.h"
 #include "train/accplot.h"
 #include "train/netfile.h"
@@ -285,7 +286,7 @@ static int train_epochs(run *r, FILE *fp)
           "energy (J),wall (s)\n", fp);
     if (write_row(r, fp, (double)r->epoch, 1))
         return -1;
-    for (size_t e = 0; e < E; e++) {
+    for (size_t e = 0; e < E && !cli_signals_status(); e++) {
         if (next_order(r))
             return -1;
         train_range(r, 0, N);
@@ -304,7 +305,7 @@ static int train_evals(run *r, FILE *fp)
     fputs("images,test_accuracy (1),loss (1),ltp_pulses,ltd_pulses,energy (J),wall (s)\n", fp);
     if (write_row(r, fp, 0, 0))
         return -1;
-    for (size_t e = 0; e < E; e++) {
+    for (size_t e = 0; e < E && !cli_signals_status(); e++) {
         if (next_order(r))
             return -1;
         for (size_t i = 0; i < N;) {
@@ -527,8 +528,20 @@ int opsin_cmd_train(int argc, char **argv)
     rc = a.weights ? drawn_classes(&r) : EXIT_OK;
     if (!rc)
         rc = build(&r);
+    /* From here SIGINT or SIGTERM ends the training at the end of its epoch, and the outputs
+     * hold the epochs done (a second signal ends it at once, without them). */
+    cli_signals_graceful(1);
     if (!rc)
         rc = outputs(&r);
+    if (!rc && cli_signals_status()) {
+        cli_progress_end(&r.progress);
+        fprintf(stderr, "opsin train: interrupted by %s: the outputs hold the network after "
+                "epoch %lu of %lu (--load of a --save state continues from there)\n",
+                cli_signals_name(), r.epoch, r.epoch_end);
+        run_free(&r);
+        return cli_signals_status();
+    }
+    cli_signals_graceful(0);
     run_free(&r);
     return rc;
 }
