@@ -1,5 +1,5 @@
 /* pool.c: the worker pool (see pool.h): POSIX threads take the next index, the calling
- * thread emits rows in index order. */
+ * thread emits rows in index order; or the process backend the program set (pool_mpi.c). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -139,7 +139,20 @@ static void pool_free(pool *p)
     free(p->cut);
 }
 
+static opsin_pool_backend backend_set; /* pool.h: NULL, or the program's process backend */
+
+void opsin_pool_set_backend(opsin_pool_backend backend)
+{
+    backend_set = backend;
+}
+
 int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag)
+{
+    return backend_set ? backend_set(job, threads, diag)
+                       : opsin_pool_run_threads(job, threads, diag);
+}
+
+int opsin_pool_run_threads(const opsin_pool_job *job, unsigned threads, opsin_diag *diag)
 {
     pool p;
     if (pool_alloc(&p, job)) {

@@ -46,4 +46,14 @@ typedef struct opsin_pool_job {
  * stopped the pool; OPSIN_ECALLBACK ("interrupted") when cancelled; or OPSIN_ENOMEM. */
 int opsin_pool_run(const opsin_pool_job *job, unsigned threads, opsin_diag *diag);
 
+/* The threaded pool itself (what opsin_pool_run does without a backend). */
+int opsin_pool_run_threads(const opsin_pool_job *job, unsigned threads, opsin_diag *diag);
+
+/* A process backend with the contract above (the opsin program's MPI ranks, pool_mpi.h),
+ * to which opsin_pool_run hands every job once set; NULL: threads.  The library's one
+ * global: set by the program at start, before any pool runs, never by the library. */
+typedef int (*opsin_pool_backend)(const opsin_pool_job *job, unsigned threads,
+                                  opsin_diag *diag);
+void opsin_pool_set_backend(opsin_pool_backend backend);
+
 #endif
