@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/signals.h"
 #include "opsin.h"
+#include "protocols/pool_mpi.h"
 
 static const char usage[] =
     "Usage: opsin COMMAND [OPTION]... [FILE]...\n"
@@ -55,11 +56,9 @@ static void one_arena(void)
 #endif
 }
 
-int main(int argc, char **argv)
+/* The command argv[1] with its arguments; an exit status. */
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* failures come back as return codes (fit.h); never abort */
-    one_arena();
-    cli_signals_install();       /* an interrupt leaves no temporary file (cli/signals.h) */
     if (argc < 2)
         return opsin_cli_usage_error(NULL, "missing command");
     const char *cmd = argv[1];
@@ -90,4 +89,14 @@ int main(int argc, char **argv)
     char msg[128];
     snprintf(msg, sizeof msg, "unknown command '%.40s' (expected run, check, models, stdp, ppf, fit, sweep or train)", cmd);
     return opsin_cli_usage_error(NULL, msg);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* failures come back as return codes (fit.h); never abort */
+    one_arena();
+    if (opsin_pool_mpi_init(&argc, &argv)) /* under mpirun: the ranks (pool_mpi.h) */
+        return EXIT_RUNTIME;
+    cli_signals_install();       /* an interrupt leaves no temporary file (cli/signals.h) */
+    return opsin_pool_mpi_finalize(dispatch(argc, argv));
 }

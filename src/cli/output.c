@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "cli/signals.h"
 #include "io/plot.h"
+#include "protocols/pool_mpi.h"
 
 /* "-" (or no name) is standard output, as for most Unix tools. */
 static int is_stdout(const char *path)
@@ -160,9 +161,16 @@ static int open_any(cli_out *o, const char *path, int *fd)
     return 0;
 }
 
+/* MPI: only rank 0 writes (pool_mpi.h); the other ranks' outputs are /dev/null. */
+static const char *rank_path(const char *path)
+{
+    return opsin_pool_mpi_rank() > 0 ? "/dev/null" : path;
+}
+
 int cli_out_open(cli_out *o, const char *path)
 {
     int fd;
+    path = rank_path(path);
     if (open_any(o, path, &fd))
         return -1;
     if (o->kind == CLI_OUT_STDOUT)
@@ -175,6 +183,7 @@ int cli_out_open(cli_out *o, const char *path)
 int cli_out_open_name(cli_out *o, const char *path)
 {
     int fd;
+    path = rank_path(path);
     if (open_any(o, path, &fd))
         return -1;
     if (fd >= 0)

@@ -1,0 +1,28 @@
+/* pool_mpi.h: the worker pool (pool.h) on MPI ranks, for the opsin program under mpirun or
+ * srun: rank 0 hands out chunks of job indices on request, gathers the rows (row_size bytes,
+ * status, message) and emits them in index order; every other rank runs its chunks on its
+ * own threads (opsin_pool_run_threads, `threads` of them) and emits nothing.  So whatever
+ * rank 0 writes is the same bytes as one process writes, for any number of ranks and
+ * threads.  Every rank runs the whole command on the same files (each parses and checks
+ * them itself); only rank 0's output is real: the others write to /dev/null.
+ *
+ * Built without MPI (configure --without-mpi, or no Open MPI found) these are stubs: one
+ * process, rank 0, the threaded pool.
+ */
+#ifndef OPSIN_POOL_MPI_H
+#define OPSIN_POOL_MPI_H
+
+/* Joins the MPI job when started by a launcher (mpirun, srun: its environment says so; a
+ * process started by hand never touches MPI).  With more than one rank, installs the MPI
+ * backend (opsin_pool_set_backend) and points standard output and error of ranks above 0 at
+ * /dev/null, so that only rank 0 prints.  0, or -1 after a message on standard error. */
+int opsin_pool_mpi_init(int *argc, char ***argv);
+
+/* This process's rank: 0 without MPI or in a job of one rank. */
+int opsin_pool_mpi_rank(void);
+
+/* Ends the MPI job (answers the ranks still waiting for work, then MPI_Finalize) and returns
+ * the exit status every rank leaves with: rank 0's.  Without MPI returns status. */
+int opsin_pool_mpi_finalize(int status);
+
+#endif
