@@ -1,0 +1,145 @@
+#!/bin/sh
+# e2e-mpi.sh: sweep, ppf and stdp under `mpirun -np 3` (rank 0 hands out the points, two
+# ranks compute): the same bytes as one process for --jobs 1 and 2 (and -np 1), a failed
+# point's nan row and warning as in one process, bad input refused with one line and status
+# 2 by every rank and no output, an interrupted job keeping its complete rows in order.
+# Skipped (77) when opsin was built without MPI, mpirun is missing, or under valgrind.
+set -eu
+. "$(dirname "$0")/e2e-lib.sh"
+
+config=$(dirname "$OPSIN")/../config.h
+if ! grep -q '^#define HAVE_MPI 1' "$config" 2>/dev/null || ! command -v mpirun >/dev/null 2>&1 ||
+   [ -n "$VG" ]; then
+    echo "SKIP: no MPI build, no mpirun, or under valgrind"
+    exit 77
+fi
+# Containers: no cross-memory attach between ranks; root needs Open MPI's consent.
+OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_btl_vader_single_copy_mechanism
+root=""
+[ "$(id -u)" -eq 0 ] && root=--allow-run-as-root
+mpi() { # mpi NP ARGS...: opsin ARGS on NP ranks, like run_opsin
+    np=$1
+    shift
+    status=0
+    timeout 300 mpirun -q --oversubscribe $root -np "$np" "$OPSIN" "$@" >"$work/stdout" \
+        2>"$work/stderr" || status=$?
+}
+same() { # same WHAT FILE1 FILE2
+    if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
+}
+expect_status() {
+    if [ "$status" -eq "$2" ]; then ok; else bad "$1: status $status (expected $2): $(cat "$work/stderr")"; fi
+}
+
+cd "$SRCDIR"
+C=circuits/fmes.cfg
+S=stimuli/fmes-ppf.cfg
+o=$work/o
+mkdir "$o"
+
+# sweep: a 3 x 20 grid, one process with 2 threads against 3 ranks with 1 and 2 threads,
+# to -o and to standard output; and one rank.
+grid="$C $S --set syn.R_reg=500,2kohm,open --set pre.amplitude=1mA:3mA:20 --measure syn.v:peak,ppf,energy"
+# shellcheck disable=SC2086 # grid is words
+run_opsin sweep $grid -j 2 -o "$o/serial.csv"
+expect_status "serial sweep" 0
+for j in 1 2; do
+    # shellcheck disable=SC2086
+    mpi 3 sweep $grid -j $j -o "$o/mpi$j.csv"
+    expect_status "sweep -np 3 -j $j" 0
+    same "sweep -np 3 -j $j" "$o/serial.csv" "$o/mpi$j.csv"
+    if [ ! -s "$work/stderr" ] && [ ! -s "$work/stdout" ]; then ok
+    else bad "sweep -np 3 -j $j: printed $(cat "$work/stdout" "$work/stderr")"; fi
+done
+# shellcheck disable=SC2086
+mpi 3 sweep $grid -j 2
+same "sweep -np 3 to stdout" "$o/serial.csv" "$work/stdout"
+# shellcheck disable=SC2086
+mpi 1 sweep $grid -j 2 -o "$o/np1.csv"
+same "sweep -np 1" "$o/serial.csv" "$o/np1.csv"
+
+# A failed point (CVODE cannot take C1 = 1e-100): nan row, the same warning and summary,
+# status 1, on any rank.
+sed 's/^solver = { /solver = { method = "cvode"; /' "$C" >"$o/cvode.cfg"
+fails="$o/cvode.cfg $S --set syn.C1=1uF,1e-100,2uF,3uF,4uF --measure peak"
+# shellcheck disable=SC2086
+run_opsin sweep $fails -j 1 -o "$o/f-serial.csv"
+expect_status "serial failed point" 1
+cp "$work/stderr" "$o/f-serial.err"
+# shellcheck disable=SC2086
+mpi 3 sweep $fails -j 2 -o "$o/f-mpi.csv"
+expect_status "failed point -np 3" 1
+same "failed point rows" "$o/f-serial.csv" "$o/f-mpi.csv"
+same "failed point warnings" "$o/f-serial.err" "$work/stderr"
+if [ "$(sed -n 3p "$o/f-mpi.csv")" = "1e-100,nan" ]; then ok
+else bad "failed point: row 2 is $(sed -n 3p "$o/f-mpi.csv") (expected 1e-100,nan)"; fi
+
+# ppf: the CSV and the fit report (computed on every rank from rank 0's rows).
+ppf="ppf $C -a 3.9603mA -w 1ms -i log:2ms:1s:12"
+for j in 1 2; do
+    # shellcheck disable=SC2086
+    run_opsin $ppf -j $j -o "$o/ppf-serial.csv"
+    cp "$work/stdout" "$o/ppf-serial.txt"
+    # shellcheck disable=SC2086
+    mpi 3 $ppf -j $j -o "$o/ppf-mpi.csv"
+    expect_status "ppf -np 3 -j $j" 0
+    same "ppf -np 3 -j $j CSV" "$o/ppf-serial.csv" "$o/ppf-mpi.csv"
+    same "ppf -np 3 -j $j fit" "$o/ppf-serial.txt" "$work/stdout"
+done
+# A failing interval stops ppf: one message, status 1, no CSV, on every rank.
+# shellcheck disable=SC2086
+run_opsin ppf "$o/cvode.cfg" --set syn.C1=1e-100 -a 3.9603mA -w 1ms -i log:2ms:1s:6 \
+    -o "$o/ppf-f.csv"
+cp "$work/stderr" "$o/ppf-f.err"
+mpi 3 ppf "$o/cvode.cfg" --set syn.C1=1e-100 -a 3.9603mA -w 1ms -i log:2ms:1s:6 -o "$o/ppf-f.csv"
+expect_status "ppf failure -np 3" 1
+same "ppf failure message" "$o/ppf-f.err" "$work/stderr"
+if [ ! -e "$o/ppf-f.csv" ]; then ok; else bad "ppf failure: wrote $o/ppf-f.csv"; fi
+
+# stdp: the window.
+stdp="stdp examples/stdp-window/synapse.cfg --device S_0_0 --dt -50ms:50ms:21 --pairs 5"
+# shellcheck disable=SC2086
+run_opsin $stdp -j 2 -o "$o/stdp-serial.csv"
+for j in 1 2; do
+    # shellcheck disable=SC2086
+    mpi 3 $stdp -j $j -o "$o/stdp-mpi.csv"
+    expect_status "stdp -np 3 -j $j" 0
+    same "stdp -np 3 -j $j" "$o/stdp-serial.csv" "$o/stdp-mpi.csv"
+done
+
+# Bad input on every rank: status 2, one line (rank 0's), no output, no temporary file.
+bad_dir=$(mktemp -d "$work/bad.XXXXXX")
+for args in "sweep $C $S --set syn.nope=1,2 --measure peak" \
+            "ppf $C -a 3.9603mA -w 1ms -i 1us" \
+            "stdp examples/stdp-window/synapse.cfg --device nope --dt 1ms"; do
+    # shellcheck disable=SC2086
+    mpi 3 $args -o "$bad_dir/out.csv"
+    expect_status "bad input ($args)" 2
+    if [ "$(wc -l <"$work/stderr")" -eq 1 ] && grep -q '^opsin [a-z]*: .*(expected' "$work/stderr"
+    then ok; else bad "bad input ($args): stderr: $(cat "$work/stderr")"; fi
+    if [ -z "$(ls -A "$bad_dir")" ]; then ok; else bad "bad input ($args): left $(ls -A "$bad_dir")"; fi
+done
+
+# An interrupted job (SIGTERM to mpirun, as Slurm's time limit sends): the file holds complete
+# rows in grid order, the first ones of the whole sweep, and no temporary file is left.
+long="$o/cvode.cfg $S --set syn.R_reg=log:500:8000:20 --set pre.amplitude=1mA:3mA:100 --measure syn.v:peak,ppf"
+# shellcheck disable=SC2086
+run_opsin sweep $long -j 2 -o "$o/long-serial.csv"
+kdir=$(mktemp -d "$work/kill.XXXXXX")
+# shellcheck disable=SC2086
+timeout 300 mpirun -q --oversubscribe $root -np 3 "$OPSIN" sweep $long -j 1 \
+    -o "$kdir/long.csv" 2>"$work/stderr" &
+pid=$!
+sleep 1
+kill -TERM "$pid" 2>/dev/null || true
+wait "$pid" || true
+n=$(wc -l <"$kdir/long.csv")
+if [ "$n" -ge 1 ] && head -n "$n" "$o/long-serial.csv" | cmp -s - "$kdir/long.csv"; then ok
+else bad "interrupted: $kdir/long.csv is not the first $n lines of the sweep"; fi
+if [ "$(ls -A "$kdir")" = long.csv ]; then ok; else bad "interrupted: left $(ls -A "$kdir")"; fi
+if [ "$n" -eq 2001 ] || grep -q "^opsin sweep: interrupted by SIGTERM: .* holds the first $((n - 1)) of 2000 rows" "$work/stderr"
+then ok; else bad "interrupted: $(cat "$work/stderr")"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
