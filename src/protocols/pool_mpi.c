@@ -223,7 +223,9 @@ static int file_rows(master *m, int w, const req_hdr *h, const unsigned char *p,
     }
     if (h->count)
         m->per_row[w] = (now() - m->sent_at[w]) / (double)h->count;
-    if (h->count < g.count) /* cut short: the rest is handed out again */
+    if (h->count < g.count && m->nagain == (size_t)mpi_size)
+        return -1;
+    if (h->count < g.count) /* cut short (the worker left): the rest is handed out again */
         m->again[m->nagain++] = (range){g.start + (size_t)h->count, g.count - (size_t)h->count};
     m->given[w] = (range){0, 0};
     m->nrows += (size_t)h->count;
@@ -343,12 +345,19 @@ static int master_req(master *m, int w, const unsigned char *buf, size_t len)
     return send(&wm, sizeof wm, w, TAG_WORK);
 }
 
+/* OPSIN_MPI_STATS: rows and bytes received, and rank 0's own cost: per message (probe,
+ * receive, answer) and per row (filing, emitting), whose sum bounds the rows per second one
+ * rank 0 can gather. */
 static void master_stats(const master *m, double t)
 {
+    double per_msg = m->nreq ? (m->t_recv - m->t_emit) / (double)m->nreq : 0.0;
+    double per_row = m->nrows ? m->t_emit / (double)m->nrows : 0.0;
     fprintf(stderr, "opsin: mpi: rank 0 received %zu rows in %zu messages (%zu bytes, %.1f "
-            "per row) in %.3f s: %.0f rows/s; %.3f s handling messages, %.3f s emitting\n",
-            m->nrows, m->nreq, m->bytes, m->nrows ? (double)m->bytes / (double)m->nrows : 0.0,
-            t, t > 0 ? (double)m->nrows / t : 0.0, m->t_recv, m->t_emit);
+            "per row) in %.3f s: %.0f rows/s; busy %.3f s (%.2f us per message, %.2f us per "
+            "row emitted): at most %.0f rows/s\n", m->nrows, m->nreq, m->bytes,
+            m->nrows ? (double)m->bytes / (double)m->nrows : 0.0, t,
+            t > 0 ? (double)m->nrows / t : 0.0, m->t_recv, per_msg * 1e6, per_row * 1e6,
+            m->t_recv > 0 ? (double)m->nrows / m->t_recv : 0.0);
 }
 
 static int master_alloc(master *m, const opsin_pool_job *job)
