@@ -68,7 +68,7 @@ START_TEST(test_pool_order)
     static const int none[40] = {0};
     for (unsigned threads = 1; threads <= 5; threads++) {
         squares q = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 0};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL, 0};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_OK);
         ck_assert_uint_eq(q.nemitted, 40);
@@ -87,7 +87,7 @@ START_TEST(test_pool_lowest_failure)
     fail[9] = fail[30] = 1;
     for (unsigned threads = 1; threads <= 5; threads++) {
         squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 10};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1, NULL, NULL};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 1, NULL, NULL, 0};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ESOLVER);
         ck_assert_str_eq(d.msg, "job 9 failed");
@@ -102,7 +102,7 @@ START_TEST(test_pool_go_on_and_emit_stop)
     int fail[40] = {0};
     fail[3] = 1;
     squares q = {fail, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 0};
-    opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL};
+    opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &q, 0, NULL, NULL, 0};
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_pool_run(&job, 3, &d), OPSIN_OK);
     ck_assert_uint_eq(q.nemitted, 40);
@@ -116,7 +116,7 @@ START_TEST(test_pool_go_on_and_emit_stop)
     double out[40];
     static const int none[40] = {0};
     squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, 0, 0, 0};
-    opsin_pool_job copy = {40, sizeof(double), sq_run, NULL, &z, 1, out, NULL};
+    opsin_pool_job copy = {40, sizeof(double), sq_run, NULL, &z, 1, out, NULL, 0};
     ck_assert_int_eq(opsin_pool_run(&copy, 4, &d), OPSIN_OK);
     for (size_t i = 0; i < 40; i++)
         ck_assert(out[i] == (double)(i * i));
@@ -132,7 +132,7 @@ START_TEST(test_pool_cancel)
     static const int none[40] = {0};
     for (unsigned threads = 1; threads <= 5; threads++) {
         squares k = {none, {0}, 0, {0}, (size_t)-1, 12, 0, 0, 0};
-        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &k, 0, NULL, &k.flag};
+        opsin_pool_job job = {40, sizeof(double), sq_run, sq_emit, &k, 0, NULL, &k.flag, 0};
         opsin_diag d = {""};
         ck_assert_int_eq(opsin_pool_run(&job, threads, &d), OPSIN_ECALLBACK);
         ck_assert_str_eq(d.msg, "interrupted");
@@ -145,7 +145,7 @@ START_TEST(test_pool_cancel)
         }
     }
     squares z = {none, {0}, 0, {0}, (size_t)-1, (size_t)-1, SIGINT, 0, 0};
-    opsin_pool_job early = {40, sizeof(double), sq_run, sq_emit, &z, 0, NULL, &z.flag};
+    opsin_pool_job early = {40, sizeof(double), sq_run, sq_emit, &z, 0, NULL, &z.flag, 0};
     opsin_diag d = {""};
     ck_assert_int_eq(opsin_pool_run(&early, 3, &d), OPSIN_ECALLBACK);
     ck_assert_uint_eq(z.started, 0);

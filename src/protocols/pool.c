@@ -96,7 +96,7 @@ static int wait_for(pool *p, size_t i, int threaded)
 static int emit_all(pool *p, int threaded, opsin_diag *d)
 {
     const opsin_pool_job *job = p->job;
-    for (size_t i = 0; i < job->n; i++) {
+    for (size_t i = job->first < job->n ? job->first : job->n; i < job->n; i++) {
         if (!wait_for(p, i, threaded) || p->cut[i]) {
             opsin_diag_set(d, NULL, 0, "interrupted");
             return OPSIN_ECALLBACK;
@@ -121,6 +121,7 @@ static int pool_alloc(pool *p, const opsin_pool_job *job)
     memset(p, 0, sizeof *p);
     p->job = job;
     p->limit = job->n;
+    p->next = job->first < job->n ? job->first : job->n;
     size_t n = job->n ? job->n : 1;
     p->rows = calloc(n, job->row_size ? job->row_size : 1);
     p->status = calloc(n, sizeof *p->status);
@@ -162,7 +163,8 @@ int opsin_pool_run_threads(const opsin_pool_job *job, unsigned threads, opsin_di
     }
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
-    size_t nt = threads < 1 ? 1 : threads > job->n ? job->n : threads, started = 0;
+    size_t todo = job->n - p.next;
+    size_t nt = threads < 1 ? 1 : threads > todo ? todo : threads, started = 0;
     pthread_t *tid = calloc(nt ? nt : 1, sizeof *tid);
     sigset_t all, old; /* workers are born with every signal blocked: they reach the caller */
     sigfillset(&all);

@@ -38,6 +38,9 @@ typedef struct opsin_pool_job {
     /* NULL, or a flag (set by a signal handler) that cancels the pool when non-zero; run()
      * may watch it too, to stop early (its row is then dropped). */
     volatile sig_atomic_t *cancel;
+    /* Rows below it are not run or emitted (the caller has them: a resumed run, partial.h);
+     * jobs first .. n-1 run and are emitted from row first on.  0: all. */
+    size_t first;
 } opsin_pool_job;
 
 /* Runs every job on `threads` worker threads (>= 1; fewer when there are fewer jobs, and the
