@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "protocols/partial.h"
 #include "protocols/pool.h"
 #include "protocols/ppf.h"
 
@@ -270,8 +271,8 @@ int opsin_ppf_run(const opsin_ppf_opts *o, opsin_ppf_row *rows, char *unit, char
         if (unit)
             snprintf(unit, 32, "%s", opsin_probe_unit(c, j.target));
         opsin_pool_job job = {o->nintervals, sizeof(opsin_ppf_row), interval_run, NULL, &j, 1,
-                              rows, NULL};
-        rc = opsin_pool_run(&job, (unsigned)o->jobs, d);
+                              rows, NULL, 0};
+        rc = opsin_partial_pool_run(&job, (unsigned)o->jobs, o->partial, d);
     }
     opsin_circuit_free(c);
     return rc;

@@ -34,6 +34,7 @@ typedef struct opsin_ppf_opts {
     unsigned long seed;
     size_t jobs;                   /* worker threads, >= 1 */
     double max_memory;             /* bytes each run may need (opsin_run_opts); 0: no limit */
+    struct opsin_partial *partial; /* NULL, or the partial file of the rows (partial.h) */
 } opsin_ppf_opts;
 
 /* Default: current pulses of 1 ms, peak rule, seed 1, one job, nothing else set. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "protocols/partial.h"
 #include "protocols/pool.h"
 #include "protocols/stdp.h"
 
@@ -253,6 +254,6 @@ int opsin_stdp_run(const opsin_circuit *c, const opsin_stdp_opts *o, opsin_stdp_
     stdp_job j = {c, o, {.comp = ci, .output = o->output ? opsin_model_output_index(
                                                    c->comps[ci].model, o->output) : 0}};
     opsin_pool_job job = {o->npoints, sizeof(opsin_stdp_point), run_point, NULL, &j, 1, points,
-                          NULL};
-    return opsin_pool_run(&job, o->jobs ? (unsigned)o->jobs : 1, diag);
+                          NULL, 0};
+    return opsin_partial_pool_run(&job, o->jobs ? (unsigned)o->jobs : 1, o->partial, diag);
 }

@@ -33,6 +33,7 @@ typedef struct opsin_stdp_opts {
     unsigned long seed;
     size_t jobs;            /* worker threads, 0: one */
     double max_memory;      /* bytes each run may need (opsin_run_opts); 0: no limit */
+    struct opsin_partial *partial; /* NULL, or the partial file of the points (partial.h) */
 } opsin_stdp_opts;
 
 /* One point of the window. */

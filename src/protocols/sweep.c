@@ -17,6 +17,7 @@
 #include "core.h"
 #include "io/number.h"
 #include "protocols/measure.h"
+#include "protocols/partial.h"
 #include "protocols/pool.h"
 #include "protocols/sweep.h"
 
@@ -45,6 +46,7 @@ struct opsin_sweep {
     size_t npoints;
     int ran;
     volatile sig_atomic_t *cancel; /* opsin_sweep_opts.cancel */
+    opsin_partial *partial;        /* opsin_sweep_set_partial */
 };
 
 /* What the pool hands back for one point: its measures (nan when it failed). */
@@ -395,6 +397,11 @@ int opsin_sweep_new(const opsin_sweep_opts *o, opsin_sweep **out, opsin_diag *di
     return OPSIN_OK;
 }
 
+void opsin_sweep_set_partial(opsin_sweep *sw, opsin_partial *p)
+{
+    sw->partial = p;
+}
+
 size_t opsin_sweep_npoints(const opsin_sweep *sw)
 {
     return sw->npoints;
@@ -529,14 +536,14 @@ int opsin_sweep_run(opsin_sweep *sw, unsigned jobs, FILE *out, FILE *warn,
     *nfailed = 0;
     sweep_run run = {sw, out, warn, progress, progress_ctx, 0};
     opsin_pool_job job = {sw->npoints, (sw->ml.n ? sw->ml.n : 1) * sizeof(double), point_run,
-                          write_row, &run, 0, NULL, sw->cancel};
+                          write_row, &run, 0, NULL, sw->cancel, 0};
     if (write_header(sw, out)) {
         opsin_diag_set(diag, NULL, 0, "writing the output failed");
         return OPSIN_EIO;
     }
-    int rc = opsin_pool_run(&job, jobs, diag);
+    int rc = opsin_partial_pool_run(&job, jobs, sw->partial, diag);
     *nfailed = run.nfailed;
-    if (rc == OPSIN_EIO)
+    if (rc == OPSIN_EIO && !(sw->partial && sw->partial->err))
         opsin_diag_set(diag, NULL, 0, "writing the output failed");
     return rc;
 }

@@ -38,6 +38,11 @@ typedef struct opsin_sweep_opts {
 int opsin_sweep_new(const opsin_sweep_opts *o, opsin_sweep **out, opsin_diag *diag);
 void opsin_sweep_free(opsin_sweep *sw);
 
+/* The partial file the rows also go to (protocols/partial.h: restored rows first, then
+ * each row as it is written), or NULL; before opsin_sweep_run. */
+struct opsin_partial;
+void opsin_sweep_set_partial(opsin_sweep *sw, struct opsin_partial *p);
+
 /* Number of grid points (rows). */
 size_t opsin_sweep_npoints(const opsin_sweep *sw);
 
