@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/resume.h"
 #include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
@@ -31,7 +32,10 @@ static const char help[] =
     "+ C2 exp(-dt/tau2) with standard errors.  Writes interval (s), A1, A2, A2/A1 and\n"
     "(A2 - A1)/A1 per interval, in the order given, whatever the number of jobs.\n\n"
     "  -o, --output=FILE        write the table to FILE (default: standard output; the fit\n"
-    "                           report then goes to standard error)\n"
+    "                           report then goes to standard error); the rows also go to\n"
+    "                           FILE.partial until FILE is complete\n"
+    "      --resume             continue an interrupted run from FILE.partial: run only the\n"
+    "                           missing intervals (the same options and circuit are required)\n"
     "      --target=ID.OUTPUT   probe to read (default: the circuit's first probe)\n"
     "      --source=ID          component the pulses drive (default: the target's)\n"
     "  -i, --intervals=LIST     intervals, start to start: T,T,... or FROM:TO:N (linear) or\n"
@@ -60,6 +64,7 @@ typedef struct ppf_args {
     double max_memory;
     opsin_ppf_opts o;
     int quiet;
+    cli_resume rs; /* the partial file's key, --resume */
 } ppf_args;
 
 static int usage(const char *msg)
@@ -92,6 +97,7 @@ static int parse_option(int ch, ppf_args *a)
     case 'r': a->rule = optarg; break;
     case 'P': a->plot = optarg; break;
     case 'q': a->quiet = 1; break;
+    case 'Z': a->rs.resume = 1; break;
     case 'k':
         if ((a->o.kind = parse_kind(optarg, expected, sizeof expected)) < 0) {
             char msg[160];
@@ -126,7 +132,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
         {"seed", required_argument, NULL, 's'},       {"jobs", required_argument, NULL, 'j'},
         {"plot", required_argument, NULL, 'P'},       {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, 'q'},            {"max-memory", required_argument, NULL, 'X'},
-        {NULL, 0, NULL, 0}};
+        {"resume", no_argument, NULL, 'Z'},           {NULL, 0, NULL, 0}};
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->o = opsin_ppf_opts_default();
@@ -134,6 +140,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
     a->max_memory = opsin_cli_memory_default();
     a->o.sets = a->sets;
+    cli_resume_init(&a->rs, "ppf", "ojXPqZ");
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
@@ -143,6 +150,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
         }
         if (ch == '?')
             return opsin_cli_option_error("ppf", opts, shortopts, help, argc, argv);
+        cli_resume_option(&a->rs, opts, ch, optarg);
         if ((rc = parse_option(ch, a)))
             return rc;
     }
@@ -315,31 +323,39 @@ int opsin_cmd_ppf(int argc, char **argv)
 {
     ppf_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc || (rc = check_files(&a)))
+    if (rc || (rc = check_files(&a))) {
+        cli_resume_free(&a.rs);
         return rc < 0 ? EXIT_OK : rc;
+    }
     double *v = NULL;
     opsin_ppf_row *rows = NULL;
     char unit[32] = "", target[160] = "";
     opsin_diag d = {""};
     if (resolve(&a, &v)) {
-        free(v);
-        return EXIT_USAGE;
-    }
-    rows = calloc(a.o.nintervals, sizeof *rows);
-    if (!rows)
+        rc = EXIT_USAGE;
+    } else if (!(rows = calloc(a.o.nintervals, sizeof *rows))) {
         rc = EXIT_RUNTIME;
-    else if ((rc = opsin_ppf_run(&a.o, rows, unit, target, &d)) != OPSIN_OK) {
+    } else {
+        cli_resume_file(&a.rs, "circuit", a.circuit);
+        rc = cli_resume_prepare(&a.rs, a.output, a.o.nintervals, a.quiet, &a.o.partial);
+    }
+    if (rc) {
+        rc = rc == CLI_RESUME_COMPLETE ? EXIT_OK : rc;
+    } else if ((rc = opsin_ppf_run(&a.o, rows, unit, target, &d)) != OPSIN_OK) {
         if (strncmp(d.msg, a.circuit, strlen(a.circuit)) == 0)
             fprintf(stderr, "%s\n", d.msg);
         else
             fprintf(stderr, "opsin ppf: %s\n", d.msg);
-        rc = opsin_cli_exit_status(rc);
+        rc = cli_resume_write_failed(&a.rs) ? EXIT_RUNTIME : opsin_cli_exit_status(rc);
     } else {
         rc = output(&a, rows, target, unit);
+        if (!rc)
+            cli_resume_done(&a.rs);
         if (!rc)
             rc = fit_and_plot(&a, rows);
     }
     free(rows);
     free(v);
+    cli_resume_free(&a.rs);
     return rc;
 }

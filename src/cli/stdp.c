@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/resume.h"
 #include "io/number.h"
 #include "io/plot.h"
 #include "opsin.h"
@@ -44,7 +45,10 @@ static const char help[] =
     "      --max-memory=SIZE  memory the N parallel runs may need together (estimated before\n"
     "                         each run), e.g. 16G (0: no limit; default 3/4 of the RAM, at\n"
     "                         most 8G)\n"
-    "  -o, --output-file=FILE write the CSV to FILE (default: standard output)\n"
+    "  -o, --output-file=FILE write the CSV to FILE (default: standard output); the points\n"
+    "                         also go to FILE.partial until FILE is complete\n"
+    "      --resume           continue an interrupted run from FILE.partial: run only the\n"
+    "                         missing points (the same options and files are required)\n"
     "      --plot=FILE.png    plot dG and dG/G0 against dt with gnuplot (needs -o)\n"
     "  -q, --quiet            print no warnings on standard error\n"
     "  -h, --help             show this help and exit\n\n"
@@ -59,6 +63,7 @@ typedef struct stdp_args {
     opsin_stdp_opts o;
     double *table; /* t, v pairs of table:FILE */
     int quiet;
+    cli_resume rs; /* the partial file's key, --resume */
 } stdp_args;
 
 /* --dt: a list, FROM:TO:N or log:FROM:TO:N of times (default -50ms:50ms:101). */
@@ -178,6 +183,7 @@ static void defaults(stdp_args *a)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
     a->max_memory = opsin_cli_memory_default();
+    cli_resume_init(&a->rs, "stdp", "jXoPqZ");
 }
 
 static const char shortopts[] = "D:n:f:a:w:S:s:j:o:qh";
@@ -195,12 +201,13 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         {"jobs", required_argument, NULL, 'j'},    {"output-file", required_argument, NULL, 'o'},
         {"plot", required_argument, NULL, 'P'},    {"help", no_argument, NULL, 'h'},
         {"quiet", no_argument, NULL, 'q'},         {"max-memory", required_argument, NULL, 'X'},
-        {NULL, 0, NULL, 0}};
+        {"resume", no_argument, NULL, 'Z'},        {NULL, 0, NULL, 0}};
     int ch, bad = 0;
     unsigned long n;
     optind = 1;
     opterr = 0;
     while (!bad && (ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        cli_resume_option(&a->rs, opts, ch, optarg);
         switch (ch) {
         case 'D': a->o.device = optarg; break;
         case 'O': a->o.output = optarg; break;
@@ -229,6 +236,7 @@ static int parse_args(int argc, char **argv, stdp_args *a)
         case 'o': a->out = optarg; break;
         case 'P': a->plot = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'Z': a->rs.resume = 1; break;
         case 'X': bad = opsin_cli_memory("stdp", optarg, &a->max_memory); break;
         case 'h': fputs(help, stdout); return -1;
         default: return opsin_cli_option_error("stdp", opts, shortopts, help, argc, argv);
@@ -323,26 +331,35 @@ int opsin_cmd_stdp(int argc, char **argv)
     if (rc || (rc = check_files(&a))) {
         free(a.table);
         free(a.dts);
+        cli_resume_free(&a.rs);
         return rc < 0 ? EXIT_OK : rc;
     }
     if ((rc = load(&a, &c)) == EXIT_OK && (split_table(&a, &t, &v) ||
                                            !(points = calloc(a.o.npoints, sizeof *points))))
         rc = EXIT_RUNTIME;
     if (rc == EXIT_OK) {
+        cli_resume_file(&a.rs, "circuit", a.circuit);
+        cli_resume_file(&a.rs, "spike-table", strncmp(a.shape, "table:", 6) ? NULL : a.shape + 6);
+        cli_resume_data_files(&a.rs, c, NULL);
+        rc = cli_resume_prepare(&a.rs, a.out, a.o.npoints, a.quiet, &a.o.partial);
+    }
+    if (rc == EXIT_OK) {
         opsin_diag d = {""};
         int st = opsin_stdp_run(c, &a.o, points, &d);
         if (st) {
             fprintf(stderr, "opsin stdp: %s\n", d.msg);
-            rc = opsin_cli_exit_status(st);
+            rc = cli_resume_write_failed(&a.rs) ? EXIT_RUNTIME : opsin_cli_exit_status(st);
         } else {
             opsin_cli_warnings("stdp", a.quiet, c, NULL);
         }
     }
     window w = {opsin_stdp_unit(c, &a.o), points, a.o.npoints};
-    if (rc == EXIT_OK)
-        rc = cli_out_write("stdp", a.out, 0, write_csv, &w);
+    if (rc == EXIT_OK && (rc = cli_out_write("stdp", a.out, 0, write_csv, &w)) == EXIT_OK)
+        cli_resume_done(&a.rs);
     if (rc == EXIT_OK && a.plot)
         rc = cli_out_plot_csv("stdp", a.out, a.plot, NULL);
+    rc = rc == CLI_RESUME_COMPLETE ? EXIT_OK : rc;
+    cli_resume_free(&a.rs);
     free(points);
     free(a.dts);
     free(t);

@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/resume.h"
 #include "cli/signals.h"
 #include "opsin.h"
 #include "protocols/measure.h"
@@ -50,7 +51,10 @@ static const char help[] =
     "                       each run), e.g. 16G (0: no limit; default 3/4 of the RAM, at\n"
     "                       most 8G)\n"
     "  -s, --seed=N         seed of the random streams of every run (default 1)\n"
-    "  -o, --output=FILE    write the CSV to FILE (default: standard output)\n"
+    "  -o, --output=FILE    write the CSV to FILE (default: standard output); the rows\n"
+    "                       also go to FILE.partial until FILE is complete\n"
+    "      --resume         continue an interrupted sweep from FILE.partial: compute only\n"
+    "                       the missing rows (the same options and files are required)\n"
     "  -q, --quiet          print no warnings or progress bar on standard error\n"
     "  -h, --help           show this help and exit\n\n"
     "Exit status: 0 success, 1 a run failed (its measures are nan) or writing failed,\n"
@@ -65,6 +69,7 @@ typedef struct sweep_args {
     unsigned long seed, jobs;
     double max_memory;
     int quiet;
+    cli_resume rs; /* the partial file's key, --resume */
 } sweep_args;
 
 /* One line "opsin sweep: msg" on standard error; EXIT_USAGE. */
@@ -86,7 +91,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         {"jobs", required_argument, NULL, 'j'},  {"seed", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'}, {"list-measures", no_argument, NULL, 'L'},
         {"list-keys", no_argument, NULL, 'K'},    {"quiet", no_argument, NULL, 'q'},
-        {"max-memory", required_argument, NULL, 'X'},
+        {"max-memory", required_argument, NULL, 'X'}, {"resume", no_argument, NULL, 'Z'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     int ch;
     memset(a, 0, sizeof *a);
@@ -94,9 +99,11 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
     a->max_memory = opsin_cli_memory_default();
+    cli_resume_init(&a->rs, "sweep", "jXqoZ");
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        cli_resume_option(&a->rs, opts, ch, optarg);
         switch (ch) {
         case 'S':
             if (opsin_cli_add_set("sweep", a->sets, &a->nsets, optarg))
@@ -112,6 +119,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
         case 'd': a->dt_out = optarg; break;
         case 'o': a->output = optarg; break;
         case 'q': a->quiet = 1; break;
+        case 'Z': a->rs.resume = 1; break;
         case 'j':
             if (opsin_cli_count("sweep", "--jobs", optarg, 1, 1024, &a->jobs))
                 return EXIT_USAGE;
@@ -207,6 +215,10 @@ static int sweep_write(opsin_sweep *sw, const sweep_args *a, FILE *out, progress
                              &d);
     if (rc == OPSIN_ECALLBACK && cli_signals_status())
         return cli_signals_status();
+    if (rc == OPSIN_EIO && cli_resume_write_failed(&a->rs)) {
+        fprintf(stderr, "opsin sweep: %s\n", d.msg);
+        return -1;
+    }
     if (rc == OPSIN_EIO) {
         cli_out_failed("sweep", a->output, 0);
         return -1;
@@ -230,8 +242,8 @@ static int sweep_interrupted(cli_out *out, const sweep_args *a, const progress *
     if (cli_out_commit(out))
         return cli_out_failed("sweep", a->output, 0);
     fprintf(stderr, "opsin sweep: interrupted by %s: %s holds the first %zu of %zu rows "
-            "(complete, in grid order)\n", cli_signals_name(), cli_out_shown(a->output),
-            p->done, p->total);
+            "(complete, in grid order)%s\n", cli_signals_name(), cli_out_shown(a->output),
+            p->done, p->total, a->rs.path ? "; --resume computes the rest" : "");
     return cli_signals_status();
 }
 
@@ -254,6 +266,7 @@ static int sweep_output(opsin_sweep *sw, const sweep_args *a)
     }
     if (cli_out_commit(&out))
         return cli_out_failed("sweep", a->output, 0);
+    cli_resume_done(&a->rs);
     return rc;
 }
 
@@ -261,26 +274,38 @@ int opsin_cmd_sweep(int argc, char **argv)
 {
     sweep_args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
+    if (rc) {
+        cli_resume_free(&a.rs);
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
+    }
     opsin_sweep_opts o = {a.circuit, a.stimulus, a.sets, a.nsets, a.measures, a.nmeasures,
                           0, 0, a.seed, opsin_cli_memory_share(a.max_memory, a.jobs),
                           cli_signals_flag()};
     cli_file in[] = {{"the circuit", a.circuit}, {"the stimulus", a.stimulus}};
     cli_file out[] = {{a.output ? "-o" : "the CSV", a.output ? a.output : "-"}};
-    if (cli_out_check("sweep", in, 2, out, 1))
-        return EXIT_USAGE;
-    if ((a.t_end && parse_duration("--t-end", a.t_end, &o.t_end)) ||
-        (a.dt_out && parse_duration("--dt-out", a.dt_out, &o.dt_out)))
-        return EXIT_USAGE;
     opsin_sweep *sw = NULL;
     opsin_diag d = {""};
-    if ((rc = opsin_sweep_new(&o, &sw, &d))) {
+    opsin_partial *part = NULL;
+    if (cli_out_check("sweep", in, 2, out, 1) ||
+        (a.t_end && parse_duration("--t-end", a.t_end, &o.t_end)) ||
+        (a.dt_out && parse_duration("--dt-out", a.dt_out, &o.dt_out))) {
+        rc = EXIT_USAGE;
+    } else if ((rc = opsin_sweep_new(&o, &sw, &d))) {
         fprintf(stderr, "opsin sweep: %s\n", d.msg);
-        return opsin_cli_exit_status(rc);
+        rc = opsin_cli_exit_status(rc);
+    } else {
+        opsin_cli_warnings("sweep", a.quiet, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
+        cli_resume_file(&a.rs, "circuit", a.circuit);
+        cli_resume_file(&a.rs, "stimulus", a.stimulus);
+        cli_resume_data_files(&a.rs, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
+        rc = cli_resume_prepare(&a.rs, a.output, opsin_sweep_npoints(sw), a.quiet, &part);
+        if (rc == 0) {
+            opsin_sweep_set_partial(sw, part);
+            rc = sweep_output(sw, &a);
+        }
+        rc = rc == CLI_RESUME_COMPLETE ? EXIT_OK : rc;
     }
-    opsin_cli_warnings("sweep", a.quiet, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
-    rc = sweep_output(sw, &a);
     opsin_sweep_free(sw);
+    cli_resume_free(&a.rs);
     return rc;
 }
