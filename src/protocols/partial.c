@@ -338,8 +338,7 @@ int opsin_partial_pool_run(const opsin_pool_job *job, unsigned threads, opsin_pa
     wj.first = p->restored ? p->nrows : 0;
     wj.run = wrap_run;
     wj.emit = wrap_emit;
-    wj.ctx = &w;
-    wj.out = NULL;
+    wj.ctx = &w; /* out stays: wrap_emit fills it (a process backend may look at it) */
     if (!rc)
         rc = opsin_pool_run(&wj, threads, d);
     if (p->fp && fclose(p->fp) != 0 && !rc) {
