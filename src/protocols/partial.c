@@ -228,7 +228,9 @@ static int flush(opsin_partial *p)
     return OPSIN_EIO;
 }
 
-/* Opens the file: anew with its header, or cut after its last whole row to append. */
+/* Opens the file: anew with its header, or cut after its last whole row to append (a torn
+ * row is cut off only then: a resumed run that has nothing left to run leaves the file as it
+ * was). */
 static int open_file(opsin_partial *p, const opsin_pool_job *job, size_t width)
 {
     errno = 0;
@@ -287,10 +289,14 @@ static int wrap_run(void *ctx, size_t i, void *row, opsin_diag *d)
     return w->job->run(w->job->ctx, i, row, d);
 }
 
+/* The file is opened at the first row emitted here: a process whose pool emits nothing (a
+ * worker rank of a process backend) never touches it. */
 static int wrap_emit(void *ctx, size_t i, void *row, int status, const opsin_diag *d)
 {
     wrap *w = ctx;
     int rc = inner_emit(w->job, i, row, status, d);
+    if (!rc && !w->p->fp)
+        rc = open_file(w->p, w->job, w->width);
     return rc ? rc : row_write(w->p, i, row, w->width, status, d);
 }
 
@@ -330,9 +336,7 @@ int opsin_partial_pool_run(const opsin_pool_job *job, unsigned threads, opsin_pa
                        job->n, width);
         return OPSIN_EINVAL;
     }
-    int rc = open_file(p, job, width);
-    if (!rc && p->restored)
-        rc = replay(job, p, d);
+    int rc = p->restored ? replay(job, p, d) : OPSIN_OK;
     wrap w = {job, p, width};
     opsin_pool_job wj = *job;
     wj.first = p->restored ? p->nrows : 0;

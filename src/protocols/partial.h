@@ -21,7 +21,9 @@
  * A job run through opsin_partial_pool_run with rows restored by opsin_partial_read emits
  * the restored rows first (through its emit, or into its out array, as the pool would), then
  * runs the pool from the first missing index (opsin_pool_job.first): what the job writes is
- * the same bytes as an uninterrupted run.
+ * the same bytes as an uninterrupted run.  The file is opened (created, or cut
+ * and appended to) when the first row is emitted by the pool, so a process whose pool emits
+ * nothing (a worker rank of a process backend) never writes it.
  */
 #ifndef OPSIN_PARTIAL_H
 #define OPSIN_PARTIAL_H
@@ -55,10 +57,10 @@ typedef struct opsin_partial {
  * (expected ...)"); a file that cannot be read is OPSIN_EIO (errno kept). */
 int opsin_partial_read(opsin_partial *p, opsin_diag *d);
 
-/* Runs job on the pool (pool.h) with p (NULL: opsin_pool_run alone): creates p->path anew
- * (header, then the rows) or, after opsin_partial_read, cuts it after its last whole row and
- * emits the restored rows before running the missing ones, appending each row as it is
- * emitted.  Returns what opsin_pool_run returns; OPSIN_EINVAL when the restored rows do not
+/* Runs job on the pool (pool.h) with p (NULL: opsin_pool_run alone): after
+ * opsin_partial_read, emits the restored rows first and runs only the missing ones; at the
+ * first row the pool emits, creates p->path anew (header, then the rows) or cuts it after its
+ * last whole row, and appends each row as it is emitted.  Returns what opsin_pool_run returns; OPSIN_EINVAL when the restored rows do not
  * fit the job (other N or W); OPSIN_EIO when the partial file could not be written (p->err
  * holds errno; the job's own writes report OPSIN_EIO with p->err 0). */
 int opsin_partial_pool_run(const opsin_pool_job *job, unsigned threads, opsin_partial *p,
