@@ -70,3 +70,6 @@ for np in 2 4; do
     OPSIN_MPI_STATS=1 $mpirun -np $np "$opsin" sweep $files $grid -j 1 -o "$work/st.csv" \
         2>&1 | sed "s/^/-np $np: /"
 done
+# ... and without the partial file of --resume (standard output gets none): its cost on rank 0.
+OPSIN_MPI_STATS=1 $mpirun -np 2 "$opsin" sweep $files $grid -j 1 2>&1 >/dev/null |
+    sed "s/^/-np 2, to standard output (no partial file): /"

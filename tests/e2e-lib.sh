@@ -33,3 +33,12 @@ expect_error() {
        [ ! -e "$work/out.csv" ] && [ -z "$(ls "$work" | grep tmp)" ]; then ok
     else bad "$*: status $status, stderr '$(cat "$work/stderr")' (expected '$want')"; fi
 }
+
+# --resume (e2e-resume.sh, e2e-mpi.sh): the rows in partial file $1 (lines that start with a
+# digit), 0 when there is none; a row count in 1 .. $2 drawn from seed $1.
+rows_of() {
+    if [ -e "$1" ]; then grep -c '^[0-9]' "$1" || true; else echo 0; fi
+}
+draw() {
+    awk -v s="$1" -v n="$2" 'BEGIN { srand(s); print 1 + int(rand() * n) }'
+}

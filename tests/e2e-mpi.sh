@@ -149,11 +149,162 @@ wait "$pid" || true
 n=$(wc -l <"$kdir/long.csv" 2>/dev/null || echo 0)
 if [ "$n" -ge 1 ] && head -n "$n" "$o/long-serial.csv" | cmp -s - "$kdir/long.csv"; then ok
 else bad "interrupted: $kdir/long.csv is not the first $n lines of the sweep"; fi
-if [ "$(ls -A "$kdir")" = long.csv ]; then ok; else bad "interrupted: left $(ls -A "$kdir")"; fi
-if [ "$n" -eq 401 ] || grep -q "^opsin sweep: interrupted by SIGTERM: .* holds the first $((n - 1)) of 400 rows" "$work/stderr"
+if [ "$n" -eq 401 ] && [ "$(ls -A "$kdir")" = long.csv ] ||
+   [ "$(ls -A "$kdir" | tr '\n' ' ')" = "long.csv long.csv.partial " ]; then ok
+else bad "interrupted: left $(ls -A "$kdir")"; fi
+if [ "$n" -eq 401 ] || grep -q "^opsin sweep: interrupted by SIGTERM: .* holds the first $((n - 1)) of 400 rows (complete, in grid order); --resume computes the rest" "$work/stderr"
 then ok; else bad "interrupted: $(cat "$work/stderr")"; fi
 [ "$n" -lt 401 ] || echo "note: the job ended before the signal"
-
 echo "interrupted job: $((n - 1)) of 400 rows kept"
+# ... and --resume under MPI computes the rest: the serial run's bytes, no partial file.
+# shellcheck disable=SC2086
+mpi 3 sweep $long -j 2 -o "$kdir/long.csv" --resume
+expect_status "SIGTERM then --resume -np 3" 0
+same "SIGTERM then --resume -np 3" "$o/long-serial.csv" "$kdir/long.csv"
+if [ "$(ls -A "$kdir")" = long.csv ]; then ok; else bad "resumed: left $(ls -A "$kdir")"; fi
+
+# --- --resume under MPI ---------------------------------------------------------------------
+# sweep, ppf and stdp killed with SIGKILL (mpirun and every rank: a job that vanishes, as a
+# lost node or a wall-time limit's last signal) once rank 0's partial file holds K rows, K
+# drawn from a seed, and resumed: under -np 3 after -np 3 (three seeds), by one process
+# after -np 3, and under -np 3 after one process.  Each time the uninterrupted serial run's
+# bytes (and ppf's fit report), and no partial file left.
+rdir=$o/resume
+mkdir "$rdir"
+out=$rdir/out.csv
+# kill_at NP ARGS...: opsin ARGS on NP ranks (0: one process, no mpirun), killed once
+# $out.partial holds $k rows (or it ended); $got: the rows there were.
+kill_at() {
+    np=$1
+    shift
+    if [ "$np" -eq 0 ]; then
+        "$OPSIN" "$@" >/dev/null 2>&1 &
+    else
+        mpirun -q --oversubscribe $root -np "$np" "$OPSIN" "$@" >/dev/null 2>&1 &
+    fi
+    pid=$!
+    i=0
+    while [ "$(rows_of "$out.partial")" -lt "$k" ] && kill -0 "$pid" 2>/dev/null &&
+          [ "$i" -lt 6000 ]; do
+        sleep 0.01
+        i=$((i + 1))
+    done
+    # shellcheck disable=SC2046 # the ranks' pids are words
+    kill -9 $(ps -o pid= --ppid "$pid") "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    got=$(rows_of "$out.partial")
+}
+# resume_cycle NAME TOTAL: for the command in $args (without -o, -j) of TOTAL rows.
+resume_cycle() {
+    name=$1
+    total=$2
+    # shellcheck disable=SC2086
+    run_opsin $args -j 2 -o "$rdir/ref.csv"
+    cp "$work/stdout" "$rdir/ref.stdout"
+    mid=0
+    for way in "3 3 1" "3 3 2" "3 3 3" "3 0 4" "0 3 5"; do
+        set -- $way
+        rm -f "$out" "$out".* "$rdir"/*.tmp*
+        k=$(draw "$3" $((total / 2)))
+        # shellcheck disable=SC2086
+        kill_at "$1" $args -j 1 -o "$out"
+        [ "$got" -gt 0 ] && [ "$got" -lt "$total" ] && mid=$((mid + 1))
+        what="$name killed after $got rows (np ${1#0}), resumed (np ${2#0})"
+        if [ "$2" -eq 0 ]; then
+            # shellcheck disable=SC2086
+            run_opsin $args -j 2 -o "$out" --resume
+        else
+            # shellcheck disable=SC2086
+            mpi "$2" $args -j 1 -o "$out" --resume
+        fi
+        expect_status "$what" 0
+        same "$what" "$rdir/ref.csv" "$out"
+        same "$what: standard output" "$rdir/ref.stdout" "$work/stdout"
+        if [ ! -e "$out.partial" ]; then ok; else bad "$what: $out.partial left"; fi
+        if [ "$got" -eq 0 ] || grep -q "^opsin $name: resuming from $out.partial: $got of $total rows done$" "$work/stderr" ||
+           grep -q "^opsin $name: resuming from $out.partial: $((got - 1)) of $total rows done (a torn last row dropped)$" "$work/stderr"
+        then ok; else bad "$what: $(cat "$work/stderr")"; fi
+    done
+    # at least three kills landed between the first and the last row
+    if [ "$mid" -ge 3 ]; then ok; else bad "$name: only $mid kills landed inside the run"; fi
+}
+args="sweep $long"
+resume_cycle sweep 400
+args="ppf $C --amplitude 1mA --intervals log:2ms:1s:1600"
+resume_cycle ppf 1600
+args="stdp examples/stdp-window/synapse.cfg --device S_0_0 --dt -50ms:50ms:61 --pairs 300"
+resume_cycle stdp 61
+
+# A resume that does not match is refused by rank 0 for every rank: status 2, one line,
+# nothing touched (the partial file, no output, no temporary file).
+rm -f "$out" "$out".* "$rdir"/*.tmp*
+k=20
+# shellcheck disable=SC2086
+kill_at 3 sweep $long -j 1 -o "$out"
+rm -f "$rdir"/*.tmp*
+cp "$out.partial" "$rdir/saved.partial"
+# shellcheck disable=SC2086
+mpi 3 sweep $long -j 1 -o "$out" --resume --set syn.C1=1uF
+expect_status "mismatched resume -np 3" 2
+if [ "$(wc -l <"$work/stderr")" -eq 1 ] &&
+   grep -q "^opsin sweep: $out.partial:[0-9]*: written by another run: .*option set=syn.C1=1uF.*(expected" "$work/stderr"
+then ok; else bad "mismatched resume -np 3: $(cat "$work/stderr")"; fi
+if cmp -s "$out.partial" "$rdir/saved.partial" && [ ! -e "$out" ] &&
+   [ "$(ls "$rdir" | grep -c tmp)" -eq 0 ]; then ok
+else bad "mismatched resume -np 3: files touched: $(ls "$rdir")"; fi
+# A complete output and no partial file: nothing to do, one note, the file untouched.
+cp "$rdir/ref.csv" "$out"
+rm -f "$out.partial"
+touch -d '2001-01-01' "$out"
+mpi 3 stdp examples/stdp-window/synapse.cfg --device S_0_0 --dt -50ms:50ms:61 --pairs 300 \
+    -o "$out" --resume
+expect_status "complete output -np 3" 0
+if [ "$(cat "$work/stderr")" = "opsin stdp: $out is complete (61 rows) and there is no $out.partial: nothing to do" ] &&
+   [ "$(find "$out" -newermt '2001-01-02' | wc -l)" -eq 0 ]; then ok
+else bad "complete output -np 3: $(cat "$work/stderr")"; fi
+# --resume to standard output: refused, one line.
+# shellcheck disable=SC2086
+mpi 3 sweep $long --resume
+expect_status "--resume to stdout -np 3" 2
+if [ "$(wc -l <"$work/stderr")" -eq 1 ] && [ ! -s "$work/stdout" ]; then ok
+else bad "--resume to stdout -np 3: $(cat "$work/stderr")"; fi
+
+# opsin train: rank 0 trains alone (one warning), the other ranks end at once; the files
+# are one process's.  A 4-class set of 4 x 4 images as CSV (class k lights quadrant k).
+tdir=$o/train
+mkdir "$tdir"
+for set in "train 80 0" "test 40 1"; do
+    # shellcheck disable=SC2086
+    set -- $set
+    awk -v n="$2" -v off="$3" 'BEGIN { printf "label"; for (p = 0; p < 16; p++) printf ",p%d", p
+        print ""; for (i = 0; i < n; i++) { k = (i + off) % 4; printf "%d", k
+            for (p = 0; p < 16; p++) { hot = int(int(p / 4) / 2) == int(k / 2) && int(p % 4 / 2) == k % 2
+                printf ",%d", hot ? 200 + (i * 7 + p) % 56 : (i * 37 + p * 11) % 60 }
+            print "" } }' >"$tdir/$1.csv"
+done
+cat >"$tdir/net.cfg" <<EOF
+layers = [16, 8, 4];
+dataset = { train = { csv = "$tdir/train.csv"; }; test = { csv = "$tdir/test.csv"; }; nclasses = 4; };
+training = { epochs = 5; rate = 0.5; };
+EOF
+run_opsin train "$tdir/net.cfg" -q -j 1 -o "$tdir/serial.csv" --save "$tdir/serial.state"
+expect_status "train, one process" 0
+mpi 3 train "$tdir/net.cfg" -j 1 -o "$tdir/mpi.csv" --save "$tdir/mpi.state"
+expect_status "train -np 3" 0
+same "train -np 3: state" "$tdir/serial.state" "$tdir/mpi.state"
+if [ "$(cut -d, -f1-7 "$tdir/serial.csv")" = "$(cut -d, -f1-7 "$tdir/mpi.csv")" ] &&
+   [ "$(wc -l <"$tdir/mpi.csv")" -eq 7 ]; then ok
+else bad "train -np 3: rows differ: $(cat "$tdir/mpi.csv")"; fi
+if [ "$(grep -c . "$work/stderr")" -eq 1 ] &&
+   grep -q '^opsin train: warning: 3 MPI ranks: rank 0 trains alone and the others wait' "$work/stderr"
+then ok; else bad "train -np 3: stderr $(cat "$work/stderr")"; fi
+mpi 3 train "$tdir/net.cfg" -q -o "$tdir/q.csv"
+if [ "$status" -eq 0 ] && [ ! -s "$work/stderr" ]; then ok; else bad "train -np 3 -q: $(cat "$work/stderr")"; fi
+# bad input: one line, status 2 on every rank, no output
+mpi 3 train "$tdir/net.cfg" --set training.rate=-1 -o "$tdir/bad.csv"
+expect_status "train -np 3, bad input" 2
+if [ "$(wc -l <"$work/stderr")" -eq 1 ] && [ ! -e "$tdir/bad.csv" ]; then ok
+else bad "train -np 3, bad input: $(cat "$work/stderr")"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

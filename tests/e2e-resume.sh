@@ -15,16 +15,6 @@ expect_status() {
     if [ "$status" -eq "$2" ]; then ok; else bad "$1: status $status (expected $2): $(cat "$work/stderr")"; fi
 }
 
-# Rows in partial file $1 (lines that start with a digit), 0 when there is none.
-rows_of() {
-    if [ -e "$1" ]; then grep -c '^[0-9]' "$1" || true; else echo 0; fi
-}
-
-# A row count in 1 .. $2 drawn from seed $1.
-draw() {
-    awk -v s="$1" -v n="$2" 'BEGIN { srand(s); print 1 + int(rand() * n) }'
-}
-
 # Runs opsin $@ in the background and kills it (SIGKILL) once $out.partial holds $k rows
 # (or it ended): $got gets the rows there were.
 kill_at() {

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/resume.h"
+#include "protocols/pool_mpi.h"
 
 /* ---- the key ---------------------------------------------------------------------------- */
 
@@ -160,10 +161,10 @@ static int resume_read(cli_resume *r, size_t nrows, int quiet)
     return 0;
 }
 
-int cli_resume_prepare(cli_resume *r, const char *output, size_t nrows, int quiet,
-                       opsin_partial **part)
+/* cli_resume_prepare on one process (or rank 0). */
+static int prepare(cli_resume *r, const char *output, size_t nrows, int quiet,
+                   opsin_partial **part)
 {
-    *part = NULL;
     if (cli_out_kind(output) != CLI_OUT_RENAME) {
         if (!r->resume)
             return 0;
@@ -188,6 +189,17 @@ int cli_resume_prepare(cli_resume *r, const char *output, size_t nrows, int quie
     }
     *part = &r->part;
     return 0;
+}
+
+/* Under MPI only rank 0 looks at the files and keeps a partial file; the other ranks take
+ * its decision (run, refused, nothing to do), so every rank runs the pool or none does. */
+int cli_resume_prepare(cli_resume *r, const char *output, size_t nrows, int quiet,
+                       opsin_partial **part)
+{
+    *part = NULL;
+    if (opsin_pool_mpi_rank() > 0)
+        return opsin_pool_mpi_agree(0);
+    return opsin_pool_mpi_agree(prepare(r, output, nrows, quiet, part));
 }
 
 int cli_resume_write_failed(const cli_resume *r)

@@ -49,7 +49,9 @@ void cli_resume_data_files(cli_resume *r, const opsin_circuit *c, const opsin_st
  * partial file to pass to the protocol (NULL: none).  0 to run; EXIT_USAGE after one line
  * (--resume without a file to resume, a partial file of another run); EXIT_RUNTIME after one
  * line (out of memory, an unreadable partial file); CLI_RESUME_COMPLETE when OUT is complete
- * and there is no partial file (one note unless quiet). */
+ * and there is no partial file (one note unless quiet).
+ * Under mpirun (pool_mpi.h) only rank 0 does the above and prints; every other rank gets no
+ * partial file and returns rank 0's value. */
 int cli_resume_prepare(cli_resume *r, const char *output, size_t nrows, int quiet,
                        opsin_partial **part);
 

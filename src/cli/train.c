@@ -22,6 +22,7 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "io/number.h"
+#include "protocols/pool_mpi.h"
 #include "train/accplot.h"
 #include "train/netfile.h"
 #include "train/state.h"
@@ -503,6 +504,10 @@ int opsin_cmd_train(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
+    /* Under mpirun a training is not distributed: rank 0 trains alone, the other ranks end
+     * here and leave with rank 0's status (pool_mpi.h). */
+    if (opsin_pool_mpi_rank() > 0)
+        return EXIT_OK;
     cli_file in[] = {{"the network file", a.net}, {"--load", a.load}};
     cli_file out[] = {{a.output ? "-o" : "the CSV", a.output ? a.output : "-"},
                       {"--confusion", a.confusion}, {"--save", a.save},
@@ -520,6 +525,10 @@ int opsin_cmd_train(int argc, char **argv)
         opsin_warnings_free(&w);
         return opsin_cli_exit_status(rc);
     }
+    if (opsin_pool_mpi_size() > 1 && !a.quiet)
+        fprintf(stderr, "opsin train: warning: %d MPI ranks: rank 0 trains alone and the "
+                "others wait (a training is not spread over ranks; --jobs sets its threads)\n",
+                opsin_pool_mpi_size());
     for (size_t i = 0; !a.quiet && i < w.n; i++)
         fprintf(stderr, "%s\n", opsin_warnings_at(&w, i));
     opsin_warnings_free(&w);

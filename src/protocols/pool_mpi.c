@@ -18,8 +18,13 @@
  *         bytes, and after a failure a uint16 length and the message (no NUL).
  *   WORK  0 -> worker: work_msg.
  *   STOP  0 -> worker: stop_hdr, the message, then nbytes of rows: all n rows when the job
- *         has no emit (every rank then holds rank 0's results and goes on alike).
+ *         has an out array (every rank then holds rank 0's results and goes on alike; rank
+ *         0's job may have an emit as well: partial.h's wrapper fills out as it emits).
+ *   ASK   worker -> 0 and AGREE 0 -> worker: an int32, rank 0's decision
+ *         (opsin_pool_mpi_agree: run the pool or not), asked for before it.
  *   FINAL worker -> 0 and EXIT 0 -> worker: an int32 exit status (finalize).
+ * A resumed job (pool.h's first > 0) exists on rank 0 only: rows below first are neither
+ * handed out nor emitted there; the workers' jobs start at 0 and run what they are given.
  * Message sizes: REQ 56 bytes + (4 + row_size) per row (+ 2 + message per failed row),
  * WORK 16 bytes.  Waiting is MPI_Iprobe and a sleep growing from 20 us to 1 ms: an idle
  * rank leaves its core to the others, and rank 0 sees its cancel flag while it waits.
@@ -55,6 +60,16 @@ int opsin_pool_mpi_finalize(int status)
     return status;
 }
 
+int opsin_pool_mpi_size(void)
+{
+    return 1;
+}
+
+int opsin_pool_mpi_agree(int decision)
+{
+    return decision;
+}
+
 #else
 
 #include <fcntl.h>
@@ -66,7 +81,7 @@ int opsin_pool_mpi_finalize(int status)
 #define CHUNK_MAX 1024   /* rows per chunk at most: bounds a REQ and a slow chunk's tail */
 #define CHUNK_SECONDS 0.2 /* a chunk's aim, from the worker's last one: resume and balance */
 
-enum { TAG_REQ = 1, TAG_WORK, TAG_STOP, TAG_FINAL, TAG_EXIT };
+enum { TAG_REQ = 1, TAG_WORK, TAG_STOP, TAG_FINAL, TAG_EXIT, TAG_ASK, TAG_AGREE };
 
 typedef struct req_hdr {
     uint64_t seq;        /* the worker's pool number (1, 2, ... in program order) */
@@ -94,6 +109,11 @@ static unsigned char *gone;    /* rank 0: per rank, 1 once it sent FINAL */
 int opsin_pool_mpi_rank(void)
 {
     return mpi_rank;
+}
+
+int opsin_pool_mpi_size(void)
+{
+    return mpi_on && mpi_size > 1 ? mpi_size : 1;
 }
 
 /* ---- waiting ------------------------------------------------------------------------ */
@@ -294,13 +314,13 @@ static void emit_ready(master *m)
     m->t_emit += now() - t0;
 }
 
-/* The STOP of this pool to worker w: the outcome, and the rows when the job has no emit. */
+/* The STOP of this pool to worker w: the outcome, and the rows when the job has an out
+ * array (filled by the copy of emit_ready, or by an emit that fills it: partial.h). */
 static int stop_worker(master *m, int w)
 {
     m->active[w] = 0;
     const opsin_pool_job *job = m->job;
-    return send_stop(w, m->rc, m->rc ? m->diag.msg : "", job->emit ? NULL : job->out,
-                     job->n * job->row_size);
+    return send_stop(w, m->rc, m->rc ? m->diag.msg : "", job->out, job->n * job->row_size);
 }
 
 /* A REQ outside any pool of rank 0 (before, after, or a pool rank 0 left): STOP. */
@@ -366,6 +386,7 @@ static int master_alloc(master *m, const opsin_pool_job *job)
     memset(m, 0, sizeof *m);
     m->job = job;
     m->limit = job->n;
+    m->next = m->emitted = job->first < job->n ? job->first : job->n; /* resumed: pool.h */
     m->rows = calloc(n, job->row_size ? job->row_size : 1);
     m->done = calloc(n, 1);
     m->status = calloc(n, sizeof *m->status);
@@ -520,7 +541,7 @@ static int worker_run(const opsin_pool_job *job, unsigned threads, opsin_diag *d
 {
     chunk c = {job, 0, NULL, 0, 0, 0};
     req_hdr h = {pool_seq, job->n, job->row_size, 0, 0, threads, 0, 0};
-    opsin_pool_job sub = {0, job->row_size, chunk_run, chunk_emit, &c, 0, NULL, job->cancel};
+    opsin_pool_job sub = {0, job->row_size, chunk_run, chunk_emit, &c, 0, NULL, job->cancel, 0};
     unsigned char *in = NULL;
     size_t cap = 0, len;
     int tag, from, rc = OPSIN_EIO;
@@ -610,6 +631,72 @@ int opsin_pool_mpi_init(int *argc, char ***argv)
     return 0;
 }
 
+/* ---- one decision for every rank ----------------------------------------------------- */
+
+static int agree_send(int to, int decision)
+{
+    int32_t v = decision;
+    return send(&v, sizeof v, to, TAG_AGREE);
+}
+
+/* Rank 0: answers each worker's ASK with the decision (a worker that ended is not waited
+ * for, a stray REQ gets its STOP); -1 on an MPI error. */
+static int agree_master(int decision)
+{
+    unsigned char *asked = calloc((size_t)mpi_size, 1), *buf = NULL;
+    size_t cap = 0, len;
+    int tag, from, err = !asked;
+    for (;;) {
+        int left = 0;
+        for (int w = 1; !err && w < mpi_size; w++)
+            left |= !gone[w] && !asked[w];
+        if (!left || receive(MPI_ANY_SOURCE, NULL, &buf, &cap, &tag, &from, &len) != 1)
+            break;
+        if (tag == TAG_ASK && !asked[from]) {
+            asked[from] = 1;
+            err = agree_send(from, decision) != 0;
+        } else if (tag == TAG_FINAL) {
+            gone[from] = 1;
+        } else if (tag == TAG_REQ) {
+            err = stop_stray(from) != 0;
+        } else {
+            err = 1;
+        }
+    }
+    free(buf);
+    free(asked);
+    return err ? -1 : 0;
+}
+
+/* A worker: ASK, then rank 0's decision (OPSIN_POOL_MPI_NO_DECISION when none came). */
+static int agree_worker(void)
+{
+    int32_t v = OPSIN_POOL_MPI_NO_DECISION, ask = 0;
+    unsigned char *buf = NULL;
+    size_t cap = 0, len;
+    int tag, from;
+    if (send(&ask, sizeof ask, 0, TAG_ASK) == 0 &&
+        receive(0, NULL, &buf, &cap, &tag, &from, &len) == 1 && tag == TAG_AGREE &&
+        len == sizeof v)
+        memcpy(&v, buf, sizeof v);
+    free(buf);
+    return v;
+}
+
+int opsin_pool_mpi_agree(int decision)
+{
+    if (!mpi_on || mpi_size < 2)
+        return decision;
+    if (mpi_rank > 0)
+        return agree_worker();
+    if (agree_master(decision)) {
+        fprintf(stderr, "opsin: MPI: the ranks could not agree (expected every rank to run "
+                "the same opsin on the same files)\n");
+        return OPSIN_POOL_MPI_NO_DECISION;
+    }
+    return decision;
+}
+
 /* Rank 0: answers every stray REQ with STOP until each worker has sent FINAL, then sends
  * them rank 0's status. */
 static void master_finalize(int status)
@@ -627,6 +714,8 @@ static void master_finalize(int status)
             break;
         if (tag == TAG_REQ)
             stop_stray(from);
+        else if (tag == TAG_ASK)
+            agree_send(from, OPSIN_POOL_MPI_NO_DECISION); /* rank 0 ended first */
         else if (tag == TAG_FINAL)
             gone[from] = 1;
     }

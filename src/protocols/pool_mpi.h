@@ -21,6 +21,21 @@ int opsin_pool_mpi_init(int *argc, char ***argv);
 /* This process's rank: 0 without MPI or in a job of one rank. */
 int opsin_pool_mpi_rank(void);
 
+/* The ranks in the job: 1 without MPI or in a job of one rank. */
+int opsin_pool_mpi_size(void);
+
+/* What a rank above 0 gets from opsin_pool_mpi_agree when rank 0 ended without deciding
+ * (or rank 0 when the ranks could not agree): an exit status of 1; the job's status is rank
+ * 0's anyway (opsin_pool_mpi_finalize). */
+enum { OPSIN_POOL_MPI_NO_DECISION = 1 };
+
+/* One decision taken by rank 0 for every rank, so that the ranks cannot diverge (whether to
+ * run a pool at all: --resume's refusal or nothing to do): rank 0 passes its decision and
+ * gets it back once every other rank still running has asked for it; a rank above 0 passes
+ * anything and gets rank 0's.  Every rank calls it at the same point of the command (a rank
+ * that ended before is not waited for).  Without MPI: decision. */
+int opsin_pool_mpi_agree(int decision);
+
 /* Ends the MPI job (answers the ranks still waiting for work, then MPI_Finalize) and returns
  * the exit status every rank leaves with: rank 0's.  Without MPI returns status. */
 int opsin_pool_mpi_finalize(int status);
