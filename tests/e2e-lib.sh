@@ -42,3 +42,17 @@ rows_of() {
 draw() {
     awk -v s="$1" -v n="$2" 'BEGIN { srand(s); print 1 + int(rand() * n) }'
 }
+# kill_at_rows PID: once $out.partial holds $k rows (or PID ended, or after 60 s), kills PID
+# and the processes it started (mpirun's ranks) with SIGKILL; $got: the rows there were.
+kill_at_rows() {
+    _w=0
+    while [ "$(rows_of "$out.partial")" -lt "$k" ] && kill -0 "$1" 2>/dev/null &&
+          [ "$_w" -lt 6000 ]; do
+        sleep 0.01
+        _w=$((_w + 1))
+    done
+    # shellcheck disable=SC2046 # the pids are words
+    kill -9 $(ps -o pid= --ppid "$1") "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    got=$(rows_of "$out.partial")
+}

@@ -3,6 +3,11 @@
 # ranks compute): the same bytes as one process for --jobs 1 and 2 (and -np 1), a failed
 # point's nan row and warning as in one process, bad input refused with one line and status
 # 2 by every rank and no output, an interrupted job keeping its complete rows in order.
+# --resume under MPI: sweep, ppf and stdp killed after K rows (seeds) and resumed under
+# -np 3, or killed under -np 3 and resumed in one process and the other way round, give the
+# uninterrupted run's bytes; failed rows across a resume; a mismatched resume refused by
+# every rank with one line; a complete output left alone.  opsin train under -np 3: rank 0
+# trains alone, the files are one process's.
 # Skipped (77) when opsin was built without MPI, mpirun is missing or cannot start a job, or
 # under valgrind.
 set -eu
@@ -182,17 +187,7 @@ kill_at() {
     else
         mpirun -q --oversubscribe $root -np "$np" "$OPSIN" "$@" >/dev/null 2>&1 &
     fi
-    pid=$!
-    i=0
-    while [ "$(rows_of "$out.partial")" -lt "$k" ] && kill -0 "$pid" 2>/dev/null &&
-          [ "$i" -lt 6000 ]; do
-        sleep 0.01
-        i=$((i + 1))
-    done
-    # shellcheck disable=SC2046 # the ranks' pids are words
-    kill -9 $(ps -o pid= --ppid "$pid") "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    got=$(rows_of "$out.partial")
+    kill_at_rows $!
 }
 # resume_cycle NAME TOTAL: for the command in $args (without -o, -j) of TOTAL rows.
 resume_cycle() {
@@ -234,6 +229,29 @@ args="ppf $C --amplitude 1mA --intervals log:2ms:1s:1600"
 resume_cycle ppf 1600
 args="stdp examples/stdp-window/synapse.cfg --device S_0_0 --dt -50ms:50ms:61 --pairs 300"
 resume_cycle stdp 61
+
+# Failed rows (nan, a warning each, exit status 1) across a resume: rows 1 to 4 fail
+# (C1 = 1e-100) and are restored from the partial file of one process killed after them;
+# rows 33 to 36 fail (C1 = 1e-99) on the other ranks of the -np 3 that resumes it, and their
+# status and message reach rank 0: the serial run's bytes, warnings and status.
+fargs="sweep $o/cvode.cfg $S --set syn.C1=1e-100,1uF,2uF,3uF,4uF,5uF,6uF,7uF,1e-99,9uF --set syn.R_reg=log:500:8000:4 --measure peak -d 500ns"
+# shellcheck disable=SC2086
+run_opsin $fargs -j 1 -o "$rdir/fref.csv"
+expect_status "failed rows, serial" 1
+cp "$work/stderr" "$rdir/fref.stderr"
+rm -f "$out" "$out".* "$rdir"/*.tmp*
+k=6
+# shellcheck disable=SC2086
+kill_at 0 $fargs -j 1 -o "$out"
+# shellcheck disable=SC2086
+mpi 3 $fargs -j 1 -o "$out" --resume
+expect_status "failed rows resumed -np 3 (after $got rows)" 1
+same "failed rows resumed -np 3 (after $got rows)" "$rdir/fref.csv" "$out"
+if [ "$(grep -v '^opsin sweep: resuming' "$work/stderr")" = "$(cat "$rdir/fref.stderr")" ] &&
+   [ "$(grep -c 'warning: row \(3[3-6]\|[1-4]\) ' "$work/stderr")" -eq 8 ] &&
+   [ "$got" -ge 4 ] && [ "$got" -lt 32 ]; then ok
+else bad "failed rows resumed -np 3 after $got rows: $(cat "$work/stderr") (expected $(cat "$rdir/fref.stderr"))"; fi
+echo "failed rows: killed after $got of 40 rows (failed ones: rows 1 to 4 and 33 to 36)"
 
 # A resume that does not match is refused by rank 0 for every rank: status 2, one line,
 # nothing touched (the partial file, no output, no temporary file).

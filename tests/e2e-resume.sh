@@ -20,16 +20,7 @@ expect_status() {
 kill_at() {
     # shellcheck disable=SC2086
     $VG "$OPSIN" "$@" >/dev/null 2>&1 &
-    pid=$!
-    n=0
-    while [ "$(rows_of "$out.partial")" -lt "$k" ] && kill -0 "$pid" 2>/dev/null &&
-          [ "$n" -lt 6000 ]; do
-        sleep 0.01
-        n=$((n + 1))
-    done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    got=$(rows_of "$out.partial")
+    kill_at_rows $!
 }
 
 # For command name $1 with $2 rows, arguments in $args (the output is $out): the reference

@@ -668,27 +668,26 @@ static int agree_master(int decision)
     return err ? -1 : 0;
 }
 
-/* A worker: ASK, then rank 0's decision (OPSIN_POOL_MPI_NO_DECISION when none came). */
-static int agree_worker(void)
+/* A worker: v to rank 0 under tag, then rank 0's int32 answer under tag want (fallback when
+ * none came): ASK and AGREE, FINAL and EXIT. */
+static int32_t worker_ask(int tag, int32_t v, int want, int32_t fallback)
 {
-    int32_t v = OPSIN_POOL_MPI_NO_DECISION, ask = 0;
     unsigned char *buf = NULL;
     size_t cap = 0, len;
-    int tag, from;
-    if (send(&ask, sizeof ask, 0, TAG_ASK) == 0 &&
-        receive(0, NULL, &buf, &cap, &tag, &from, &len) == 1 && tag == TAG_AGREE &&
-        len == sizeof v)
-        memcpy(&v, buf, sizeof v);
+    int got, from;
+    if (send(&v, sizeof v, 0, tag) == 0 &&
+        receive(0, NULL, &buf, &cap, &got, &from, &len) == 1 && got == want && len == sizeof v)
+        memcpy(&fallback, buf, sizeof v);
     free(buf);
-    return v;
+    return fallback;
 }
 
 int opsin_pool_mpi_agree(int decision)
 {
     if (!mpi_on || mpi_size < 2)
         return decision;
-    if (mpi_rank > 0)
-        return agree_worker();
+    if (mpi_rank > 0) /* ASK, then rank 0's decision */
+        return worker_ask(TAG_ASK, 0, TAG_AGREE, OPSIN_POOL_MPI_NO_DECISION);
     if (agree_master(decision)) {
         fprintf(stderr, "opsin: MPI: the ranks could not agree (expected every rank to run "
                 "the same opsin on the same files)\n");
@@ -731,18 +730,8 @@ int opsin_pool_mpi_finalize(int status)
         return status;
     if (mpi_size > 1 && mpi_rank == 0)
         master_finalize(status);
-    else if (mpi_size > 1) {
-        int32_t s = status;
-        unsigned char *buf = NULL;
-        size_t cap = 0, len;
-        int tag, from;
-        if (send(&s, sizeof s, 0, TAG_FINAL) == 0 &&
-            receive(0, NULL, &buf, &cap, &tag, &from, &len) == 1 && tag == TAG_EXIT &&
-            len == sizeof s)
-            memcpy(&s, buf, sizeof s);
-        status = s;
-        free(buf);
-    }
+    else if (mpi_size > 1)
+        status = worker_ask(TAG_FINAL, status, TAG_EXIT, status);
     free(gone);
     MPI_Finalize();
     return status;
