@@ -198,6 +198,7 @@ resume_cycle() {
     cp "$work/stdout" "$rdir/ref.stdout"
     mid=0
     for way in "3 3 1" "3 3 2" "3 3 3" "3 0 4" "0 3 5"; do
+        # shellcheck disable=SC2086 # way is words
         set -- $way
         rm -f "$out" "$out".* "$rdir"/*.tmp*
         k=$(draw "$3" $((total / 2)))
@@ -270,6 +271,18 @@ then ok; else bad "mismatched resume -np 3: $(cat "$work/stderr")"; fi
 if cmp -s "$out.partial" "$rdir/saved.partial" && [ ! -e "$out" ] &&
    [ "$(ls "$rdir" | grep -c tmp)" -eq 0 ]; then ok
 else bad "mismatched resume -np 3: files touched: $(ls "$rdir")"; fi
+# Every row in the partial file (a job killed between its last row and the rename): rank 0
+# hands out nothing, the other ranks are stopped at once, the file is the serial one.
+sed -n '/^rows /q;p' "$rdir/saved.partial" >"$out.partial"
+grep '^rows ' "$rdir/saved.partial" >>"$out.partial"
+tail -n +2 "$o/long-serial.csv" | cut -d, -f3- | awk '{ print NR - 1, 0, $0 }' >>"$out.partial"
+rm -f "$out"
+# shellcheck disable=SC2086
+mpi 3 sweep $long -j 1 -o "$out" --resume
+expect_status "all rows in the partial file -np 3" 0
+same "all rows in the partial file -np 3" "$o/long-serial.csv" "$out"
+if [ ! -e "$out.partial" ] && grep -q "resuming from $out.partial: 400 of 400 rows done" "$work/stderr"
+then ok; else bad "all rows in the partial file -np 3: $(cat "$work/stderr"), $(ls "$rdir")"; fi
 # A complete output and no partial file: nothing to do, one note, the file untouched.
 cp "$rdir/ref.csv" "$out"
 rm -f "$out.partial"
