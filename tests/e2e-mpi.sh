@@ -254,6 +254,36 @@ if [ "$(grep -v '^opsin sweep: resuming' "$work/stderr")" = "$(cat "$rdir/fref.s
 else bad "failed rows resumed -np 3 after $got rows: $(cat "$work/stderr") (expected $(cat "$rdir/fref.stderr"))"; fi
 echo "failed rows: killed after $got of 40 rows (failed ones: rows 1 to 4 and 33 to 36)"
 
+# A computing rank that dies (SIGKILL to rank 2 once rows are in): Open MPI ends the job,
+# rank 0 keeps its rows and says how many, and --resume completes the serial bytes.
+rm -f "$out" "$out".* "$rdir"/*.tmp*
+# shellcheck disable=SC2086
+mpirun -q --oversubscribe $root -np 3 "$OPSIN" sweep $long -j 1 -o "$out" >/dev/null \
+    2>"$rdir/died.err" &
+pid=$!
+i=0
+while [ "$(rows_of "$out.partial")" -lt 20 ] && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 6000 ]; do
+    sleep 0.01
+    i=$((i + 1))
+done
+victim=""
+for p in $(ps -o pid= --ppid "$pid"); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=2'; then
+        victim=$p
+    fi
+done
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$pid" 2>/dev/null || true
+got=$(rows_of "$out.partial")
+if [ -z "$victim" ] || [ "$got" -eq 400 ] ||
+   grep -q "^opsin sweep: interrupted by SIGTERM: $out holds the first $got of 400 rows (complete, in grid order); --resume computes the rest\$" "$rdir/died.err"
+then ok; else bad "a rank died after $got rows: $(cat "$rdir/died.err")"; fi
+# shellcheck disable=SC2086
+mpi 3 sweep $long -j 2 -o "$out" --resume
+expect_status "a rank died, then --resume -np 3" 0
+same "a rank died after $got rows, then --resume -np 3" "$o/long-serial.csv" "$out"
+echo "a rank died: ${victim:+rank 2 killed, }$got of 400 rows kept"
+
 # A resume that does not match is refused by rank 0 for every rank: status 2, one line,
 # nothing touched (the partial file, no output, no temporary file).
 rm -f "$out" "$out".* "$rdir"/*.tmp*
