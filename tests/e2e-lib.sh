@@ -56,3 +56,23 @@ kill_at_rows() {
     wait "$1" 2>/dev/null || true
     got=$(rows_of "$out.partial")
 }
+
+# opsin train (e2e-train.sh, e2e-grid.sh): a tiny 4-class data set.
+# idx N OFFSET PREFIX: PREFIX-images.idx and PREFIX-labels.idx, N images of 4 x 4 pixels,
+# image i of class k = (i + OFFSET) mod 4 bright (200..255) in quadrant k, dim (0..59)
+# elsewhere, the values a fixed function of i and the pixel (no random numbers).
+idx() {
+    awk -v n="$1" -v off="$2" 'function b(v) { printf "\\%03o", v }
+        BEGIN { b(0); b(0); b(8); b(3); b(0); b(0); b(int(n / 256)); b(n % 256)
+                b(0); b(0); b(0); b(4); b(0); b(0); b(0); b(4)
+                for (i = 0; i < n; i++) { k = (i + off) % 4
+                    for (p = 0; p < 16; p++) { r = int(p / 4); c = p % 4
+                        hot = int(r / 2) == int(k / 2) && int(c / 2) == k % 2
+                        b(hot ? 200 + ((i + off) * 7 + p) % 56 : ((i + off) * 37 + p * 11) % 60) } } }' >fmt
+    printf "$(cat fmt)" >"$3-images.idx"
+    awk -v n="$1" -v off="$2" 'function b(v) { printf "\\%03o", v }
+        BEGIN { b(0); b(0); b(8); b(1); b(0); b(0); b(int(n / 256)); b(n % 256)
+                for (i = 0; i < n; i++) b((i + off) % 4) }' >fmt
+    printf "$(cat fmt)" >"$3-labels.idx"
+    rm -f fmt
+}

@@ -7,7 +7,8 @@
 # -np 3, or killed under -np 3 and resumed in one process and the other way round, give the
 # uninterrupted run's bytes; failed rows across a resume; a mismatched resume refused by
 # every rank with one line; a complete output left alone.  opsin train under -np 3: rank 0
-# trains alone, the files are one process's.
+# trains alone, the files are one process's; opsin train --grid spreads its points over the
+# ranks (the same bytes, a bad point refused by every rank, killed and resumed across).
 # Skipped (77) when opsin was built without MPI, mpirun is missing or cannot start a job, or
 # under valgrind.
 set -eu
@@ -366,6 +367,51 @@ mpi 3 train "$tdir/net.cfg" --set training.rate=-1 -o "$tdir/bad.csv"
 expect_status "train -np 3, bad input" 2
 if [ "$(wc -l <"$work/stderr")" -eq 1 ] && [ ! -e "$tdir/bad.csv" ]; then ok
 else bad "train -np 3, bad input: $(cat "$work/stderr")"; fi
+
+# opsin train --grid: the points spread over the ranks, the rows one process's bytes for
+# -j 1 and 2; a bad point refused by every rank with one line; killed in one process after
+# K rows and resumed under -np 3 (and the other way round): the uninterrupted bytes.
+cat >"$tdir/nl.cfg" <<EOF
+layers = [16, 8, 4];
+dataset = { train = { csv = "$tdir/train.csv"; }; test = { csv = "$tdir/test.csv"; }; nclasses = 4; };
+training = { epochs = 5; rate = 0.5; };
+synapse = { kind = "nl"; Gmin = 0; Gmax = 1; Pmax = 50; NL = 2; noise = 0.01; };
+EOF
+tgrid="$tdir/nl.cfg --grid training.rate=0.1,0.5 --grid synapse.NL=0:4:3 --grid seed=1,2"
+# shellcheck disable=SC2086
+run_opsin train $tgrid -j 2 -o "$tdir/grid-serial.csv"
+expect_status "train --grid, one process" 0
+for j in 1 2; do
+    # shellcheck disable=SC2086
+    mpi 3 train $tgrid -j $j -o "$tdir/grid-mpi$j.csv"
+    expect_status "train --grid -np 3 -j $j" 0
+    same "train --grid -np 3 -j $j" "$tdir/grid-serial.csv" "$tdir/grid-mpi$j.csv"
+    if [ ! -s "$work/stderr" ]; then ok; else bad "train --grid -np 3: printed $(cat "$work/stderr")"; fi
+done
+mpi 3 train "$tdir/nl.cfg" --grid training.rate=0.1,-1 -o "$tdir/grid-bad.csv"
+if [ "$status" -eq 2 ] && [ "$(cat "$work/stderr")" = "opsin train: --grid point training.rate=-1: $tdir/nl.cfg:3: rate = -1 is out of range (expected > 0)" ] &&
+   [ ! -e "$tdir/grid-bad.csv" ]; then ok
+else bad "train --grid -np 3, bad point: status $status, $(cat "$work/stderr")"; fi
+targs="train $tdir/nl.cfg -e 1500 --grid seed=1:8:8"
+# shellcheck disable=SC2086
+run_opsin $targs -j 2 -o "$tdir/gref.csv"
+out=$tdir/gr.csv
+k=3
+# shellcheck disable=SC2086
+"$OPSIN" $targs -j 1 -o "$out" >/dev/null 2>&1 &
+kill_at_rows $!
+# shellcheck disable=SC2086
+mpi 3 $targs -j 1 -o "$out" --resume
+expect_status "train --grid: killed after $got rows, resumed -np 3" 0
+same "train --grid resumed -np 3" "$tdir/gref.csv" "$out"
+rm -f "$out" "$out".*
+# shellcheck disable=SC2086
+timeout 300 mpirun -q --oversubscribe $root -np 3 "$OPSIN" $targs -j 1 -o "$out" >/dev/null 2>&1 &
+kill_at_rows $!
+# shellcheck disable=SC2086
+run_opsin $targs -j 2 -o "$out" --resume
+expect_status "train --grid: killed -np 3 after $got rows, resumed in one process" 0
+same "train --grid killed -np 3, resumed" "$tdir/gref.csv" "$out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

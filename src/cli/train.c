@@ -20,10 +20,13 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/progress.h"
+#include "cli/resume.h"
 #include "cli/signals.h"
+#include "cli/train_grid.h"
 #include "io/number.h"
 #include "protocols/pool_mpi.h"
 #include "train/accplot.h"
+#include "train/grid.h"
 #include "train/netfile.h"
 #include "train/state.h"
 #include "train/train.h"
@@ -60,18 +63,32 @@ static const char help[] =
     "  -S, --set=NAME=VALUE a key of the network file (training.rate=0.05, dataset.crop=20),\n"
     "                       or else a setting for the synapse kind, e.g. syn.R_reg=8kohm for\n"
     "                       the device kind (repeatable)\n"
-    "  -j, --jobs=N         threads the synapse kind may use (default: the online CPUs);\n"
-    "                       the results do not depend on it\n"
+    "  -j, --jobs=N         threads the synapse kind may use, or with --grid the points\n"
+    "                       trained at once (default: the online CPUs); the results do not\n"
+    "                       depend on it\n"
     "  -s, --seed=N         the seed (default: the file's seed)\n"
+    "      --grid=KEY=SPEC  a training per point of a grid of values of a key of the network\n"
+    "                       file or its synapse kind (repeatable; the last varies fastest):\n"
+    "                       one CSV row per point with its final and best accuracies, loss,\n"
+    "                       pulses and energy.  SPEC: a list 0.05,0.1 or \"500ohm\",8kohm, or a\n"
+    "                       range of bare SI numbers FROM:TO:N or log:FROM:TO:N, e.g.\n"
+    "                       --grid syn.R_reg=500ohm,2kohm,8kohm --grid seed=1:5:5.  The points\n"
+    "                       run on --jobs threads (and MPI ranks under mpirun)\n"
+    "      --resume         with --grid and -o FILE: continue an interrupted grid from\n"
+    "                       FILE.partial, training only the missing points\n"
     "  -q, --quiet          print no synapse description, warnings or progress line\n"
     "  -h, --help           show this help and exit\n\n"
-    "Example: opsin train fashion.cfg -o epochs.csv --confusion confusion.csv --save net.state\n\n"
+    "Examples: opsin train fashion.cfg -o epochs.csv --confusion confusion.csv --save net.state\n"
+    "          opsin train fashion.cfg -e 5 --grid synapse.NL=0:5:6 -o grid.csv\n\n"
     "Exit status: 0 success, 1 writing failed, 2 bad usage or input (nothing is written).\n";
 
 typedef struct train_args {
     const char *net, *output, *confusion, *save, *load, *weights, *classes, *plot;
     const char *sets[OPSIN_CLI_MAX_SETS + 2];
     size_t nsets;
+    const char *grids[OPSIN_GRID_MAX_KEYS];
+    size_t ngrids;
+    cli_resume rs; /* --grid: the partial file's key, --resume */
     unsigned long eval_every, jobs, scale;
     char epochs_set[64], seed_set[64];
     int quiet;
@@ -87,6 +104,7 @@ static int fail_usage(const char *msg)
 }
 
 static int check_pictures(const train_args *a);
+static int check_grid(const train_args *a);
 
 /* Options into a; > 0 an exit status, < 0 "done, exit 0" (--help). */
 static int parse_args(int argc, char **argv, train_args *a)
@@ -99,6 +117,7 @@ static int parse_args(int argc, char **argv, train_args *a)
         {"seed", required_argument, NULL, 's'},      {"quiet", no_argument, NULL, 'q'},
         {"weights", required_argument, NULL, 'G'},   {"classes", required_argument, NULL, 'c'},
         {"weights-scale", required_argument, NULL, 'Z'}, {"plot", required_argument, NULL, 'P'},
+        {"grid", required_argument, NULL, 'g'},      {"resume", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
     unsigned long v;
     int ch;
@@ -108,9 +127,17 @@ static int parse_args(int argc, char **argv, train_args *a)
     a->scale = 3;
     optind = 1;
     opterr = 0;
+    cli_resume_init(&a->rs, "train", "jqoR");
     while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        cli_resume_option(&a->rs, opts, ch, optarg);
         switch (ch) {
         case 'o': a->output = optarg; break;
+        case 'R': a->rs.resume = 1; break;
+        case 'g':
+            if (a->ngrids == OPSIN_GRID_MAX_KEYS)
+                return fail_usage("too many --grid options (expected at most 16 keys)");
+            a->grids[a->ngrids++] = optarg;
+            break;
         case 'C': a->confusion = optarg; break;
         case 'W': a->save = optarg; break;
         case 'L': a->load = optarg; break;
@@ -159,7 +186,20 @@ static int parse_args(int argc, char **argv, train_args *a)
         a->sets[a->nsets++] = a->epochs_set;
     if (a->seed_set[0])
         a->sets[a->nsets++] = a->seed_set;
-    return check_pictures(a);
+    return a->ngrids ? check_grid(a) : check_pictures(a);
+}
+
+/* --grid writes one CSV: the outputs of one training do not go with it. */
+static int check_grid(const train_args *a)
+{
+    const char *other = a->confusion ? "--confusion" : a->save ? "--save" : a->load ? "--load"
+                        : a->weights ? "--weights" : a->plot ? "--plot" : a->eval_every ?
+                        "--eval-every" : NULL;
+    if (!other)
+        return EXIT_OK;
+    fprintf(stderr, "opsin train: %s does not go with --grid (expected --grid with -o FILE.csv "
+            "alone: one row per point; train a point alone for its %s)\n", other, other);
+    return EXIT_USAGE;
 }
 
 /* The pictures' options, before anything runs: --classes and --weights-scale go with
@@ -221,25 +261,12 @@ static void train_range(run *r, size_t i0, size_t i1)
     }
 }
 
-/* Mean loss of the training images as the network stands (row 0). */
-static double start_loss(run *r)
-{
-    const opsin_dataset *ds = r->nf->train;
-    size_t nin = ds->rows * ds->cols, B = r->nf->mlp.max_batch;
-    double sum = 0;
-    for (size_t i = 0; i < ds->n; i += B) {
-        size_t n = ds->n - i < B ? ds->n - i : B;
-        opsin_mlp_forward(r->m, ds->x + i * nin, n);
-        sum += opsin_mlp_loss(r->m, ds->label + i, n) * (double)n;
-    }
-    return sum / (double)ds->n;
-}
-
 /* The columns after epoch (or images): accuracies, loss, pulses, energy, seconds. */
 static int write_row(run *r, FILE *fp, double first, int with_train)
 {
     const opsin_dataset *tr = r->nf->train, *te = r->nf->test;
-    double loss = r->loss_n ? r->loss_sum / (double)r->loss_n : start_loss(r);
+    double loss = r->loss_n ? r->loss_sum / (double)r->loss_n
+                            : opsin_mlp_mean_loss(r->m, tr->x, tr->label, tr->n);
     double test = opsin_mlp_accuracy(r->m, te->x, te->label, te->n);
     opsin_syn_counts c = opsin_trainer_counts(r->t);
     struct timespec now;
@@ -502,6 +529,17 @@ int opsin_cmd_train(int argc, char **argv)
 {
     train_args a;
     int rc = parse_args(argc, argv, &a);
+    if (!rc && a.rs.resume && !a.ngrids)
+        rc = fail_usage("--resume continues a --grid (expected --grid; a single training "
+                        "continues from --save with --load)");
+    if (!rc && a.ngrids) {
+        cli_train_grid_args g = {a.net, a.output, a.sets, a.nsets, a.grids, a.ngrids,
+                                 (unsigned)a.jobs, a.quiet, &a.rs};
+        rc = cli_train_grid(&g);
+        cli_resume_free(&a.rs);
+        return rc;
+    }
+    cli_resume_free(&a.rs);
     if (rc)
         return rc < 0 ? (fflush(stdout) || ferror(stdout) ? EXIT_RUNTIME : EXIT_OK) : rc;
     /* Under mpirun a training is not distributed: rank 0 trains alone, the other ranks end
@@ -517,7 +555,7 @@ int opsin_cmd_train(int argc, char **argv)
     if ((rc = outputs_possible(out, 5)))
         return rc;
     opsin_warnings w = {NULL, 0};
-    opsin_netfile_opts o = {a.nsets, a.sets, (int)a.jobs, &w};
+    opsin_netfile_opts o = {a.nsets, a.sets, (int)a.jobs, &w, NULL, 0};
     run r = {&a, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, {0}, {0}, {0}, {0}, 0};
     opsin_diag d = {""};
     if ((rc = opsin_netfile_read(a.net, &o, &r.nf, &d))) {

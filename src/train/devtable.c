@@ -566,7 +566,7 @@ int opsin_devtable_make(const opsin_devtable_spec *sp, opsin_devtable *out, opsi
         rc = set_stimuli(sp, c, si, d);
     for (int k = 0; !rc && k < 2; k++)
         rc = stim_times(sp, &si[k], d);
-    if (!rc) {
+    if (!rc && !sp->check) {
         rc = tabulate(sp, c, p, si, opsin_probe_unit(c, p), &t, d);
         snprintf(t.unit, sizeof t.unit, "%s", opsin_probe_unit(c, p));
     }

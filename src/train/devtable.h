@@ -43,6 +43,8 @@ typedef struct opsin_devtable_spec {
                          * < 0: just before the next pulse (period - pulse end) */
     size_t max_pulses;  /* per staircase; 0: OPSIN_DEVTABLE_MAX_PULSES */
     unsigned long seed; /* every random stream of the device (noise, variability) */
+    int check;          /* 1: load and check the circuit, stimuli and settings, then stop
+                         * (an empty table) */
     const char *file;   /* for messages (NULL: none) */
     int line, line_output, line_ltp, line_ltd, line_period, line_read; /* 0: none */
 } opsin_devtable_spec;

@@ -269,6 +269,19 @@ void *opsin_trainer_syn_state(const opsin_trainer *t, size_t l)
     return l < t->nl ? t->state[l] : NULL;
 }
 
+double opsin_mlp_mean_loss(opsin_mlp *m, const double *x, const int *labels, size_t N)
+{
+    const opsin_mlp_spec *ms = opsin_mlp_spec_of(m);
+    size_t nin = ms->sizes[0], B = ms->max_batch;
+    double sum = 0;
+    for (size_t i = 0; i < N; i += B) {
+        size_t n = N - i < B ? N - i : B;
+        opsin_mlp_forward(m, x + i * nin, n);
+        sum += opsin_mlp_loss(m, labels + i, n) * (double)n;
+    }
+    return sum / (double)N;
+}
+
 double opsin_mlp_accuracy(opsin_mlp *m, const double *x, const int *labels, size_t N)
 {
     size_t nin = opsin_mlp_spec_of(m)->sizes[0], right = 0;

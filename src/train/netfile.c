@@ -307,7 +307,8 @@ static int read_plan(const config_setting_t *g, data_plan *p, const char *file, 
 /* Reads one data set (group `which` of dataset g: IDX images + labels, or csv), keeping the
  * first `first` images after the class filter (0: all), and prepares it as p says. */
 static int read_set(const config_setting_t *g, const char *which, const data_plan *p,
-                    size_t first, opsin_dataset **out, const char *file, opsin_diag *d)
+                    size_t first, opsin_dataset **out, opsin_wsyn_inputs *inputs,
+                    const char *file, opsin_diag *d)
 {
     const config_setting_t *s;
     int rc = key_group(g, which, "images = \"train-images-idx3-ubyte.gz\"; labels = "
@@ -336,10 +337,12 @@ static int read_set(const config_setting_t *g, const char *which, const data_pla
     ro.max_images = p->nclasses_list ? 0 : first; /* a filter needs every image read */
     char pi[4096], pl[4096];
     opsin_dataset *ds = NULL;
-    rc = csv ? opsin_dataset_read_csv(opsin_cfg_relative(file, csv, pi, sizeof pi), &ro, &ds, d)
-             : opsin_dataset_read_idx(opsin_cfg_relative(file, images, pi, sizeof pi),
-                                      opsin_cfg_relative(file, labels, pl, sizeof pl), &ro, &ds,
-                                      d);
+    const char *fi = opsin_cfg_relative(file, csv ? csv : images, pi, sizeof pi);
+    const char *fl = csv ? NULL : opsin_cfg_relative(file, labels, pl, sizeof pl);
+    opsin_wsyn_input_add(inputs, fi);
+    opsin_wsyn_input_add(inputs, fl);
+    rc = csv ? opsin_dataset_read_csv(fi, &ro, &ds, d)
+             : opsin_dataset_read_idx(fi, fl, &ro, &ds, d);
     if (rc)
         return rc;
     if (p->nclasses_list)
@@ -377,13 +380,26 @@ static int read_data(const config_setting_t *root, opsin_netfile *nf, const char
         (rc = read_plan(g, &p, file, d)) ||
         (rc = key_count(g, "train_images", 0, 1e9, &ntrain, file, d)) ||
         (rc = key_count(g, "test_images", 0, 1e9, &ntest, file, d)) ||
-        (rc = read_set(g, "train", &p, ntrain, &nf->train, file, d)) ||
-        (rc = read_set(g, "test", &p, ntest, &nf->test, file, d)))
+        (rc = read_set(g, "train", &p, ntrain, &nf->train, &nf->inputs, file, d)) ||
+        (rc = read_set(g, "test", &p, ntest, &nf->test, &nf->inputs, file, d)))
         return rc;
     nf->nclasses = p.nclasses_list ? p.nclasses_list : p.ro.nclasses;
     for (size_t k = 0; k < nf->nclasses; k++)
         nf->classes[k] = p.nclasses_list ? p.classes[k] : (int)k;
     return OPSIN_OK;
+}
+
+/* The data sets, classes and data files of network file from (read with the same dataset
+ * keys), shared by nf. */
+static void share_data(opsin_netfile *nf, const opsin_netfile *from)
+{
+    nf->train = from->train;
+    nf->test = from->test;
+    nf->shared_data = 1;
+    nf->nclasses = from->nclasses;
+    memcpy(nf->classes, from->classes, sizeof nf->classes);
+    for (size_t i = 0; i < from->inputs.n; i++)
+        opsin_wsyn_input_add(&nf->inputs, from->inputs.path[i]);
 }
 
 /* The first layer against the pixels of both sets, the last against the classes. */
@@ -564,7 +580,8 @@ static int read_all(opsin_netfile *nf, const char *path, const opsin_netfile_opt
         else if (nkind < sizeof kind_set / sizeof kind_set[0])
             kind_set[nkind++] = o->set[i];
     const config_setting_t *root = config_root_setting(&nf->cfg);
-    opsin_wsyn_ctx ctx = {path, nkind, kind_set, 0, o->jobs > 0 ? o->jobs : 1, o->warnings};
+    opsin_wsyn_ctx ctx = {path, nkind, kind_set, 0, o->jobs > 0 ? o->jobs : 1, o->warnings,
+                          o->check, &nf->inputs};
     nf->mlp = opsin_mlp_default_spec();
     nf->optim = opsin_optim_default_spec();
     if (rc || (rc = opsin_cfg_known_keys(root, top_keys, "key", path, d)) ||
@@ -573,7 +590,11 @@ static int read_all(opsin_netfile *nf, const char *path, const opsin_netfile_opt
         return rc;
     ctx.seed = nf->seed;
     /* the data before the synapse: a device kind may run its device for seconds */
-    if ((rc = read_data(root, nf, path, d)) || (rc = check_shape(root, nf, path, d)))
+    if (o->data)
+        share_data(nf, o->data);
+    else if ((rc = read_data(root, nf, path, d)))
+        return rc;
+    if ((rc = check_shape(root, nf, path, d)))
         return rc;
     return read_synapse(root, nf, &ctx, d);
 }
@@ -602,8 +623,10 @@ void opsin_netfile_free(opsin_netfile *nf)
         return;
     if (nf->kind && nf->kind->free_params && nf->syn_params)
         nf->kind->free_params(nf->syn_params);
-    opsin_dataset_free(nf->train);
-    opsin_dataset_free(nf->test);
+    if (!nf->shared_data) {
+        opsin_dataset_free(nf->train);
+        opsin_dataset_free(nf->test);
+    }
     config_destroy(&nf->cfg);
     free(nf);
 }

@@ -26,6 +26,12 @@ typedef struct opsin_netfile_opts {
     const char *const *set;
     int jobs;                 /* for the synapse kind's reader (>= 1) */
     opsin_warnings *warnings; /* the kind's warnings (may be NULL) */
+    /* NULL: read the data the file names.  Else the data sets of this network file, read
+     * from the same file with the same dataset keys, are shared (not read again, not freed
+     * with the new one): the points of a training grid (train/grid.h). */
+    const struct opsin_netfile *data;
+    int check;                /* 1: check every key, but skip the synapse kind's costly work
+                               * (a device's tabulation): the result is for checking only */
 } opsin_netfile_opts;
 
 /* A network file read and its data prepared. */
@@ -42,6 +48,9 @@ typedef struct opsin_netfile {
     const opsin_wsyn_kind *kind;
     void *syn_params;          /* the kind's, freed with it */
     config_t cfg;              /* kept: the kind's params may point into it */
+    int shared_data;           /* train and test belong to opts.data's network file */
+    opsin_wsyn_inputs inputs;  /* the data files and the kind's files read (not the network
+                                * file itself) */
 } opsin_netfile;
 
 /* Reads the network file at path and the data it names.  OPSIN_EIO (a file cannot be read),

@@ -78,6 +78,10 @@ int opsin_wsyn_device_table(const config_setting_t *g, const opsin_wsyn_ctx *ctx
     sp.nset = ctx->nset;
     sp.set = ctx->set;
     sp.seed = ctx->seed;
+    sp.check = ctx->check;
+    opsin_wsyn_input_add(ctx->inputs, circuit);
+    opsin_wsyn_input_add(ctx->inputs, ltp);
+    opsin_wsyn_input_add(ctx->inputs, ltd);
     return opsin_devtable_make(&sp, t, d);
 }
 
@@ -111,7 +115,7 @@ int opsin_wsyn_device_read(const config_setting_t *g, const opsin_wsyn_ctx *ctx,
     if (!rc)
         rc = opsin_wsyn_device_table(g, ctx, &t, diag);
     snprintf(what, sizeof what, "%s:%d: the device curve", ctx->file, opsin_cfg_line(g));
-    if (!rc)
+    if (!rc && !ctx->check)
         rc = opsin_pair_from_table(&p->pair, &t, what, diag);
     if (rc) {
         opsin_devtable_clear(&t);

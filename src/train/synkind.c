@@ -1,4 +1,5 @@
 /* synkind.c: the registry of synapse kinds a network file can name (synkind.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "io/cfg.h"
@@ -34,6 +35,12 @@ const char *opsin_wsyn_names(void)
             strcat(buf, kinds[i].name);
         }
     return buf;
+}
+
+void opsin_wsyn_input_add(opsin_wsyn_inputs *in, const char *path)
+{
+    if (in && path && in->n < OPSIN_WSYN_MAX_INPUTS)
+        snprintf(in->path[in->n++], sizeof in->path[0], "%s", path);
 }
 
 /* ideal has no keys besides kind. */

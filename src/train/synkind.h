@@ -13,6 +13,18 @@
 #include "opsin.h"
 #include "train/synapse.h"
 
+/* The files a network file's reading opened (its data, a device kind's circuit and stimuli),
+ * for a key that identifies a run (--resume).  Names beyond OPSIN_WSYN_MAX_INPUTS are
+ * dropped. */
+enum { OPSIN_WSYN_MAX_INPUTS = 8 };
+typedef struct opsin_wsyn_inputs {
+    size_t n;
+    char path[OPSIN_WSYN_MAX_INPUTS][4096];
+} opsin_wsyn_inputs;
+
+/* Adds path to in (NULL: nothing). */
+void opsin_wsyn_input_add(opsin_wsyn_inputs *in, const char *path);
+
 /* What a kind's reader may need besides its group. */
 typedef struct opsin_wsyn_ctx {
     const char *file;             /* the network file (messages; relative paths) */
@@ -21,6 +33,9 @@ typedef struct opsin_wsyn_ctx {
     unsigned long seed;           /* the network's seed (device noise, variability) */
     int jobs;                     /* worker threads a kind may use while it reads (>= 1) */
     opsin_warnings *warnings;     /* where a kind's warnings go (may be NULL) */
+    int check;                    /* 1: check every key and file, but skip the costly work (a
+                                   * device's tabulation): the params are for nothing else */
+    opsin_wsyn_inputs *inputs;    /* the files the kind reads go here (may be NULL) */
 } opsin_wsyn_ctx;
 
 typedef struct opsin_wsyn_kind {

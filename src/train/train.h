@@ -61,6 +61,9 @@ void opsin_trainer_set_epochs(opsin_trainer *t, uint64_t e);
 /* The synapse state of weight layer l (as the kind's alloc made it), for save and load. */
 void *opsin_trainer_syn_state(const opsin_trainer *t, size_t l);
 
+/* Mean loss of the N images x with their labels as the network stands (no update). */
+double opsin_mlp_mean_loss(opsin_mlp *m, const double *x, const int *labels, size_t N);
+
 /* Fraction of the N images whose largest output is their label. */
 double opsin_mlp_accuracy(opsin_mlp *m, const double *x, const int *labels, size_t N);
 
