@@ -565,7 +565,8 @@ int opsin_cmd_train(int argc, char **argv)
     }
     if (opsin_pool_mpi_size() > 1 && !a.quiet)
         fprintf(stderr, "opsin train: warning: %d MPI ranks: rank 0 trains alone and the "
-                "others wait (a training is not spread over ranks; --jobs sets its threads)\n",
+                "others wait (one training is not spread over ranks, --grid spreads its points; "
+                "--jobs sets its threads)\n",
                 opsin_pool_mpi_size());
     for (size_t i = 0; !a.quiet && i < w.n; i++)
         fprintf(stderr, "%s\n", opsin_warnings_at(&w, i));

@@ -93,12 +93,21 @@ static int parse_range(const char *arg, const char *spec, char ***items, size_t 
 {
     double *v = NULL;
     opsin_diag u;
+    const char *p = strncmp(spec, "log:", 4) ? spec : spec + 4;
+    for (int k = 0; k < 2; k++) { /* FROM and TO: bare numbers */
+        char *end;
+        (void)strtod(p, &end);
+        if (end == p || *end != ':') {
+            opsin_diag_set(d, NULL, 0, "--grid %s: a range takes bare numbers, SI (expected "
+                           "FROM:TO:N or log:FROM:TO:N such as log:500:8000:5, or a list such "
+                           "as 500ohm,1kohm,8kohm)", arg);
+            *n = 0;
+            return OPSIN_EINVAL;
+        }
+        p = end + 1;
+    }
     int rc = opsin_values_parse(spec, "", 0, &v, n, &u);
-    if (rc == OPSIN_EINVAL && (strstr(u.msg, "has a unit") || strstr(u.msg, "is not a number (")))
-        opsin_diag_set(d, NULL, 0, "--grid %s: a range takes bare numbers, SI (expected "
-                       "FROM:TO:N or log:FROM:TO:N such as log:500:8000:5, or a list such as "
-                       "500ohm,1kohm,8kohm)", arg);
-    else if (rc == OPSIN_EINVAL)
+    if (rc == OPSIN_EINVAL)
         opsin_diag_set(d, NULL, 0, "--grid %s: %s", arg, u.msg);
     if (!rc && !(*items = calloc(*n, sizeof **items)))
         rc = OPSIN_ENOMEM;
