@@ -19,7 +19,7 @@ root=""
 [ "$(id -u)" -eq 0 ] && root=--allow-run-as-root
 OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OMPI_MCA_btl_vader_single_copy_mechanism
-mpirun="mpirun -q --oversubscribe $root"
+mpirun="mpirun -q --oversubscribe --bind-to none $root" # threads in a rank: not bound to one core
 files="$top/circuits/fmes.cfg $top/stimuli/fmes-ppf.cfg"
 grid="--set syn.R_reg=log:500ohm:8kohm:100 --set pre.amplitude=1mA:3mA:100 --measure syn.v:peak,syn.v:ppf,energy"
 one="--set syn.R_reg=500 --measure syn.v:peak,syn.v:ppf,energy"

@@ -18,7 +18,7 @@ root=""
 [ "$(id -u)" -eq 0 ] && root=--allow-run-as-root
 OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OMPI_MCA_btl_vader_single_copy_mechanism
-mpirun="mpirun -q --oversubscribe $root"
+mpirun="mpirun -q --oversubscribe --bind-to none $root" # threads in a rank: not bound to one core
 grid="train $top/bench/train/nl.cfg -e 1 --grid synapse.NL=0:3:4 --grid seed=1,2 -q"
 
 # median NAME COMMAND...: farm-bench's median wall and cpu seconds of COMMAND, "WALL CPU".

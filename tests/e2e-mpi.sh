@@ -70,6 +70,21 @@ same "sweep -np 3 to stdout" "$o/serial.csv" "$work/stdout"
 mpi 1 sweep $grid -j 2 -o "$o/np1.csv"
 same "sweep -np 1" "$o/serial.csv" "$o/np1.csv"
 
+# --jobs beyond the CPUs a rank may run on (mpirun binds each of 2 ranks to a core unless
+# told): one warning, the same bytes; none with --bind-to none; the default --jobs is the
+# rank's CPUs.
+cpus=$(timeout 60 mpirun -q $root -np 2 sh -c 'nproc' 2>/dev/null | sort -n | head -n 1)
+# shellcheck disable=SC2086
+timeout 300 mpirun -q $root -np 2 "$OPSIN" sweep $grid -j 4 -o "$o/bind.csv" >"$work/stdout" 2>"$work/stderr" || true
+want=""
+[ "$cpus" -lt 4 ] && want="opsin sweep: warning: --jobs 4, but this rank may run on $cpus CPU$([ "$cpus" -eq 1 ] || echo s) only, so its threads share $([ "$cpus" -eq 1 ] && echo it || echo them) (mpirun binds each rank to a core unless told: expected mpirun --bind-to none, or --map-by slot:PE=4; srun --cpus-per-task=4)"
+if [ "$(cat "$work/stderr")" = "$want" ] && cmp -s "$o/serial.csv" "$o/bind.csv"; then ok
+else bad "-np 2 -j 4 on $cpus CPUs: $(cat "$work/stderr")"; fi
+# shellcheck disable=SC2086
+timeout 300 mpirun -q $root --bind-to none -np 2 "$OPSIN" sweep $grid -j 2 -o "$o/nobind.csv" >"$work/stdout" 2>"$work/stderr" || true
+if [ ! -s "$work/stderr" ] && cmp -s "$o/serial.csv" "$o/nobind.csv"; then ok
+else bad "-np 2 --bind-to none -j 2: $(cat "$work/stderr")"; fi
+
 # A failed point (CVODE cannot take C1 = 1e-100): nan row, the same warning and summary,
 # status 1, on any rank.
 sed 's/^solver = { /solver = { method = "cvode"; /' "$C" >"$o/cvode.cfg"

@@ -1,9 +1,11 @@
 /* args.c: option values shared by the commands (quantities with units, whole numbers) and
  * the one message for an option getopt_long could not take. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +16,27 @@
 #include "cli/output.h"
 #include "io/plot.h"
 #include "opsin.h"
+#include "protocols/pool_mpi.h"
+
+unsigned long opsin_cli_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned long)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned long)n : 1;
+}
+
+void opsin_cli_jobs_warning(const char *cmd, unsigned long jobs, int quiet)
+{
+    unsigned long cpus = opsin_cli_cpus();
+    if (quiet || opsin_pool_mpi_size() < 2 || jobs <= cpus)
+        return;
+    fprintf(stderr, "opsin %s: warning: --jobs %lu, but this rank may run on %lu CPU%s only, "
+            "so its threads share %s (mpirun binds each rank to a core unless told: expected "
+            "mpirun --bind-to none, or --map-by slot:PE=%lu; srun --cpus-per-task=%lu)\n",
+            cmd, jobs, cpus, cpus == 1 ? "" : "s", cpus == 1 ? "it" : "them", jobs, jobs);
+}
 
 int opsin_cli_quantity(const char *cmd, const char *opt, const char *text, const char *unit,
                        double *out)

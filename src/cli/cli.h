@@ -38,6 +38,15 @@ int opsin_cli_memory(const char *cmd, const char *text, double *bytes);
 /* The default --max-memory: 3/4 of the physical memory, at most 8 GiB. */
 double opsin_cli_memory_default(void);
 
+/* The CPUs this process may run on (its affinity: what mpirun, srun or taskset bound it to;
+ * else the online CPUs), at least 1: the default of --jobs. */
+unsigned long opsin_cli_cpus(void);
+
+/* Under mpirun with more than one rank: one warning on standard error (unless quiet) when
+ * --jobs asks for more threads than the CPUs this rank may run on (Open MPI binds each rank
+ * to one core unless told otherwise). */
+void opsin_cli_jobs_warning(const char *cmd, unsigned long jobs, int quiet);
+
 /* The memory limit of each simulation when `jobs` run at once: a share of the whole. */
 double opsin_cli_memory_share(double bytes, unsigned long jobs);
 

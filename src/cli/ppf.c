@@ -48,7 +48,7 @@ static const char help[] =
     "                           (the value T after each falling edge, e.g. at:0.5ms)\n"
     "  -S, --set=ID.PARAM=VALUE override a circuit parameter (repeatable)\n"
     "  -s, --seed=N             seed of the random streams (default 1)\n"
-    "  -j, --jobs=N             worker threads (default: the online CPUs)\n"
+    "  -j, --jobs=N             worker threads (default: the CPUs it may run on)\n"
     "      --max-memory=SIZE    memory the N parallel runs may need together (estimated\n"
     "                           before each run), e.g. 16G (0: no limit; default 3/4 of the\n"
     "                           RAM, at most 8G)\n"
@@ -136,8 +136,7 @@ static int parse_args(int argc, char **argv, ppf_args *a)
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->o = opsin_ppf_opts_default();
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
+    a->o.jobs = opsin_cli_cpus();
     a->max_memory = opsin_cli_memory_default();
     a->o.sets = a->sets;
     cli_resume_init(&a->rs, "ppf", "ojXPqZ");
@@ -337,6 +336,7 @@ int opsin_cmd_ppf(int argc, char **argv)
         rc = EXIT_RUNTIME;
     } else {
         cli_resume_file(&a.rs, "circuit", a.circuit);
+        opsin_cli_jobs_warning("ppf", a.o.jobs, a.quiet);
         rc = cli_resume_prepare(&a.rs, a.output, a.o.nintervals, a.quiet, &a.o.partial);
     }
     if (rc) {

@@ -36,8 +36,8 @@ static const char help[] =
     "  -d, --dt-out=DT      output grid step (default t_end/1000)\n"
     "  -p, --probe=P,...    probes ID.OUTPUT to write (default: the circuit's probes)\n"
     "  -s, --seed=N         seed of the random streams (default 1)\n"
-    "  -j, --jobs=N         threads that advance a network's neurons (default: the number\n"
-    "                       of online CPUs); the output is the same bytes for any N\n"
+    "  -j, --jobs=N         threads that advance a network's neurons (default: the CPUs\n"
+    "                       it may run on); the output is the same bytes for any N\n"
     "  -S, --set=ID.PARAM=VALUE\n"
     "                       override a circuit parameter, e.g. --set syn.R_reg=500ohm\n"
     "                       or --set syn.R_reg=open (repeatable)\n"
@@ -162,8 +162,7 @@ static int parse_args(int argc, char **argv, run_args *a)
     int ch;
     memset(a, 0, sizeof *a);
     a->seed = 1;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
+    a->jobs = opsin_cli_cpus();
     a->max_memory = opsin_cli_memory_default();
     optind = 1;
     opterr = 0;

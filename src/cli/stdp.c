@@ -41,7 +41,7 @@ static const char help[] =
     "  -S, --set=ID.PARAM=VALUE  override a circuit parameter (repeatable), e.g. the\n"
     "                         initial weight --set syn.W0=50nS\n"
     "  -s, --seed=N           seed of the random streams (default 1)\n"
-    "  -j, --jobs=N           worker threads (default: the number of processors)\n"
+    "  -j, --jobs=N           worker threads (default: the CPUs it may run on)\n"
     "      --max-memory=SIZE  memory the N parallel runs may need together (estimated before\n"
     "                         each run), e.g. 16G (0: no limit; default 3/4 of the RAM, at\n"
     "                         most 8G)\n"
@@ -180,8 +180,7 @@ static void defaults(stdp_args *a)
      * (dt > 0) overlaps the pre tail with the negated post spike at +1.5 V: Hebbian */
     a->o.spike = (opsin_spike){OPSIN_SPIKE_EXP_TAIL, -1.0, 1e-3, 0.5, 30e-3, 10e-3, NULL, NULL, 0};
     a->o.seed = 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    a->o.jobs = cpus > 0 ? (size_t)cpus : 1;
+    a->o.jobs = opsin_cli_cpus();
     a->max_memory = opsin_cli_memory_default();
     cli_resume_init(&a->rs, "stdp", "jXoPqZ");
 }
@@ -341,6 +340,7 @@ int opsin_cmd_stdp(int argc, char **argv)
         cli_resume_file(&a.rs, "circuit", a.circuit);
         cli_resume_file(&a.rs, "spike-table", strncmp(a.shape, "table:", 6) ? NULL : a.shape + 6);
         cli_resume_data_files(&a.rs, c, NULL);
+        opsin_cli_jobs_warning("stdp", a.o.jobs, a.quiet);
         rc = cli_resume_prepare(&a.rs, a.out, a.o.npoints, a.quiet, &a.o.partial);
     }
     if (rc == EXIT_OK) {

@@ -45,7 +45,7 @@ static const char help[] =
     "      --list-keys      list the stimulus keys with their units and exit\n"
     "  -t, --t-end=T        end time of every run, e.g. 30ms (default: the files' t_end)\n"
     "  -d, --dt-out=DT      output grid step of every run (default t_end/1000)\n"
-    "  -j, --jobs=N         parallel runs (default: the number of online CPUs)\n"
+    "  -j, --jobs=N         parallel runs (default: the CPUs it may run on)\n"
     "      --max-memory=SIZE\n"
     "                       memory the N parallel runs may need together (estimated before\n"
     "                       each run), e.g. 16G (0: no limit; default 3/4 of the RAM, at\n"
@@ -96,8 +96,7 @@ static int parse_args(int argc, char **argv, sweep_args *a)
     int ch;
     memset(a, 0, sizeof *a);
     a->seed = 1;
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
+    a->jobs = opsin_cli_cpus();
     a->max_memory = opsin_cli_memory_default();
     cli_resume_init(&a->rs, "sweep", "jXqoZ");
     optind = 1;
@@ -295,6 +294,7 @@ int opsin_cmd_sweep(int argc, char **argv)
         rc = opsin_cli_exit_status(rc);
     } else {
         opsin_cli_warnings("sweep", a.quiet, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
+        opsin_cli_jobs_warning("sweep", a.jobs, a.quiet);
         cli_resume_file(&a.rs, "circuit", a.circuit);
         cli_resume_file(&a.rs, "stimulus", a.stimulus);
         cli_resume_data_files(&a.rs, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));

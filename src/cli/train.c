@@ -64,7 +64,7 @@ static const char help[] =
     "                       or else a setting for the synapse kind, e.g. syn.R_reg=8kohm for\n"
     "                       the device kind (repeatable)\n"
     "  -j, --jobs=N         threads the synapse kind may use, or with --grid the points\n"
-    "                       trained at once (default: the online CPUs); the results do not\n"
+    "                       trained at once (default: the CPUs it may run on); the results do not\n"
     "                       depend on it\n"
     "  -s, --seed=N         the seed (default: the file's seed)\n"
     "      --grid=KEY=SPEC  a training per point of a grid of values of a key of the network\n"
@@ -122,8 +122,7 @@ static int parse_args(int argc, char **argv, train_args *a)
     unsigned long v;
     int ch;
     memset(a, 0, sizeof *a);
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    a->jobs = ncpu > 0 ? (unsigned long)ncpu : 1;
+    a->jobs = opsin_cli_cpus();
     a->scale = 3;
     optind = 1;
     opterr = 0;
@@ -568,6 +567,7 @@ int opsin_cmd_train(int argc, char **argv)
                 "others wait (one training is not spread over ranks, --grid spreads its points; "
                 "--jobs sets its threads)\n",
                 opsin_pool_mpi_size());
+    opsin_cli_jobs_warning("train", a.jobs, a.quiet);
     for (size_t i = 0; !a.quiet && i < w.n; i++)
         fprintf(stderr, "%s\n", opsin_warnings_at(&w, i));
     opsin_warnings_free(&w);

@@ -115,6 +115,7 @@ int cli_train_grid(const cli_train_grid_args *a)
     for (size_t i = 0; !a->quiet && i < w.n; i++)
         fprintf(stderr, "%s\n", opsin_warnings_at(&w, i));
     opsin_warnings_free(&w);
+    opsin_cli_jobs_warning("train", a->jobs, a->quiet);
     const opsin_netfile *base = opsin_grid_base(g);
     cli_resume_file(a->rs, "network", a->net);
     for (size_t i = 0; i < base->inputs.n; i++)
