@@ -379,8 +379,9 @@ int opsin_units_parse(const char *text, const char *si_unit, double *out, opsin_
 int opsin_values_parse(const char *spec, const char *si_unit, int allow_open, double **values,
                        size_t *n, opsin_diag *diag);
 
-/* n >= 2 values from `from` to `to`, both ends exact, evenly spaced or (geometric) in
- * constant ratio; *values is malloc'd.  EINVAL for n < 2 or a geometric range with an end
+/* n >= 2 values from `from` to `to`, both ends exact, evenly spaced (value i the weighted
+ * mean (from (n-1-i) + to i)/(n-1): exact whenever it is representable, so whole numbers stay
+ * whole) or (geometric) in constant ratio; *values is malloc'd.  EINVAL for n < 2 or a geometric range with an end
  * <= 0, ENOMEM. */
 int opsin_values_range(double from, double to, size_t n, int geometric, double **values);
 

@@ -189,6 +189,17 @@ START_TEST(test_parse_ranges)
     ck_assert(n == 4 && v[0] == 1 && close_rel(v[1], 10, 1e-14) && close_rel(v[2], 100, 1e-14) &&
               v[3] == 1000);
     free(v);
+    /* whole numbers stay whole: a seed or a count swept 1:2000:2000 takes 1, 2, ... exactly
+     * (from + (to - from) i/(n-1) gave 126.00000000000001) */
+    ck_assert_int_eq(opsin_values_parse("1:2000:2000", "", 0, &v, &n, &d), 0);
+    ck_assert_uint_eq(n, 2000);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(v[i] == (double)(i + 1), "%zu: %.17g", i, v[i]);
+    free(v);
+    ck_assert_int_eq(opsin_values_parse("-30:70:11", "", 0, &v, &n, &d), 0);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(v[i] == -30.0 + 10.0 * (double)i, "%zu: %.17g", i, v[i]);
+    free(v);
 }
 END_TEST
 

@@ -69,6 +69,12 @@ if [ "$status" -eq 0 ] && [ "$(cut -d, -f1-2 cols.csv | head -n 1)" = "hidden,tr
    [ "$(sed -n 5p cols.csv | cut -d, -f1-3)" = 'relu,0.2,10' ]; then ok
 else bad "grid columns: status $status $(cat stderr) $(cat cols.csv)"; fi
 
+# a whole-number key over a long range takes whole numbers (1, 2, ... 300, no 126.00000000000001)
+run_opsin train net.cfg -e 0 --grid seed=1:300:300 -o seeds.csv
+if [ "$status" -eq 0 ] && [ "$(wc -l <seeds.csv)" -eq 301 ] &&
+   awk -F, 'NR > 1 && $1 != NR - 1 { exit 1 }' seeds.csv; then ok
+else bad "seed=1:300:300: status $status, $(cat stderr)"; fi
+
 # ---- a point that fails while it runs: nan, a warning, status 1, the others trained --------
 cat >dev.cfg <<EOF
 layers = [16, 8, 4];

@@ -72,9 +72,13 @@ int opsin_values_range(double from, double to, size_t n, int geometric, double *
     double *v = malloc(n * sizeof *v);
     if (!v)
         return OPSIN_ENOMEM;
+    double m = (double)(n - 1);
     for (size_t i = 0; i < n; i++) {
-        double f = (double)i / (double)(n - 1);
-        v[i] = geometric ? from * pow(to / from, f) : from + (to - from) * f;
+        double f = (double)i / m;
+        /* linear: the weighted mean, exact whenever the value is (1:2000:2000 is 1, 2, ...
+         * to the bit, so an integer key takes every value) */
+        v[i] = geometric ? from * pow(to / from, f)
+                         : (from * (m - (double)i) + to * (double)i) / m;
     }
     v[0] = from;
     v[n - 1] = to;
