@@ -70,7 +70,7 @@ static const char help[] =
     "      --grid=KEY=SPEC  a training per point of a grid of values of a key of the network\n"
     "                       file or its synapse kind (repeatable; the last varies fastest):\n"
     "                       one CSV row per point with its final and best accuracies, loss,\n"
-    "                       pulses and energy.  SPEC: a list 0.05,0.1 or \"500ohm\",8kohm, or a\n"
+    "                       pulses and energy.  SPEC: a list 0.05,0.1 or '\"relu\",\"sigmoid\"', or a\n"
     "                       range of bare SI numbers FROM:TO:N or log:FROM:TO:N, e.g.\n"
     "                       --grid syn.R_reg=500ohm,2kohm,8kohm --grid seed=1:5:5.  The points\n"
     "                       run on --jobs threads (and MPI ranks under mpirun)\n"
@@ -80,7 +80,8 @@ static const char help[] =
     "  -h, --help           show this help and exit\n\n"
     "Examples: opsin train fashion.cfg -o epochs.csv --confusion confusion.csv --save net.state\n"
     "          opsin train fashion.cfg -e 5 --grid synapse.NL=0:5:6 -o grid.csv\n\n"
-    "Exit status: 0 success, 1 writing failed, 2 bad usage or input (nothing is written).\n";
+    "Exit status: 0 success, 1 writing failed or a grid point failed (its columns are nan),\n"
+    "2 bad usage or input (nothing is written).\n";
 
 typedef struct train_args {
     const char *net, *output, *confusion, *save, *load, *weights, *classes, *plot;
