@@ -2,7 +2,7 @@
 # run-bench-mpi.sh: a 10,000-point sweep (circuits/fmes.cfg, stimuli/fmes-ppf.cfg: R_reg on a
 # log range of 100 values x 100 paired-pulse amplitudes, three measures) on threads (--jobs 1
 # and 2) and on MPI ranks (mpirun -np 1, 2 and 4 with --jobs 1: rank 0 distributes and
-# writes, the others compute; -np 2 --jobs 2), each timed as a whole process by farm-bench
+# writes, the others compute; -np 2 --jobs 2), each timed as a whole process by bench/timeit.py
 # (median of RUNS, default 5), every CSV checked byte-identical to the --jobs 1 one.  Then:
 # the per-point overhead of the MPI path against threads (one computing rank against one
 # thread, start-up taken off with a 1-point sweep), and rank 0's own cost per message and per
@@ -24,14 +24,13 @@ files="$top/circuits/fmes.cfg $top/stimuli/fmes-ppf.cfg"
 grid="--set syn.R_reg=log:500ohm:8kohm:100 --set pre.amplitude=1mA:3mA:100 --measure syn.v:peak,syn.v:ppf,energy"
 one="--set syn.R_reg=500 --measure syn.v:peak,syn.v:ppf,energy"
 
-# median NAME COMMAND...: farm-bench's median wall and cpu (user + system, every rank's and
-# mpirun's) seconds of COMMAND, as "WALL CPU" (output to $work/NAME.out).
+# median NAME COMMAND...: the median wall and CPU seconds (user + system, every rank's and
+# mpirun's) of RUNS runs of COMMAND as a whole process (bench/timeit.py), as "WALL CPU"; its
+# output goes to $work/NAME.out.
 median() {
     name=$1
     shift
-    farm-bench -n "$runs" --timeout 900 -- sh -c "exec $* >$work/$name.out 2>&1" \
-        >"$work/$name.bench" 2>&1
-    awk '/^A wall s/ { w = $5 } /^A cpu s/ { c = $5 } END { print w, c }' "$work/$name.bench"
+    python3 "$top/bench/timeit.py" -n "$runs" -o "$work/$name.out" -- "$@"
 }
 
 printf '%-22s %8s %8s %10s %9s\n' run wall_s cpu_s points/s identical

@@ -3,7 +3,7 @@
 # each, of the NeuroSim protocol on Fashion-MNIST (bench/train/nl.cfg: 400-100-10, 8000
 # images, the nl law fitted to bpcds) over NL = 0, 1, 2, 3 and seeds 1, 2, on threads
 # (--jobs 1 and 2) and on MPI ranks (mpirun -np 2 and 3 with --jobs 1: one and two computing
-# ranks), each timed as a whole process by farm-bench (median of RUNS, default 3), every CSV
+# ranks), each timed as a whole process by bench/timeit.py (median of RUNS, default 3), every CSV
 # checked byte-identical to the --jobs 1 one.  A point is a whole training (about 1.5 s):
 # the best case for any distribution layer, against run-bench-mpi.sh's 0.2 ms points.
 # Needs Debian's dataset-fashion-mnist, and mpirun for the MPI rows.
@@ -21,13 +21,13 @@ export OMPI_MCA_btl_vader_single_copy_mechanism
 mpirun="mpirun -q --oversubscribe --bind-to none $root" # threads in a rank: not bound to one core
 grid="train $top/bench/train/nl.cfg -e 1 --grid synapse.NL=0:3:4 --grid seed=1,2 -q"
 
-# median NAME COMMAND...: farm-bench's median wall and cpu seconds of COMMAND, "WALL CPU".
+# median NAME COMMAND...: the median wall and CPU seconds (user + system, every rank's and
+# mpirun's) of RUNS runs of COMMAND as a whole process (bench/timeit.py), as "WALL CPU"; its
+# output goes to $work/NAME.out.
 median() {
     name=$1
     shift
-    farm-bench -n "$runs" --timeout 900 -- sh -c "exec $* >$work/$name.out 2>&1" \
-        >"$work/$name.bench" 2>&1
-    awk '/^A wall s/ { w = $5 } /^A cpu s/ { c = $5 } END { print w, c }' "$work/$name.bench"
+    python3 "$top/bench/timeit.py" -n "$runs" -o "$work/$name.out" -- "$@"
 }
 printf '%-22s %8s %8s %12s %9s\n' run wall_s cpu_s speed-up identical
 base=""
