@@ -7,7 +7,8 @@
 # range values; a device point whose curve cannot be tabulated is a nan row with its warning
 # (status 1) while the others train; bad grids are refused with one line, status 2 and no
 # output; a grid killed after K rows (seeds) resumes with --resume to the uninterrupted
-# bytes, SIGTERM keeps the complete rows, a resume with other options is refused.
+# bytes, SIGTERM keeps the complete rows, a resume with other options or a changed @include'd
+# file is refused.
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 cd "$work"
@@ -159,6 +160,37 @@ run_opsin $args -o "$out" --resume --set training.rate=0.2
 if [ "$status" -eq 2 ] && grep -q "^opsin train: $out.partial:6: written by another run: " stderr && [ "$(wc -l <stderr)" -eq 1 ] &&
    cmp -s keep.partial "$out.partial" && [ ! -e "$out" ]; then ok
 else bad "grid resume with other options: status $status, $(cat stderr)"; fi
+
+# an @include'd file is part of the key: changed, the resume is refused (one line naming the
+# include), nothing touched; as it was, the resume completes the uninterrupted bytes
+{ echo 'layers = [16, 8, 4];'; echo "$data"; } >base.cfg
+cat >inc.cfg <<EOF
+@include "base.cfg"
+training = { epochs = 3; rate = 0.5; };
+synapse = { kind = "nl"; Gmin = 0; Gmax = 1; Pmax = 50; NL = 2; noise = 0.01; };
+EOF
+iargs="train inc.cfg -e $e --grid seed=1:8:8"
+# shellcheck disable=SC2086
+run_opsin $iargs -j 2 -o iref.csv
+out=i.csv
+k=2
+# shellcheck disable=SC2086
+$VG "$OPSIN" $iargs -j 1 -o "$out" >/dev/null 2>&1 &
+kill_at_rows $!
+cp "$out.partial" keep.partial
+cp base.cfg base.keep
+echo 'hidden = "relu";' >>base.cfg
+# shellcheck disable=SC2086
+run_opsin $iargs -o "$out" --resume
+if [ "$status" -eq 2 ] && [ "$(wc -l <stderr)" -eq 1 ] &&
+   grep -q "^opsin train: $out.partial:[0-9]*: written by another run: it has 'file include [0-9]* [0-9a-f]*' where this run has 'file include " stderr &&
+   cmp -s keep.partial "$out.partial" && [ ! -e "$out" ]; then ok
+else bad "grid resume with a changed @include'd file: status $status, $(cat stderr)"; fi
+cp base.keep base.cfg
+# shellcheck disable=SC2086
+run_opsin $iargs -j 2 -o "$out" --resume
+if [ "$status" -eq 0 ] && cmp -s "$out" iref.csv; then ok
+else bad "grid resume with its @include'd file as it was: status $status, $(cat stderr)"; fi
 
 # SIGTERM: the complete rows stay, one line says so, --resume trains the rest
 rm -f "$out" "$out".*

@@ -335,7 +335,7 @@ int opsin_cmd_ppf(int argc, char **argv)
     } else if (!(rows = calloc(a.o.nintervals, sizeof *rows))) {
         rc = EXIT_RUNTIME;
     } else {
-        cli_resume_file(&a.rs, "circuit", a.circuit);
+        cli_resume_config(&a.rs, "circuit", a.circuit);
         opsin_cli_jobs_warning("ppf", a.o.jobs, a.quiet);
         rc = cli_resume_prepare(&a.rs, a.output, a.o.nintervals, a.quiet, &a.o.partial);
     }

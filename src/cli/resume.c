@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/resume.h"
+#include "io/cfg.h"
 #include "protocols/pool_mpi.h"
 
 /* ---- the key ---------------------------------------------------------------------------- */
@@ -95,6 +96,18 @@ void cli_resume_file(cli_resume *r, const char *role, const char *path)
         key_add(r, "file %s unreadable", role);
     else
         key_add(r, "file %s %llu %016llx", role, size, (unsigned long long)h);
+}
+
+static void add_include(void *ctx, const char *path)
+{
+    cli_resume_file(ctx, "include", path);
+}
+
+void cli_resume_config(cli_resume *r, const char *role, const char *path)
+{
+    cli_resume_file(r, role, path);
+    if (path)
+        opsin_cfg_includes(path, add_include, r);
 }
 
 void cli_resume_data_files(cli_resume *r, const opsin_circuit *c, const opsin_stimulus *s)

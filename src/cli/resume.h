@@ -42,6 +42,10 @@ void cli_resume_option(cli_resume *r, const struct option *opts, int ch, const c
 /* Adds an input file (role: "circuit", "stimulus", ...; NULL path: none) by size and hash. */
 void cli_resume_file(cli_resume *r, const char *role, const char *path);
 
+/* A libconfig input file (circuit, stimulus, network file) as cli_resume_file adds it, then
+ * every file it @includes ("include" lines). */
+void cli_resume_config(cli_resume *r, const char *role, const char *path);
+
 /* The data files a loaded circuit and stimulus read (synapse lists, spike times). */
 void cli_resume_data_files(cli_resume *r, const opsin_circuit *c, const opsin_stimulus *s);
 

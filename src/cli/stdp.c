@@ -337,7 +337,7 @@ int opsin_cmd_stdp(int argc, char **argv)
                                            !(points = calloc(a.o.npoints, sizeof *points))))
         rc = EXIT_RUNTIME;
     if (rc == EXIT_OK) {
-        cli_resume_file(&a.rs, "circuit", a.circuit);
+        cli_resume_config(&a.rs, "circuit", a.circuit);
         cli_resume_file(&a.rs, "spike-table", strncmp(a.shape, "table:", 6) ? NULL : a.shape + 6);
         cli_resume_data_files(&a.rs, c, NULL);
         opsin_cli_jobs_warning("stdp", a.o.jobs, a.quiet);

@@ -295,8 +295,8 @@ int opsin_cmd_sweep(int argc, char **argv)
     } else {
         opsin_cli_warnings("sweep", a.quiet, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
         opsin_cli_jobs_warning("sweep", a.jobs, a.quiet);
-        cli_resume_file(&a.rs, "circuit", a.circuit);
-        cli_resume_file(&a.rs, "stimulus", a.stimulus);
+        cli_resume_config(&a.rs, "circuit", a.circuit);
+        cli_resume_config(&a.rs, "stimulus", a.stimulus);
         cli_resume_data_files(&a.rs, opsin_sweep_circuit(sw), opsin_sweep_stimulus(sw));
         rc = cli_resume_prepare(&a.rs, a.output, opsin_sweep_npoints(sw), a.quiet, &part);
         if (rc == 0) {

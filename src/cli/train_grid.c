@@ -117,9 +117,12 @@ int cli_train_grid(const cli_train_grid_args *a)
     opsin_warnings_free(&w);
     opsin_cli_jobs_warning("train", a->jobs, a->quiet);
     const opsin_netfile *base = opsin_grid_base(g);
-    cli_resume_file(a->rs, "network", a->net);
+    cli_resume_config(a->rs, "network", a->net);
     for (size_t i = 0; i < base->inputs.n; i++)
-        cli_resume_file(a->rs, "input", base->inputs.path[i]);
+        if (base->inputs.config[i])
+            cli_resume_config(a->rs, "input", base->inputs.path[i]);
+        else
+            cli_resume_file(a->rs, "data", base->inputs.path[i]);
     opsin_partial *part = NULL;
     rc = cli_resume_prepare(a->rs, a->output, opsin_grid_npoints(g), a->quiet, &part);
     if (rc == 0) {

@@ -119,6 +119,8 @@ typedef struct scan_link {
     dev_t dev;
     ino_t ino;
     const struct scan_link *up;
+    void (*visit)(void *ctx, const char *path); /* opsin_cfg_includes: each @include'd file */
+    void *ctx;
 } scan_link;
 
 /* 0 if path is a regular file (st filled), else the reason. */
@@ -188,7 +190,9 @@ static int scan_include(const char *top, const char *dir, const scan_link *link,
             return OPSIN_EPARSE;
         }
     scan_link next = {included_path(top, name, shown, sizeof shown), st.st_dev, st.st_ino,
-                      link};
+                      link, link->visit, link->ctx};
+    if (link->visit)
+        link->visit(link->ctx, path);
     return scan_file(path, top, dir, &next, d);
 }
 
@@ -223,6 +227,29 @@ static int scan_file(const char *path, const char *top, const char *dir, const s
     return rc;
 }
 
+/* The directory libconfig looks in for the @include'd names of the file at path. */
+static void include_dir(const char *path, char *dir, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, len, ".");
+    else
+        snprintf(dir, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+}
+
+void opsin_cfg_includes(const char *path, void (*visit)(void *ctx, const char *path),
+                        void *ctx)
+{
+    struct stat st;
+    char dir[4096];
+    opsin_diag d;
+    if (not_regular(path, &st))
+        return;
+    include_dir(path, dir, sizeof dir);
+    scan_link top = {path, st.st_dev, st.st_ino, NULL, visit, ctx};
+    (void)scan_file(path, path, dir, &top, &d); /* a bad chain: the file's reading says why */
+}
+
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
 {
     struct stat st;
@@ -235,12 +262,8 @@ int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d)
     }
     /* @include "FILE" is relative to the including file, wherever opsin runs */
     char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    scan_link top = {path, st.st_dev, st.st_ino, NULL};
+    include_dir(path, dir, sizeof dir);
+    scan_link top = {path, st.st_dev, st.st_ino, NULL, NULL, NULL};
     int rc = scan_file(path, path, dir, &top, d);
     if (!rc) /* the first file's size: an @include'd one is rarely large */
         rc = room_to_parse((double)st.st_size, path, d);

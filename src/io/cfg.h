@@ -16,6 +16,12 @@ void opsin_diag_at(opsin_diag *d, const char *file, const config_setting_t *s, c
 /* Reads and parses a libconfig file; on failure fills diag (unreadable file or syntax). */
 int opsin_cfg_read(config_t *cfg, const char *path, opsin_diag *d);
 
+/* Calls visit for every file the libconfig file at path @includes, directly or through
+ * others, in the order libconfig reads them (the path as opened; a loop or a file that is not
+ * there ends the walk quietly: reading the file says why). */
+void opsin_cfg_includes(const char *path, void (*visit)(void *ctx, const char *path),
+                        void *ctx);
+
 /* Parses libconfig text held in memory; `name` stands for the file in messages. */
 int opsin_cfg_read_string(config_t *cfg, const char *text, const char *name, opsin_diag *d);
 

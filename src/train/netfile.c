@@ -339,8 +339,8 @@ static int read_set(const config_setting_t *g, const char *which, const data_pla
     opsin_dataset *ds = NULL;
     const char *fi = opsin_cfg_relative(file, csv ? csv : images, pi, sizeof pi);
     const char *fl = csv ? NULL : opsin_cfg_relative(file, labels, pl, sizeof pl);
-    opsin_wsyn_input_add(inputs, fi);
-    opsin_wsyn_input_add(inputs, fl);
+    opsin_wsyn_input_add(inputs, fi, 0);
+    opsin_wsyn_input_add(inputs, fl, 0);
     rc = csv ? opsin_dataset_read_csv(fi, &ro, &ds, d)
              : opsin_dataset_read_idx(fi, fl, &ro, &ds, d);
     if (rc)
@@ -399,7 +399,7 @@ static void share_data(opsin_netfile *nf, const opsin_netfile *from)
     nf->nclasses = from->nclasses;
     memcpy(nf->classes, from->classes, sizeof nf->classes);
     for (size_t i = 0; i < from->inputs.n; i++)
-        opsin_wsyn_input_add(&nf->inputs, from->inputs.path[i]);
+        opsin_wsyn_input_add(&nf->inputs, from->inputs.path[i], from->inputs.config[i]);
 }
 
 /* The first layer against the pixels of both sets, the last against the classes. */

@@ -79,9 +79,9 @@ int opsin_wsyn_device_table(const config_setting_t *g, const opsin_wsyn_ctx *ctx
     sp.set = ctx->set;
     sp.seed = ctx->seed;
     sp.check = ctx->check;
-    opsin_wsyn_input_add(ctx->inputs, circuit);
-    opsin_wsyn_input_add(ctx->inputs, ltp);
-    opsin_wsyn_input_add(ctx->inputs, ltd);
+    opsin_wsyn_input_add(ctx->inputs, circuit, 1);
+    opsin_wsyn_input_add(ctx->inputs, ltp, 1);
+    opsin_wsyn_input_add(ctx->inputs, ltd, 1);
     return opsin_devtable_make(&sp, t, d);
 }
 

@@ -37,10 +37,12 @@ const char *opsin_wsyn_names(void)
     return buf;
 }
 
-void opsin_wsyn_input_add(opsin_wsyn_inputs *in, const char *path)
+void opsin_wsyn_input_add(opsin_wsyn_inputs *in, const char *path, int config)
 {
-    if (in && path && in->n < OPSIN_WSYN_MAX_INPUTS)
-        snprintf(in->path[in->n++], sizeof in->path[0], "%s", path);
+    if (!in || !path || in->n == OPSIN_WSYN_MAX_INPUTS)
+        return;
+    in->config[in->n] = config;
+    snprintf(in->path[in->n++], sizeof in->path[0], "%s", path);
 }
 
 /* ideal has no keys besides kind. */

@@ -20,10 +20,11 @@ enum { OPSIN_WSYN_MAX_INPUTS = 8 };
 typedef struct opsin_wsyn_inputs {
     size_t n;
     char path[OPSIN_WSYN_MAX_INPUTS][4096];
+    int config[OPSIN_WSYN_MAX_INPUTS]; /* 1: a libconfig file (it may @include others) */
 } opsin_wsyn_inputs;
 
-/* Adds path to in (NULL: nothing). */
-void opsin_wsyn_input_add(opsin_wsyn_inputs *in, const char *path);
+/* Adds path (config: a libconfig file, else data) to in (NULL in or path: nothing). */
+void opsin_wsyn_input_add(opsin_wsyn_inputs *in, const char *path, int config);
 
 /* What a kind's reader may need besides its group. */
 typedef struct opsin_wsyn_ctx {
