@@ -200,6 +200,20 @@ START_TEST(test_parse_ranges)
     for (size_t i = 0; i < n; i++)
         ck_assert_msg(v[i] == -30.0 + 10.0 * (double)i, "%zu: %.17g", i, v[i]);
     free(v);
+    /* the values meant, as written: decades, octaves, decimal steps */
+    ck_assert_int_eq(opsin_values_parse("log:1:1000:4", "", 0, &v, &n, &d), 0);
+    ck_assert_msg(v[1] == 10 && v[2] == 100, "%.17g %.17g", v[1], v[2]);
+    free(v);
+    ck_assert_int_eq(opsin_values_parse("log:0.5:4:4", "", 0, &v, &n, &d), 0);
+    ck_assert_msg(v[1] == 1 && v[2] == 2, "%.17g %.17g", v[1], v[2]);
+    free(v);
+    ck_assert_int_eq(opsin_values_parse("0.1:0.3:5", "", 0, &v, &n, &d), 0);
+    ck_assert_msg(v[1] == 0.15 && v[2] == 0.2 && v[3] == 0.25, "%.17g %.17g %.17g", v[1], v[2],
+                  v[3]);
+    free(v);
+    ck_assert_int_eq(opsin_values_parse("log:1:10:3", "", 0, &v, &n, &d), 0);
+    ck_assert_msg(fabs(v[1] - sqrt(10.0)) < 1e-14, "%.17g", v[1]);
+    free(v);
 }
 END_TEST
 

@@ -120,6 +120,10 @@ expect_error "opsin train: --grid point syn.R_reg=1: --set syn.R_reg=1: no key o
     train net.cfg --grid syn.R_reg=1,2 -o "$work/out.csv"
 expect_error "opsin train: --save does not go with --grid (expected --grid with -o FILE.csv alone: one row per point; train a point alone for its --save)" \
     train net.cfg --grid seed=1,2 --save "$work/out.csv"
+expect_error "opsin train: --weights-scale does not go with --grid (expected --grid with -o FILE.csv alone: one row per point; train a point alone for its --weights-scale)" \
+    train net.cfg --grid seed=1,2 --weights-scale 4 -o "$work/out.csv"
+expect_error "opsin train: --classes does not go with --grid (expected --grid with -o FILE.csv alone: one row per point; train a point alone for its --classes)" \
+    train net.cfg --grid seed=1,2 --classes 1 -o "$work/out.csv"
 expect_error "opsin train: --resume continues a --grid (expected --grid; a single training continues from --save with --load)" \
     train net.cfg --resume -o "$work/out.csv"
 

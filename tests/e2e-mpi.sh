@@ -9,12 +9,23 @@
 # every rank with one line; a complete output left alone.  opsin train under -np 3: rank 0
 # trains alone, the files are one process's; opsin train --grid spreads its points over the
 # ranks (the same bytes, a bad point refused by every rank, killed and resumed across).
-# Skipped (77) when opsin was built without MPI, mpirun is missing or cannot start a job, or
-# under valgrind.
+# Skipped (77) when opsin was built without MPI (after checking that such an opsin, started
+# as 2 ranks, refuses on each), mpirun is missing or cannot start a job, or under valgrind.
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 
 config=$(dirname "$OPSIN")/../config.h
+if [ -r "$config" ] && ! grep -q '^#define HAVE_MPI 1' "$config"; then
+    # Built without MPI: started as one of 2 ranks of a launcher, each refuses (status 1),
+    # rank 0 says why, and nothing runs twice.
+    want="opsin: this opsin was built without MPI, but it was started as 2 ranks of an MPI job, each of which would run the whole command (expected one process, or opsin built by configure --with-mpi with Open MPI installed)"
+    OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=0 run_opsin --version
+    s0=$status e0=$(cat "$work/stderr")
+    OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=1 run_opsin --version
+    if [ "$s0$status" = 11 ] && [ "$e0" = "$want" ] && [ ! -s "$work/stderr" ] && [ ! -s "$work/stdout" ]
+    then echo "no MPI build: two ranks refused"
+    else echo "FAIL: a build without MPI under a launcher: $s0/$status, '$e0' $(cat "$work/stderr")" >&2; exit 1; fi
+fi
 if ! grep -q '^#define HAVE_MPI 1' "$config" 2>/dev/null || ! command -v mpirun >/dev/null 2>&1 ||
    [ -n "$VG" ]; then
     echo "SKIP: no MPI build, no mpirun, or under valgrind"
@@ -80,6 +91,14 @@ want=""
 [ "$cpus" -lt 4 ] && want="opsin sweep: warning: --jobs 4, but this rank may run on $cpus CPU$([ "$cpus" -eq 1 ] || echo s) only, so its threads share $([ "$cpus" -eq 1 ] && echo it || echo them) (mpirun binds each rank to a core unless told: expected mpirun --bind-to none, or --map-by slot:PE=4; srun --cpus-per-task=4)"
 if [ "$(cat "$work/stderr")" = "$want" ] && cmp -s "$o/serial.csv" "$o/bind.csv"; then ok
 else bad "-np 2 -j 4 on $cpus CPUs: $(cat "$work/stderr")"; fi
+# one rank too (bound to a core like the first of two)
+cpus=$(timeout 60 mpirun -q $root -np 1 sh -c 'nproc' 2>/dev/null)
+# shellcheck disable=SC2086
+timeout 300 mpirun -q $root -np 1 "$OPSIN" sweep $grid -j 4 -o "$o/bind1.csv" >"$work/stdout" 2>"$work/stderr" || true
+want=""
+[ "$cpus" -lt 4 ] && want="opsin sweep: warning: --jobs 4, but this rank may run on $cpus CPU$([ "$cpus" -eq 1 ] || echo s) only, so its threads share $([ "$cpus" -eq 1 ] && echo it || echo them) (mpirun binds each rank to a core unless told: expected mpirun --bind-to none, or --map-by slot:PE=4; srun --cpus-per-task=4)"
+if [ "$(cat "$work/stderr")" = "$want" ] && cmp -s "$o/serial.csv" "$o/bind1.csv"; then ok
+else bad "-np 1 -j 4 on $cpus CPUs: $(cat "$work/stderr")"; fi
 # shellcheck disable=SC2086
 timeout 300 mpirun -q $root --bind-to none -np 2 "$OPSIN" sweep $grid -j 2 -o "$o/nobind.csv" >"$work/stdout" 2>"$work/stderr" || true
 if [ ! -s "$work/stderr" ] && cmp -s "$o/serial.csv" "$o/nobind.csv"; then ok
@@ -373,7 +392,7 @@ if [ "$(cut -d, -f1-7 "$tdir/serial.csv")" = "$(cut -d, -f1-7 "$tdir/mpi.csv")" 
    [ "$(wc -l <"$tdir/mpi.csv")" -eq 7 ]; then ok
 else bad "train -np 3: rows differ: $(cat "$tdir/mpi.csv")"; fi
 if [ "$(grep -c . "$work/stderr")" -eq 1 ] &&
-   grep -q '^opsin train: warning: 3 MPI ranks: rank 0 trains alone and the others wait' "$work/stderr"
+   grep -q '^opsin train: warning: 3 MPI ranks: rank 0 trains alone and the others end' "$work/stderr"
 then ok; else bad "train -np 3: stderr $(cat "$work/stderr")"; fi
 mpi 3 train "$tdir/net.cfg" -q -o "$tdir/q.csv"
 if [ "$status" -eq 0 ] && [ ! -s "$work/stderr" ]; then ok; else bad "train -np 3 -q: $(cat "$work/stderr")"; fi

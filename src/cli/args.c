@@ -30,7 +30,7 @@ unsigned long opsin_cli_cpus(void)
 void opsin_cli_jobs_warning(const char *cmd, unsigned long jobs, int quiet)
 {
     unsigned long cpus = opsin_cli_cpus();
-    if (quiet || opsin_pool_mpi_size() < 2 || jobs <= cpus)
+    if (quiet || !opsin_pool_mpi_launched() || jobs <= cpus)
         return;
     fprintf(stderr, "opsin %s: warning: --jobs %lu, but this rank may run on %lu CPU%s only, "
             "so its threads share %s (mpirun binds each rank to a core unless told: expected "

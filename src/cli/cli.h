@@ -42,9 +42,9 @@ double opsin_cli_memory_default(void);
  * else the online CPUs), at least 1: the default of --jobs. */
 unsigned long opsin_cli_cpus(void);
 
-/* Under mpirun with more than one rank: one warning on standard error (unless quiet) when
- * --jobs asks for more threads than the CPUs this rank may run on (Open MPI binds each rank
- * to one core unless told otherwise). */
+/* Under mpirun or srun (one rank included): one warning on standard error (unless quiet)
+ * when --jobs asks for more threads than the CPUs this rank may run on (Open MPI binds each
+ * rank to one core unless told otherwise). */
 void opsin_cli_jobs_warning(const char *cmd, unsigned long jobs, int quiet);
 
 /* The memory limit of each simulation when `jobs` run at once: a share of the whole. */

@@ -193,8 +193,9 @@ static int parse_args(int argc, char **argv, train_args *a)
 static int check_grid(const train_args *a)
 {
     const char *other = a->confusion ? "--confusion" : a->save ? "--save" : a->load ? "--load"
-                        : a->weights ? "--weights" : a->plot ? "--plot" : a->eval_every ?
-                        "--eval-every" : NULL;
+                        : a->weights ? "--weights" : a->classes ? "--classes" : a->scale != 3 ?
+                        "--weights-scale" : a->plot ? "--plot" : a->eval_every ? "--eval-every"
+                        : NULL;
     if (!other)
         return EXIT_OK;
     fprintf(stderr, "opsin train: %s does not go with --grid (expected --grid with -o FILE.csv "
@@ -565,7 +566,7 @@ int opsin_cmd_train(int argc, char **argv)
     }
     if (opsin_pool_mpi_size() > 1 && !a.quiet)
         fprintf(stderr, "opsin train: warning: %d MPI ranks: rank 0 trains alone and the "
-                "others wait (one training is not spread over ranks, --grid spreads its points; "
+                "others end (one training is not spread over ranks, --grid spreads its points; "
                 "--jobs sets its threads)\n",
                 opsin_pool_mpi_size());
     opsin_cli_jobs_warning("train", a.jobs, a.quiet);

@@ -1,6 +1,7 @@
 /* values.c: value specifications of the command line: a list "a,b,c" of numbers with units,
  * a linear range "FROM:TO:N" or a geometric one "log:FROM:TO:N" (sweep, ppf, stdp). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,12 @@ int opsin_values_range(double from, double to, size_t n, int geometric, double *
          * to the bit, so an integer key takes every value) */
         v[i] = geometric ? from * pow(to / from, f)
                          : (from * (m - (double)i) + to * (double)i) / m;
+        /* rounded to 15 significant digits, below the error of the arithmetic: the values a
+         * user means come out as written (log:1:1000:4 is 10 and 100, not 9.999999999999998;
+         * 0.1:0.3:5 is 0.15, not 0.15000000000000002) */
+        char text[32];
+        snprintf(text, sizeof text, "%.15g", v[i]);
+        v[i] = strtod(text, NULL);
     }
     v[0] = from;
     v[n - 1] = to;

@@ -43,10 +43,43 @@
 
 #ifndef HAVE_MPI
 
+/* The number in environment variable name (a launcher's), or -1. */
+static long env_number(const char *name)
+{
+    const char *v = getenv(name);
+    char *end;
+    long n = v ? strtol(v, &end, 10) : -1;
+    return v && *v && !*end ? n : -1;
+}
+
+/* Built without MPI but started as one of several ranks (mpirun, srun): every rank would run
+ * the whole command on the same files and race on its outputs, so each refuses, and the
+ * launcher's rank 0 says why. */
 int opsin_pool_mpi_init(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    static const char *const sizes[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE",
+                                        "SLURM_STEP_NUM_TASKS"};
+    static const char *const ranks[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
+                                        "SLURM_PROCID"};
+    long size = -1, rank = -1;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0] && size < 0; i++)
+        size = env_number(sizes[i]);
+    for (size_t i = 0; i < sizeof ranks / sizeof ranks[0] && rank < 0; i++)
+        rank = env_number(ranks[i]);
+    if (size < 2)
+        return 0;
+    if (rank <= 0)
+        fprintf(stderr, "opsin: this opsin was built without MPI, but it was started as %ld "
+                "ranks of an MPI job, each of which would run the whole command (expected "
+                "one process, or opsin built by configure --with-mpi with Open MPI "
+                "installed)\n", size);
+    return -1;
+}
+
+int opsin_pool_mpi_launched(void)
+{
     return 0;
 }
 
@@ -598,6 +631,11 @@ static int launched(void)
 {
     return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK") ||
            getenv("PMI_SIZE");
+}
+
+int opsin_pool_mpi_launched(void)
+{
+    return mpi_on;
 }
 
 int opsin_pool_mpi_init(int *argc, char ***argv)

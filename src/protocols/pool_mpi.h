@@ -18,6 +18,9 @@
  * /dev/null, so that only rank 0 prints.  0, or -1 after a message on standard error. */
 int opsin_pool_mpi_init(int *argc, char ***argv);
 
+/* 1 when this process joined an MPI job started by a launcher (one rank included). */
+int opsin_pool_mpi_launched(void);
+
 /* This process's rank: 0 without MPI or in a job of one rank. */
 int opsin_pool_mpi_rank(void);
 
