@@ -5,8 +5,9 @@
 # uninterrupted run's, the partial file is gone.  Also: a torn last row is dropped; a resume
 # with other options or a changed input file is refused (status 2, one line, nothing
 # touched); a resume of a complete output does nothing; --resume to standard output is
-# refused; without --resume a partial file is replaced; SIGTERM of a sweep leaves the rows
-# resumable; failed rows (nan) are restored with their warnings and the exit status.
+# refused; without --resume a partial file is replaced; SIGTERM of a sweep (and of a ppf, with
+# its one line) leaves the rows resumable; failed rows (nan) are restored with their warnings
+# and the exit status.
 set -eu
 . "$(dirname "$0")/e2e-lib.sh"
 cd "$work"
@@ -165,6 +166,29 @@ else bad "SIGTERM: status $status, $(cat stderr), $(ls)"; fi
 # shellcheck disable=SC2086
 run_opsin $sweep_args -o "$out" --resume
 if [ "$status" -eq 0 ] && cmp -s "$out" ref-sweep.csv; then ok; else bad "SIGTERM then --resume: status $status, differs"; fi
+
+# --- SIGTERM of a ppf (it stops at once): one line says where its rows are, --resume ends it --
+rm -f "$out" "$out".*
+pargs="ppf $C --amplitude 1mA --intervals log:2ms:1s:3000 -j 1"
+# shellcheck disable=SC2086
+$VG "$OPSIN" $pargs -o "$out" >/dev/null 2>stderr &
+pid=$!
+n=0
+while [ "$(rows_of "$out.partial")" -lt 3 ] && [ "$n" -lt 6000 ]; do sleep 0.01; n=$((n + 1)); done
+kill -s TERM "$pid" 2>/dev/null || true
+status=0
+wait "$pid" || status=$?
+if [ "$status" -eq 143 ] && [ -e "$out.partial" ] && [ ! -e "$out" ] &&
+   [ "$(grep -v '^==' stderr)" = "opsin ppf: interrupted by SIGTERM: --resume continues from the rows in $out.partial" ]
+then ok; else bad "ppf SIGTERM: status $status, $(cat stderr), $(ls)"; fi
+if [ -z "$VG" ]; then # (3000 intervals: too long under valgrind)
+    # shellcheck disable=SC2086
+    run_opsin $pargs -o "$out" --resume -q
+    cp "$out" ppf-resumed.csv
+    # shellcheck disable=SC2086
+    run_opsin $pargs -o ppf-ref.csv -q
+    if cmp -s ppf-resumed.csv ppf-ref.csv; then ok; else bad "ppf SIGTERM then --resume differs"; fi
+fi
 
 # --- failed rows: nan, restored with their warning and the exit status ---------------------------
 sed 's/^solver = { /solver = { method = "cvode"; /' "$C" >cvode.cfg

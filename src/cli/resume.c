@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/resume.h"
+#include "cli/signals.h"
 #include "io/cfg.h"
 #include "protocols/pool_mpi.h"
 
@@ -212,7 +213,13 @@ int cli_resume_prepare(cli_resume *r, const char *output, size_t nrows, int quie
     *part = NULL;
     if (opsin_pool_mpi_rank() > 0)
         return opsin_pool_mpi_agree(0);
-    return opsin_pool_mpi_agree(prepare(r, output, nrows, quiet, part));
+    int rc = opsin_pool_mpi_agree(prepare(r, output, nrows, quiet, part));
+    if (rc == 0 && r->path) { /* a command a signal ends at once says where its rows are */
+        char text[4200];
+        snprintf(text, sizeof text, ": --resume continues from the rows in %s", r->path);
+        cli_signals_note(r->cmd, text);
+    }
+    return rc;
 }
 
 int cli_resume_write_failed(const cli_resume *r)
@@ -222,12 +229,14 @@ int cli_resume_write_failed(const cli_resume *r)
 
 void cli_resume_done(const cli_resume *r)
 {
+    cli_signals_note(NULL, NULL);
     if (r->path)
         unlink(r->path);
 }
 
 void cli_resume_free(cli_resume *r)
 {
+    cli_signals_note(NULL, NULL);
     opsin_partial_free(&r->part);
     free(r->path);
     free(r->key);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,10 @@ static volatile sig_atomic_t slot_armed[SLOTS]; /* the handler removes slot_name
 static int slot_taken[SLOTS];                   /* main thread only */
 static volatile sig_atomic_t caught;           /* the signal, 0 before one came */
 static volatile sig_atomic_t graceful;
+/* cli_signals_note: the line for an immediate stop by SIGINT and by SIGTERM */
+static char note_line[2][NAME_LEN + 256];
+static size_t note_len[2];
+static volatile sig_atomic_t note_armed;
 
 /* Async-signal-safe only: a flag, unlink() and _exit().  A graceful command stops by itself
  * at the first SIGINT or SIGTERM; otherwise (at a second one, or at SIGHUP or SIGPIPE: the
@@ -26,6 +31,11 @@ static void on_signal(int sig)
         caught = sig;
         if (graceful && !again)
             return;
+        if (note_armed && !again) {
+            int k = sig == SIGTERM;
+            ssize_t w = write(STDERR_FILENO, note_line[k], note_len[k]);
+            (void)w; /* nothing to do about a failed write here */
+        }
     }
     for (int i = 0; i < SLOTS; i++)
         if (slot_armed[i])
@@ -52,6 +62,23 @@ void cli_signals_install(void)
     catch_one(SIGTERM);
     catch_one(SIGHUP);
     catch_one(SIGPIPE);
+}
+
+void cli_signals_note(const char *cmd, const char *text)
+{
+    note_armed = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    if (!cmd || !text)
+        return;
+    static const char *const names[2] = {"SIGINT", "SIGTERM"};
+    for (int k = 0; k < 2; k++) {
+        int n = snprintf(note_line[k], sizeof note_line[k], "opsin %s: interrupted by %s%s\n",
+                         cmd, names[k], text);
+        note_len[k] = n < 0 ? 0 : (size_t)n < sizeof note_line[k] ? (size_t)n
+                                                                   : sizeof note_line[k] - 1;
+    }
+    atomic_signal_fence(memory_order_seq_cst);
+    note_armed = 1;
 }
 
 void cli_signals_graceful(int on)

@@ -24,6 +24,11 @@ void cli_signals_graceful(int on);
 /* The flag: 0, or the number of the signal caught; for the worker pool's cancel field. */
 volatile sig_atomic_t *cli_signals_flag(void);
 
+/* A command that stops at once (not graceful) under SIGINT or SIGTERM first writes "opsin CMD:
+ * interrupted by SIGINT" and text (e.g. ": --resume continues from the rows in
+ * OUT.partial") as one line on standard error; NULL cmd or text: no line (the default). */
+void cli_signals_note(const char *cmd, const char *text);
+
 /* The exit status after a caught signal (130 for SIGINT, 143 for SIGTERM), 0 if none; and
  * its name ("SIGINT"). */
 int cli_signals_status(void);
