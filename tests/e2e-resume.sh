@@ -152,15 +152,19 @@ expect_status "partial file replaced" 0
 if [ ! -e "$out.partial" ] && [ "$(wc -l <"$out")" -eq 3 ]; then ok; else bad "replaced: $(ls)"; fi
 
 # --- SIGTERM of a sweep: the complete rows in OUT, the partial file for --resume -----------------
+# term_at_rows PID K: SIGTERM to PID once $out.partial holds K rows (or a minute passed); its
+# exit status in $status.
+term_at_rows() {
+    n=0
+    while [ "$(rows_of "$out.partial")" -lt "$2" ] && [ "$n" -lt 6000 ]; do sleep 0.01; n=$((n + 1)); done
+    kill -s TERM "$1" 2>/dev/null || true
+    status=0
+    wait "$1" || status=$?
+}
 rm -f "$out" "$out".*
 # shellcheck disable=SC2086
 $VG "$OPSIN" $sweep_args -o "$out" >/dev/null 2>stderr &
-pid=$!
-n=0
-while [ "$(rows_of "$out.partial")" -lt 3 ] && [ "$n" -lt 6000 ]; do sleep 0.01; n=$((n + 1)); done
-kill -s TERM "$pid" 2>/dev/null || true
-status=0
-wait "$pid" || status=$?
+term_at_rows $! 3
 if [ "$status" -eq 143 ] && [ -e "$out.partial" ] && grep -q '; --resume computes the rest$' stderr; then ok
 else bad "SIGTERM: status $status, $(cat stderr), $(ls)"; fi
 # shellcheck disable=SC2086
@@ -172,12 +176,7 @@ rm -f "$out" "$out".*
 pargs="ppf $C --amplitude 1mA --intervals log:2ms:1s:3000 -j 1"
 # shellcheck disable=SC2086
 $VG "$OPSIN" $pargs -o "$out" >/dev/null 2>stderr &
-pid=$!
-n=0
-while [ "$(rows_of "$out.partial")" -lt 3 ] && [ "$n" -lt 6000 ]; do sleep 0.01; n=$((n + 1)); done
-kill -s TERM "$pid" 2>/dev/null || true
-status=0
-wait "$pid" || status=$?
+term_at_rows $! 3
 if [ "$status" -eq 143 ] && [ -e "$out.partial" ] && [ ! -e "$out" ] &&
    [ "$(grep -v '^==' stderr)" = "opsin ppf: interrupted by SIGTERM: --resume continues from the rows in $out.partial" ]
 then ok; else bad "ppf SIGTERM: status $status, $(cat stderr), $(ls)"; fi
