@@ -13,25 +13,10 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 opsin=${1:-$top/src/opsin}
 runs=${RUNS:-5}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-root=""
-[ "$(id -u)" -eq 0 ] && root=--allow-run-as-root
-OMPI_MCA_btl_vader_single_copy_mechanism=none
-export OMPI_MCA_btl_vader_single_copy_mechanism
-mpirun="mpirun -q --oversubscribe --bind-to none $root" # threads in a rank: not bound to one core
+. "$top/bench/mpi-lib.sh"
 files="$top/circuits/fmes.cfg $top/stimuli/fmes-ppf.cfg"
 grid="--set syn.R_reg=log:500ohm:8kohm:100 --set pre.amplitude=1mA:3mA:100 --measure syn.v:peak,syn.v:ppf,energy"
 one="--set syn.R_reg=500 --measure syn.v:peak,syn.v:ppf,energy"
-
-# median NAME COMMAND...: the median wall and CPU seconds (user + system, every rank's and
-# mpirun's) of RUNS runs of COMMAND as a whole process (bench/timeit.py), as "WALL CPU"; its
-# output goes to $work/NAME.out.
-median() {
-    name=$1
-    shift
-    python3 "$top/bench/timeit.py" -n "$runs" -o "$work/$name.out" -- "$@"
-}
 
 printf '%-22s %8s %8s %10s %9s\n' run wall_s cpu_s points/s identical
 report() { # report NAME "WALL CPU" CSV

@@ -12,23 +12,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 opsin=${1:-$top/src/opsin}
 runs=${RUNS:-3}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-root=""
-[ "$(id -u)" -eq 0 ] && root=--allow-run-as-root
-OMPI_MCA_btl_vader_single_copy_mechanism=none
-export OMPI_MCA_btl_vader_single_copy_mechanism
-mpirun="mpirun -q --oversubscribe --bind-to none $root" # threads in a rank: not bound to one core
+. "$top/bench/mpi-lib.sh"
 grid="train $top/bench/train/nl.cfg -e 1 --grid synapse.NL=0:3:4 --grid seed=1,2 -q"
 
-# median NAME COMMAND...: the median wall and CPU seconds (user + system, every rank's and
-# mpirun's) of RUNS runs of COMMAND as a whole process (bench/timeit.py), as "WALL CPU"; its
-# output goes to $work/NAME.out.
-median() {
-    name=$1
-    shift
-    python3 "$top/bench/timeit.py" -n "$runs" -o "$work/$name.out" -- "$@"
-}
 printf '%-22s %8s %8s %12s %9s\n' run wall_s cpu_s speed-up identical
 base=""
 report() { # report NAME "WALL CPU" CSV
