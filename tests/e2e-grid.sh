@@ -124,6 +124,17 @@ expect_error "opsin train: --weights-scale does not go with --grid (expected --g
     train net.cfg --grid seed=1,2 --weights-scale 4 -o "$work/out.csv"
 expect_error "opsin train: --classes does not go with --grid (expected --grid with -o FILE.csv alone: one row per point; train a point alone for its --classes)" \
     train net.cfg --grid seed=1,2 --classes 1 -o "$work/out.csv"
+# an output onto a file the network file names (its data, an @include'd file), with and
+# without --grid: refused before anything is written, the file intact
+cp train-labels.idx labels.keep
+expect_error "opsin train: -o train-labels.idx is the same file as a data file train-labels.idx (expected an output that is not one of the input files)" \
+    train net.cfg --grid seed=1,2 -o train-labels.idx
+expect_error "opsin train: --save train-labels.idx is the same file as a data file train-labels.idx (expected an output that is not one of the input files)" \
+    train net.cfg -o "$work/out.csv" --save train-labels.idx
+printf '@include "net.cfg"\n' >top.cfg
+expect_error "opsin train: -o net.cfg is the same file as an @include'd file ./net.cfg (expected an output that is not one of the input files)" \
+    train top.cfg -e 0 -o net.cfg
+if cmp -s labels.keep train-labels.idx; then ok; else bad "an output onto the data: the labels changed"; fi
 expect_error "opsin train: --resume continues a --grid (expected --grid; a single training continues from --save with --load)" \
     train net.cfg --resume -o "$work/out.csv"
 

@@ -564,6 +564,11 @@ int opsin_cmd_train(int argc, char **argv)
         opsin_warnings_free(&w);
         return opsin_cli_exit_status(rc);
     }
+    if (cli_train_check_outputs(a.net, a.load, r.nf, out, 5)) {
+        opsin_warnings_free(&w);
+        opsin_netfile_free(r.nf);
+        return EXIT_USAGE;
+    }
     if (opsin_pool_mpi_size() > 1 && !a.quiet)
         fprintf(stderr, "opsin train: warning: %d MPI ranks: rank 0 trains alone and the "
                 "others end (one training is not spread over ranks, --grid spreads its points; "

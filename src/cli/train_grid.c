@@ -4,6 +4,7 @@
  * last complete row. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -11,7 +12,49 @@
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "cli/train_grid.h"
+#include "io/cfg.h"
 #include "train/grid.h"
+
+enum { MAX_INPUTS = 64 };
+
+/* The input files of a training, each with its role. */
+typedef struct train_inputs {
+    cli_file file[MAX_INPUTS];
+    char *own[MAX_INPUTS]; /* the copies of @include'd names */
+    size_t n, nown;
+} train_inputs;
+
+static void add_input(train_inputs *t, const char *what, const char *path)
+{
+    if (path && t->n < MAX_INPUTS)
+        t->file[t->n++] = (cli_file){what, path};
+}
+
+static void add_include(void *ctx, const char *path)
+{
+    train_inputs *t = ctx;
+    if (t->nown < MAX_INPUTS && t->n < MAX_INPUTS && (t->own[t->nown] = strdup(path)))
+        add_input(t, "an @include'd file", t->own[t->nown++]);
+}
+
+int cli_train_check_outputs(const char *net, const char *load, const opsin_netfile *nf,
+                            const cli_file *out, size_t nout)
+{
+    train_inputs t = {{{NULL, NULL}}, {NULL}, 0, 0};
+    add_input(&t, "the network file", net);
+    opsin_cfg_includes(net, add_include, &t);
+    add_input(&t, "--load", load);
+    for (size_t i = 0; i < nf->inputs.n; i++) {
+        const int config = nf->inputs.config[i];
+        add_input(&t, config ? "a file of the synapse kind" : "a data file", nf->inputs.path[i]);
+        if (config)
+            opsin_cfg_includes(nf->inputs.path[i], add_include, &t);
+    }
+    int rc = cli_out_check("train", t.file, t.n, out, nout);
+    for (size_t i = 0; i < t.nown; i++)
+        free(t.own[i]);
+    return rc;
+}
 
 /* Whether a message names its place ("FILE:LINE: ..."), else "opsin train: " goes first. */
 static int located(const char *msg)
@@ -112,11 +155,16 @@ int cli_train_grid(const cli_train_grid_args *a)
         opsin_warnings_free(&w);
         return opsin_cli_exit_status(rc);
     }
+    const opsin_netfile *base = opsin_grid_base(g);
+    if (cli_train_check_outputs(a->net, NULL, base, out, 1)) {
+        opsin_warnings_free(&w);
+        opsin_grid_free(g);
+        return EXIT_USAGE;
+    }
     for (size_t i = 0; !a->quiet && i < w.n; i++)
         fprintf(stderr, "%s\n", opsin_warnings_at(&w, i));
     opsin_warnings_free(&w);
     opsin_cli_jobs_warning("train", a->jobs, a->quiet);
-    const opsin_netfile *base = opsin_grid_base(g);
     cli_resume_config(a->rs, "network", a->net);
     for (size_t i = 0; i < base->inputs.n; i++)
         if (base->inputs.config[i])
